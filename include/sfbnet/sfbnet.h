@@ -1,0 +1,12 @@
+/* sfbnet — plan, generate and prove the network of a Skype for Business
+ * deployment.  The one header to include. */
+#ifndef SFBNET_SFBNET_H
+#define SFBNET_SFBNET_H
+
+#include "sfbnet/status.h"
+#include "sfbnet/context.h"
+#include "sfbnet/catalog.h"
+#include "sfbnet/topology.h"
+#include "sfbnet/plan.h"
+
+#endif

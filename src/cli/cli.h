@@ -1,0 +1,76 @@
+/* sfbnet command line: the table of subcommands and what they share. */
+#ifndef SFB_CLI_H
+#define SFB_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sfbnet/sfbnet.h"
+
+/* Exit statuses (docs/sfbnet.1). */
+enum {
+	EXIT_GOOD = 0,      /* all good */
+	EXIT_FINDING = 1,   /* a check or audit found a problem */
+	EXIT_USAGE = 2,     /* bad usage or bad input; nothing written */
+	EXIT_RUNTIME = 3    /* runtime failure */
+};
+
+#define CLI_MAX_OPTS 16
+#define CLI_MAX_POS 4
+
+/* One option of a subcommand.  arg is the placeholder of its value, or
+ * NULL for a flag. */
+struct cli_opt {
+	const char *name;
+	char shortname;
+	const char *arg;
+	const char *help;
+};
+
+struct cli_args {
+	const char *value[CLI_MAX_OPTS];  /* indexed like the command's opts */
+	bool set[CLI_MAX_OPTS];
+	const char *pos[CLI_MAX_POS];
+	int npos;
+};
+
+struct cli_cmd {
+	const char *name;
+	const char *summary;       /* one line for the command list */
+	const char *positional;    /* e.g. "TOPOLOGY", or NULL */
+	int minpos, maxpos;
+	const struct cli_opt *opts; /* terminated by a NULL name */
+	const char *description;   /* paragraph for --help */
+	int (*run)(const struct cli_cmd *cmd, struct cli_args *a);
+};
+
+extern const struct cli_cmd cmd_catalog, cmd_validate, cmd_plan, cmd_firewall;
+
+/* Value of option name (NULL if not given). */
+const char *cli_opt(const struct cli_cmd *cmd, const struct cli_args *a, const char *name);
+bool cli_flag(const struct cli_cmd *cmd, const struct cli_args *a, const char *name);
+
+/* Print "sfbnet: message" to stderr and return status. */
+int cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Exit status for a library status. */
+int cli_status_exit(sfb_status st);
+/* Report a failed library call (its context error) and return the exit status. */
+int cli_fail(sfb_ctx *ctx, sfb_status st);
+/* Print the context's warnings to stderr. */
+void cli_warnings(sfb_ctx *ctx);
+
+/* Load the catalog: --catalog DIR when given, else the built-in one. */
+int cli_load_catalog(sfb_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args *a,
+    sfb_catalog **out);
+/* Load catalog + topology + plan for a TOPOLOGY argument. */
+int cli_load_plan(sfb_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args *a,
+    sfb_catalog **cat, sfb_topology **topo, sfb_plan **plan);
+/* --format value among allowed (NULL-terminated), default def. */
+int cli_format(const struct cli_cmd *cmd, const struct cli_args *a, const char *const *allowed,
+    const char *def, const char **out);
+
+/* Write text to -o FILE (whole or not at all: temporary file + rename) or
+ * to standard output. */
+int cli_output(const struct cli_cmd *cmd, const struct cli_args *a, const char *text);
+
+#endif

@@ -1,0 +1,211 @@
+/* What the subcommands share: options, errors, loading, atomic output. */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int
+opt_index(const struct cli_cmd *cmd, const char *name)
+{
+	int i;
+
+	for (i = 0; cmd->opts[i].name != NULL; i++)
+		if (strcmp(cmd->opts[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+cli_opt(const struct cli_cmd *cmd, const struct cli_args *a, const char *name)
+{
+	int i = opt_index(cmd, name);
+
+	return i >= 0 && a->set[i] ? a->value[i] : NULL;
+}
+
+bool
+cli_flag(const struct cli_cmd *cmd, const struct cli_args *a, const char *name)
+{
+	int i = opt_index(cmd, name);
+
+	return i >= 0 && a->set[i];
+}
+
+int
+cli_error(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sfbnet: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return status;
+}
+
+int
+cli_status_exit(sfb_status st)
+{
+	switch (st) {
+	case SFB_OK:
+		return EXIT_GOOD;
+	case SFB_EINVAL:
+	case SFB_ERANGE:
+	case SFB_ENOTFOUND:
+		return EXIT_USAGE;
+	case SFB_EIO:
+	case SFB_ENOMEM:
+	case SFB_EINTERNAL:
+		return EXIT_RUNTIME;
+	}
+	return EXIT_RUNTIME;
+}
+
+int
+cli_fail(sfb_ctx *ctx, sfb_status st)
+{
+	const char *msg = sfb_ctx_error(ctx);
+
+	fprintf(stderr, "%s\n", *msg != '\0' ? msg : sfb_status_str(st));
+	return cli_status_exit(st);
+}
+
+void
+cli_warnings(sfb_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < sfb_ctx_warning_count(ctx); i++)
+		fprintf(stderr, "warning: %s\n", sfb_ctx_warning(ctx, i));
+}
+
+int
+cli_load_catalog(sfb_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args *a,
+    sfb_catalog **out)
+{
+	const char *dir = cli_opt(cmd, a, "catalog");
+	sfb_status st;
+
+	st = dir != NULL ? sfb_catalog_load_dir(ctx, dir, out) :
+	    sfb_catalog_load_builtin(ctx, out);
+	if (st == SFB_EIO)  /* a catalog directory that cannot be read is bad usage */
+		st = SFB_EINVAL;
+	return st == SFB_OK ? EXIT_GOOD : cli_fail(ctx, st);
+}
+
+int
+cli_load_plan(sfb_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args *a,
+    sfb_catalog **cat, sfb_topology **topo, sfb_plan **plan)
+{
+	sfb_status st;
+	int rc;
+
+	if ((rc = cli_load_catalog(ctx, cmd, a, cat)) != EXIT_GOOD)
+		return rc;
+	st = sfb_topology_load(ctx, *cat, a->pos[0], topo);
+	if (st == SFB_EIO)  /* a topology file that cannot be read is bad input */
+		st = SFB_EINVAL;
+	if (st != SFB_OK)
+		return cli_fail(ctx, st);
+	st = sfb_plan_build(ctx, *cat, *topo, plan);
+	if (st != SFB_OK)
+		return cli_fail(ctx, st);
+	return EXIT_GOOD;
+}
+
+int
+cli_format(const struct cli_cmd *cmd, const struct cli_args *a, const char *const *allowed,
+    const char *def, const char **out)
+{
+	const char *f = cli_opt(cmd, a, "format");
+	size_t i;
+
+	if (f == NULL) {
+		*out = def;
+		return EXIT_GOOD;
+	}
+	for (i = 0; allowed[i] != NULL; i++) {
+		if (strcmp(allowed[i], f) == 0) {
+			*out = f;
+			return EXIT_GOOD;
+		}
+	}
+	return cli_error(EXIT_USAGE, "%s: unknown format '%s' (see sfbnet %s --help)",
+	    cmd->name, f, cmd->name);
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+cli_output(const struct cli_cmd *cmd, const struct cli_args *a, const char *text)
+{
+	const char *path = cli_opt(cmd, a, "output");
+	size_t n = strlen(text), plen;
+	char *tmp = NULL;
+	int fd = -1, rc = EXIT_GOOD;
+
+	if (path == NULL || strcmp(path, "-") == 0) {
+		if (write_all(STDOUT_FILENO, text, n) != 0)
+			return cli_error(EXIT_RUNTIME, "writing standard output: %s", strerror(errno));
+		return EXIT_GOOD;
+	}
+	/* A temporary file in the same directory, renamed over the target
+	 * only once complete, so a failure never leaves half a file. */
+	plen = strlen(path);
+	tmp = malloc(plen + 16);
+	if (tmp == NULL)
+		return cli_error(EXIT_RUNTIME, "out of memory");
+	memcpy(tmp, path, plen);
+	memcpy(tmp + plen, ".tmp.XXXXXX", 12);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = cli_error(EXIT_RUNTIME, "%s: cannot create: %s", path, strerror(errno));
+		goto out;
+	}
+	if (write_all(fd, text, n) != 0 || fsync(fd) != 0) {
+		rc = cli_error(EXIT_RUNTIME, "%s: write failed: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fchmod(fd, 0644) != 0 || close(fd) != 0) {
+		fd = -1;
+		rc = cli_error(EXIT_RUNTIME, "%s: write failed: %s", path, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0) {
+		rc = cli_error(EXIT_RUNTIME, "%s: cannot rename into place: %s", path,
+		    strerror(errno));
+		goto out;
+	}
+	free(tmp);
+	return EXIT_GOOD;
+out:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return rc;
+}

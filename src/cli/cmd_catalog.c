@@ -1,0 +1,50 @@
+/* sfbnet catalog: print what the source documents require. */
+#include <stdlib.h>
+
+#include "cli.h"
+
+static const struct cli_opt opts[] = {
+	{ "profile", 'p', "PROFILE", "only the flows of this profile" },
+	{ "format", 'f', "FORMAT", "text (default), json, csv or md" },
+	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one" },
+	{ "output", 'o', "FILE", "write to FILE (whole or not at all) instead of stdout" },
+	{ NULL, 0, NULL, NULL }
+};
+
+static int
+run(const struct cli_cmd *cmd, struct cli_args *a)
+{
+	static const char *const formats[] = { "text", "json", "csv", "md", NULL };
+	sfb_ctx *ctx = sfb_ctx_new();
+	sfb_catalog *cat = NULL;
+	const char *fmt;
+	char *text = NULL;
+	sfb_status st;
+	int rc;
+
+	if (ctx == NULL)
+		return cli_error(EXIT_RUNTIME, "out of memory");
+	if ((rc = cli_format(cmd, a, formats, "text", &fmt)) != EXIT_GOOD ||
+	    (rc = cli_load_catalog(ctx, cmd, a, &cat)) != EXIT_GOOD)
+		goto out;
+	st = sfb_catalog_write(ctx, cat, cli_opt(cmd, a, "profile"),
+	    (sfb_format)sfb_format_parse(fmt), &text);
+	if (st != SFB_OK) {
+		rc = cli_fail(ctx, st);
+		goto out;
+	}
+	rc = cli_output(cmd, a, text);
+out:
+	free(text);
+	sfb_catalog_free(cat);
+	sfb_ctx_free(ctx);
+	return rc;
+}
+
+const struct cli_cmd cmd_catalog = {
+	"catalog", "print the catalog: every flow the source documents require", NULL, 0, 0,
+	opts,
+	"Print the catalog: for every flow the source documents require, its roles,\n"
+	"protocol, source and destination ports, purpose and citation.",
+	run
+};

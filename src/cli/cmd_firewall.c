@@ -1,0 +1,63 @@
+/* sfbnet firewall: loadable rules for one firewall of the topology. */
+#include <stdlib.h>
+
+#include "cli.h"
+
+static const struct cli_opt opts[] = {
+	{ "target", 't', "TARGET", "nftables, iptables or ip6tables (required)" },
+	{ "firewall", 'F', "NAME", "the firewall (required when the topology has several)" },
+	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one" },
+	{ "output", 'o', "FILE", "write to FILE (whole or not at all) instead of stdout" },
+	{ NULL, 0, NULL, NULL }
+};
+
+static int
+run(const struct cli_cmd *cmd, struct cli_args *a)
+{
+	sfb_ctx *ctx = sfb_ctx_new();
+	sfb_catalog *cat = NULL;
+	sfb_topology *topo = NULL;
+	sfb_plan *plan = NULL;
+	const char *tname = cli_opt(cmd, a, "target");
+	char *text = NULL;
+	sfb_status st;
+	int rc, target;
+
+	if (ctx == NULL)
+		return cli_error(EXIT_RUNTIME, "out of memory");
+	if (tname == NULL) {
+		rc = cli_error(EXIT_USAGE, "firewall: --target is required "
+		    "(nftables, iptables, ip6tables)");
+		goto out;
+	}
+	if ((target = sfb_target_parse(tname)) < 0) {
+		rc = cli_error(EXIT_USAGE, "firewall: unknown target '%s' "
+		    "(nftables, iptables, ip6tables)", tname);
+		goto out;
+	}
+	if ((rc = cli_load_plan(ctx, cmd, a, &cat, &topo, &plan)) != EXIT_GOOD)
+		goto out;
+	cli_warnings(ctx);
+	st = sfb_firewall_write(ctx, plan, (sfb_target)target, cli_opt(cmd, a, "firewall"), &text);
+	if (st != SFB_OK) {
+		rc = cli_fail(ctx, st);
+		goto out;
+	}
+	rc = cli_output(cmd, a, text);
+out:
+	free(text);
+	sfb_plan_free(plan);
+	sfb_topology_free(topo);
+	sfb_catalog_free(cat);
+	sfb_ctx_free(ctx);
+	return rc;
+}
+
+const struct cli_cmd cmd_firewall = {
+	"firewall", "generate the rules of one firewall", "TOPOLOGY", 1, 1, opts,
+	"Generate a stateful, default-drop ruleset for the forward path of one firewall\n"
+	"of TOPOLOGY: established and related traffic accepted once, new connections\n"
+	"only where a planned flow requires them, one comment per rule naming the flow\n"
+	"and its citation.  The output loads as-is, and loading it again replaces it.",
+	run
+};

@@ -1,0 +1,55 @@
+/* sfbnet plan: the concrete flows per firewall. */
+#include <stdlib.h>
+
+#include "cli.h"
+
+static const struct cli_opt opts[] = {
+	{ "firewall", 'F', "NAME", "only the flows through this firewall" },
+	{ "format", 'f', "FORMAT", "text (default), json, csv or md" },
+	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one" },
+	{ "output", 'o', "FILE", "write to FILE (whole or not at all) instead of stdout" },
+	{ NULL, 0, NULL, NULL }
+};
+
+static int
+run(const struct cli_cmd *cmd, struct cli_args *a)
+{
+	static const char *const formats[] = { "text", "json", "csv", "md", NULL };
+	sfb_ctx *ctx = sfb_ctx_new();
+	sfb_catalog *cat = NULL;
+	sfb_topology *topo = NULL;
+	sfb_plan *plan = NULL;
+	const char *fmt;
+	char *text = NULL;
+	sfb_status st;
+	int rc;
+
+	if (ctx == NULL)
+		return cli_error(EXIT_RUNTIME, "out of memory");
+	if ((rc = cli_format(cmd, a, formats, "text", &fmt)) != EXIT_GOOD ||
+	    (rc = cli_load_plan(ctx, cmd, a, &cat, &topo, &plan)) != EXIT_GOOD)
+		goto out;
+	cli_warnings(ctx);
+	st = sfb_plan_write(ctx, plan, cli_opt(cmd, a, "firewall"),
+	    (sfb_format)sfb_format_parse(fmt), &text);
+	if (st != SFB_OK) {
+		rc = cli_fail(ctx, st);
+		goto out;
+	}
+	rc = cli_output(cmd, a, text);
+out:
+	free(text);
+	sfb_plan_free(plan);
+	sfb_topology_free(topo);
+	sfb_catalog_free(cat);
+	sfb_ctx_free(ctx);
+	return rc;
+}
+
+const struct cli_cmd cmd_plan = {
+	"plan", "the concrete flows of a topology, per firewall", "TOPOLOGY", 1, 1, opts,
+	"Expand the catalog over TOPOLOGY: every flow of an enabled profile between\n"
+	"the endpoints that carry its roles, with the firewalls it crosses on the\n"
+	"zone path, its ports, purpose and citations.",
+	run
+};

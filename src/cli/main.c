@@ -1,0 +1,179 @@
+/* sfbnet: the command table, option parsing and help generated from it. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* One entry per subcommand; help, dispatch and the man page's command list
+ * all come from here. */
+static const struct cli_cmd *const commands[] = {
+	&cmd_catalog,
+	&cmd_validate,
+	&cmd_plan,
+	&cmd_firewall,
+	NULL
+};
+
+static void
+usage_line(FILE *fp, const struct cli_cmd *c)
+{
+	fprintf(fp, "sfbnet %s%s%s [OPTIONS]\n", c->name, c->positional ? " " : "",
+	    c->positional ? c->positional : "");
+}
+
+static void
+main_help(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: sfbnet COMMAND [OPTIONS] [ARGS]\n\n"
+	    "Plan, generate and prove the network of a Skype for Business deployment.\n\n"
+	    "Commands:\n");
+	for (i = 0; commands[i] != NULL; i++)
+		fprintf(fp, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(fp, "\n  sfbnet COMMAND --help   options of one command\n"
+	    "  sfbnet --version        print the version\n\n"
+	    "Exit status: 0 all good; 1 a check found a problem; 2 bad usage or bad input\n"
+	    "(nothing written); 3 runtime failure.  See sfbnet(1).\n");
+}
+
+static void
+cmd_help(FILE *fp, const struct cli_cmd *c)
+{
+	const struct cli_opt *o;
+	char left[64];
+
+	fputs("usage: ", fp);
+	usage_line(fp, c);
+	fprintf(fp, "\n%s\n\nOptions:\n", c->description);
+	for (o = c->opts; o->name != NULL; o++) {
+		if (o->shortname)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->shortname, o->name,
+			    o->arg ? " " : "", o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg ? " " : "",
+			    o->arg ? o->arg : "");
+		fprintf(fp, "  %-28s %s\n", left, o->help);
+	}
+	fprintf(fp, "  %-28s %s\n", "-h, --help", "show this help");
+}
+
+static const struct cli_cmd *
+find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; commands[i] != NULL; i++)
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
+	return NULL;
+}
+
+/* Parse argv for command c with getopt_long, from an option table built
+ * from c->opts. */
+static int
+parse_args(const struct cli_cmd *c, int argc, char **argv, struct cli_args *a)
+{
+	struct option lopts[CLI_MAX_OPTS + 2];
+	char shorts[3 * CLI_MAX_OPTS + 4];
+	size_t ns = 0;
+	int n, ch, idx;
+
+	memset(a, 0, sizeof(*a));
+	shorts[ns++] = '+';
+	shorts[ns++] = ':';
+	for (n = 0; c->opts[n].name != NULL; n++) {
+		lopts[n].name = c->opts[n].name;
+		lopts[n].has_arg = c->opts[n].arg ? required_argument : no_argument;
+		lopts[n].flag = NULL;
+		lopts[n].val = 256 + n;
+		if (c->opts[n].shortname) {
+			shorts[ns++] = c->opts[n].shortname;
+			if (c->opts[n].arg)
+				shorts[ns++] = ':';
+		}
+	}
+	lopts[n].name = "help";
+	lopts[n].has_arg = no_argument;
+	lopts[n].flag = NULL;
+	lopts[n].val = 'h';
+	memset(&lopts[n + 1], 0, sizeof(lopts[n + 1]));
+	shorts[ns++] = 'h';
+	shorts[ns] = '\0';
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, shorts, lopts, NULL)) != -1) {
+		if (ch == 'h') {
+			cmd_help(stdout, c);
+			return -1;
+		}
+		if (ch == '?' || ch == ':') {
+			const char *bad = argv[optind - 1];
+
+			return cli_error(EXIT_USAGE, "%s: %s option '%s' (see sfbnet %s --help)",
+			    c->name, ch == ':' ? "missing value for" : "unknown", bad, c->name);
+		}
+		if (ch >= 256) {
+			idx = ch - 256;
+		} else {
+			for (idx = 0; c->opts[idx].name != NULL &&
+			    c->opts[idx].shortname != ch; idx++)
+				;
+		}
+		if (a->set[idx] && c->opts[idx].arg != NULL)
+			return cli_error(EXIT_USAGE, "%s: option --%s given twice", c->name,
+			    c->opts[idx].name);
+		a->set[idx] = true;
+		a->value[idx] = optarg;
+	}
+	for (; optind < argc; optind++) {
+		if (a->npos >= c->maxpos)
+			return cli_error(EXIT_USAGE, "%s: unexpected argument '%s'", c->name,
+			    argv[optind]);
+		a->pos[a->npos++] = argv[optind];
+	}
+	if (a->npos < c->minpos)
+		return cli_error(EXIT_USAGE, "%s: missing %s (see sfbnet %s --help)", c->name,
+		    c->positional, c->name);
+	return EXIT_GOOD;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct cli_cmd *c;
+	struct cli_args a;
+	int rc;
+
+	if (argc < 2) {
+		main_help(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		if (argc > 2 && (c = find_command(argv[2])) != NULL)
+			cmd_help(stdout, c);
+		else
+			main_help(stdout);
+		return EXIT_GOOD;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("sfbnet %s\n", sfb_version());
+		return EXIT_GOOD;
+	}
+	c = find_command(argv[1]);
+	if (c == NULL) {
+		cli_error(EXIT_USAGE, "unknown command '%s'", argv[1]);
+		main_help(stderr);
+		return EXIT_USAGE;
+	}
+	rc = parse_args(c, argc - 1, argv + 1, &a);
+	if (rc < 0)
+		return EXIT_GOOD;
+	if (rc != EXIT_GOOD)
+		return rc;
+	return c->run(c, &a);
+}

@@ -1,0 +1,630 @@
+/* Catalog loader: the vocabulary and one file per source document, checked
+ * as strictly as user input (see docs/catalog-format.md). */
+#include "sfb_catalog.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog/sfb_catalog_data.h"
+#include "sfb_yaml.h"
+
+#define VOCABULARY_FILE "vocabulary.yaml"
+
+const char *
+sfb_proto_name(int proto)
+{
+	switch (proto) {
+	case SFB_PROTO_TCP: return "tcp";
+	case SFB_PROTO_UDP: return "udp";
+	case SFB_PROTO_BOTH: return "both";
+	}
+	return "?";
+}
+
+int
+sfb_format_parse(const char *name)
+{
+	static const char *const names[] = { "text", "json", "csv", "md" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+static long
+find_name(const struct sfb_name *v, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+long
+sfb_catalog_role(const sfb_catalog *cat, const char *name)
+{
+	return find_name(cat->roles, cat->nroles, name);
+}
+
+long
+sfb_catalog_profile(const sfb_catalog *cat, const char *name)
+{
+	return find_name(cat->profiles, cat->nprofiles, name);
+}
+
+int
+sfb_catalog_has_profile(const sfb_catalog *cat, const char *name)
+{
+	return sfb_catalog_profile(cat, name) >= 0;
+}
+
+size_t
+sfb_catalog_flow_count(const sfb_catalog *cat)
+{
+	return cat->nflows;
+}
+
+static long
+find_doc(const sfb_catalog *cat, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < cat->ndocs; i++)
+		if (strcmp(cat->docs[i].id, id) == 0)
+			return (long)i;
+	return -1;
+}
+
+static void
+flow_free(struct sfb_cflow *f)
+{
+	size_t i;
+
+	free(f->id);
+	free(f->from);
+	free(f->to);
+	sfb_portset_free(&f->sport);
+	sfb_portset_free(&f->dport);
+	free(f->app);
+	free(f->purpose);
+	free(f->condition);
+	for (i = 0; i < f->ncite; i++)
+		free(f->cite[i].section);
+	free(f->cite);
+}
+
+void
+sfb_catalog_free(sfb_catalog *cat)
+{
+	size_t i;
+
+	if (cat == NULL)
+		return;
+	for (i = 0; i < cat->ndocs; i++) {
+		free(cat->docs[i].id);
+		free(cat->docs[i].title);
+		free(cat->docs[i].source);
+		free(cat->docs[i].url);
+	}
+	for (i = 0; i < cat->nroles; i++) {
+		free(cat->roles[i].name);
+		free(cat->roles[i].description);
+	}
+	for (i = 0; i < cat->nprofiles; i++) {
+		free(cat->profiles[i].name);
+		free(cat->profiles[i].description);
+	}
+	for (i = 0; i < cat->nflows; i++)
+		flow_free(&cat->flows[i]);
+	free(cat->docs);
+	free(cat->roles);
+	free(cat->profiles);
+	free(cat->flows);
+	free(cat);
+}
+
+/* A name of the vocabulary: lower-case letters, digits and '-'. */
+static bool
+valid_ident(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+			return false;
+	return true;
+}
+
+/* Duplicate a string for the model; a NULL result is out of memory. */
+static sfb_status
+dup_into(sfb_ctx *ctx, char **dst, const char *s)
+{
+	*dst = sfb_strdup(s);
+	return *dst != NULL ? SFB_OK : sfb_oom(ctx);
+}
+
+static sfb_status
+load_names(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *seq, const char *what,
+    struct sfb_name **v, size_t *n, size_t *cap)
+{
+	static const char *const keys[] = { "!name", "!description", NULL };
+	const char *name, *desc;
+	sfb_ynode *item;
+	sfb_status st;
+	size_t i;
+
+	st = sfb_y_expect(ctx, d, seq, SFB_Y_SEQ, what);
+	if (st != SFB_OK)
+		return st;
+	for (i = 0; i < seq->n; i++) {
+		item = seq->kids[i];
+		if ((st = sfb_y_check_keys(ctx, d, item, what, keys)) != SFB_OK ||
+		    (st = sfb_y_str(ctx, d, sfb_y_get(item, "name"), "name", &name)) != SFB_OK ||
+		    (st = sfb_y_str(ctx, d, sfb_y_get(item, "description"), "description",
+		    &desc)) != SFB_OK)
+			return st;
+		if (!valid_ident(name))
+			return sfb_y_fail(ctx, d, sfb_y_get(item, "name"),
+			    "'%s' is not a valid name (a-z, 0-9, '-')", name);
+		if (find_name(*v, *n, name) >= 0)
+			return sfb_y_fail(ctx, d, sfb_y_get(item, "name"),
+			    "duplicate name '%s'", name);
+		if (sfb_grow(v, cap, *n + 1, sizeof(**v)) != SFB_OK)
+			return sfb_oom(ctx);
+		memset(&(*v)[*n], 0, sizeof(**v));
+		(*n)++;
+		if ((st = dup_into(ctx, &(*v)[*n - 1].name, name)) != SFB_OK ||
+		    (st = dup_into(ctx, &(*v)[*n - 1].description, desc)) != SFB_OK)
+			return st;
+	}
+	return SFB_OK;
+}
+
+static sfb_status
+load_vocabulary(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d)
+{
+	static const char *const keys[] = { "!roles", "!profiles", NULL };
+	sfb_ynode *root = sfb_ydoc_root(d);
+	sfb_status st;
+
+	if ((st = sfb_y_check_keys(ctx, d, root, "the vocabulary", keys)) != SFB_OK)
+		return st;
+	if ((st = load_names(ctx, d, sfb_y_get(root, "roles"), "a role",
+	    &cat->roles, &cat->nroles, &cat->caproles)) != SFB_OK)
+		return st;
+	return load_names(ctx, d, sfb_y_get(root, "profiles"), "a profile",
+	    &cat->profiles, &cat->nprofiles, &cat->capprofiles);
+}
+
+/* Add one document (the file's own, or a reference).  A reference may be
+ * declared by several files if they agree on title and url. */
+static sfb_status
+load_doc(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
+    bool own)
+{
+	static const char *const own_keys[] = { "!id", "!title", "!source", "url", NULL };
+	static const char *const ref_keys[] = { "!id", "!title", "url", NULL };
+	const char *id, *title, *source = NULL, *url = NULL;
+	struct sfb_doc *doc;
+	sfb_status st;
+	long prev;
+
+	if ((st = sfb_y_check_keys(ctx, d, m, own ? "document" : "a reference",
+	    own ? own_keys : ref_keys)) != SFB_OK ||
+	    (st = sfb_y_str(ctx, d, sfb_y_get(m, "id"), "id", &id)) != SFB_OK ||
+	    (st = sfb_y_str(ctx, d, sfb_y_get(m, "title"), "title", &title)) != SFB_OK)
+		return st;
+	if (own && (st = sfb_y_str(ctx, d, sfb_y_get(m, "source"), "source", &source)) != SFB_OK)
+		return st;
+	if (sfb_y_get(m, "url") != NULL &&
+	    (st = sfb_y_str(ctx, d, sfb_y_get(m, "url"), "url", &url)) != SFB_OK)
+		return st;
+	if (!valid_ident(id))
+		return sfb_y_fail(ctx, d, sfb_y_get(m, "id"),
+		    "'%s' is not a valid document id (a-z, 0-9, '-')", id);
+	prev = find_doc(cat, id);
+	if (prev >= 0) {
+		doc = &cat->docs[prev];
+		if (own || doc->source != NULL || strcmp(doc->title, title) != 0 ||
+		    (doc->url == NULL) != (url == NULL) ||
+		    (url != NULL && strcmp(doc->url, url) != 0))
+			return sfb_y_fail(ctx, d, sfb_y_get(m, "id"),
+			    "document '%s' is declared twice with different contents", id);
+		return SFB_OK;
+	}
+	if (sfb_grow(&cat->docs, &cat->capdocs, cat->ndocs + 1, sizeof(*cat->docs)) != SFB_OK)
+		return sfb_oom(ctx);
+	doc = &cat->docs[cat->ndocs++];
+	memset(doc, 0, sizeof(*doc));
+	if ((st = dup_into(ctx, &doc->id, id)) != SFB_OK ||
+	    (st = dup_into(ctx, &doc->title, title)) != SFB_OK)
+		return st;
+	if (source != NULL && (st = dup_into(ctx, &doc->source, source)) != SFB_OK)
+		return st;
+	if (url != NULL && (st = dup_into(ctx, &doc->url, url)) != SFB_OK)
+		return st;
+	return SFB_OK;
+}
+
+static sfb_status
+load_docs(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d)
+{
+	static const char *const keys[] = { "!document", "references", "!flows", NULL };
+	sfb_ynode *root = sfb_ydoc_root(d), *refs;
+	sfb_status st;
+	size_t i;
+
+	if ((st = sfb_y_check_keys(ctx, d, root, "a catalog file", keys)) != SFB_OK)
+		return st;
+	if ((st = load_doc(ctx, cat, d, sfb_y_get(root, "document"), true)) != SFB_OK)
+		return st;
+	refs = sfb_y_get(root, "references");
+	if (refs == NULL)
+		return SFB_OK;
+	if ((st = sfb_y_expect(ctx, d, refs, SFB_Y_SEQ, "references")) != SFB_OK)
+		return st;
+	for (i = 0; i < refs->n; i++)
+		if ((st = load_doc(ctx, cat, d, refs->kids[i], false)) != SFB_OK)
+			return st;
+	return SFB_OK;
+}
+
+/* One port item: 5061, "50000-59999", any. */
+static sfb_status
+load_port_item(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *n, const char *what,
+    sfb_portset *ps)
+{
+	sfb_status st = sfb_y_expect(ctx, d, n, SFB_Y_SCALAR, what);
+
+	if (st != SFB_OK)
+		return st;
+	st = sfb_portset_parse_term(ps, n->str);
+	if (st == SFB_ENOMEM)
+		return sfb_oom(ctx);
+	if (st != SFB_OK)
+		return sfb_y_fail(ctx, d, n, "%s: '%s' is not a port, a range lo-hi "
+		    "within 0-65535, or 'any'", what, n->str);
+	return SFB_OK;
+}
+
+sfb_status sfb_load_ports(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *n,
+    const char *what, sfb_portset *ps);
+
+/* A port item or a list of them (shared with the topology loader). */
+sfb_status
+sfb_load_ports(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *n, const char *what,
+    sfb_portset *ps)
+{
+	sfb_status st;
+	size_t i;
+
+	if (n != NULL && n->type == SFB_Y_SEQ) {
+		if (n->n == 0)
+			return sfb_y_fail(ctx, d, n, "%s must not be an empty list", what);
+		for (i = 0; i < n->n; i++)
+			if ((st = load_port_item(ctx, d, n->kids[i], what, ps)) != SFB_OK)
+				return st;
+		return SFB_OK;
+	}
+	return load_port_item(ctx, d, n, what, ps);
+}
+
+/* A role or a list of roles, as indices into the vocabulary. */
+static sfb_status
+load_roles(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *n,
+    const char *what, size_t **out, size_t *count)
+{
+	const sfb_ynode *const *items = (const sfb_ynode *const *)&n;
+	size_t nitems = 1, i, j;
+	long r;
+	sfb_status st;
+
+	if (n != NULL && n->type == SFB_Y_SEQ) {
+		items = (const sfb_ynode *const *)n->kids;
+		nitems = n->n;
+		if (nitems == 0)
+			return sfb_y_fail(ctx, d, n, "%s must name at least one role", what);
+	}
+	*out = calloc(nitems, sizeof(**out));
+	if (*out == NULL)
+		return sfb_oom(ctx);
+	*count = 0;
+	for (i = 0; i < nitems; i++) {
+		if ((st = sfb_y_expect(ctx, d, items[i], SFB_Y_SCALAR, what)) != SFB_OK)
+			return st;
+		r = sfb_catalog_role(cat, items[i]->str);
+		if (r < 0)
+			return sfb_y_fail(ctx, d, items[i], "unknown role '%s'", items[i]->str);
+		for (j = 0; j < *count; j++)
+			if ((*out)[j] == (size_t)r)
+				return sfb_y_fail(ctx, d, items[i], "role '%s' listed twice",
+				    items[i]->str);
+		(*out)[(*count)++] = (size_t)r;
+	}
+	return SFB_OK;
+}
+
+static sfb_status
+load_cites(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *n,
+    const char *own_doc, struct sfb_cflow *f)
+{
+	static const char *const keys[] = { "!doc", "!section", NULL };
+	const char *doc, *section;
+	sfb_status st;
+	size_t i;
+	long di;
+
+	if ((st = sfb_y_expect(ctx, d, n, SFB_Y_SEQ, "cite")) != SFB_OK)
+		return st;
+	if (n->n == 0)
+		return sfb_y_fail(ctx, d, n, "cite must hold at least one citation");
+	f->cite = calloc(n->n, sizeof(*f->cite));
+	if (f->cite == NULL)
+		return sfb_oom(ctx);
+	for (i = 0; i < n->n; i++) {
+		if ((st = sfb_y_check_keys(ctx, d, n->kids[i], "a citation", keys)) != SFB_OK ||
+		    (st = sfb_y_str(ctx, d, sfb_y_get(n->kids[i], "doc"), "doc", &doc)) != SFB_OK ||
+		    (st = sfb_y_str(ctx, d, sfb_y_get(n->kids[i], "section"), "section",
+		    &section)) != SFB_OK)
+			return st;
+		di = find_doc(cat, doc);
+		if (di < 0)
+			return sfb_y_fail(ctx, d, sfb_y_get(n->kids[i], "doc"),
+			    "citation of unknown document '%s'", doc);
+		if (i == 0 && strcmp(doc, own_doc) != 0)
+			return sfb_y_fail(ctx, d, sfb_y_get(n->kids[i], "doc"),
+			    "the first citation must be this file's document '%s'", own_doc);
+		f->cite[i].doc = (size_t)di;
+		if ((st = dup_into(ctx, &f->cite[i].section, section)) != SFB_OK)
+			return st;
+		f->ncite++;
+	}
+	return SFB_OK;
+}
+
+static sfb_status
+load_flow(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
+    const char *own_doc)
+{
+	static const char *const keys[] = { "!id", "!profile", "!from", "!to", "!protocol",
+		"!src_ports", "!dst_ports", "!app", "!purpose", "!required", "condition",
+		"!cite", NULL };
+	const char *id, *profile, *proto, *app, *purpose, *cond = NULL;
+	struct sfb_cflow *f;
+	sfb_status st;
+	size_t i;
+	long p;
+
+	if ((st = sfb_y_check_keys(ctx, d, m, "a flow", keys)) != SFB_OK ||
+	    (st = sfb_y_str(ctx, d, sfb_y_get(m, "id"), "id", &id)) != SFB_OK ||
+	    (st = sfb_y_str(ctx, d, sfb_y_get(m, "profile"), "profile", &profile)) != SFB_OK ||
+	    (st = sfb_y_str(ctx, d, sfb_y_get(m, "protocol"), "protocol", &proto)) != SFB_OK ||
+	    (st = sfb_y_str(ctx, d, sfb_y_get(m, "app"), "app", &app)) != SFB_OK ||
+	    (st = sfb_y_str(ctx, d, sfb_y_get(m, "purpose"), "purpose", &purpose)) != SFB_OK)
+		return st;
+	if (sfb_y_get(m, "condition") != NULL &&
+	    (st = sfb_y_str(ctx, d, sfb_y_get(m, "condition"), "condition", &cond)) != SFB_OK)
+		return st;
+	if (!valid_ident(id))
+		return sfb_y_fail(ctx, d, sfb_y_get(m, "id"),
+		    "'%s' is not a valid flow id (a-z, 0-9, '-')", id);
+	for (i = 0; i < cat->nflows; i++)
+		if (strcmp(cat->flows[i].id, id) == 0)
+			return sfb_y_fail(ctx, d, sfb_y_get(m, "id"), "duplicate flow id '%s'", id);
+	p = sfb_catalog_profile(cat, profile);
+	if (p < 0)
+		return sfb_y_fail(ctx, d, sfb_y_get(m, "profile"), "unknown profile '%s'", profile);
+
+	if (sfb_grow(&cat->flows, &cat->capflows, cat->nflows + 1, sizeof(*cat->flows)) != SFB_OK)
+		return sfb_oom(ctx);
+	f = &cat->flows[cat->nflows++];
+	memset(f, 0, sizeof(*f));
+	sfb_portset_init(&f->sport);
+	sfb_portset_init(&f->dport);
+	f->profile = (size_t)p;
+	if (strcmp(proto, "tcp") == 0)
+		f->proto = SFB_PROTO_TCP;
+	else if (strcmp(proto, "udp") == 0)
+		f->proto = SFB_PROTO_UDP;
+	else if (strcmp(proto, "both") == 0)
+		f->proto = SFB_PROTO_BOTH;
+	else
+		return sfb_y_fail(ctx, d, sfb_y_get(m, "protocol"),
+		    "protocol must be tcp, udp or both, not '%s'", proto);
+	if ((st = dup_into(ctx, &f->id, id)) != SFB_OK ||
+	    (st = dup_into(ctx, &f->app, app)) != SFB_OK ||
+	    (st = dup_into(ctx, &f->purpose, purpose)) != SFB_OK ||
+	    (cond != NULL && (st = dup_into(ctx, &f->condition, cond)) != SFB_OK) ||
+	    (st = load_roles(ctx, cat, d, sfb_y_get(m, "from"), "from", &f->from,
+	    &f->nfrom)) != SFB_OK ||
+	    (st = load_roles(ctx, cat, d, sfb_y_get(m, "to"), "to", &f->to, &f->nto)) != SFB_OK ||
+	    (st = sfb_load_ports(ctx, d, sfb_y_get(m, "src_ports"), "src_ports",
+	    &f->sport)) != SFB_OK ||
+	    (st = sfb_load_ports(ctx, d, sfb_y_get(m, "dst_ports"), "dst_ports",
+	    &f->dport)) != SFB_OK ||
+	    (st = sfb_y_bool(ctx, d, sfb_y_get(m, "required"), "required",
+	    &f->required)) != SFB_OK)
+		return st;
+	return load_cites(ctx, cat, d, sfb_y_get(m, "cite"), own_doc, f);
+}
+
+static sfb_status
+load_flows(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d)
+{
+	sfb_ynode *root = sfb_ydoc_root(d), *flows = sfb_y_get(root, "flows");
+	const char *own = sfb_y_get(sfb_y_get(root, "document"), "id")->str;
+	sfb_status st;
+	size_t i;
+
+	if ((st = sfb_y_expect(ctx, d, flows, SFB_Y_SEQ, "flows")) != SFB_OK)
+		return st;
+	for (i = 0; i < flows->n; i++)
+		if ((st = load_flow(ctx, cat, d, flows->kids[i], own)) != SFB_OK)
+			return st;
+	return SFB_OK;
+}
+
+/* The set of parsed files a catalog is built from. */
+struct file_set {
+	sfb_ydoc **docs;
+	size_t n, cap;
+	long vocabulary;  /* index of vocabulary.yaml, or -1 */
+};
+
+static void
+file_set_free(struct file_set *fs)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		sfb_ydoc_free(fs->docs[i]);
+	free(fs->docs);
+}
+
+static sfb_status
+file_set_add(sfb_ctx *ctx, struct file_set *fs, const char *base, sfb_ydoc *d)
+{
+	if (sfb_grow(&fs->docs, &fs->cap, fs->n + 1, sizeof(*fs->docs)) != SFB_OK) {
+		sfb_ydoc_free(d);
+		return sfb_oom(ctx);
+	}
+	if (strcmp(base, VOCABULARY_FILE) == 0)
+		fs->vocabulary = (long)fs->n;
+	fs->docs[fs->n++] = d;
+	return SFB_OK;
+}
+
+static sfb_status
+build(sfb_ctx *ctx, struct file_set *fs, const char *where, sfb_catalog **out)
+{
+	sfb_catalog *cat = NULL;
+	sfb_status st = SFB_OK;
+	size_t i;
+
+	*out = NULL;
+	if (fs->vocabulary < 0) {
+		st = sfb_fail(ctx, SFB_EINVAL, where, 0, 0, "no %s in the catalog",
+		    VOCABULARY_FILE);
+		goto out;
+	}
+	cat = calloc(1, sizeof(*cat));
+	if (cat == NULL) {
+		st = sfb_oom(ctx);
+		goto out;
+	}
+	for (i = 0; i < fs->n; i++) {
+		if (sfb_ydoc_root(fs->docs[i]) == NULL) {
+			st = sfb_fail(ctx, SFB_EINVAL, sfb_ydoc_file(fs->docs[i]), 1, 1,
+			    "empty catalog file");
+			goto out;
+		}
+	}
+	if ((st = load_vocabulary(ctx, cat, fs->docs[fs->vocabulary])) != SFB_OK)
+		goto out;
+	/* Documents first, so citations may name a document of any file. */
+	for (i = 0; i < fs->n; i++)
+		if ((long)i != fs->vocabulary && (st = load_docs(ctx, cat, fs->docs[i])) != SFB_OK)
+			goto out;
+	for (i = 0; i < fs->n; i++)
+		if ((long)i != fs->vocabulary && (st = load_flows(ctx, cat, fs->docs[i])) != SFB_OK)
+			goto out;
+	*out = cat;
+	cat = NULL;
+out:
+	sfb_catalog_free(cat);
+	return st;
+}
+
+sfb_status
+sfb_catalog_load_builtin(sfb_ctx *ctx, sfb_catalog **out)
+{
+	struct file_set fs = { NULL, 0, 0, -1 };
+	const struct sfb_embedded_file *ef;
+	sfb_ydoc *d;
+	sfb_buf name;
+	sfb_status st = SFB_OK;
+
+	sfb_buf_init(&name);
+	for (ef = sfb_catalog_files; ef->name != NULL; ef++) {
+		sfb_buf_reset(&name);
+		sfb_buf_printf(&name, "<built-in catalog>/%s", ef->name);
+		if (sfb_buf_status(&name) != SFB_OK) {
+			st = sfb_oom(ctx);
+			goto out;
+		}
+		st = sfb_ydoc_parse(ctx, sfb_buf_str(&name), (const char *)ef->data, ef->len, &d);
+		if (st != SFB_OK || (st = file_set_add(ctx, &fs, ef->name, d)) != SFB_OK)
+			goto out;
+	}
+	st = build(ctx, &fs, "<built-in catalog>", out);
+out:
+	sfb_buf_free(&name);
+	file_set_free(&fs);
+	return st;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+sfb_status
+sfb_catalog_load_dir(sfb_ctx *ctx, const char *dir, sfb_catalog **out)
+{
+	struct file_set fs = { NULL, 0, 0, -1 };
+	DIR *dp = NULL;
+	struct dirent *de;
+	char **names = NULL;
+	size_t nnames = 0, capnames = 0, i, len;
+	sfb_buf path;
+	sfb_ydoc *d;
+	sfb_status st = SFB_OK;
+
+	*out = NULL;
+	sfb_buf_init(&path);
+	dp = opendir(dir);
+	if (dp == NULL) {
+		st = sfb_fail(ctx, SFB_EIO, dir, 0, 0, "cannot open catalog directory");
+		goto out;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		len = strlen(de->d_name);
+		if (len < 6 || strcmp(de->d_name + len - 5, ".yaml") != 0 || de->d_name[0] == '.')
+			continue;
+		if (sfb_grow(&names, &capnames, nnames + 1, sizeof(*names)) != SFB_OK ||
+		    (names[nnames] = sfb_strdup(de->d_name)) == NULL) {
+			st = sfb_oom(ctx);
+			goto out;
+		}
+		nnames++;
+	}
+	if (nnames > 0)
+		qsort(names, nnames, sizeof(*names), cmp_str);
+	for (i = 0; i < nnames; i++) {
+		sfb_buf_reset(&path);
+		sfb_buf_printf(&path, "%s/%s", dir, names[i]);
+		if (sfb_buf_status(&path) != SFB_OK) {
+			st = sfb_oom(ctx);
+			goto out;
+		}
+		if ((st = sfb_ydoc_load(ctx, sfb_buf_str(&path), &d)) != SFB_OK ||
+		    (st = file_set_add(ctx, &fs, names[i], d)) != SFB_OK)
+			goto out;
+	}
+	st = build(ctx, &fs, dir, out);
+out:
+	if (dp != NULL)
+		closedir(dp);
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	sfb_buf_free(&path);
+	file_set_free(&fs);
+	return st;
+}

@@ -1,0 +1,259 @@
+/* Catalog writers: text, JSON (stable, see docs/catalog-format.md), CSV, Markdown. */
+#include "sfb_catalog.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sfb_text.h"
+
+static bool
+selected(const sfb_catalog *cat, const struct sfb_cflow *f, long profile)
+{
+	(void)cat;
+	return profile < 0 || (size_t)profile == f->profile;
+}
+
+static void
+roles_list(sfb_buf *b, const sfb_catalog *cat, const size_t *r, size_t n, const char *sep)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			sfb_buf_puts(b, sep);
+		sfb_buf_puts(b, cat->roles[r[i]].name);
+	}
+}
+
+static void
+cites_text(sfb_buf *b, const sfb_catalog *cat, const struct sfb_cflow *f, const char *sep)
+{
+	size_t i;
+
+	for (i = 0; i < f->ncite; i++) {
+		if (i > 0)
+			sfb_buf_puts(b, sep);
+		sfb_buf_printf(b, "%s: %s", cat->docs[f->cite[i].doc].id, f->cite[i].section);
+	}
+}
+
+static json_t *
+flow_json(sfb_jb *jb, const sfb_catalog *cat, const struct sfb_cflow *f, sfb_buf *tmp)
+{
+	json_t *o = sfb_jb_obj(jb), *a, *c;
+	size_t i;
+
+	sfb_jb_str(jb, o, "id", f->id);
+	sfb_jb_str(jb, o, "profile", cat->profiles[f->profile].name);
+	a = sfb_jb_arr(jb);
+	for (i = 0; i < f->nfrom; i++)
+		sfb_jb_push_str(jb, a, cat->roles[f->from[i]].name);
+	sfb_jb_set(jb, o, "from", a);
+	a = sfb_jb_arr(jb);
+	for (i = 0; i < f->nto; i++)
+		sfb_jb_push_str(jb, a, cat->roles[f->to[i]].name);
+	sfb_jb_set(jb, o, "to", a);
+	sfb_jb_str(jb, o, "protocol", sfb_proto_name(f->proto));
+	sfb_buf_reset(tmp);
+	sfb_portset_print(tmp, &f->sport);
+	sfb_jb_str(jb, o, "src_ports", sfb_buf_str(tmp));
+	sfb_buf_reset(tmp);
+	sfb_portset_print(tmp, &f->dport);
+	sfb_jb_str(jb, o, "dst_ports", sfb_buf_str(tmp));
+	sfb_jb_str(jb, o, "app", f->app);
+	sfb_jb_str(jb, o, "purpose", f->purpose);
+	sfb_jb_bool(jb, o, "required", f->required);
+	sfb_jb_str(jb, o, "condition", f->condition);
+	a = sfb_jb_arr(jb);
+	for (i = 0; i < f->ncite; i++) {
+		c = sfb_jb_obj(jb);
+		sfb_jb_str(jb, c, "doc", cat->docs[f->cite[i].doc].id);
+		sfb_jb_str(jb, c, "section", f->cite[i].section);
+		sfb_jb_push(jb, a, c);
+	}
+	sfb_jb_set(jb, o, "cite", a);
+	return o;
+}
+
+static sfb_status
+write_json(const sfb_catalog *cat, long profile, sfb_buf *out)
+{
+	sfb_jb jb = { false };
+	json_t *root = sfb_jb_obj(&jb), *a, *o;
+	sfb_buf tmp;
+	size_t i;
+	sfb_status st;
+
+	sfb_buf_init(&tmp);
+	sfb_jb_str(&jb, root, "format", "sfbnet-catalog");
+	sfb_jb_int(&jb, root, "version", 1);
+	a = sfb_jb_arr(&jb);
+	for (i = 0; i < cat->ndocs; i++) {
+		o = sfb_jb_obj(&jb);
+		sfb_jb_str(&jb, o, "id", cat->docs[i].id);
+		sfb_jb_str(&jb, o, "title", cat->docs[i].title);
+		sfb_jb_str(&jb, o, "source", cat->docs[i].source);
+		sfb_jb_str(&jb, o, "url", cat->docs[i].url);
+		sfb_jb_push(&jb, a, o);
+	}
+	sfb_jb_set(&jb, root, "documents", a);
+	a = sfb_jb_arr(&jb);
+	for (i = 0; i < cat->nroles; i++) {
+		o = sfb_jb_obj(&jb);
+		sfb_jb_str(&jb, o, "name", cat->roles[i].name);
+		sfb_jb_str(&jb, o, "description", cat->roles[i].description);
+		sfb_jb_push(&jb, a, o);
+	}
+	sfb_jb_set(&jb, root, "roles", a);
+	a = sfb_jb_arr(&jb);
+	for (i = 0; i < cat->nprofiles; i++) {
+		o = sfb_jb_obj(&jb);
+		sfb_jb_str(&jb, o, "name", cat->profiles[i].name);
+		sfb_jb_str(&jb, o, "description", cat->profiles[i].description);
+		sfb_jb_push(&jb, a, o);
+	}
+	sfb_jb_set(&jb, root, "profiles", a);
+	a = sfb_jb_arr(&jb);
+	for (i = 0; i < cat->nflows; i++)
+		if (selected(cat, &cat->flows[i], profile))
+			sfb_jb_push(&jb, a, flow_json(&jb, cat, &cat->flows[i], &tmp));
+	sfb_jb_set(&jb, root, "flows", a);
+	if (sfb_buf_status(&tmp) != SFB_OK)
+		jb.failed = true;
+	st = sfb_jb_dump(&jb, root, out);
+	sfb_buf_free(&tmp);
+	return st;
+}
+
+static void
+write_text(const sfb_catalog *cat, long profile, sfb_buf *b)
+{
+	const struct sfb_cflow *f;
+	size_t i;
+
+	for (i = 0; i < cat->nflows; i++) {
+		f = &cat->flows[i];
+		if (!selected(cat, f, profile))
+			continue;
+		sfb_buf_printf(b, "%s  [%s]%s\n  ", f->id, cat->profiles[f->profile].name,
+		    f->required ? "" : " (optional)");
+		roles_list(b, cat, f->from, f->nfrom, ",");
+		sfb_buf_puts(b, " -> ");
+		roles_list(b, cat, f->to, f->nto, ",");
+		sfb_buf_printf(b, "  %s  src ", sfb_proto_name(f->proto));
+		sfb_portset_print(b, &f->sport);
+		sfb_buf_puts(b, " dst ");
+		sfb_portset_print(b, &f->dport);
+		sfb_buf_printf(b, "  %s\n  %s\n", f->app, f->purpose);
+		if (f->condition != NULL)
+			sfb_buf_printf(b, "  only if: %s\n", f->condition);
+		sfb_buf_puts(b, "  cite: ");
+		cites_text(b, cat, f, "; ");
+		sfb_buf_puts(b, "\n\n");
+	}
+}
+
+static void
+write_table(const sfb_catalog *cat, long profile, sfb_buf *b, bool md)
+{
+	static const char *const cols[] = { "id", "profile", "from", "to", "protocol",
+		"src_ports", "dst_ports", "app", "purpose", "required", "condition", "cite" };
+	const size_t ncols = sizeof(cols) / sizeof(cols[0]);
+	const struct sfb_cflow *f;
+	void (*cell)(sfb_buf *, const char *) = md ? sfb_md_cell : sfb_csv_field;
+	const char *sep = md ? " | " : ",";
+	sfb_buf tmp;
+	size_t i, c;
+
+	sfb_buf_init(&tmp);
+	sfb_buf_puts(b, md ? "| " : "");
+	for (c = 0; c < ncols; c++)
+		sfb_buf_printf(b, "%s%s", c ? sep : "", cols[c]);
+	sfb_buf_puts(b, md ? " |\n|" : "\n");
+	for (c = 0; md && c < ncols; c++)
+		sfb_buf_puts(b, "---|");
+	sfb_buf_puts(b, md ? "\n" : "");
+	for (i = 0; i < cat->nflows; i++) {
+		f = &cat->flows[i];
+		if (!selected(cat, f, profile))
+			continue;
+		sfb_buf_puts(b, md ? "| " : "");
+		cell(b, f->id);
+		sfb_buf_puts(b, sep);
+		cell(b, cat->profiles[f->profile].name);
+		sfb_buf_puts(b, sep);
+		sfb_buf_reset(&tmp);
+		roles_list(&tmp, cat, f->from, f->nfrom, " ");
+		cell(b, sfb_buf_str(&tmp));
+		sfb_buf_puts(b, sep);
+		sfb_buf_reset(&tmp);
+		roles_list(&tmp, cat, f->to, f->nto, " ");
+		cell(b, sfb_buf_str(&tmp));
+		sfb_buf_puts(b, sep);
+		cell(b, sfb_proto_name(f->proto));
+		sfb_buf_puts(b, sep);
+		sfb_buf_reset(&tmp);
+		sfb_portset_print(&tmp, &f->sport);
+		cell(b, sfb_buf_str(&tmp));
+		sfb_buf_puts(b, sep);
+		sfb_buf_reset(&tmp);
+		sfb_portset_print(&tmp, &f->dport);
+		cell(b, sfb_buf_str(&tmp));
+		sfb_buf_puts(b, sep);
+		cell(b, f->app);
+		sfb_buf_puts(b, sep);
+		cell(b, f->purpose);
+		sfb_buf_puts(b, sep);
+		cell(b, f->required ? "required" : "optional");
+		sfb_buf_puts(b, sep);
+		cell(b, f->condition != NULL ? f->condition : "");
+		sfb_buf_puts(b, sep);
+		sfb_buf_reset(&tmp);
+		cites_text(&tmp, cat, f, "; ");
+		cell(b, sfb_buf_str(&tmp));
+		sfb_buf_puts(b, md ? " |\n" : "\r\n");
+	}
+	if (tmp.oom)
+		b->oom = true;
+	sfb_buf_free(&tmp);
+}
+
+sfb_status
+sfb_catalog_write(sfb_ctx *ctx, const sfb_catalog *cat, const char *profile,
+    sfb_format fmt, char **out)
+{
+	sfb_buf b;
+	long p = -1;
+	sfb_status st = SFB_OK;
+
+	*out = NULL;
+	sfb_buf_init(&b);
+	if (profile != NULL && (p = sfb_catalog_profile(cat, profile)) < 0) {
+		st = sfb_failf(ctx, SFB_EINVAL, "unknown profile '%s'", profile);
+		goto out;
+	}
+	switch (fmt) {
+	case SFB_FORMAT_JSON:
+		st = write_json(cat, p, &b);
+		break;
+	case SFB_FORMAT_TEXT:
+		write_text(cat, p, &b);
+		break;
+	case SFB_FORMAT_CSV:
+	case SFB_FORMAT_MD:
+		write_table(cat, p, &b, fmt == SFB_FORMAT_MD);
+		break;
+	}
+	if (st == SFB_OK)
+		st = sfb_buf_status(&b);
+	if (st != SFB_OK) {
+		st = sfb_oom(ctx);
+		goto out;
+	}
+	*out = sfb_buf_take(&b);
+	if (*out == NULL)
+		st = sfb_oom(ctx);
+out:
+	sfb_buf_free(&b);
+	return st;
+}

@@ -1,0 +1,357 @@
+/* Growable output buffer and bounds-checked input cursor. */
+#include "sfb_buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *
+sfb_status_str(sfb_status st)
+{
+	switch (st) {
+	case SFB_OK: return "success";
+	case SFB_ENOMEM: return "out of memory";
+	case SFB_EINVAL: return "invalid input";
+	case SFB_ERANGE: return "value out of range";
+	case SFB_ENOTFOUND: return "not found";
+	case SFB_EIO: return "input/output error";
+	case SFB_EINTERNAL: return "internal error";
+	}
+	return "unknown status";
+}
+
+void
+sfb_buf_init(sfb_buf *b)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+	b->oom = false;
+}
+
+void
+sfb_buf_free(sfb_buf *b)
+{
+	free(b->data);
+	sfb_buf_init(b);
+}
+
+void
+sfb_buf_reset(sfb_buf *b)
+{
+	b->len = 0;
+	if (b->data != NULL)
+		b->data[0] = '\0';
+}
+
+sfb_status
+sfb_buf_status(const sfb_buf *b)
+{
+	return b->oom ? SFB_ENOMEM : SFB_OK;
+}
+
+const char *
+sfb_buf_str(const sfb_buf *b)
+{
+	return b->data != NULL ? b->data : "";
+}
+
+char *
+sfb_buf_take(sfb_buf *b)
+{
+	char *s = b->data;
+
+	if (s == NULL || b->oom) {
+		free(s);
+		s = b->oom ? NULL : calloc(1, 1);
+	}
+	sfb_buf_init(b);
+	return s;
+}
+
+/* Make room for n more bytes plus the terminating NUL. */
+static bool
+reserve(sfb_buf *b, size_t n)
+{
+	size_t need, cap;
+	char *p;
+
+	if (b->oom)
+		return false;
+	if (n > SIZE_MAX - b->len - 1)
+		goto fail;
+	need = b->len + n + 1;
+	if (need <= b->cap)
+		return true;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need) {
+		if (cap > SIZE_MAX / 2)
+			goto fail;
+		cap *= 2;
+	}
+	p = realloc(b->data, cap);
+	if (p == NULL)
+		goto fail;
+	b->data = p;
+	b->cap = cap;
+	return true;
+fail:
+	b->oom = true;
+	return false;
+}
+
+void
+sfb_buf_add(sfb_buf *b, const char *s, size_t n)
+{
+	if (!reserve(b, n))
+		return;
+	if (n > 0)
+		memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void
+sfb_buf_puts(sfb_buf *b, const char *s)
+{
+	sfb_buf_add(b, s, strlen(s));
+}
+
+void
+sfb_buf_putc(sfb_buf *b, char c)
+{
+	sfb_buf_add(b, &c, 1);
+}
+
+void
+sfb_buf_vprintf(sfb_buf *b, const char *fmt, va_list ap)
+{
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0) {
+		b->oom = true;
+		return;
+	}
+	if (!reserve(b, (size_t)n))
+		return;
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void
+sfb_buf_printf(sfb_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sfb_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void
+sfb_buf_u64(sfb_buf *b, uint64_t v)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	sfb_buf_add(b, tmp + i, sizeof(tmp) - i);
+}
+
+void
+sfb_cur_init(sfb_cur *c, const void *p, size_t len)
+{
+	c->p = p;
+	c->len = p != NULL ? len : 0;
+	c->pos = 0;
+	c->err = false;
+}
+
+void
+sfb_cur_init_str(sfb_cur *c, const char *s)
+{
+	sfb_cur_init(c, s, s != NULL ? strlen(s) : 0);
+}
+
+size_t
+sfb_cur_left(const sfb_cur *c)
+{
+	return c->len - c->pos;
+}
+
+bool
+sfb_cur_eof(const sfb_cur *c)
+{
+	return c->pos >= c->len;
+}
+
+int
+sfb_cur_peek(const sfb_cur *c)
+{
+	return c->pos < c->len ? c->p[c->pos] : -1;
+}
+
+int
+sfb_cur_get(sfb_cur *c)
+{
+	if (c->pos >= c->len) {
+		c->err = true;
+		return -1;
+	}
+	return c->p[c->pos++];
+}
+
+bool
+sfb_cur_skip(sfb_cur *c, size_t n)
+{
+	if (n > sfb_cur_left(c)) {
+		c->err = true;
+		return false;
+	}
+	c->pos += n;
+	return true;
+}
+
+bool
+sfb_cur_accept(sfb_cur *c, char ch)
+{
+	if (sfb_cur_peek(c) != (unsigned char)ch)
+		return false;
+	c->pos++;
+	return true;
+}
+
+bool
+sfb_cur_accept_str(sfb_cur *c, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > sfb_cur_left(c) || memcmp(c->p + c->pos, s, n) != 0)
+		return false;
+	c->pos += n;
+	return true;
+}
+
+void
+sfb_cur_skip_space(sfb_cur *c)
+{
+	int ch;
+
+	while ((ch = sfb_cur_peek(c)) == ' ' || ch == '\t' || ch == '\n' || ch == '\r')
+		c->pos++;
+}
+
+bool
+sfb_cur_uint(sfb_cur *c, uint64_t max, uint64_t *out)
+{
+	size_t pos = c->pos;
+	uint64_t v = 0;
+	int ch;
+	bool any = false;
+
+	while ((ch = sfb_cur_peek(c)) >= '0' && ch <= '9') {
+		unsigned d = (unsigned)(ch - '0');
+		if (v > (max - d) / 10) {
+			c->pos = pos;
+			return false;
+		}
+		v = v * 10 + d;
+		c->pos++;
+		any = true;
+	}
+	if (!any)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int
+hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+bool
+sfb_cur_hex(sfb_cur *c, uint64_t max, uint64_t *out, size_t maxdigits)
+{
+	size_t pos = c->pos, n = 0;
+	uint64_t v = 0;
+	int d;
+
+	while (n < maxdigits && (d = hexval(sfb_cur_peek(c))) >= 0) {
+		if (v > (max - (uint64_t)d) / 16) {
+			c->pos = pos;
+			return false;
+		}
+		v = v * 16 + (uint64_t)d;
+		c->pos++;
+		n++;
+	}
+	if (n == 0)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool
+sfb_cur_bytes(sfb_cur *c, void *out, size_t n)
+{
+	if (n > sfb_cur_left(c)) {
+		c->err = true;
+		return false;
+	}
+	memcpy(out, c->p + c->pos, n);
+	c->pos += n;
+	return true;
+}
+
+bool
+sfb_cur_u8(sfb_cur *c, uint8_t *out)
+{
+	return sfb_cur_bytes(c, out, 1);
+}
+
+bool
+sfb_cur_u16be(sfb_cur *c, uint16_t *out)
+{
+	unsigned char b[2];
+
+	if (!sfb_cur_bytes(c, b, 2))
+		return false;
+	*out = (uint16_t)((b[0] << 8) | b[1]);
+	return true;
+}
+
+bool
+sfb_cur_u32be(sfb_cur *c, uint32_t *out)
+{
+	unsigned char b[4];
+
+	if (!sfb_cur_bytes(c, b, 4))
+		return false;
+	*out = ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) |
+	    ((uint32_t)b[2] << 8) | b[3];
+	return true;
+}
+
+bool
+sfb_parse_uint(const char *s, uint64_t max, uint64_t *out)
+{
+	sfb_cur c;
+
+	sfb_cur_init_str(&c, s);
+	return sfb_cur_uint(&c, max, out) && sfb_cur_eof(&c);
+}

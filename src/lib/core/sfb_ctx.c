@@ -1,0 +1,210 @@
+/* Library context: error and warning reporting, and small allocation helpers. */
+#include "sfb_ctx.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+sfb_ctx *
+sfb_ctx_new(void)
+{
+	sfb_ctx *ctx = calloc(1, sizeof(*ctx));
+
+	if (ctx != NULL)
+		sfb_buf_init(&ctx->err);
+	return ctx;
+}
+
+void
+sfb_ctx_clear_warnings(sfb_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->nwarn; i++)
+		free(ctx->warn[i]);
+	ctx->nwarn = 0;
+}
+
+void
+sfb_ctx_free(sfb_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	sfb_ctx_clear_warnings(ctx);
+	free(ctx->warn);
+	sfb_buf_free(&ctx->err);
+	free(ctx);
+}
+
+const char *
+sfb_ctx_error(const sfb_ctx *ctx)
+{
+	if (ctx->err.oom)
+		return "out of memory";
+	return sfb_buf_str(&ctx->err);
+}
+
+size_t
+sfb_ctx_warning_count(const sfb_ctx *ctx)
+{
+	return ctx->nwarn;
+}
+
+const char *
+sfb_ctx_warning(const sfb_ctx *ctx, size_t i)
+{
+	return i < ctx->nwarn ? ctx->warn[i] : NULL;
+}
+
+const char *
+sfb_version(void)
+{
+	return "0.1.0";
+}
+
+static void
+format_place(sfb_buf *b, const char *file, int line, int col)
+{
+	if (file == NULL)
+		return;
+	sfb_buf_puts(b, file);
+	if (line > 0) {
+		sfb_buf_printf(b, ":%d", line);
+		if (col > 0)
+			sfb_buf_printf(b, ":%d", col);
+	}
+	sfb_buf_puts(b, ": ");
+}
+
+sfb_status
+sfb_fail(sfb_ctx *ctx, sfb_status st, const char *file, int line, int col,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	sfb_buf_free(&ctx->err);
+	format_place(&ctx->err, file, line, col);
+	va_start(ap, fmt);
+	sfb_buf_vprintf(&ctx->err, fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+sfb_status
+sfb_failf(sfb_ctx *ctx, sfb_status st, const char *fmt, ...)
+{
+	va_list ap;
+
+	sfb_buf_free(&ctx->err);
+	va_start(ap, fmt);
+	sfb_buf_vprintf(&ctx->err, fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+sfb_status
+sfb_oom(sfb_ctx *ctx)
+{
+	sfb_buf_free(&ctx->err);
+	ctx->err.oom = true;
+	return SFB_ENOMEM;
+}
+
+sfb_status
+sfb_warn(sfb_ctx *ctx, const char *file, int line, int col, const char *fmt, ...)
+{
+	sfb_buf b;
+	va_list ap;
+	sfb_status st;
+
+	sfb_buf_init(&b);
+	format_place(&b, file, line, col);
+	va_start(ap, fmt);
+	sfb_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	st = sfb_buf_status(&b);
+	if (st != SFB_OK)
+		goto out;
+	st = sfb_grow(&ctx->warn, &ctx->capwarn, ctx->nwarn + 1, sizeof(char *));
+	if (st != SFB_OK)
+		goto out;
+	ctx->warn[ctx->nwarn++] = sfb_buf_take(&b);
+out:
+	sfb_buf_free(&b);
+	return st;
+}
+
+sfb_status
+sfb_grow(void *arrp, size_t *cap, size_t n, size_t el)
+{
+	void **pp = arrp;
+	size_t ncap;
+	void *p;
+
+	if (n <= *cap)
+		return SFB_OK;
+	ncap = *cap ? *cap : 8;
+	while (ncap < n) {
+		if (ncap > SIZE_MAX / 2)
+			return SFB_ENOMEM;
+		ncap *= 2;
+	}
+	if (el != 0 && ncap > SIZE_MAX / el)
+		return SFB_ENOMEM;
+	p = realloc(*pp, ncap * el);
+	if (p == NULL)
+		return SFB_ENOMEM;
+	*pp = p;
+	*cap = ncap;
+	return SFB_OK;
+}
+
+char *
+sfb_strndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p == NULL)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+sfb_strdup(const char *s)
+{
+	return sfb_strndup(s, strlen(s));
+}
+
+sfb_status
+sfb_read_file(sfb_ctx *ctx, const char *path, sfb_buf *b)
+{
+	FILE *fp;
+	char chunk[65536];
+	size_t n;
+	sfb_status st = SFB_OK;
+
+	fp = fopen(path, "rb");
+	if (fp == NULL)
+		return sfb_fail(ctx, SFB_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		sfb_buf_add(b, chunk, n);
+		if (b->len > SFB_MAX_INPUT) {
+			st = sfb_fail(ctx, SFB_EINVAL, path, 0, 0,
+			    "file larger than %u bytes", SFB_MAX_INPUT);
+			goto out;
+		}
+	}
+	if (ferror(fp)) {
+		st = sfb_fail(ctx, SFB_EIO, path, 0, 0, "read error: %s", strerror(errno));
+		goto out;
+	}
+	if (sfb_buf_status(b) != SFB_OK)
+		st = sfb_oom(ctx);
+out:
+	fclose(fp);
+	return st;
+}

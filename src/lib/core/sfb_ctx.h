@@ -1,0 +1,38 @@
+/* Library context internals: error and warning reporting. */
+#ifndef SFB_CTX_H
+#define SFB_CTX_H
+
+#include "sfbnet/context.h"
+#include "sfb_buf.h"
+
+struct sfb_ctx {
+	sfb_buf err;
+	char **warn;
+	size_t nwarn, capwarn;
+};
+
+/* Set the context error to "file:line:col: message" (the place parts are
+ * left out where file is NULL or line is 0) and return st, so callers can
+ * write `return sfb_fail(ctx, SFB_EINVAL, f, l, c, "...")`. */
+sfb_status sfb_fail(sfb_ctx *ctx, sfb_status st, const char *file, int line,
+    int col, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Same for a failure without a place. */
+sfb_status sfb_failf(sfb_ctx *ctx, sfb_status st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Record an out-of-memory failure (no allocation needed to report it). */
+sfb_status sfb_oom(sfb_ctx *ctx);
+/* Add a warning, formatted like errors. */
+sfb_status sfb_warn(sfb_ctx *ctx, const char *file, int line, int col,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Grow an array so that it holds at least n elements of size el. */
+sfb_status sfb_grow(void *arrp, size_t *cap, size_t n, size_t el);
+/* strdup that reports failure through the status. */
+char *sfb_strndup(const char *s, size_t n);
+char *sfb_strdup(const char *s);
+
+/* Read a whole file (at most SFB_MAX_INPUT bytes) into b. */
+#define SFB_MAX_INPUT (64u * 1024 * 1024)
+sfb_status sfb_read_file(sfb_ctx *ctx, const char *path, sfb_buf *b);
+
+#endif

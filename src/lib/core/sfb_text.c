@@ -1,0 +1,134 @@
+/* Text output helpers: CSV, Markdown, JSON building. */
+#include "sfb_text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+sfb_csv_field(sfb_buf *b, const char *s)
+{
+	const char *p;
+
+	if (s == NULL)
+		return;
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		sfb_buf_puts(b, s);
+		return;
+	}
+	sfb_buf_putc(b, '"');
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '"')
+			sfb_buf_putc(b, '"');
+		sfb_buf_putc(b, *p);
+	}
+	sfb_buf_putc(b, '"');
+}
+
+void
+sfb_md_cell(sfb_buf *b, const char *s)
+{
+	const char *p;
+
+	if (s == NULL)
+		return;
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '|')
+			sfb_buf_puts(b, "\\|");
+		else if (*p == '\n' || *p == '\r')
+			sfb_buf_putc(b, ' ');
+		else
+			sfb_buf_putc(b, *p);
+	}
+}
+
+json_t *
+sfb_jb_obj(sfb_jb *jb)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		jb->failed = true;
+	return o;
+}
+
+json_t *
+sfb_jb_arr(sfb_jb *jb)
+{
+	json_t *a = json_array();
+
+	if (a == NULL)
+		jb->failed = true;
+	return a;
+}
+
+void
+sfb_jb_set(sfb_jb *jb, json_t *obj, const char *key, json_t *value)
+{
+	if (obj == NULL || value == NULL) {
+		json_decref(value);
+		jb->failed = true;
+		return;
+	}
+	if (json_object_set_new(obj, key, value) != 0)
+		jb->failed = true;
+}
+
+void
+sfb_jb_str(sfb_jb *jb, json_t *obj, const char *key, const char *s)
+{
+	sfb_jb_set(jb, obj, key, s != NULL ? json_string(s) : json_null());
+}
+
+void
+sfb_jb_int(sfb_jb *jb, json_t *obj, const char *key, long long v)
+{
+	sfb_jb_set(jb, obj, key, json_integer(v));
+}
+
+void
+sfb_jb_bool(sfb_jb *jb, json_t *obj, const char *key, bool v)
+{
+	sfb_jb_set(jb, obj, key, json_boolean(v));
+}
+
+void
+sfb_jb_push(sfb_jb *jb, json_t *arr, json_t *value)
+{
+	if (arr == NULL || value == NULL) {
+		json_decref(value);
+		jb->failed = true;
+		return;
+	}
+	if (json_array_append_new(arr, value) != 0)
+		jb->failed = true;
+}
+
+void
+sfb_jb_push_str(sfb_jb *jb, json_t *arr, const char *s)
+{
+	sfb_jb_push(jb, arr, s != NULL ? json_string(s) : json_null());
+}
+
+sfb_status
+sfb_jb_dump(sfb_jb *jb, json_t *root, sfb_buf *b)
+{
+	char *s = NULL;
+	sfb_status st = SFB_OK;
+
+	if (jb->failed || root == NULL) {
+		st = SFB_ENOMEM;
+		goto out;
+	}
+	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (s == NULL) {
+		st = SFB_ENOMEM;
+		goto out;
+	}
+	sfb_buf_puts(b, s);
+	sfb_buf_putc(b, '\n');
+	st = sfb_buf_status(b);
+out:
+	free(s);
+	json_decref(root);
+	return st;
+}

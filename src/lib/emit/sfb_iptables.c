@@ -1,0 +1,194 @@
+/* iptables / ip6tables target (iptables-restore format).
+ *
+ * Without ipset, "source in S and destination in D" would cost |S| x |D|
+ * rules.  Instead each flow jumps to a chain that tests the source
+ * prefixes, which jumps to a shared chain that tests the destination
+ * prefixes and accepts: |S| + |D| rules, written once per distinct set.
+ * Port lists are cut into multiport matches of at most 15 ports. */
+#include "sfb_emit.h"
+
+#include <string.h>
+
+#define IPT_CHAIN "SFBNET"
+#define IPT_COMMENT_MAX 255
+
+struct ipt {
+	const sfb_plan *plan;
+	int family;
+	size_t first, count;
+	struct sfb_setreg dsts;      /* destination sets -> chains SFBNET-D<n> */
+	sfb_buf *b;
+};
+
+static bool
+has_family(const struct ipt *x, const struct sfb_entry *e)
+{
+	return sfb_addrset_count_cidrs(&e->src, x->family) > 0 &&
+	    sfb_addrset_count_cidrs(&e->dst, x->family) > 0;
+}
+
+static bool
+is_everything(const sfb_addrset *a, int family)
+{
+	sfb_addrset all;
+	bool r;
+
+	sfb_addrset_init(&all);
+	if (sfb_addrset_all(&all) != SFB_OK) {
+		sfb_addrset_free(&all);
+		return false;
+	}
+	r = family == 4 ? sfb_iset_equal(&a->v4, &all.v4) : sfb_iset_equal(&a->v6, &all.v6);
+	sfb_addrset_free(&all);
+	return r;
+}
+
+struct rule_ctx {
+	sfb_buf *b;
+	const char *chain;
+	const char *flag;     /* "-s" or "-d" */
+	const char *target;
+};
+
+static sfb_status
+write_prefix_rule(void *arg, const char *cidr)
+{
+	struct rule_ctx *rc = arg;
+
+	sfb_buf_printf(rc->b, "-A %s %s %s -j %s\n", rc->chain, rc->flag, cidr, rc->target);
+	return sfb_buf_status(rc->b);
+}
+
+/* "-A chain -s p -j target" for every prefix of a (one rule without -s when
+ * a is the whole address space). */
+static sfb_status
+write_match_chain(struct ipt *x, const char *chain, const char *flag, const sfb_addrset *a,
+    const char *target)
+{
+	struct rule_ctx rc = { x->b, chain, flag, target };
+
+	if (is_everything(a, x->family)) {
+		sfb_buf_printf(x->b, "-A %s -j %s\n", chain, target);
+		return sfb_buf_status(x->b);
+	}
+	return sfb_addrset_each_cidr(a, x->family, write_prefix_rule, &rc);
+}
+
+static void
+write_ports(sfb_buf *b, const char *dir, const sfb_portset *p, size_t chunk)
+{
+	if (sfb_portset_is_all(p))
+		return;
+	sfb_buf_printf(b, " -m multiport --%s ", dir);
+	sfb_portset_print_ipt(b, p, chunk);
+}
+
+/* The rules of one flow in chain SFBNET: one per protocol and per pair of
+ * port chunks, all jumping to the flow's source chain. */
+static void
+write_flow_jumps(struct ipt *x, const struct sfb_entry *e, size_t flowno)
+{
+	const struct sfb_cflow *f = &x->plan->cat->flows[e->flow];
+	size_t ns = sfb_portset_ipt_chunks(&f->sport), nd = sfb_portset_ipt_chunks(&f->dport);
+	size_t i, j;
+	int protos[2], np, k;
+
+	if (ns == 0)
+		ns = 1;
+	if (nd == 0)
+		nd = 1;
+	np = sfb_emit_protos(f->proto, protos);
+	for (k = 0; k < np; k++) {
+		for (i = 0; i < ns; i++) {
+			for (j = 0; j < nd; j++) {
+				sfb_buf_printf(x->b, "-A " IPT_CHAIN " -p %s",
+				    protos[k] == SFB_PROTO_TCP ? "tcp" : "udp");
+				write_ports(x->b, "sports", &f->sport, i);
+				write_ports(x->b, "dports", &f->dport, j);
+				sfb_buf_puts(x->b, " -m conntrack --ctstate NEW -m comment --comment \"");
+				sfb_emit_comment(x->b, x->plan, e, IPT_COMMENT_MAX);
+				sfb_buf_printf(x->b, "\" -j " IPT_CHAIN "-F%zu\n", flowno);
+			}
+		}
+	}
+}
+
+sfb_status sfb_iptables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family,
+    sfb_buf *b);
+
+sfb_status
+sfb_iptables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family, sfb_buf *b)
+{
+	struct ipt x;
+	const struct sfb_entry *e;
+	sfb_buf chain, target;
+	size_t i, flowno;
+	long d;
+	sfb_status st = SFB_OK;
+
+	memset(&x, 0, sizeof(x));
+	x.plan = plan;
+	x.family = family;
+	x.b = b;
+	sfb_setreg_init(&x.dsts);
+	sfb_buf_init(&chain);
+	sfb_buf_init(&target);
+	sfb_plan_fw_range(plan, fw, &x.first, &x.count);
+
+	sfb_emit_header(b, plan, fw, family == 4 ? "iptables" : "ip6tables", "#");
+	sfb_buf_printf(b, "# load: %s-restore FILE  (replaces the filter table: loading again "
+	    "gives the same rules)\n", family == 4 ? "iptables" : "ip6tables");
+	sfb_buf_puts(b, "*filter\n:FORWARD DROP [0:0]\n:" IPT_CHAIN " - [0:0]\n");
+	/* Declare every chain first, as iptables-restore requires. */
+	for (i = x.first, flowno = 0; i < x.first + x.count; i++) {
+		e = &plan->entries[i];
+		if (!has_family(&x, e))
+			continue;
+		sfb_buf_printf(b, ":" IPT_CHAIN "-F%zu - [0:0]\n", ++flowno);
+		if (sfb_setreg_add(&x.dsts, &e->dst) < 0) {
+			st = SFB_ENOMEM;
+			goto out;
+		}
+	}
+	for (i = 0; i < x.dsts.n; i++)
+		sfb_buf_printf(b, ":" IPT_CHAIN "-D%zu - [0:0]\n", i + 1);
+	sfb_buf_puts(b, "-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n"
+	    "-A FORWARD -m conntrack --ctstate INVALID -j DROP\n"
+	    "-A FORWARD -j " IPT_CHAIN "\n");
+	for (i = x.first, flowno = 0; i < x.first + x.count; i++) {
+		e = &plan->entries[i];
+		if (has_family(&x, e))
+			write_flow_jumps(&x, e, ++flowno);
+	}
+	for (i = x.first, flowno = 0; i < x.first + x.count; i++) {
+		e = &plan->entries[i];
+		if (!has_family(&x, e))
+			continue;
+		d = sfb_setreg_add(&x.dsts, &e->dst);
+		sfb_buf_reset(&chain);
+		sfb_buf_printf(&chain, IPT_CHAIN "-F%zu", ++flowno);
+		sfb_buf_reset(&target);
+		sfb_buf_printf(&target, IPT_CHAIN "-D%ld", d + 1);
+		if ((st = write_match_chain(&x, sfb_buf_str(&chain), "-s", &e->src,
+		    sfb_buf_str(&target))) != SFB_OK)
+			goto out;
+	}
+	for (i = 0; i < x.dsts.n; i++) {
+		sfb_buf_reset(&chain);
+		sfb_buf_printf(&chain, IPT_CHAIN "-D%zu", i + 1);
+		if ((st = write_match_chain(&x, sfb_buf_str(&chain), "-d", x.dsts.sets[i],
+		    "ACCEPT")) != SFB_OK)
+			goto out;
+	}
+	sfb_buf_puts(b, "COMMIT\n");
+	st = sfb_buf_status(b);
+	if (st == SFB_OK && (chain.oom || target.oom))
+		st = SFB_ENOMEM;
+out:
+	if (st == SFB_ENOMEM)
+		st = sfb_oom(ctx);
+	sfb_setreg_free(&x.dsts);
+	sfb_buf_free(&chain);
+	sfb_buf_free(&target);
+	return st;
+}

@@ -1,0 +1,49 @@
+/* Plan internals: what the writers and the firewall targets read. */
+#ifndef SFB_PLAN_H
+#define SFB_PLAN_H
+
+#include "sfbnet/plan.h"
+#include "catalog/sfb_catalog.h"
+#include "topo/sfb_topology.h"
+
+#define SFB_NO_FIREWALL ((size_t)-1)
+
+/* One catalog flow through one firewall (or inside one zone, fw ==
+ * SFB_NO_FIREWALL): every source endpoint that has one of the flow's
+ * "from" roles, every destination endpoint that has one of its "to" roles,
+ * whose zone path crosses that firewall.  The address sets are the unions
+ * of the endpoints' addresses as the firewall's forward path sees them;
+ * dst_public holds the NAT public addresses of destinations reached from
+ * the outside zone. */
+struct sfb_entry {
+	size_t flow;          /* index into cat->flows */
+	size_t fw;            /* index into topo->fws, or SFB_NO_FIREWALL */
+	sfb_addrset src, dst, dst_public;
+	size_t *src_eps, nsrc, capsrc; /* endpoint indices, sorted, unique */
+	size_t *dst_eps, ndst, capdst;
+};
+
+/* A catalog flow of an enabled profile that the topology cannot carry. */
+struct sfb_unmatched {
+	size_t flow;
+	size_t missing_role;  /* a role of the flow no endpoint has */
+	int side;             /* 0: from, 1: to */
+};
+
+struct sfb_plan {
+	const sfb_catalog *cat;
+	const sfb_topology *topo;
+	struct sfb_entry *entries;   /* sorted by (fw, flow); intra-zone last */
+	size_t nentries, capentries;
+	struct sfb_unmatched *unmatched;
+	size_t nunmatched, capunmatched;
+	/* zone paths: path_fws[zs * nzones + zd] lists the firewalls crossed
+	 * from zone zs to zone zd (path_len < 0: no path). */
+	size_t *path_fws;
+	int *path_len;
+};
+
+/* Entries of one firewall: [*first, *first + *count). */
+void sfb_plan_fw_range(const sfb_plan *plan, size_t fw, size_t *first, size_t *count);
+
+#endif

@@ -1,0 +1,376 @@
+/* Plan writers: text, JSON (stable, docs/plan-format.md), CSV, Markdown. */
+#include "sfb_plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sfb_text.h"
+
+struct writer {
+	const sfb_plan *p;
+	const sfb_catalog *cat;
+	const sfb_topology *t;
+	long only_fw;        /* -1: every entry */
+	sfb_buf tmp;
+};
+
+static bool
+wanted(const struct writer *w, const struct sfb_entry *e)
+{
+	return w->only_fw < 0 || e->fw == (size_t)w->only_fw;
+}
+
+static const char *
+fw_name(const struct writer *w, const struct sfb_entry *e)
+{
+	return e->fw == SFB_NO_FIREWALL ? NULL : w->t->fws[e->fw].name;
+}
+
+/* "host" or "host (fqdn)", with its zone and addresses. */
+static void
+endpoint_text(struct writer *w, sfb_buf *b, size_t epi, bool show_public)
+{
+	const struct sfb_endpoint *ep = &w->t->eps[epi];
+
+	sfb_buf_printf(b, "%s", w->t->hosts[ep->host].name);
+	if (ep->fqdn != NULL)
+		sfb_buf_printf(b, " (%s)", ep->fqdn);
+	sfb_buf_printf(b, " in %s: %s", w->t->zones[ep->zone].name,
+	    ep->addr_text != NULL ? ep->addr_text : "whole zone");
+	if (show_public && ep->pub_text != NULL)
+		sfb_buf_printf(b, ", public %s", ep->pub_text);
+}
+
+static void
+roles_text(sfb_buf *b, const sfb_catalog *cat, const size_t *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sfb_buf_printf(b, "%s%s", i ? "," : "", cat->roles[r[i]].name);
+}
+
+static void
+cites_text(sfb_buf *b, const sfb_catalog *cat, const struct sfb_cflow *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->ncite; i++)
+		sfb_buf_printf(b, "%s%s: %s", i ? "; " : "", cat->docs[f->cite[i].doc].id,
+		    f->cite[i].section);
+}
+
+static void
+write_text(struct writer *w, sfb_buf *b)
+{
+	const struct sfb_entry *e;
+	const struct sfb_cflow *f;
+	size_t i, k, lastfw = (size_t)-2;
+
+	for (i = 0, k = 0; i < w->p->nentries; i++)
+		if (wanted(w, &w->p->entries[i]) && w->p->entries[i].fw != SFB_NO_FIREWALL)
+			k++;
+	sfb_buf_printf(b, "plan for %s: %zu flow(s) through firewalls\n", w->t->name, k);
+	for (i = 0; i < w->p->nentries; i++) {
+		e = &w->p->entries[i];
+		if (!wanted(w, e))
+			continue;
+		f = &w->cat->flows[e->flow];
+		if (e->fw != lastfw) {
+			lastfw = e->fw;
+			if (e->fw == SFB_NO_FIREWALL) {
+				sfb_buf_puts(b, "\n== inside one zone (no firewall) ==\n");
+			} else {
+				const struct sfb_firewall *fw = &w->t->fws[e->fw];
+
+				sfb_buf_printf(b, "\n== firewall %s (", fw->name);
+				for (k = 0; k < fw->nzones; k++)
+					sfb_buf_printf(b, "%s%s", k ? " <-> " : "",
+					    w->t->zones[fw->zones[k]].name);
+				sfb_buf_puts(b, ") ==\n");
+			}
+		}
+		sfb_buf_printf(b, "\n%s  %s  src ", f->id, sfb_proto_name(f->proto));
+		sfb_portset_print(b, &f->sport);
+		sfb_buf_puts(b, " -> dst ");
+		sfb_portset_print(b, &f->dport);
+		sfb_buf_printf(b, "  %s  %s\n", f->app, f->required ? "required" : "optional");
+		sfb_buf_printf(b, "  purpose: %s\n", f->purpose);
+		if (f->condition != NULL)
+			sfb_buf_printf(b, "  only if: %s\n", f->condition);
+		sfb_buf_puts(b, "  from (");
+		roles_text(b, w->cat, f->from, f->nfrom);
+		sfb_buf_puts(b, "):\n");
+		for (k = 0; k < e->nsrc; k++) {
+			sfb_buf_puts(b, "    ");
+			endpoint_text(w, b, e->src_eps[k], false);
+			sfb_buf_putc(b, '\n');
+		}
+		sfb_buf_puts(b, "  to (");
+		roles_text(b, w->cat, f->to, f->nto);
+		sfb_buf_puts(b, "):\n");
+		for (k = 0; k < e->ndst; k++) {
+			sfb_buf_puts(b, "    ");
+			endpoint_text(w, b, e->dst_eps[k], !sfb_addrset_empty(&e->dst_public));
+			sfb_buf_putc(b, '\n');
+		}
+		if (!sfb_addrset_empty(&e->dst_public)) {
+			sfb_buf_puts(b, "  arrives from the outside on: ");
+			sfb_addrset_print(b, &e->dst_public);
+			sfb_buf_putc(b, '\n');
+		}
+		sfb_buf_puts(b, "  cite: ");
+		cites_text(b, w->cat, f);
+		sfb_buf_putc(b, '\n');
+	}
+	if (w->only_fw < 0 && w->p->nunmatched > 0) {
+		sfb_buf_puts(b, "\n== not planned: no endpoint has the role ==\n");
+		for (i = 0; i < w->p->nunmatched; i++) {
+			const struct sfb_unmatched *u = &w->p->unmatched[i];
+
+			sfb_buf_printf(b, "%s  (%s role %s)\n", w->cat->flows[u->flow].id,
+			    u->side == 0 ? "from" : "to", w->cat->roles[u->missing_role].name);
+		}
+	}
+}
+
+static json_t *
+endpoints_json(struct writer *w, sfb_jb *jb, const size_t *eps, size_t n)
+{
+	json_t *a = sfb_jb_arr(jb), *o;
+	const struct sfb_endpoint *ep;
+	size_t i, r;
+	json_t *roles;
+
+	for (i = 0; i < n; i++) {
+		ep = &w->t->eps[eps[i]];
+		o = sfb_jb_obj(jb);
+		sfb_jb_str(jb, o, "host", w->t->hosts[ep->host].name);
+		sfb_jb_str(jb, o, "zone", w->t->zones[ep->zone].name);
+		sfb_jb_str(jb, o, "addresses", ep->addr_text);
+		sfb_jb_str(jb, o, "public", ep->pub_text);
+		sfb_jb_str(jb, o, "fqdn", ep->fqdn);
+		roles = sfb_jb_arr(jb);
+		for (r = 0; r < ep->nroles; r++)
+			sfb_jb_push_str(jb, roles, w->cat->roles[ep->roles[r]].name);
+		sfb_jb_set(jb, o, "roles", roles);
+		sfb_jb_push(jb, a, o);
+	}
+	return a;
+}
+
+static json_t *
+roles_json(sfb_jb *jb, const sfb_catalog *cat, const size_t *r, size_t n)
+{
+	json_t *a = sfb_jb_arr(jb);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sfb_jb_push_str(jb, a, cat->roles[r[i]].name);
+	return a;
+}
+
+static void
+set_addrs(struct writer *w, sfb_jb *jb, json_t *o, const char *key, const sfb_addrset *a)
+{
+	sfb_buf_reset(&w->tmp);
+	sfb_addrset_print(&w->tmp, a);
+	sfb_jb_str(jb, o, key, sfb_buf_str(&w->tmp));
+}
+
+static json_t *
+entry_json(struct writer *w, sfb_jb *jb, const struct sfb_entry *e)
+{
+	const struct sfb_cflow *f = &w->cat->flows[e->flow];
+	json_t *o = sfb_jb_obj(jb), *a, *c;
+	size_t i;
+
+	sfb_jb_str(jb, o, "flow", f->id);
+	sfb_jb_str(jb, o, "firewall", fw_name(w, e));
+	sfb_jb_str(jb, o, "profile", w->cat->profiles[f->profile].name);
+	sfb_jb_str(jb, o, "protocol", sfb_proto_name(f->proto));
+	sfb_buf_reset(&w->tmp);
+	sfb_portset_print(&w->tmp, &f->sport);
+	sfb_jb_str(jb, o, "src_ports", sfb_buf_str(&w->tmp));
+	sfb_buf_reset(&w->tmp);
+	sfb_portset_print(&w->tmp, &f->dport);
+	sfb_jb_str(jb, o, "dst_ports", sfb_buf_str(&w->tmp));
+	sfb_jb_str(jb, o, "app", f->app);
+	sfb_jb_str(jb, o, "purpose", f->purpose);
+	sfb_jb_bool(jb, o, "required", f->required);
+	sfb_jb_str(jb, o, "condition", f->condition);
+	sfb_jb_set(jb, o, "from_roles", roles_json(jb, w->cat, f->from, f->nfrom));
+	sfb_jb_set(jb, o, "to_roles", roles_json(jb, w->cat, f->to, f->nto));
+	set_addrs(w, jb, o, "src_addresses", &e->src);
+	set_addrs(w, jb, o, "dst_addresses", &e->dst);
+	if (sfb_addrset_empty(&e->dst_public))
+		sfb_jb_str(jb, o, "dst_public", NULL);
+	else
+		set_addrs(w, jb, o, "dst_public", &e->dst_public);
+	sfb_jb_set(jb, o, "sources", endpoints_json(w, jb, e->src_eps, e->nsrc));
+	sfb_jb_set(jb, o, "destinations", endpoints_json(w, jb, e->dst_eps, e->ndst));
+	a = sfb_jb_arr(jb);
+	for (i = 0; i < f->ncite; i++) {
+		c = sfb_jb_obj(jb);
+		sfb_jb_str(jb, c, "doc", w->cat->docs[f->cite[i].doc].id);
+		sfb_jb_str(jb, c, "section", f->cite[i].section);
+		sfb_jb_push(jb, a, c);
+	}
+	sfb_jb_set(jb, o, "cite", a);
+	return o;
+}
+
+static sfb_status
+write_json(struct writer *w, sfb_buf *b)
+{
+	sfb_jb jb = { false };
+	json_t *root = sfb_jb_obj(&jb), *a, *o, *z;
+	size_t i, k;
+
+	sfb_jb_str(&jb, root, "format", "sfbnet-plan");
+	sfb_jb_int(&jb, root, "version", 1);
+	sfb_jb_str(&jb, root, "topology", w->t->name);
+	a = sfb_jb_arr(&jb);
+	for (i = 0; i < w->t->nfws; i++) {
+		if (w->only_fw >= 0 && (size_t)w->only_fw != i)
+			continue;
+		o = sfb_jb_obj(&jb);
+		sfb_jb_str(&jb, o, "name", w->t->fws[i].name);
+		z = sfb_jb_arr(&jb);
+		for (k = 0; k < w->t->fws[i].nzones; k++)
+			sfb_jb_push_str(&jb, z, w->t->zones[w->t->fws[i].zones[k]].name);
+		sfb_jb_set(&jb, o, "zones", z);
+		sfb_jb_push(&jb, a, o);
+	}
+	sfb_jb_set(&jb, root, "firewalls", a);
+	a = sfb_jb_arr(&jb);
+	for (i = 0; i < w->p->nentries; i++)
+		if (wanted(w, &w->p->entries[i]))
+			sfb_jb_push(&jb, a, entry_json(w, &jb, &w->p->entries[i]));
+	sfb_jb_set(&jb, root, "flows", a);
+	a = sfb_jb_arr(&jb);
+	for (i = 0; w->only_fw < 0 && i < w->p->nunmatched; i++) {
+		const struct sfb_unmatched *u = &w->p->unmatched[i];
+
+		o = sfb_jb_obj(&jb);
+		sfb_jb_str(&jb, o, "flow", w->cat->flows[u->flow].id);
+		sfb_jb_str(&jb, o, "side", u->side == 0 ? "from" : "to");
+		sfb_jb_str(&jb, o, "missing_role", w->cat->roles[u->missing_role].name);
+		sfb_jb_push(&jb, a, o);
+	}
+	sfb_jb_set(&jb, root, "unmatched", a);
+	if (w->tmp.oom)
+		jb.failed = true;
+	return sfb_jb_dump(&jb, root, b);
+}
+
+static void
+eps_cell(struct writer *w, sfb_buf *b, const size_t *eps, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sfb_buf_printf(b, "%s%s", i ? " " : "", w->t->hosts[w->t->eps[eps[i]].host].name);
+}
+
+static void
+write_table(struct writer *w, sfb_buf *b, bool md)
+{
+	static const char *const cols[] = { "firewall", "flow", "profile", "protocol",
+		"source_hosts", "source_addresses", "destination_hosts",
+		"destination_addresses", "destination_public", "src_ports", "dst_ports", "app",
+		"purpose", "required", "condition", "cite" };
+	const size_t ncols = sizeof(cols) / sizeof(cols[0]);
+	void (*cell)(sfb_buf *, const char *) = md ? sfb_md_cell : sfb_csv_field;
+	const char *sep = md ? " | " : ",";
+	const struct sfb_entry *e;
+	const struct sfb_cflow *f;
+	size_t i, c;
+
+	sfb_buf_puts(b, md ? "| " : "");
+	for (c = 0; c < ncols; c++)
+		sfb_buf_printf(b, "%s%s", c ? sep : "", cols[c]);
+	sfb_buf_puts(b, md ? " |\n|" : "\r\n");
+	for (c = 0; md && c < ncols; c++)
+		sfb_buf_puts(b, "---|");
+	sfb_buf_puts(b, md ? "\n" : "");
+	for (i = 0; i < w->p->nentries; i++) {
+		e = &w->p->entries[i];
+		if (!wanted(w, e))
+			continue;
+		f = &w->cat->flows[e->flow];
+		sfb_buf_puts(b, md ? "| " : "");
+#define CELL_TMP(stmt) do { sfb_buf_reset(&w->tmp); stmt; cell(b, sfb_buf_str(&w->tmp)); \
+		sfb_buf_puts(b, sep); } while (0)
+		CELL_TMP(sfb_buf_puts(&w->tmp, fw_name(w, e) != NULL ? fw_name(w, e) : "-"));
+		CELL_TMP(sfb_buf_puts(&w->tmp, f->id));
+		CELL_TMP(sfb_buf_puts(&w->tmp, w->cat->profiles[f->profile].name));
+		CELL_TMP(sfb_buf_puts(&w->tmp, sfb_proto_name(f->proto)));
+		CELL_TMP(eps_cell(w, &w->tmp, e->src_eps, e->nsrc));
+		CELL_TMP(sfb_addrset_print(&w->tmp, &e->src));
+		CELL_TMP(eps_cell(w, &w->tmp, e->dst_eps, e->ndst));
+		CELL_TMP(sfb_addrset_print(&w->tmp, &e->dst));
+		CELL_TMP(sfb_addrset_print(&w->tmp, &e->dst_public));
+		CELL_TMP(sfb_portset_print(&w->tmp, &f->sport));
+		CELL_TMP(sfb_portset_print(&w->tmp, &f->dport));
+		CELL_TMP(sfb_buf_puts(&w->tmp, f->app));
+		CELL_TMP(sfb_buf_puts(&w->tmp, f->purpose));
+		CELL_TMP(sfb_buf_puts(&w->tmp, f->required ? "required" : "optional"));
+		CELL_TMP(sfb_buf_puts(&w->tmp, f->condition != NULL ? f->condition : ""));
+#undef CELL_TMP
+		sfb_buf_reset(&w->tmp);
+		cites_text(&w->tmp, w->cat, f);
+		cell(b, sfb_buf_str(&w->tmp));
+		sfb_buf_puts(b, md ? " |\n" : "\r\n");
+	}
+	if (w->tmp.oom)
+		b->oom = true;
+}
+
+sfb_status
+sfb_plan_write(sfb_ctx *ctx, const sfb_plan *plan, const char *firewall, sfb_format fmt,
+    char **out)
+{
+	struct writer w;
+	sfb_buf b;
+	sfb_status st = SFB_OK;
+
+	*out = NULL;
+	memset(&w, 0, sizeof(w));
+	w.p = plan;
+	w.cat = plan->cat;
+	w.t = plan->topo;
+	w.only_fw = -1;
+	sfb_buf_init(&w.tmp);
+	sfb_buf_init(&b);
+	if (firewall != NULL && (w.only_fw = sfb_topology_find_firewall(w.t, firewall)) < 0) {
+		st = sfb_failf(ctx, SFB_ENOTFOUND, "no firewall named '%s' in %s", firewall,
+		    w.t->file);
+		goto out;
+	}
+	switch (fmt) {
+	case SFB_FORMAT_JSON:
+		st = write_json(&w, &b);
+		break;
+	case SFB_FORMAT_TEXT:
+		write_text(&w, &b);
+		break;
+	case SFB_FORMAT_CSV:
+	case SFB_FORMAT_MD:
+		write_table(&w, &b, fmt == SFB_FORMAT_MD);
+		break;
+	}
+	if (st == SFB_OK)
+		st = sfb_buf_status(&b);
+	if (st != SFB_OK) {
+		st = sfb_oom(ctx);
+		goto out;
+	}
+	*out = sfb_buf_take(&b);
+	if (*out == NULL)
+		st = sfb_oom(ctx);
+out:
+	sfb_buf_free(&w.tmp);
+	sfb_buf_free(&b);
+	return st;
+}

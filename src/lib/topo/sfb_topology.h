@@ -1,0 +1,62 @@
+/* Topology internals: zones, firewalls, hosts and their endpoints. */
+#ifndef SFB_TOPOLOGY_H
+#define SFB_TOPOLOGY_H
+
+#include <stdbool.h>
+
+#include "sfbnet/topology.h"
+#include "catalog/sfb_catalog.h"
+#include "sfb_iset.h"
+
+struct sfb_zone {
+	char *name;
+	sfb_addrset nets;    /* as written; empty for the default zone */
+	sfb_addrset space;   /* what the zone covers: nets, or everything else */
+	bool is_default;     /* written without networks */
+};
+
+struct sfb_firewall {
+	char *name;
+	size_t *zones, nzones;  /* indices of the zones it connects (>= 2) */
+};
+
+struct sfb_endpoint {
+	size_t host;          /* index of its host */
+	size_t zone;
+	sfb_addrset addr;     /* the addresses it stands for (never empty) */
+	char *addr_text;      /* as written ("10.1.1.1", "10.20.0.0/16, ..."), or NULL for the zone */
+	sfb_addrset pub;      /* NAT public address; empty when none */
+	char *pub_text;
+	char *fqdn;           /* may be NULL */
+	size_t *roles, nroles;
+};
+
+struct sfb_host {
+	char *name;
+	char *pool;           /* may be NULL */
+	size_t first_ep, nep; /* its endpoints: eps[first_ep .. first_ep+nep) */
+};
+
+struct sfb_topology {
+	char *file;
+	char *name;
+	char **sip_domains;
+	size_t nsip;
+	char *ad_domain;
+	bool *profile_on;     /* indexed like catalog profiles */
+	size_t nprofiles;
+	char *meet_url, *dialin_url, *admin_url;
+	char *web_internal, *web_external;
+	struct sfb_zone *zones;
+	size_t nzones;
+	struct sfb_firewall *fws;
+	size_t nfws;
+	struct sfb_host *hosts;
+	size_t nhosts;
+	struct sfb_endpoint *eps;
+	size_t neps;
+};
+
+long sfb_topology_find_firewall(const sfb_topology *t, const char *name);
+
+#endif

@@ -1,0 +1,760 @@
+/* Topology loader, format version 1: strict validation with positions. */
+#include "sfb_topology.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sfb_yaml.h"
+
+/* Everything a load needs, so helpers take one argument. */
+struct loader {
+	sfb_ctx *ctx;
+	const sfb_catalog *cat;
+	const sfb_ydoc *d;
+	sfb_topology *t;
+	size_t capzones, capfws, caphosts, capeps;
+};
+
+const char *
+sfb_topology_name(const sfb_topology *topo)
+{
+	return topo->name;
+}
+
+size_t
+sfb_topology_host_count(const sfb_topology *topo)
+{
+	return topo->nhosts;
+}
+
+size_t
+sfb_topology_zone_count(const sfb_topology *topo)
+{
+	return topo->nzones;
+}
+
+size_t
+sfb_topology_firewall_count(const sfb_topology *topo)
+{
+	return topo->nfws;
+}
+
+const char *
+sfb_topology_firewall_name(const sfb_topology *topo, size_t i)
+{
+	return i < topo->nfws ? topo->fws[i].name : NULL;
+}
+
+long
+sfb_topology_find_firewall(const sfb_topology *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nfws; i++)
+		if (strcmp(t->fws[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+void
+sfb_topology_free(sfb_topology *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	free(t->file);
+	free(t->name);
+	for (i = 0; i < t->nsip; i++)
+		free(t->sip_domains[i]);
+	free(t->sip_domains);
+	free(t->ad_domain);
+	free(t->profile_on);
+	free(t->meet_url);
+	free(t->dialin_url);
+	free(t->admin_url);
+	free(t->web_internal);
+	free(t->web_external);
+	for (i = 0; i < t->nzones; i++) {
+		free(t->zones[i].name);
+		sfb_addrset_free(&t->zones[i].nets);
+		sfb_addrset_free(&t->zones[i].space);
+	}
+	free(t->zones);
+	for (i = 0; i < t->nfws; i++) {
+		free(t->fws[i].name);
+		free(t->fws[i].zones);
+	}
+	free(t->fws);
+	for (i = 0; i < t->nhosts; i++) {
+		free(t->hosts[i].name);
+		free(t->hosts[i].pool);
+	}
+	free(t->hosts);
+	for (i = 0; i < t->neps; i++) {
+		sfb_addrset_free(&t->eps[i].addr);
+		sfb_addrset_free(&t->eps[i].pub);
+		free(t->eps[i].addr_text);
+		free(t->eps[i].pub_text);
+		free(t->eps[i].fqdn);
+		free(t->eps[i].roles);
+	}
+	free(t->eps);
+	free(t);
+}
+
+static sfb_status
+dup_into(struct loader *L, char **dst, const char *s)
+{
+	*dst = sfb_strdup(s);
+	return *dst != NULL ? SFB_OK : sfb_oom(L->ctx);
+}
+
+/* Names of zones, firewalls and hosts: letters, digits, '-', '_', '.'. */
+static bool
+valid_name(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 63)
+		return false;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
+/* A DNS name: dot-separated labels of letters, digits and '-', not starting
+ * or ending with '-', at most 63 bytes a label and 253 in all. */
+static bool
+valid_dns_name(const char *s)
+{
+	size_t label = 0, total = strlen(s);
+	const char *p;
+
+	if (total == 0 || total > 253 || s[total - 1] == '.' || s[0] == '.')
+		return false;
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '.') {
+			if (label == 0 || p[-1] == '-')
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-'))
+			return false;
+		if (*p == '-' && label == 0)
+			return false;
+		if (++label > 63)
+			return false;
+	}
+	return p[-1] != '-';
+}
+
+static sfb_status
+get_dns_name(struct loader *L, const sfb_ynode *n, const char *what, char **out)
+{
+	const char *s;
+	sfb_status st = sfb_y_str(L->ctx, L->d, n, what, &s);
+
+	if (st != SFB_OK)
+		return st;
+	if (!valid_dns_name(s))
+		return sfb_y_fail(L->ctx, L->d, n, "%s: '%s' is not a valid DNS name", what, s);
+	return dup_into(L, out, s);
+}
+
+/* A URL like https://meet.contoso.com (the simple URLs) or a bare name. */
+static sfb_status
+get_url_or_name(struct loader *L, const sfb_ynode *n, const char *what, char **out)
+{
+	const char *s, *host;
+	sfb_status st = sfb_y_str(L->ctx, L->d, n, what, &s);
+	size_t hl;
+	char *tmp;
+	bool ok;
+
+	if (st != SFB_OK)
+		return st;
+	host = strncmp(s, "https://", 8) == 0 ? s + 8 : s;
+	hl = strcspn(host, "/");
+	tmp = sfb_strndup(host, hl);
+	if (tmp == NULL)
+		return sfb_oom(L->ctx);
+	ok = valid_dns_name(tmp);
+	free(tmp);
+	if (!ok)
+		return sfb_y_fail(L->ctx, L->d, n,
+		    "%s: '%s' is not a DNS name or an https:// URL", what, s);
+	return dup_into(L, out, s);
+}
+
+static long
+find_zone(const sfb_topology *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nzones; i++)
+		if (strcmp(t->zones[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+static sfb_status
+load_header(struct loader *L, const sfb_ynode *root)
+{
+	const sfb_ynode *n, *item;
+	const char *s;
+	uint64_t version;
+	sfb_status st;
+	size_t i, j;
+	long p;
+
+	if ((st = sfb_y_uint(L->ctx, L->d, sfb_y_get(root, "version"), "version", 1000,
+	    &version)) != SFB_OK)
+		return st;
+	if (version != 1)
+		return sfb_y_fail(L->ctx, L->d, sfb_y_get(root, "version"),
+		    "unsupported topology version %llu (this sfbnet reads version 1)",
+		    (unsigned long long)version);
+	if ((st = sfb_y_str(L->ctx, L->d, sfb_y_get(root, "name"), "name", &s)) != SFB_OK ||
+	    (st = dup_into(L, &L->t->name, s)) != SFB_OK)
+		return st;
+
+	n = sfb_y_get(root, "sip_domains");
+	if ((st = sfb_y_expect(L->ctx, L->d, n, SFB_Y_SEQ, "sip_domains")) != SFB_OK)
+		return st;
+	if (n->n == 0)
+		return sfb_y_fail(L->ctx, L->d, n, "sip_domains must name at least one domain");
+	L->t->sip_domains = calloc(n->n, sizeof(char *));
+	if (L->t->sip_domains == NULL)
+		return sfb_oom(L->ctx);
+	for (i = 0; i < n->n; i++) {
+		if ((st = get_dns_name(L, n->kids[i], "a SIP domain",
+		    &L->t->sip_domains[i])) != SFB_OK)
+			return st;
+		L->t->nsip++;
+		for (j = 0; j < i; j++)
+			if (strcasecmp(L->t->sip_domains[j], L->t->sip_domains[i]) == 0)
+				return sfb_y_fail(L->ctx, L->d, n->kids[i],
+				    "duplicate SIP domain '%s'", L->t->sip_domains[i]);
+	}
+	if ((n = sfb_y_get(root, "ad_domain")) != NULL &&
+	    (st = get_dns_name(L, n, "ad_domain", &L->t->ad_domain)) != SFB_OK)
+		return st;
+
+	n = sfb_y_get(root, "profiles");
+	if ((st = sfb_y_expect(L->ctx, L->d, n, SFB_Y_SEQ, "profiles")) != SFB_OK)
+		return st;
+	if (n->n == 0)
+		return sfb_y_fail(L->ctx, L->d, n, "profiles must name at least one profile");
+	L->t->nprofiles = L->cat->nprofiles;
+	L->t->profile_on = calloc(L->cat->nprofiles + 1, sizeof(bool));
+	if (L->t->profile_on == NULL)
+		return sfb_oom(L->ctx);
+	for (i = 0; i < n->n; i++) {
+		item = n->kids[i];
+		if ((st = sfb_y_str(L->ctx, L->d, item, "a profile", &s)) != SFB_OK)
+			return st;
+		if ((p = sfb_catalog_profile(L->cat, s)) < 0)
+			return sfb_y_fail(L->ctx, L->d, item, "unknown profile '%s'", s);
+		if (L->t->profile_on[p])
+			return sfb_y_fail(L->ctx, L->d, item, "profile '%s' listed twice", s);
+		L->t->profile_on[p] = true;
+	}
+	return SFB_OK;
+}
+
+static sfb_status
+load_urls(struct loader *L, const sfb_ynode *root)
+{
+	static const char *const url_keys[] = { "meet", "dialin", "admin", NULL };
+	static const char *const ws_keys[] = { "internal", "external", NULL };
+	const sfb_ynode *n;
+	sfb_status st;
+
+	if ((n = sfb_y_get(root, "simple_urls")) != NULL) {
+		if ((st = sfb_y_check_keys(L->ctx, L->d, n, "simple_urls", url_keys)) != SFB_OK)
+			return st;
+		if (sfb_y_get(n, "meet") != NULL &&
+		    (st = get_url_or_name(L, sfb_y_get(n, "meet"), "meet", &L->t->meet_url)) != SFB_OK)
+			return st;
+		if (sfb_y_get(n, "dialin") != NULL &&
+		    (st = get_url_or_name(L, sfb_y_get(n, "dialin"), "dialin",
+		    &L->t->dialin_url)) != SFB_OK)
+			return st;
+		if (sfb_y_get(n, "admin") != NULL &&
+		    (st = get_url_or_name(L, sfb_y_get(n, "admin"), "admin",
+		    &L->t->admin_url)) != SFB_OK)
+			return st;
+	}
+	if ((n = sfb_y_get(root, "web_services")) != NULL) {
+		if ((st = sfb_y_check_keys(L->ctx, L->d, n, "web_services", ws_keys)) != SFB_OK)
+			return st;
+		if (sfb_y_get(n, "internal") != NULL &&
+		    (st = get_dns_name(L, sfb_y_get(n, "internal"), "internal",
+		    &L->t->web_internal)) != SFB_OK)
+			return st;
+		if (sfb_y_get(n, "external") != NULL &&
+		    (st = get_dns_name(L, sfb_y_get(n, "external"), "external",
+		    &L->t->web_external)) != SFB_OK)
+			return st;
+	}
+	return SFB_OK;
+}
+
+/* Add one address or prefix to set, with a positioned error. */
+static sfb_status
+add_address(struct loader *L, const sfb_ynode *n, const char *what, bool single,
+    sfb_addrset *set)
+{
+	const char *s;
+	sfb_status st = sfb_y_str(L->ctx, L->d, n, what, &s);
+
+	if (st != SFB_OK)
+		return st;
+	if (single && !sfb_addr_is_single(s))
+		return sfb_y_fail(L->ctx, L->d, n, "%s must be one IP address, not '%s'", what, s);
+	st = sfb_addrset_parse(set, s);
+	if (st == SFB_ENOMEM)
+		return sfb_oom(L->ctx);
+	if (st != SFB_OK)
+		return sfb_y_fail(L->ctx, L->d, n,
+		    "%s: '%s' is not a valid IPv4/IPv6 address or prefix%s", what, s,
+		    single ? "" : " (host bits must be zero)");
+	return SFB_OK;
+}
+
+/* One prefix or a list of prefixes (zones' networks, endpoints' network(s)). */
+static sfb_status
+add_networks(struct loader *L, const sfb_ynode *n, const char *what, sfb_addrset *set)
+{
+	sfb_status st;
+	size_t i;
+
+	if (n->type != SFB_Y_SEQ)
+		return add_address(L, n, what, false, set);
+	if (n->n == 0)
+		return sfb_y_fail(L->ctx, L->d, n, "%s must not be an empty list", what);
+	for (i = 0; i < n->n; i++)
+		if ((st = add_address(L, n->kids[i], what, false, set)) != SFB_OK)
+			return st;
+	return SFB_OK;
+}
+
+static sfb_status
+load_zones(struct loader *L, const sfb_ynode *root)
+{
+	static const char *const keys[] = { "!name", "networks", NULL };
+	const sfb_ynode *seq = sfb_y_get(root, "zones"), *z, *nets;
+	struct sfb_zone *zone;
+	sfb_addrset all, tmp;
+	const char *name;
+	long dflt = -1;
+	sfb_status st;
+	size_t i, j;
+
+	sfb_addrset_init(&all);
+	sfb_addrset_init(&tmp);
+	if ((st = sfb_y_expect(L->ctx, L->d, seq, SFB_Y_SEQ, "zones")) != SFB_OK)
+		goto out;
+	if (seq->n == 0) {
+		st = sfb_y_fail(L->ctx, L->d, seq, "zones must name at least one zone");
+		goto out;
+	}
+	L->t->zones = calloc(seq->n, sizeof(*L->t->zones));
+	if (L->t->zones == NULL) {
+		st = sfb_oom(L->ctx);
+		goto out;
+	}
+	for (i = 0; i < seq->n; i++) {
+		z = seq->kids[i];
+		if ((st = sfb_y_check_keys(L->ctx, L->d, z, "a zone", keys)) != SFB_OK ||
+		    (st = sfb_y_str(L->ctx, L->d, sfb_y_get(z, "name"), "zone name", &name)) != SFB_OK)
+			goto out;
+		if (!valid_name(name)) {
+			st = sfb_y_fail(L->ctx, L->d, sfb_y_get(z, "name"),
+			    "'%s' is not a valid zone name (letters, digits, '-', '_', '.')", name);
+			goto out;
+		}
+		if (find_zone(L->t, name) >= 0) {
+			st = sfb_y_fail(L->ctx, L->d, sfb_y_get(z, "name"),
+			    "duplicate zone name '%s'", name);
+			goto out;
+		}
+		zone = &L->t->zones[L->t->nzones++];
+		sfb_addrset_init(&zone->nets);
+		sfb_addrset_init(&zone->space);
+		if ((st = dup_into(L, &zone->name, name)) != SFB_OK)
+			goto out;
+		nets = sfb_y_get(z, "networks");
+		if (nets == NULL || sfb_y_is_null(nets)) {
+			if (dflt >= 0) {
+				st = sfb_y_fail(L->ctx, L->d, z,
+				    "zone '%s' has no networks, and neither has zone '%s': only one "
+				    "zone may stand for everything else", name, L->t->zones[dflt].name);
+				goto out;
+			}
+			zone->is_default = true;
+			dflt = (long)i;
+			continue;
+		}
+		if ((st = add_networks(L, nets, "a zone network", &zone->nets)) != SFB_OK)
+			goto out;
+		/* Zones must not overlap: an address belongs to exactly one zone. */
+		if (sfb_addrset_overlaps(&all, &zone->nets)) {
+			for (j = 0; j + 1 < L->t->nzones; j++)
+				if (sfb_addrset_overlaps(&L->t->zones[j].nets, &zone->nets))
+					break;
+			st = sfb_y_fail(L->ctx, L->d, nets,
+			    "networks of zone '%s' overlap those of zone '%s'", name,
+			    j + 1 < L->t->nzones ? L->t->zones[j].name : "?");
+			goto out;
+		}
+		if (sfb_addrset_union(&all, &zone->nets) != SFB_OK) {
+			st = sfb_oom(L->ctx);
+			goto out;
+		}
+	}
+	for (i = 0; i < L->t->nzones; i++) {
+		zone = &L->t->zones[i];
+		if (!zone->is_default) {
+			st = sfb_addrset_copy(&zone->space, &zone->nets);
+		} else {
+			sfb_addrset_free(&tmp);
+			sfb_addrset_init(&tmp);
+			st = sfb_addrset_all(&tmp);
+			if (st == SFB_OK)
+				st = sfb_addrset_diff(&zone->space, &tmp, &all);
+		}
+		if (st != SFB_OK) {
+			st = sfb_oom(L->ctx);
+			goto out;
+		}
+	}
+out:
+	sfb_addrset_free(&all);
+	sfb_addrset_free(&tmp);
+	return st;
+}
+
+static sfb_status
+load_firewalls(struct loader *L, const sfb_ynode *root)
+{
+	static const char *const keys[] = { "!name", "!between", NULL };
+	const sfb_ynode *seq = sfb_y_get(root, "firewalls"), *f, *between;
+	struct sfb_firewall *fw;
+	const char *name, *zname;
+	sfb_status st;
+	size_t i, j, k;
+	long z;
+
+	if (seq == NULL)
+		return SFB_OK;
+	if ((st = sfb_y_expect(L->ctx, L->d, seq, SFB_Y_SEQ, "firewalls")) != SFB_OK)
+		return st;
+	L->t->fws = calloc(seq->n + 1, sizeof(*L->t->fws));
+	if (L->t->fws == NULL)
+		return sfb_oom(L->ctx);
+	for (i = 0; i < seq->n; i++) {
+		f = seq->kids[i];
+		if ((st = sfb_y_check_keys(L->ctx, L->d, f, "a firewall", keys)) != SFB_OK ||
+		    (st = sfb_y_str(L->ctx, L->d, sfb_y_get(f, "name"), "firewall name",
+		    &name)) != SFB_OK)
+			return st;
+		if (!valid_name(name))
+			return sfb_y_fail(L->ctx, L->d, sfb_y_get(f, "name"),
+			    "'%s' is not a valid firewall name (letters, digits, '-', '_', '.')", name);
+		if (sfb_topology_find_firewall(L->t, name) >= 0)
+			return sfb_y_fail(L->ctx, L->d, sfb_y_get(f, "name"),
+			    "duplicate firewall name '%s'", name);
+		fw = &L->t->fws[L->t->nfws++];
+		if ((st = dup_into(L, &fw->name, name)) != SFB_OK)
+			return st;
+		between = sfb_y_get(f, "between");
+		if ((st = sfb_y_expect(L->ctx, L->d, between, SFB_Y_SEQ, "between")) != SFB_OK)
+			return st;
+		if (between->n < 2)
+			return sfb_y_fail(L->ctx, L->d, between,
+			    "firewall '%s' must be between at least two zones", name);
+		fw->zones = calloc(between->n, sizeof(size_t));
+		if (fw->zones == NULL)
+			return sfb_oom(L->ctx);
+		for (j = 0; j < between->n; j++) {
+			if ((st = sfb_y_str(L->ctx, L->d, between->kids[j], "a zone", &zname)) != SFB_OK)
+				return st;
+			if ((z = find_zone(L->t, zname)) < 0)
+				return sfb_y_fail(L->ctx, L->d, between->kids[j],
+				    "firewall '%s' is between unknown zone '%s'", name, zname);
+			for (k = 0; k < fw->nzones; k++)
+				if (fw->zones[k] == (size_t)z)
+					return sfb_y_fail(L->ctx, L->d, between->kids[j],
+					    "zone '%s' listed twice", zname);
+			fw->zones[fw->nzones++] = (size_t)z;
+		}
+	}
+	return SFB_OK;
+}
+
+static sfb_status
+load_roles(struct loader *L, const sfb_ynode *n, struct sfb_endpoint *ep)
+{
+	const char *s;
+	sfb_status st;
+	size_t i, j;
+	long r;
+
+	if ((st = sfb_y_expect(L->ctx, L->d, n, SFB_Y_SEQ, "roles")) != SFB_OK)
+		return st;
+	if (n->n == 0)
+		return sfb_y_fail(L->ctx, L->d, n, "roles must name at least one role");
+	ep->roles = calloc(n->n, sizeof(size_t));
+	if (ep->roles == NULL)
+		return sfb_oom(L->ctx);
+	for (i = 0; i < n->n; i++) {
+		if ((st = sfb_y_str(L->ctx, L->d, n->kids[i], "a role", &s)) != SFB_OK)
+			return st;
+		if ((r = sfb_catalog_role(L->cat, s)) < 0)
+			return sfb_y_fail(L->ctx, L->d, n->kids[i], "unknown role '%s'", s);
+		for (j = 0; j < ep->nroles; j++)
+			if (ep->roles[j] == (size_t)r)
+				return sfb_y_fail(L->ctx, L->d, n->kids[i], "role '%s' listed twice", s);
+		ep->roles[ep->nroles++] = (size_t)r;
+	}
+	return SFB_OK;
+}
+
+static sfb_status
+load_endpoint(struct loader *L, const sfb_ynode *e, size_t host)
+{
+	static const char *const keys[] = { "!zone", "address", "network", "networks",
+		"public", "fqdn", "!roles", NULL };
+	const sfb_ynode *where = NULL, *n;
+	struct sfb_endpoint *ep;
+	struct sfb_zone *zone;
+	const char *zname, *s;
+	sfb_status st;
+	int forms = 0;
+	long z;
+
+	if ((st = sfb_y_check_keys(L->ctx, L->d, e, "an endpoint", keys)) != SFB_OK ||
+	    (st = sfb_y_str(L->ctx, L->d, sfb_y_get(e, "zone"), "zone", &zname)) != SFB_OK)
+		return st;
+	if ((z = find_zone(L->t, zname)) < 0)
+		return sfb_y_fail(L->ctx, L->d, sfb_y_get(e, "zone"), "unknown zone '%s'", zname);
+	zone = &L->t->zones[z];
+	if (sfb_grow(&L->t->eps, &L->capeps, L->t->neps + 1, sizeof(*L->t->eps)) != SFB_OK)
+		return sfb_oom(L->ctx);
+	ep = &L->t->eps[L->t->neps++];
+	memset(ep, 0, sizeof(*ep));
+	sfb_addrset_init(&ep->addr);
+	sfb_addrset_init(&ep->pub);
+	ep->host = host;
+	ep->zone = (size_t)z;
+
+	if ((n = sfb_y_get(e, "address")) != NULL) {
+		forms++;
+		where = n;
+		if ((st = add_address(L, n, "address", true, &ep->addr)) != SFB_OK)
+			return st;
+	}
+	if ((n = sfb_y_get(e, "network")) != NULL) {
+		forms++;
+		where = n;
+		if ((st = add_address(L, n, "network", false, &ep->addr)) != SFB_OK)
+			return st;
+	}
+	if ((n = sfb_y_get(e, "networks")) != NULL) {
+		forms++;
+		where = n;
+		if ((st = sfb_y_expect(L->ctx, L->d, n, SFB_Y_SEQ, "networks")) != SFB_OK ||
+		    (st = add_networks(L, n, "networks", &ep->addr)) != SFB_OK)
+			return st;
+	}
+	if (forms > 1)
+		return sfb_y_fail(L->ctx, L->d, e,
+		    "an endpoint has one of address, network or networks, not several");
+	if (forms == 0) {
+		if (sfb_addrset_copy(&ep->addr, &zone->space) != SFB_OK)
+			return sfb_oom(L->ctx);
+	} else {
+		sfb_buf b;
+
+		if (!sfb_addrset_subset(&ep->addr, &zone->space))
+			return sfb_y_fail(L->ctx, L->d, where,
+			    "address '%s' is not inside zone '%s'%s", where->type == SFB_Y_SCALAR ?
+			    where->str : where->kids[0]->str, zone->name,
+			    zone->is_default ? " (it belongs to another zone)" : "");
+		sfb_buf_init(&b);
+		sfb_addrset_print(&b, &ep->addr);
+		ep->addr_text = sfb_buf_take(&b);
+		if (ep->addr_text == NULL)
+			return sfb_oom(L->ctx);
+	}
+	if ((n = sfb_y_get(e, "public")) != NULL) {
+		if ((st = add_address(L, n, "public", true, &ep->pub)) != SFB_OK ||
+		    (st = sfb_y_str(L->ctx, L->d, n, "public", &s)) != SFB_OK ||
+		    (st = dup_into(L, &ep->pub_text, s)) != SFB_OK)
+			return st;
+		if (zone->is_default)
+			return sfb_y_fail(L->ctx, L->d, n,
+			    "public is the NAT address of an endpoint inside the organization; "
+			    "zone '%s' is the outside", zone->name);
+	}
+	if ((n = sfb_y_get(e, "fqdn")) != NULL &&
+	    (st = get_dns_name(L, n, "fqdn", &ep->fqdn)) != SFB_OK)
+		return st;
+	return load_roles(L, sfb_y_get(e, "roles"), ep);
+}
+
+static sfb_status
+load_hosts(struct loader *L, const sfb_ynode *root)
+{
+	static const char *const keys[] = { "!name", "pool", "!endpoints", NULL };
+	const sfb_ynode *seq = sfb_y_get(root, "hosts"), *h, *eps;
+	struct sfb_host *host;
+	const char *name;
+	sfb_status st;
+	size_t i, j;
+
+	if ((st = sfb_y_expect(L->ctx, L->d, seq, SFB_Y_SEQ, "hosts")) != SFB_OK)
+		return st;
+	L->t->hosts = calloc(seq->n + 1, sizeof(*L->t->hosts));
+	if (L->t->hosts == NULL)
+		return sfb_oom(L->ctx);
+	for (i = 0; i < seq->n; i++) {
+		h = seq->kids[i];
+		if ((st = sfb_y_check_keys(L->ctx, L->d, h, "a host", keys)) != SFB_OK ||
+		    (st = sfb_y_str(L->ctx, L->d, sfb_y_get(h, "name"), "host name", &name)) != SFB_OK)
+			return st;
+		if (!valid_name(name))
+			return sfb_y_fail(L->ctx, L->d, sfb_y_get(h, "name"),
+			    "'%s' is not a valid host name (letters, digits, '-', '_', '.')", name);
+		/* Hosts are looked up by name rarely (responder/probe --host);
+		 * a linear duplicate check over 1,000s of hosts would be
+		 * quadratic, so it uses a sorted index below instead. */
+		host = &L->t->hosts[L->t->nhosts++];
+		if ((st = dup_into(L, &host->name, name)) != SFB_OK)
+			return st;
+		if (sfb_y_get(h, "pool") != NULL &&
+		    (st = get_dns_name(L, sfb_y_get(h, "pool"), "pool", &host->pool)) != SFB_OK)
+			return st;
+		eps = sfb_y_get(h, "endpoints");
+		if ((st = sfb_y_expect(L->ctx, L->d, eps, SFB_Y_SEQ, "endpoints")) != SFB_OK)
+			return st;
+		if (eps->n == 0)
+			return sfb_y_fail(L->ctx, L->d, eps, "host '%s' has no endpoints", name);
+		host->first_ep = L->t->neps;
+		for (j = 0; j < eps->n; j++)
+			if ((st = load_endpoint(L, eps->kids[j], L->t->nhosts - 1)) != SFB_OK)
+				return st;
+		host->nep = eps->n;
+	}
+	return SFB_OK;
+}
+
+struct name_ref {
+	const char *name;
+	size_t idx;
+};
+
+static int
+cmp_name_ref(const void *a, const void *b)
+{
+	const struct name_ref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Duplicate host names, found by sorting (n log n for large topologies). */
+static sfb_status
+check_duplicate_hosts(struct loader *L, const sfb_ynode *root)
+{
+	const sfb_ynode *seq = sfb_y_get(root, "hosts");
+	struct name_ref *refs;
+	sfb_status st = SFB_OK;
+	size_t i;
+
+	if (L->t->nhosts < 2)
+		return SFB_OK;
+	refs = calloc(L->t->nhosts, sizeof(*refs));
+	if (refs == NULL)
+		return sfb_oom(L->ctx);
+	for (i = 0; i < L->t->nhosts; i++) {
+		refs[i].name = L->t->hosts[i].name;
+		refs[i].idx = i;
+	}
+	qsort(refs, L->t->nhosts, sizeof(*refs), cmp_name_ref);
+	for (i = 1; i < L->t->nhosts; i++) {
+		if (strcmp(refs[i].name, refs[i - 1].name) == 0) {
+			st = sfb_y_fail(L->ctx, L->d, sfb_y_get(seq->kids[refs[i].idx], "name"),
+			    "duplicate host name '%s' (first at line %d)", refs[i].name,
+			    sfb_y_get(seq->kids[refs[i - 1].idx], "name")->line);
+			break;
+		}
+	}
+	free(refs);
+	return st;
+}
+
+sfb_status
+sfb_topology_parse(sfb_ctx *ctx, const sfb_catalog *cat, const char *name,
+    const char *text, size_t len, sfb_topology **out)
+{
+	static const char *const keys[] = { "!version", "!name", "!sip_domains", "ad_domain",
+		"!profiles", "simple_urls", "web_services", "!zones", "firewalls", "!hosts", NULL };
+	struct loader L;
+	sfb_ydoc *d = NULL;
+	const sfb_ynode *root;
+	sfb_status st;
+
+	*out = NULL;
+	memset(&L, 0, sizeof(L));
+	L.ctx = ctx;
+	L.cat = cat;
+	if ((st = sfb_ydoc_parse(ctx, name, text, len, &d)) != SFB_OK)
+		goto out;
+	L.d = d;
+	root = sfb_ydoc_root(d);
+	if (root == NULL) {
+		st = sfb_fail(ctx, SFB_EINVAL, name, 1, 1, "empty topology file");
+		goto out;
+	}
+	L.t = calloc(1, sizeof(*L.t));
+	if (L.t == NULL || (L.t->file = sfb_strdup(name)) == NULL) {
+		st = sfb_oom(ctx);
+		goto out;
+	}
+	if ((st = sfb_y_check_keys(ctx, d, root, "the topology", keys)) != SFB_OK ||
+	    (st = load_header(&L, root)) != SFB_OK ||
+	    (st = load_urls(&L, root)) != SFB_OK ||
+	    (st = load_zones(&L, root)) != SFB_OK ||
+	    (st = load_firewalls(&L, root)) != SFB_OK ||
+	    (st = load_hosts(&L, root)) != SFB_OK ||
+	    (st = check_duplicate_hosts(&L, root)) != SFB_OK)
+		goto out;
+	*out = L.t;
+	L.t = NULL;
+out:
+	sfb_topology_free(L.t);
+	sfb_ydoc_free(d);
+	return st;
+}
+
+sfb_status
+sfb_topology_load(sfb_ctx *ctx, const sfb_catalog *cat, const char *path, sfb_topology **out)
+{
+	sfb_buf b;
+	sfb_status st;
+
+	*out = NULL;
+	sfb_buf_init(&b);
+	st = sfb_read_file(ctx, path, &b);
+	if (st == SFB_OK)
+		st = sfb_topology_parse(ctx, cat, path, sfb_buf_str(&b), b.len, out);
+	sfb_buf_free(&b);
+	return st;
+}
