@@ -82,7 +82,6 @@ parse_args(const struct cli_cmd *c, int argc, char **argv, struct cli_args *a)
 	int n, ch, idx;
 
 	memset(a, 0, sizeof(*a));
-	shorts[ns++] = '+';
 	shorts[ns++] = ':';
 	for (n = 0; c->opts[n].name != NULL; n++) {
 		lopts[n].name = c->opts[n].name;

@@ -11,7 +11,8 @@
 struct sfb_zone {
 	char *name;
 	sfb_addrset nets;    /* as written; empty for the default zone */
-	sfb_addrset space;   /* what the zone covers: nets, or everything else */
+	sfb_addrset space;   /* what the zone covers: nets and its endpoints'
+	                      * addresses, or everything no other zone covers */
 	bool is_default;     /* written without networks */
 };
 
@@ -29,6 +30,8 @@ struct sfb_endpoint {
 	char *pub_text;
 	char *fqdn;           /* may be NULL */
 	size_t *roles, nroles;
+	int line, col;           /* of the endpoint, for messages */
+	int addr_line, addr_col; /* of its address / network(s) */
 };
 
 struct sfb_host {

@@ -348,14 +348,13 @@ load_zones(struct loader *L, const sfb_ynode *root)
 	static const char *const keys[] = { "!name", "networks", NULL };
 	const sfb_ynode *seq = sfb_y_get(root, "zones"), *z, *nets;
 	struct sfb_zone *zone;
-	sfb_addrset all, tmp;
+	sfb_addrset all;
 	const char *name;
 	long dflt = -1;
 	sfb_status st;
 	size_t i, j;
 
 	sfb_addrset_init(&all);
-	sfb_addrset_init(&tmp);
 	if ((st = sfb_y_expect(L->ctx, L->d, seq, SFB_Y_SEQ, "zones")) != SFB_OK)
 		goto out;
 	if (seq->n == 0) {
@@ -416,25 +415,8 @@ load_zones(struct loader *L, const sfb_ynode *root)
 			goto out;
 		}
 	}
-	for (i = 0; i < L->t->nzones; i++) {
-		zone = &L->t->zones[i];
-		if (!zone->is_default) {
-			st = sfb_addrset_copy(&zone->space, &zone->nets);
-		} else {
-			sfb_addrset_free(&tmp);
-			sfb_addrset_init(&tmp);
-			st = sfb_addrset_all(&tmp);
-			if (st == SFB_OK)
-				st = sfb_addrset_diff(&zone->space, &tmp, &all);
-		}
-		if (st != SFB_OK) {
-			st = sfb_oom(L->ctx);
-			goto out;
-		}
-	}
 out:
 	sfb_addrset_free(&all);
-	sfb_addrset_free(&tmp);
 	return st;
 }
 
@@ -574,17 +556,13 @@ load_endpoint(struct loader *L, const sfb_ynode *e, size_t host)
 	if (forms > 1)
 		return sfb_y_fail(L->ctx, L->d, e,
 		    "an endpoint has one of address, network or networks, not several");
-	if (forms == 0) {
-		if (sfb_addrset_copy(&ep->addr, &zone->space) != SFB_OK)
-			return sfb_oom(L->ctx);
-	} else {
+	ep->line = e->line;
+	ep->col = e->col;
+	if (forms > 0) {
 		sfb_buf b;
 
-		if (!sfb_addrset_subset(&ep->addr, &zone->space))
-			return sfb_y_fail(L->ctx, L->d, where,
-			    "address '%s' is not inside zone '%s'%s", where->type == SFB_Y_SCALAR ?
-			    where->str : where->kids[0]->str, zone->name,
-			    zone->is_default ? " (it belongs to another zone)" : "");
+		ep->addr_line = where->line;
+		ep->addr_col = where->col;
 		sfb_buf_init(&b);
 		sfb_addrset_print(&b, &ep->addr);
 		ep->addr_text = sfb_buf_take(&b);
@@ -651,6 +629,90 @@ load_hosts(struct loader *L, const sfb_ynode *root)
 		host->nep = eps->n;
 	}
 	return SFB_OK;
+}
+
+/* What each zone covers.  A zone is its networks plus the addresses its
+ * endpoints name (an endpoint outside its zone's networks is a warning,
+ * not an error: the design brief's own example places clients that way);
+ * the zone without networks is everything no other zone covers.  Then
+ * endpoints without addresses stand for their whole zone. */
+static sfb_status
+resolve_zones(struct loader *L)
+{
+	sfb_topology *t = L->t;
+	struct sfb_endpoint *ep;
+	struct sfb_zone *zone;
+	sfb_addrset inside, all;
+	sfb_status st = SFB_OK;
+	size_t i, z;
+
+	sfb_addrset_init(&inside);
+	sfb_addrset_init(&all);
+	for (z = 0; z < t->nzones; z++)
+		if (sfb_addrset_copy(&t->zones[z].space, &t->zones[z].nets) != SFB_OK)
+			goto oom;
+	for (i = 0; i < t->neps; i++) {
+		ep = &t->eps[i];
+		zone = &t->zones[ep->zone];
+		if (ep->addr_text == NULL || zone->is_default)
+			continue;
+		for (z = 0; z < t->nzones; z++) {
+			if (z == ep->zone || t->zones[z].is_default ||
+			    !sfb_addrset_overlaps(&ep->addr, &t->zones[z].nets))
+				continue;
+			st = sfb_fail(L->ctx, SFB_EINVAL, t->file, ep->addr_line, ep->addr_col,
+			    "address '%s' is in zone '%s' (%s), not in zone '%s'", ep->addr_text,
+			    t->zones[z].name, "by its networks", zone->name);
+			goto out;
+		}
+		if (!sfb_addrset_subset(&ep->addr, &zone->nets) &&
+		    (st = sfb_warn(L->ctx, t->file, ep->addr_line, ep->addr_col,
+		    "address '%s' is outside the networks of zone '%s'; it is taken as part "
+		    "of that zone", ep->addr_text, zone->name)) != SFB_OK)
+			goto oom;
+		if (sfb_addrset_union(&zone->space, &ep->addr) != SFB_OK)
+			goto oom;
+	}
+	for (z = 0; z < t->nzones; z++)
+		if (!t->zones[z].is_default && sfb_addrset_union(&inside, &t->zones[z].space) != SFB_OK)
+			goto oom;
+	for (z = 0; z < t->nzones; z++) {
+		zone = &t->zones[z];
+		if (!zone->is_default)
+			continue;
+		sfb_addrset_free(&all);
+		sfb_addrset_init(&all);
+		sfb_addrset_free(&zone->space);
+		sfb_addrset_init(&zone->space);
+		if (sfb_addrset_all(&all) != SFB_OK ||
+		    sfb_addrset_diff(&zone->space, &all, &inside) != SFB_OK)
+			goto oom;
+	}
+	for (i = 0; i < t->neps; i++) {
+		ep = &t->eps[i];
+		zone = &t->zones[ep->zone];
+		if (ep->addr_text == NULL) {
+			if (sfb_addrset_copy(&ep->addr, &zone->space) != SFB_OK)
+				goto oom;
+			if (sfb_addrset_empty(&ep->addr)) {
+				st = sfb_fail(L->ctx, SFB_EINVAL, t->file, ep->line, ep->col,
+				    "endpoint stands for zone '%s', which has no addresses", zone->name);
+				goto out;
+			}
+		} else if (zone->is_default && sfb_addrset_overlaps(&ep->addr, &inside)) {
+			st = sfb_fail(L->ctx, SFB_EINVAL, t->file, ep->addr_line, ep->addr_col,
+			    "address '%s' belongs to another zone, not to zone '%s'", ep->addr_text,
+			    zone->name);
+			goto out;
+		}
+	}
+	goto out;
+oom:
+	st = sfb_oom(L->ctx);
+out:
+	sfb_addrset_free(&inside);
+	sfb_addrset_free(&all);
+	return st;
 }
 
 struct name_ref {
@@ -734,7 +796,8 @@ sfb_topology_parse(sfb_ctx *ctx, const sfb_catalog *cat, const char *name,
 	    (st = load_zones(&L, root)) != SFB_OK ||
 	    (st = load_firewalls(&L, root)) != SFB_OK ||
 	    (st = load_hosts(&L, root)) != SFB_OK ||
-	    (st = check_duplicate_hosts(&L, root)) != SFB_OK)
+	    (st = check_duplicate_hosts(&L, root)) != SFB_OK ||
+	    (st = resolve_zones(&L)) != SFB_OK)
 		goto out;
 	*out = L.t;
 	L.t = NULL;
