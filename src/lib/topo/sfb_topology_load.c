@@ -313,8 +313,9 @@ add_address(struct loader *L, const sfb_ynode *n, const char *what, bool single,
 
 	if (st != SFB_OK)
 		return st;
-	if (single && !sfb_addr_is_single(s))
-		return sfb_y_fail(L->ctx, L->d, n, "%s must be one IP address, not '%s'", what, s);
+	if (single && strchr(s, '/') != NULL)
+		return sfb_y_fail(L->ctx, L->d, n, "%s must be one IP address, not the prefix '%s'",
+		    what, s);
 	st = sfb_addrset_parse(set, s);
 	if (st == SFB_ENOMEM)
 		return sfb_oom(L->ctx);

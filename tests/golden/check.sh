@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Golden-file test: every example's plan (text, json, csv, md) and every
+# firewall's nftables and iptables rules must equal the files under
+# tests/golden/<example>/.  Run with SFB_UPDATE_GOLDEN=1 to rewrite them
+# (then review the diff before committing).
+set -u
+bin=$1
+golden=tests/golden
+fail=0 pass=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+outputs() {  # example -> list of "name|command args"
+	local ex=$1
+	for fmt in text json csv md; do
+		echo "plan.$fmt|plan $ex --format $fmt"
+	done
+	"$bin" plan "$ex" --format json 2>/dev/null |
+		jq -r '.firewalls[].name' | while read -r fw; do
+			echo "$fw.nft|firewall $ex --target nftables --firewall $fw"
+			echo "$fw.ipt|firewall $ex --target iptables --firewall $fw"
+		done
+}
+
+for ex in examples/*.yaml; do
+	name=$(basename "$ex" .yaml)
+	mkdir -p "$tmp/$name"
+	while IFS='|' read -r out cmd; do
+		# shellcheck disable=SC2086
+		if ! "$bin" $cmd >"$tmp/$name/$out" 2>"$tmp/$name/$out.err"; then
+			echo "FAIL: sfbnet $cmd exited non-zero:"; cat "$tmp/$name/$out.err"
+			fail=$((fail + 1)); continue
+		fi
+		if [ "${SFB_UPDATE_GOLDEN:-0}" = 1 ]; then
+			mkdir -p "$golden/$name"; cp "$tmp/$name/$out" "$golden/$name/$out"
+		fi
+		if diff -u "$golden/$name/$out" "$tmp/$name/$out" >"$tmp/diff" 2>&1; then
+			pass=$((pass + 1))
+		else
+			echo "FAIL: $name/$out differs from the golden file:"; head -40 "$tmp/diff"
+			fail=$((fail + 1))
+		fi
+	done < <(outputs "$ex")
+done
+echo "golden: $pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
