@@ -655,3 +655,9 @@ sfb_addrset_overlaps(const sfb_addrset *a, const sfb_addrset *b)
 {
 	return sfb_iset_overlaps(&a->v4, &b->v4) || sfb_iset_overlaps(&a->v6, &b->v6);
 }
+
+bool
+sfb_addrset_has_family(const sfb_addrset *a, int family)
+{
+	return !sfb_iset_empty(family == 4 ? &a->v4 : &a->v6);
+}

@@ -258,7 +258,7 @@ sfb_cur_uint(sfb_cur *c, uint64_t max, uint64_t *out)
 
 	while ((ch = sfb_cur_peek(c)) >= '0' && ch <= '9') {
 		unsigned d = (unsigned)(ch - '0');
-		if (v > (max - d) / 10) {
+		if (d > max || v > (max - d) / 10) {
 			c->pos = pos;
 			return false;
 		}
@@ -292,7 +292,7 @@ sfb_cur_hex(sfb_cur *c, uint64_t max, uint64_t *out, size_t maxdigits)
 	int d;
 
 	while (n < maxdigits && (d = hexval(sfb_cur_peek(c))) >= 0) {
-		if (v > (max - (uint64_t)d) / 16) {
+		if ((uint64_t)d > max || v > (max - (uint64_t)d) / 16) {
 			c->pos = pos;
 			return false;
 		}

@@ -91,6 +91,8 @@ sfb_status sfb_addrset_intersect(sfb_addrset *out, const sfb_addrset *a, const s
 sfb_status sfb_addrset_diff(sfb_addrset *out, const sfb_addrset *a, const sfb_addrset *b);
 sfb_status sfb_addrset_all(sfb_addrset *a); /* 0.0.0.0/0 and ::/0 */
 bool sfb_addrset_empty(const sfb_addrset *a);
+/* True if the set holds any address of the family (4 or 6). */
+bool sfb_addrset_has_family(const sfb_addrset *a, int family);
 bool sfb_addrset_equal(const sfb_addrset *a, const sfb_addrset *b);
 bool sfb_addrset_subset(const sfb_addrset *inner, const sfb_addrset *outer);
 bool sfb_addrset_overlaps(const sfb_addrset *a, const sfb_addrset *b);

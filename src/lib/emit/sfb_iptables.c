@@ -23,8 +23,8 @@ struct ipt {
 static bool
 has_family(const struct ipt *x, const struct sfb_entry *e)
 {
-	return sfb_addrset_count_cidrs(&e->src, x->family) > 0 &&
-	    sfb_addrset_count_cidrs(&e->dst, x->family) > 0;
+	return sfb_addrset_has_family(&e->src, x->family) &&
+	    sfb_addrset_has_family(&e->dst, x->family);
 }
 
 static bool

@@ -66,8 +66,8 @@ collect_sets(struct nft *n)
 	for (i = n->first; i < n->first + n->count; i++) {
 		e = &n->plan->entries[i];
 		for (family = 4; family <= 6; family += 2) {
-			if (sfb_addrset_count_cidrs(&e->src, family) == 0 ||
-			    sfb_addrset_count_cidrs(&e->dst, family) == 0)
+			if (!sfb_addrset_has_family(&e->src, family) ||
+			    !sfb_addrset_has_family(&e->dst, family))
 				continue;
 			if (sfb_setreg_add(&n->sets[fam_index(family)], &e->src) < 0 ||
 			    sfb_setreg_add(&n->sets[fam_index(family)], &e->dst) < 0)
@@ -100,8 +100,8 @@ write_rules(struct nft *n, sfb_buf *b)
 		e = &n->plan->entries[i];
 		f = &n->plan->cat->flows[e->flow];
 		for (family = 4; family <= 6; family += 2) {
-			if (sfb_addrset_count_cidrs(&e->src, family) == 0 ||
-			    sfb_addrset_count_cidrs(&e->dst, family) == 0)
+			if (!sfb_addrset_has_family(&e->src, family) ||
+			    !sfb_addrset_has_family(&e->dst, family))
 				continue;
 			si = sfb_setreg_add(&n->sets[fam_index(family)], &e->src);
 			di = sfb_setreg_add(&n->sets[fam_index(family)], &e->dst);

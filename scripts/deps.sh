@@ -1,0 +1,18 @@
+#!/bin/sh
+# Install the Debian 12 packages sfbnet needs to build and to run its whole
+# test suite.  Installs only what is missing; runs apt-get update only then.
+set -eu
+PKGS="cmake gcc make pkg-config libfyaml-dev libjansson-dev libcmocka-dev
+      nftables iptables iproute2 jq time groff-base"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO=sudo
+echo "installing:$missing"
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
