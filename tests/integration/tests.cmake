@@ -1,0 +1,9 @@
+# Packet test of the generated nftables rules: client, firewall and server
+# network namespaces, real TCP/UDP probes sent by the pktprobe helper.
+# (An included file: CMAKE_CURRENT_LIST_DIR is this directory, while
+# CMAKE_CURRENT_SOURCE_DIR is still tests/.)
+add_executable(pktprobe ${CMAKE_CURRENT_LIST_DIR}/pktprobe.c)
+add_test(NAME firewall/netns-packets
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/netns_firewall.sh $<TARGET_FILE:sfbnet> $<TARGET_FILE:pktprobe>
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(firewall/netns-packets PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
