@@ -2,7 +2,7 @@
 # Install the Debian 12 packages sfbnet needs to build and to run its whole
 # test suite.  Installs only what is missing; runs apt-get update only then.
 set -eu
-PKGS="cmake gcc make pkg-config libfyaml-dev libjansson-dev libcmocka-dev
+PKGS="cmake gcc make pkg-config libfyaml-dev libjansson-dev libcmocka-dev libssl-dev openssl
       nftables iptables iproute2 jq time groff-base"
 missing=""
 for p in $PKGS; do

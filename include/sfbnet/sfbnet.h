@@ -8,5 +8,6 @@
 #include "sfbnet/catalog.h"
 #include "sfbnet/topology.h"
 #include "sfbnet/plan.h"
+#include "sfbnet/dns.h"
 
 #endif

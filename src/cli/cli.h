@@ -44,7 +44,8 @@ struct cli_cmd {
 	int (*run)(const struct cli_cmd *cmd, struct cli_args *a);
 };
 
-extern const struct cli_cmd cmd_catalog, cmd_validate, cmd_plan, cmd_firewall;
+extern const struct cli_cmd cmd_catalog, cmd_validate, cmd_plan, cmd_firewall, cmd_dns,
+    cmd_certs;
 
 /* Value of option name (NULL if not given). */
 const char *cli_opt(const struct cli_cmd *cmd, const struct cli_args *a, const char *name);
@@ -62,6 +63,9 @@ void cli_warnings(sfb_ctx *ctx);
 /* Load the catalog: --catalog DIR when given, else the built-in one. */
 int cli_load_catalog(sfb_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args *a,
     sfb_catalog **out);
+/* Load catalog + topology for a TOPOLOGY argument. */
+int cli_load_topology(sfb_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args *a,
+    sfb_catalog **cat, sfb_topology **topo);
 /* Load catalog + topology + plan for a TOPOLOGY argument. */
 int cli_load_plan(sfb_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args *a,
     sfb_catalog **cat, sfb_topology **topo, sfb_plan **plan);

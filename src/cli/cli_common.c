@@ -101,8 +101,8 @@ cli_load_catalog(sfb_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args 
 }
 
 int
-cli_load_plan(sfb_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args *a,
-    sfb_catalog **cat, sfb_topology **topo, sfb_plan **plan)
+cli_load_topology(sfb_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args *a,
+    sfb_catalog **cat, sfb_topology **topo)
 {
 	sfb_status st;
 	int rc;
@@ -112,8 +112,18 @@ cli_load_plan(sfb_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args *a,
 	st = sfb_topology_load(ctx, *cat, a->pos[0], topo);
 	if (st == SFB_EIO)  /* a topology file that cannot be read is bad input */
 		st = SFB_EINVAL;
-	if (st != SFB_OK)
-		return cli_fail(ctx, st);
+	return st == SFB_OK ? EXIT_GOOD : cli_fail(ctx, st);
+}
+
+int
+cli_load_plan(sfb_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args *a,
+    sfb_catalog **cat, sfb_topology **topo, sfb_plan **plan)
+{
+	sfb_status st;
+	int rc;
+
+	if ((rc = cli_load_topology(ctx, cmd, a, cat, topo)) != EXIT_GOOD)
+		return rc;
 	st = sfb_plan_build(ctx, *cat, *topo, plan);
 	if (st != SFB_OK)
 		return cli_fail(ctx, st);

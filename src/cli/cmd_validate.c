@@ -17,13 +17,19 @@ run(const struct cli_cmd *cmd, struct cli_args *a)
 	sfb_topology *topo = NULL;
 	sfb_plan *plan = NULL;
 	size_t nwarn;
+	sfb_status st;
 	int rc;
 
 	if (ctx == NULL)
 		return cli_error(EXIT_RUNTIME, "out of memory");
 	if ((rc = cli_load_plan(ctx, cmd, a, &cat, &topo, &plan)) != EXIT_GOOD)
 		goto out;
+	st = sfb_dns_lint(ctx, cat, topo);
 	cli_warnings(ctx);
+	if (st != SFB_OK) {
+		rc = cli_fail(ctx, st);
+		goto out;
+	}
 	nwarn = sfb_ctx_warning_count(ctx);
 	printf("%s: valid: topology '%s', %zu zone(s), %zu firewall(s), %zu host(s), "
 	    "%zu planned flow(s), %zu warning(s)\n", a->pos[0], sfb_topology_name(topo),
@@ -41,6 +47,8 @@ out:
 const struct cli_cmd cmd_validate = {
 	"validate", "check a topology file", "TOPOLOGY", 1, 1, opts,
 	"Load TOPOLOGY, check it strictly (errors as FILE:LINE:COLUMN: message, exit\n"
-	"status 2), build the plan, and print a one-line summary and any warnings.",
+	"status 2), build the plan, check it against the DNS and certificate rules\n"
+	"(federation SRV name matching, Edge public addresses, simple URLs, name\n"
+	"lengths: warnings with their citations), and print a one-line summary.",
 	run
 };

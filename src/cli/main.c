@@ -13,6 +13,8 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_validate,
 	&cmd_plan,
 	&cmd_firewall,
+	&cmd_dns,
+	&cmd_certs,
 	NULL
 };
 

@@ -10,16 +10,17 @@
 # of a connection the other side opened) and the plan is asked first: a
 # probe expected to pass must be covered by a planned flow of the firewall,
 # a probe expected to drop by none; ports are read from the plan JSON.
-# Before the rules are loaded every probe expected to drop is sent once
-# (from another source port) and must pass: the drop is the rules' doing,
-# not routing's or a missing listener's.
+# Before the rules are loaded, a packet of every kind that is to be dropped
+# (same protocol, addresses and destination port; another source port) is
+# sent and must pass: a drop is then the rules' doing, not routing's or a
+# missing listener's.
 #
 # usage: netns_firewall.sh SFBNET [PKTPROBE]   (from the source directory)
 set -u
 bin=$1
 probe=${2:-$(dirname "$bin")/tests/pktprobe}   # where the build puts it
 topo=tests/integration/netns-topology.yaml
-fw=fw-test
+fw="fw-test"
 name=netns-packets
 if [ "$(id -u)" != 0 ] || ! command -v nft >/dev/null || ! command -v ip >/dev/null || ! command -v jq >/dev/null; then
 	echo "SKIP: needs root, nft, ip and jq"; exit 77
@@ -29,6 +30,7 @@ if [ ! -x "$probe" ]; then echo "$name: no pktprobe helper at $probe"; exit 2; f
 cli=sfbc$$ fwn=sfbf$$ srv=sfbs$$
 made=() pids=()
 tmp=$(mktemp -d)
+# shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
 	local p n
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
@@ -83,23 +85,22 @@ def has_port($p): . == "any" or any(split(",")[]; split("-") | map(tonumber) as 
 EOF
 allowed_by() {  # proto saddr sport daddr dport
 	jq -r --arg fw "$fw" --arg proto "$1" --arg sa "$2" --argjson sp "$3" --arg da "$4" --argjson dp "$5" \
-		-f "$tmp/oracle.jq" "$tmp/plan.json"
+		-f "$tmp/oracle.jq" "$tmp/plan.json" || echo "(jq failed)"
 }
-ports() {  # flow id, src_ports|dst_ports: prints "lo hi" of the field
+range() {  # flow id, src_ports|dst_ports: "first last middle" port of the field
 	jq -r --arg id "$1" --arg f "$2" '.flows[] | select(.flow == $id) | .[$f]' "$tmp/plan.json" |
-		awk -F'[-,]' 'NR == 1 && $1 ~ /^[0-9]+$/ { print $1, $NF }'
+		awk -F'[-,]' 'NR == 1 && $1 ~ /^[0-9]+$/ { print $1, $NF, int(($1 + $NF) / 2) }'
 }
-need() {  # flow id, field, variable prefix: sets PREFIX_lo, PREFIX_hi, PREFIX_mid
-	local r; r=$(ports "$1" "$2")
-	if [ -z "$r" ]; then bad "the plan of $topo has no flow $1 with numeric $2 (catalog changed?)"; finish; fi
-	set -- "$3" $r
-	eval "$1_lo=$2 $1_hi=$3 $1_mid=$(( ($2 + $3) / 2 ))"
-}
-need px-avatar-http dst_ports http          # client -> node, tcp, src any
-need px-media-sfb-to-node dst_ports pxm     # client -> node, udp range, src any
-need px-media-node-to-sfb src_ports pxr     # node -> client, both, src range
-need sl-media-udp src_ports slus; need sl-media-udp dst_ports slud
-need sl-media-tcp src_ports slts; need sl-media-tcp dst_ports sltd
+read -r http_lo _ _ <<<"$(range px-avatar-http dst_ports)"                    # client -> node, tcp
+read -r pxm_lo pxm_hi pxm_mid <<<"$(range px-media-sfb-to-node dst_ports)"    # client -> node, udp
+read -r pxr_lo pxr_hi _ <<<"$(range px-media-node-to-sfb src_ports)"          # node -> client
+read -r slus_lo slus_hi slus_mid <<<"$(range sl-media-udp src_ports)"
+read -r slud_lo slud_hi slud_mid <<<"$(range sl-media-udp dst_ports)"
+read -r slts_lo slts_hi _ <<<"$(range sl-media-tcp src_ports)"
+read -r sltd_lo sltd_hi sltd_mid <<<"$(range sl-media-tcp dst_ports)"
+for v in http_lo pxm_lo pxr_lo slus_lo slud_lo slts_lo sltd_lo; do
+	[ -n "${!v}" ] || { bad "the plan of $topo lacks the flow or numeric ports behind \$$v (catalog changed?)"; finish; }
+done
 for id in $(jq -r '.flows[].flow' "$tmp/plan.json"); do
 	grep -q "comment \"$id: " "$tmp/rules.nft" || bad "no rule in the generated nftables for planned flow $id"
 done
@@ -111,10 +112,9 @@ nextport() { free=$((free + 1)); }
 # ---- echo servers --------------------------------------------------------
 # On the server: every port a probe sends to.  On the client: the ports the
 # server-initiated probes go to.
-srv_ports="tcp/$http_lo tcp/$((http_lo + 1)) tcp/22 tcp/$sltd_lo tcp/$sltd_mid tcp/$sltd_hi"
-for p in "$pxm_lo" "$pxm_mid" "$pxm_hi" "$((pxm_lo - 1))" "$((pxm_hi + 1))" "$slud_lo" "$slud_mid" "$slud_hi"; do
-	srv_ports+=" udp/$p"
-done
+srv_ports=$(printf '%s\n' "tcp/$http_lo" "tcp/$((http_lo + 1))" tcp/22 "tcp/$sltd_lo" "tcp/$sltd_mid" "tcp/$sltd_hi" \
+	"udp/$pxm_lo" "udp/$pxm_mid" "udp/$pxm_hi" "udp/$((pxm_lo - 1))" "udp/$((pxm_hi + 1))" \
+	"udp/$slud_lo" "udp/$slud_mid" "udp/$slud_hi" | sort -u)
 cli_ports="tcp/$http_lo udp/$slus_lo udp/$((slus_lo + 1))"
 start_server() {  # ns, log, addrs, ports...
 	local ns=$1 log=$2 addrs=$3; shift 3
@@ -129,7 +129,7 @@ start_server "$srv" "$tmp/srv.log" "$S,$S2" $srv_ports
 start_server "$cli" "$tmp/cli.log" "$C,$C2" $cli_ports
 
 # ---- probes --------------------------------------------------------------
-drops=()   # "log|proto|daddr:dport|saddr:sport" of every dropped probe
+drops=()   # "LOGFILE|recv PROTO DADDR:DPORT <- SADDR:SPORT" per dropped probe
 send() {  # ns proto saddr sport daddr dport timeout_ms: prints the result word
 	ip netns exec "$1" "$probe" send "$2" "$3" "$4" "$5" "$6" "$7" 2>&1 | tail -n 1
 }
@@ -149,12 +149,12 @@ probe() {
 	else got=$(send "$ns" "$proto" "$sa" "$sp" "$da" "$dp" 1000); fi
 	if [ "$ns" = "$cli" ]; then log=$tmp/srv.log; else log=$tmp/cli.log; fi
 	case $expect in
-	pass) [ "$got" = echo ] && ok "$what: sent $pkt, echoed (plan: $flows)" ||
-		bad "$what: sent $pkt, allowed by $flows, got '$got'" ;;
-	reply) [ "$got" = echo ] && ok "$what: sent $pkt, echoed; no flow allows it, conntrack did" ||
-		bad "$what: sent $pkt as a reply, got '$got'" ;;
-	base) [ "$got" = echo ] && ok "$what: sent $pkt, echoed with no rules loaded" ||
-		bad "$what: sent $pkt with no rules loaded, got '$got' (routing or echo server broken)" ;;
+	pass) if [ "$got" = echo ]; then ok "$what: sent $pkt, echoed (plan: $flows)"
+		else bad "$what: sent $pkt, allowed by $flows, got '$got'"; fi ;;
+	reply) if [ "$got" = echo ]; then ok "$what: sent $pkt, echoed; no flow allows it, conntrack did"
+		else bad "$what: sent $pkt as a reply, got '$got'"; fi ;;
+	base) if [ "$got" = echo ]; then ok "$what: sent $pkt, echoed with no rules loaded"
+		else bad "$what: sent $pkt with no rules loaded, got '$got' (routing or echo server broken)"; fi ;;
 	drop)
 		if [ "$got" != timeout ]; then bad "$what: sent $pkt, not in the plan, got '$got' (want timeout)"
 		elif grep -qF "recv $proto $da:$dp <- $sa:$sp" "$log"; then
@@ -232,10 +232,11 @@ probe drop "5d server-initiated tcp to the px-avatar-http port" "$srv" tcp $S "$
 probe drop "5e server-initiated udp to a client media port" "$srv" udp $S "$free" $C "$((slus_lo + 1))"; nextport
 # (5) the replies of (1) and (3) came back although no flow allows them:
 for r in "tcp $S $http_lo $C $t1_sport" "udp $S $slud_mid $C $slus_lo" "tcp $S $sltd_mid $C $slts_lo"; do
+	# shellcheck disable=SC2086
 	set -- $r
 	f=$(allowed_by "$1" "$2" "$3" "$4" "$5")
-	[ -z "$f" ] && ok "5 the reply direction $1 $2:$3 -> $4:$5 is in no flow: its echo came by conntrack" ||
-		bad "5 the reply direction $1 $2:$3 -> $4:$5 is allowed by $f: the test proves nothing"
+	if [ -z "$f" ]; then ok "5 the reply direction $1 $2:$3 -> $4:$5 is in no flow: its echo came by conntrack"
+	else bad "5 the reply direction $1 $2:$3 -> $4:$5 is allowed by $f: the test proves nothing"; fi
 done
 
 sweep

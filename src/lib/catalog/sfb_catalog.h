@@ -40,6 +40,65 @@ struct sfb_cflow {
 	size_t ncite;
 };
 
+/* DNS records (see docs/catalog-format.md, "dns"). */
+enum sfb_view {
+	SFB_VIEW_INTERNAL = 1,
+	SFB_VIEW_EXTERNAL = 2,
+	SFB_VIEW_BOTH = 3
+};
+
+enum sfb_rrtype { SFB_RR_A, SFB_RR_CNAME, SFB_RR_SRV };
+
+/* What a record resolves to. */
+enum sfb_dnsval {
+	SFB_VAL_POOL_FQDN,
+	SFB_VAL_POOL_VIP,
+	SFB_VAL_MEMBER_IPS,
+	SFB_VAL_DIRECTOR_VIP,
+	SFB_VAL_DIRECTOR_IPS,
+	SFB_VAL_RP_PUBLIC,
+	SFB_VAL_ACCESS_EDGE_FQDN,
+	SFB_VAL_ACCESS_EDGE_PUBLIC,
+	SFB_VAL_WEBCONF_EDGE_PUBLIC,
+	SFB_VAL_AV_EDGE_PUBLIC,
+	SFB_VAL_OWA_VIP,
+	SFB_VAL_COUNT
+};
+
+const char *sfb_dnsval_name(int v);
+
+struct sfb_cdns {
+	char *id;
+	size_t profile;
+	int view;                 /* enum sfb_view */
+	int type;                 /* enum sfb_rrtype */
+	char *name;               /* with placeholders */
+	int value_ee, value_se;   /* enum sfb_dnsval: Enterprise / Standard Edition */
+	unsigned prio, weight, port;  /* SRV */
+	char *purpose, *condition;
+	bool required;
+	struct sfb_cite *cite;
+	size_t ncite;
+};
+
+enum { SFB_EKU_SERVER = 1, SFB_EKU_CLIENT = 2 };
+enum { SFB_PER_POOL, SFB_PER_ENDPOINT };
+
+struct sfb_ccert {
+	char *id;
+	size_t profile;
+	size_t role;
+	int per;                  /* SFB_PER_* */
+	char *subject;            /* with placeholders */
+	char **san;
+	size_t nsan;
+	int eku;                  /* SFB_EKU_* bits */
+	bool public_ca;
+	char *purpose;
+	struct sfb_cite *cite;
+	size_t ncite;
+};
+
 struct sfb_catalog {
 	struct sfb_doc *docs;
 	size_t ndocs, capdocs;
@@ -49,6 +108,10 @@ struct sfb_catalog {
 	size_t nprofiles, capprofiles;
 	struct sfb_cflow *flows;
 	size_t nflows, capflows;
+	struct sfb_cdns *dns;
+	size_t ndns, capdns;
+	struct sfb_ccert *certs;
+	size_t ncerts, capcerts;
 };
 
 /* Index of a role / profile by name, or -1. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "catalog/sfb_catalog_data.h"
+#include "sfb_catalog_int.h"
 #include "sfb_yaml.h"
 
 #define VOCABULARY_FILE "vocabulary.yaml"
@@ -83,8 +84,6 @@ find_doc(const sfb_catalog *cat, const char *id)
 static void
 flow_free(struct sfb_cflow *f)
 {
-	size_t i;
-
 	free(f->id);
 	free(f->from);
 	free(f->to);
@@ -93,9 +92,7 @@ flow_free(struct sfb_cflow *f)
 	free(f->app);
 	free(f->purpose);
 	free(f->condition);
-	for (i = 0; i < f->ncite; i++)
-		free(f->cite[i].section);
-	free(f->cite);
+	sfb_cat_free_cites(f->cite, f->ncite);
 }
 
 void
@@ -121,6 +118,12 @@ sfb_catalog_free(sfb_catalog *cat)
 	}
 	for (i = 0; i < cat->nflows; i++)
 		flow_free(&cat->flows[i]);
+	for (i = 0; i < cat->ndns; i++)
+		sfb_cat_free_dns(&cat->dns[i]);
+	for (i = 0; i < cat->ncerts; i++)
+		sfb_cat_free_cert(&cat->certs[i]);
+	free(cat->dns);
+	free(cat->certs);
 	free(cat->docs);
 	free(cat->roles);
 	free(cat->profiles);
@@ -129,8 +132,8 @@ sfb_catalog_free(sfb_catalog *cat)
 }
 
 /* A name of the vocabulary: lower-case letters, digits and '-'. */
-static bool
-valid_ident(const char *s)
+bool
+sfb_cat_valid_ident(const char *s)
 {
 	if (*s == '\0')
 		return false;
@@ -141,8 +144,8 @@ valid_ident(const char *s)
 }
 
 /* Duplicate a string for the model; a NULL result is out of memory. */
-static sfb_status
-dup_into(sfb_ctx *ctx, char **dst, const char *s)
+sfb_status
+sfb_cat_dup(sfb_ctx *ctx, char **dst, const char *s)
 {
 	*dst = sfb_strdup(s);
 	return *dst != NULL ? SFB_OK : sfb_oom(ctx);
@@ -168,7 +171,7 @@ load_names(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *seq, const char *wh
 		    (st = sfb_y_str(ctx, d, sfb_y_get(item, "description"), "description",
 		    &desc)) != SFB_OK)
 			return st;
-		if (!valid_ident(name))
+		if (!sfb_cat_valid_ident(name))
 			return sfb_y_fail(ctx, d, sfb_y_get(item, "name"),
 			    "'%s' is not a valid name (a-z, 0-9, '-')", name);
 		if (find_name(*v, *n, name) >= 0)
@@ -178,8 +181,8 @@ load_names(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *seq, const char *wh
 			return sfb_oom(ctx);
 		memset(&(*v)[*n], 0, sizeof(**v));
 		(*n)++;
-		if ((st = dup_into(ctx, &(*v)[*n - 1].name, name)) != SFB_OK ||
-		    (st = dup_into(ctx, &(*v)[*n - 1].description, desc)) != SFB_OK)
+		if ((st = sfb_cat_dup(ctx, &(*v)[*n - 1].name, name)) != SFB_OK ||
+		    (st = sfb_cat_dup(ctx, &(*v)[*n - 1].description, desc)) != SFB_OK)
 			return st;
 	}
 	return SFB_OK;
@@ -224,7 +227,7 @@ load_doc(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
 	if (sfb_y_get(m, "url") != NULL &&
 	    (st = sfb_y_str(ctx, d, sfb_y_get(m, "url"), "url", &url)) != SFB_OK)
 		return st;
-	if (!valid_ident(id))
+	if (!sfb_cat_valid_ident(id))
 		return sfb_y_fail(ctx, d, sfb_y_get(m, "id"),
 		    "'%s' is not a valid document id (a-z, 0-9, '-')", id);
 	prev = find_doc(cat, id);
@@ -241,12 +244,12 @@ load_doc(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
 		return sfb_oom(ctx);
 	doc = &cat->docs[cat->ndocs++];
 	memset(doc, 0, sizeof(*doc));
-	if ((st = dup_into(ctx, &doc->id, id)) != SFB_OK ||
-	    (st = dup_into(ctx, &doc->title, title)) != SFB_OK)
+	if ((st = sfb_cat_dup(ctx, &doc->id, id)) != SFB_OK ||
+	    (st = sfb_cat_dup(ctx, &doc->title, title)) != SFB_OK)
 		return st;
-	if (source != NULL && (st = dup_into(ctx, &doc->source, source)) != SFB_OK)
+	if (source != NULL && (st = sfb_cat_dup(ctx, &doc->source, source)) != SFB_OK)
 		return st;
-	if (url != NULL && (st = dup_into(ctx, &doc->url, url)) != SFB_OK)
+	if (url != NULL && (st = sfb_cat_dup(ctx, &doc->url, url)) != SFB_OK)
 		return st;
 	return SFB_OK;
 }
@@ -254,7 +257,8 @@ load_doc(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
 static sfb_status
 load_docs(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d)
 {
-	static const char *const keys[] = { "!document", "references", "!flows", NULL };
+	static const char *const keys[] = { "!document", "references", "!flows", "dns",
+		"certificates", NULL };
 	sfb_ynode *root = sfb_ydoc_root(d), *refs;
 	sfb_status st;
 	size_t i;
@@ -349,9 +353,19 @@ load_roles(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d, const sfb_yn
 	return SFB_OK;
 }
 
-static sfb_status
-load_cites(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *n,
-    const char *own_doc, struct sfb_cflow *f)
+void
+sfb_cat_free_cites(struct sfb_cite *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(c[i].section);
+	free(c);
+}
+
+sfb_status
+sfb_cat_load_cites(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d,
+    const sfb_ynode *n, const char *own_doc, struct sfb_cite **out, size_t *count)
 {
 	static const char *const keys[] = { "!doc", "!section", NULL };
 	const char *doc, *section;
@@ -363,8 +377,8 @@ load_cites(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d, const sfb_yn
 		return st;
 	if (n->n == 0)
 		return sfb_y_fail(ctx, d, n, "cite must hold at least one citation");
-	f->cite = calloc(n->n, sizeof(*f->cite));
-	if (f->cite == NULL)
+	*out = calloc(n->n, sizeof(**out));
+	if (*out == NULL)
 		return sfb_oom(ctx);
 	for (i = 0; i < n->n; i++) {
 		if ((st = sfb_y_check_keys(ctx, d, n->kids[i], "a citation", keys)) != SFB_OK ||
@@ -379,12 +393,29 @@ load_cites(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d, const sfb_yn
 		if (i == 0 && strcmp(doc, own_doc) != 0)
 			return sfb_y_fail(ctx, d, sfb_y_get(n->kids[i], "doc"),
 			    "the first citation must be this file's document '%s'", own_doc);
-		f->cite[i].doc = (size_t)di;
-		if ((st = dup_into(ctx, &f->cite[i].section, section)) != SFB_OK)
+		(*out)[i].doc = (size_t)di;
+		if ((st = sfb_cat_dup(ctx, &(*out)[i].section, section)) != SFB_OK)
 			return st;
-		f->ncite++;
+		(*count)++;
 	}
 	return SFB_OK;
+}
+
+bool
+sfb_cat_id_taken(const sfb_catalog *cat, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < cat->nflows; i++)
+		if (strcmp(cat->flows[i].id, id) == 0)
+			return true;
+	for (i = 0; i < cat->ndns; i++)
+		if (strcmp(cat->dns[i].id, id) == 0)
+			return true;
+	for (i = 0; i < cat->ncerts; i++)
+		if (strcmp(cat->certs[i].id, id) == 0)
+			return true;
+	return false;
 }
 
 static sfb_status
@@ -397,7 +428,6 @@ load_flow(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
 	const char *id, *profile, *proto, *app, *purpose, *cond = NULL;
 	struct sfb_cflow *f;
 	sfb_status st;
-	size_t i;
 	long p;
 
 	if ((st = sfb_y_check_keys(ctx, d, m, "a flow", keys)) != SFB_OK ||
@@ -410,12 +440,11 @@ load_flow(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
 	if (sfb_y_get(m, "condition") != NULL &&
 	    (st = sfb_y_str(ctx, d, sfb_y_get(m, "condition"), "condition", &cond)) != SFB_OK)
 		return st;
-	if (!valid_ident(id))
+	if (!sfb_cat_valid_ident(id))
 		return sfb_y_fail(ctx, d, sfb_y_get(m, "id"),
 		    "'%s' is not a valid flow id (a-z, 0-9, '-')", id);
-	for (i = 0; i < cat->nflows; i++)
-		if (strcmp(cat->flows[i].id, id) == 0)
-			return sfb_y_fail(ctx, d, sfb_y_get(m, "id"), "duplicate flow id '%s'", id);
+	if (sfb_cat_id_taken(cat, id))
+		return sfb_y_fail(ctx, d, sfb_y_get(m, "id"), "duplicate flow id '%s'", id);
 	p = sfb_catalog_profile(cat, profile);
 	if (p < 0)
 		return sfb_y_fail(ctx, d, sfb_y_get(m, "profile"), "unknown profile '%s'", profile);
@@ -436,10 +465,10 @@ load_flow(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
 	else
 		return sfb_y_fail(ctx, d, sfb_y_get(m, "protocol"),
 		    "protocol must be tcp, udp or both, not '%s'", proto);
-	if ((st = dup_into(ctx, &f->id, id)) != SFB_OK ||
-	    (st = dup_into(ctx, &f->app, app)) != SFB_OK ||
-	    (st = dup_into(ctx, &f->purpose, purpose)) != SFB_OK ||
-	    (cond != NULL && (st = dup_into(ctx, &f->condition, cond)) != SFB_OK) ||
+	if ((st = sfb_cat_dup(ctx, &f->id, id)) != SFB_OK ||
+	    (st = sfb_cat_dup(ctx, &f->app, app)) != SFB_OK ||
+	    (st = sfb_cat_dup(ctx, &f->purpose, purpose)) != SFB_OK ||
+	    (cond != NULL && (st = sfb_cat_dup(ctx, &f->condition, cond)) != SFB_OK) ||
 	    (st = load_roles(ctx, cat, d, sfb_y_get(m, "from"), "from", &f->from,
 	    &f->nfrom)) != SFB_OK ||
 	    (st = load_roles(ctx, cat, d, sfb_y_get(m, "to"), "to", &f->to, &f->nto)) != SFB_OK ||
@@ -450,7 +479,8 @@ load_flow(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
 	    (st = sfb_y_bool(ctx, d, sfb_y_get(m, "required"), "required",
 	    &f->required)) != SFB_OK)
 		return st;
-	return load_cites(ctx, cat, d, sfb_y_get(m, "cite"), own_doc, f);
+	return sfb_cat_load_cites(ctx, cat, d, sfb_y_get(m, "cite"), own_doc, &f->cite,
+	    &f->ncite);
 }
 
 static sfb_status
@@ -466,6 +496,12 @@ load_flows(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d)
 	for (i = 0; i < flows->n; i++)
 		if ((st = load_flow(ctx, cat, d, flows->kids[i], own)) != SFB_OK)
 			return st;
+	if (sfb_y_get(root, "dns") != NULL &&
+	    (st = sfb_cat_load_dns(ctx, cat, d, sfb_y_get(root, "dns"), own)) != SFB_OK)
+		return st;
+	if (sfb_y_get(root, "certificates") != NULL &&
+	    (st = sfb_cat_load_certs(ctx, cat, d, sfb_y_get(root, "certificates"), own)) != SFB_OK)
+		return st;
 	return SFB_OK;
 }
 

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -206,5 +208,58 @@ sfb_read_file(sfb_ctx *ctx, const char *path, sfb_buf *b)
 		st = sfb_oom(ctx);
 out:
 	fclose(fp);
+	return st;
+}
+
+sfb_status
+sfb_write_file(sfb_ctx *ctx, const char *path, const void *data, size_t len, unsigned mode)
+{
+	const char *p = data;
+	sfb_buf tmp;
+	ssize_t w;
+	int fd = -1;
+	sfb_status st = SFB_OK;
+
+	sfb_buf_init(&tmp);
+	sfb_buf_printf(&tmp, "%s.tmp.XXXXXX", path);
+	if (sfb_buf_status(&tmp) != SFB_OK) {
+		st = sfb_oom(ctx);
+		goto out;
+	}
+	fd = mkstemp(tmp.data);
+	if (fd < 0) {
+		st = sfb_fail(ctx, SFB_EIO, path, 0, 0, "cannot create: %s", strerror(errno));
+		goto out;
+	}
+	while (len > 0) {
+		w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			st = sfb_fail(ctx, SFB_EIO, path, 0, 0, "write failed: %s", strerror(errno));
+			goto out;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (fchmod(fd, (mode_t)mode) != 0 || fsync(fd) != 0) {
+		st = sfb_fail(ctx, SFB_EIO, path, 0, 0, "write failed: %s", strerror(errno));
+		goto out;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		st = sfb_fail(ctx, SFB_EIO, path, 0, 0, "write failed: %s", strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp.data, path) != 0)
+		st = sfb_fail(ctx, SFB_EIO, path, 0, 0, "cannot rename into place: %s",
+		    strerror(errno));
+out:
+	if (fd >= 0)
+		close(fd);
+	if (st != SFB_OK && tmp.data != NULL)
+		unlink(tmp.data);
+	sfb_buf_free(&tmp);
 	return st;
 }

@@ -40,6 +40,12 @@ struct sfb_host {
 	size_t first_ep, nep; /* its endpoints: eps[first_ep .. first_ep+nep) */
 };
 
+/* A pool named in `pools:`: its load balancer virtual address. */
+struct sfb_pooldecl {
+	char *fqdn;
+	char *vip;            /* one IP address, as written */
+};
+
 struct sfb_topology {
 	char *file;
 	char *name;
@@ -50,6 +56,9 @@ struct sfb_topology {
 	size_t nprofiles;
 	char *meet_url, *dialin_url, *admin_url;
 	char *web_internal, *web_external;
+	char *owa_internal, *owa_external;  /* Office Web Apps farm host names */
+	struct sfb_pooldecl *pools;
+	size_t npools;
 	struct sfb_zone *zones;
 	size_t nzones;
 	struct sfb_firewall *fws;

@@ -75,6 +75,13 @@ sfb_topology_free(sfb_topology *t)
 	free(t->admin_url);
 	free(t->web_internal);
 	free(t->web_external);
+	free(t->owa_internal);
+	free(t->owa_external);
+	for (i = 0; i < t->npools; i++) {
+		free(t->pools[i].fqdn);
+		free(t->pools[i].vip);
+	}
+	free(t->pools);
 	for (i = 0; i < t->nzones; i++) {
 		free(t->zones[i].name);
 		sfb_addrset_free(&t->zones[i].nets);
@@ -286,6 +293,18 @@ load_urls(struct loader *L, const sfb_ynode *root)
 		if (sfb_y_get(n, "admin") != NULL &&
 		    (st = get_url_or_name(L, sfb_y_get(n, "admin"), "admin",
 		    &L->t->admin_url)) != SFB_OK)
+			return st;
+	}
+	if ((n = sfb_y_get(root, "office_web_apps")) != NULL) {
+		if ((st = sfb_y_check_keys(L->ctx, L->d, n, "office_web_apps", ws_keys)) != SFB_OK)
+			return st;
+		if (sfb_y_get(n, "internal") != NULL &&
+		    (st = get_url_or_name(L, sfb_y_get(n, "internal"), "internal",
+		    &L->t->owa_internal)) != SFB_OK)
+			return st;
+		if (sfb_y_get(n, "external") != NULL &&
+		    (st = get_url_or_name(L, sfb_y_get(n, "external"), "external",
+		    &L->t->owa_external)) != SFB_OK)
 			return st;
 	}
 	if ((n = sfb_y_get(root, "web_services")) != NULL) {
@@ -716,6 +735,56 @@ out:
 	return st;
 }
 
+/* pools: [{ fqdn, vip }]: the load balancer address of a pool whose
+ * members share web services (Enterprise Edition). */
+static sfb_status
+load_pools(struct loader *L, const sfb_ynode *root)
+{
+	static const char *const keys[] = { "!fqdn", "vip", NULL };
+	const sfb_ynode *seq = sfb_y_get(root, "pools"), *p;
+	struct sfb_pooldecl *pd;
+	sfb_addrset tmp;
+	const char *s;
+	sfb_status st;
+	size_t i, j;
+
+	if (seq == NULL)
+		return SFB_OK;
+	if ((st = sfb_y_expect(L->ctx, L->d, seq, SFB_Y_SEQ, "pools")) != SFB_OK)
+		return st;
+	L->t->pools = calloc(seq->n + 1, sizeof(*L->t->pools));
+	if (L->t->pools == NULL)
+		return sfb_oom(L->ctx);
+	for (i = 0; i < seq->n; i++) {
+		p = seq->kids[i];
+		if ((st = sfb_y_check_keys(L->ctx, L->d, p, "a pool", keys)) != SFB_OK)
+			return st;
+		pd = &L->t->pools[L->t->npools++];
+		if ((st = get_dns_name(L, sfb_y_get(p, "fqdn"), "pool fqdn", &pd->fqdn)) != SFB_OK)
+			return st;
+		for (j = 0; j + 1 < L->t->npools; j++)
+			if (strcasecmp(L->t->pools[j].fqdn, pd->fqdn) == 0)
+				return sfb_y_fail(L->ctx, L->d, sfb_y_get(p, "fqdn"),
+				    "duplicate pool '%s'", pd->fqdn);
+		for (j = 0; j < L->t->nhosts; j++)
+			if (L->t->hosts[j].pool != NULL &&
+			    strcasecmp(L->t->hosts[j].pool, pd->fqdn) == 0)
+				break;
+		if (j == L->t->nhosts)
+			return sfb_y_fail(L->ctx, L->d, sfb_y_get(p, "fqdn"),
+			    "no host has pool '%s'", pd->fqdn);
+		if (sfb_y_get(p, "vip") == NULL)
+			continue;
+		sfb_addrset_init(&tmp);
+		st = add_address(L, sfb_y_get(p, "vip"), "vip", true, &tmp);
+		sfb_addrset_free(&tmp);
+		if (st != SFB_OK || (st = sfb_y_str(L->ctx, L->d, sfb_y_get(p, "vip"), "vip",
+		    &s)) != SFB_OK || (st = dup_into(L, &pd->vip, s)) != SFB_OK)
+			return st;
+	}
+	return SFB_OK;
+}
+
 struct name_ref {
 	const char *name;
 	size_t idx;
@@ -768,7 +837,8 @@ sfb_topology_parse(sfb_ctx *ctx, const sfb_catalog *cat, const char *name,
     const char *text, size_t len, sfb_topology **out)
 {
 	static const char *const keys[] = { "!version", "!name", "!sip_domains", "ad_domain",
-		"!profiles", "simple_urls", "web_services", "!zones", "firewalls", "!hosts", NULL };
+		"!profiles", "simple_urls", "web_services", "office_web_apps", "!zones", "firewalls",
+		"!hosts", "pools", NULL };
 	struct loader L;
 	sfb_ydoc *d = NULL;
 	const sfb_ynode *root;
@@ -798,6 +868,7 @@ sfb_topology_parse(sfb_ctx *ctx, const sfb_catalog *cat, const char *name,
 	    (st = load_firewalls(&L, root)) != SFB_OK ||
 	    (st = load_hosts(&L, root)) != SFB_OK ||
 	    (st = check_duplicate_hosts(&L, root)) != SFB_OK ||
+	    (st = load_pools(&L, root)) != SFB_OK ||
 	    (st = resolve_zones(&L)) != SFB_OK)
 		goto out;
 	*out = L.t;

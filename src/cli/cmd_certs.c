@@ -1,0 +1,72 @@
+/* sfbnet certs: the certificates a topology needs, and their requests. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct cli_opt opts[] = {
+	{ "format", 'f', "FORMAT", "text (default) or json" },
+	{ "openssl-dir", 'd', "DIR", "write one OpenSSL request config per certificate into DIR" },
+	{ "keys", 0, NULL, "with --openssl-dir: also a private key and a CSR for each" },
+	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one" },
+	{ "output", 'o', "FILE", "write to FILE (whole or not at all) instead of stdout" },
+	{ NULL, 0, NULL, NULL }
+};
+
+static int
+run(const struct cli_cmd *cmd, struct cli_args *a)
+{
+	static const char *const formats[] = { "text", "json", NULL };
+	const char *dir = cli_opt(cmd, a, "openssl-dir"), *fmt;
+	sfb_ctx *ctx = sfb_ctx_new();
+	sfb_catalog *cat = NULL;
+	sfb_topology *topo = NULL;
+	char *text = NULL;
+	size_t n;
+	int rc;
+	sfb_status st;
+
+	if (ctx == NULL)
+		return cli_error(EXIT_RUNTIME, "out of memory");
+	if ((rc = cli_format(cmd, a, formats, "text", &fmt)) != EXIT_GOOD)
+		goto out;
+	if (cli_flag(cmd, a, "keys") && dir == NULL) {
+		rc = cli_error(EXIT_USAGE, "certs: --keys needs --openssl-dir DIR");
+		goto out;
+	}
+	if ((rc = cli_load_topology(ctx, cmd, a, &cat, &topo)) != EXIT_GOOD)
+		goto out;
+	st = sfb_certs_write(ctx, cat, topo, strcmp(fmt, "json") == 0 ? SFB_CERTS_JSON :
+	    SFB_CERTS_TEXT, &text);
+	if (st != SFB_OK) {
+		rc = cli_fail(ctx, st);
+		goto out;
+	}
+	if (dir != NULL) {
+		st = sfb_certs_write_openssl(ctx, cat, topo, dir, cli_flag(cmd, a, "keys"), &n);
+		if (st != SFB_OK) {
+			rc = cli_fail(ctx, st);
+			goto out;
+		}
+		fprintf(stderr, "wrote %zu OpenSSL request configuration(s)%s to %s\n", n,
+		    cli_flag(cmd, a, "keys") ? ", keys and CSRs" : "", dir);
+	}
+	rc = cli_output(cmd, a, text);
+out:
+	free(text);
+	sfb_topology_free(topo);
+	sfb_catalog_free(cat);
+	sfb_ctx_free(ctx);
+	return rc;
+}
+
+const struct cli_cmd cmd_certs = {
+	"certs", "the certificates a topology needs, and their requests", "TOPOLOGY", 1, 1, opts,
+	"List every certificate the topology needs: subject, the full SAN list (SIP\n"
+	"domains, simple URLs, web services, pool and member FQDNs as the role requires),\n"
+	"EKU, and public or private CA.  With --openssl-dir, write one request\n"
+	"configuration per certificate, so `openssl req -new -config FILE` works as is;\n"
+	"with --keys, also a key (mode 0600) and a CSR generated through OpenSSL.",
+	run
+};

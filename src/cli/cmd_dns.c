@@ -1,0 +1,67 @@
+/* sfbnet dns: the DNS records of a topology, per view. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct cli_opt opts[] = {
+	{ "view", 'V', "VIEW", "internal, external, or all (default)" },
+	{ "format", 'f', "FORMAT", "zone (default: BIND zone-file lines) or json" },
+	{ "zone", 'z', "ZONE", "only the records of this zone" },
+	{ "standalone", 0, NULL, "add $TTL, SOA and NS so each zone loads as it is" },
+	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one" },
+	{ "output", 'o', "FILE", "write to FILE (whole or not at all) instead of stdout" },
+	{ NULL, 0, NULL, NULL }
+};
+
+static int
+run(const struct cli_cmd *cmd, struct cli_args *a)
+{
+	static const char *const formats[] = { "zone", "json", NULL };
+	const char *view = cli_opt(cmd, a, "view"), *fmt;
+	sfb_ctx *ctx = sfb_ctx_new();
+	sfb_catalog *cat = NULL;
+	sfb_topology *topo = NULL;
+	char *text = NULL;
+	int rc, views = SFB_DNS_ALL;
+	sfb_status st;
+
+	if (ctx == NULL)
+		return cli_error(EXIT_RUNTIME, "out of memory");
+	if ((rc = cli_format(cmd, a, formats, "zone", &fmt)) != EXIT_GOOD)
+		goto out;
+	if (view != NULL && strcmp(view, "internal") == 0)
+		views = SFB_DNS_INTERNAL;
+	else if (view != NULL && strcmp(view, "external") == 0)
+		views = SFB_DNS_EXTERNAL;
+	else if (view != NULL && strcmp(view, "all") != 0) {
+		rc = cli_error(EXIT_USAGE, "dns: unknown view '%s' (internal, external, all)", view);
+		goto out;
+	}
+	if ((rc = cli_load_topology(ctx, cmd, a, &cat, &topo)) != EXIT_GOOD)
+		goto out;
+	st = sfb_dns_write(ctx, cat, topo, views, cli_opt(cmd, a, "zone"),
+	    cli_flag(cmd, a, "standalone"), strcmp(fmt, "json") == 0 ? SFB_DNS_JSON : SFB_DNS_ZONE,
+	    &text);
+	cli_warnings(ctx);
+	if (st != SFB_OK) {
+		rc = cli_fail(ctx, st);
+		goto out;
+	}
+	rc = cli_output(cmd, a, text);
+out:
+	free(text);
+	sfb_topology_free(topo);
+	sfb_catalog_free(cat);
+	sfb_ctx_free(ctx);
+	return rc;
+}
+
+const struct cli_cmd cmd_dns = {
+	"dns", "the DNS records a topology needs, per view", "TOPOLOGY", 1, 1, opts,
+	"Write the internal and external DNS records of every SIP domain: SRV, A/AAAA\n"
+	"and CNAME, with the Enterprise or Standard Edition resolution chosen from the\n"
+	"topology, each with its purpose and citation (a comment in zone format).\n"
+	"Records that must resolve in both views of a split-brain DNS are in both.",
+	run
+};

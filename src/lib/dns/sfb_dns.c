@@ -1,0 +1,533 @@
+/* DNS records from the catalog's dns: entries and the topology, written as
+ * BIND zone-file lines or JSON. */
+#include "sfb_facts.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sfbnet/dns.h"
+#include "sfb_text.h"
+
+#define DNS_TTL 3600
+
+struct rr {
+	int view;               /* SFB_DNS_INTERNAL or SFB_DNS_EXTERNAL */
+	char *zone, *name;      /* absolute, lower case, without the final dot */
+	const char *type;       /* "A", "AAAA", "CNAME", "SRV" */
+	char *value;            /* address, or target FQDN */
+	const struct sfb_cdns *entry;
+};
+
+struct rrset {
+	struct rr *v;
+	size_t n, cap;
+};
+
+static void
+rrset_free(struct rrset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		free(s->v[i].zone);
+		free(s->v[i].name);
+		free(s->v[i].value);
+	}
+	free(s->v);
+}
+
+static char *
+lower_dup(const char *s)
+{
+	char *d = sfb_strdup(s), *p;
+
+	for (p = d; p != NULL && *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return d;
+}
+
+/* The zone a name belongs to: the longest SIP or AD domain it ends with,
+ * else its parent domain. */
+static char *
+zone_of(const sfb_topology *t, const char *name)
+{
+	const char *best = NULL, *cand, *dot;
+	size_t nl = strlen(name), cl, i;
+
+	for (i = 0; i <= t->nsip; i++) {
+		cand = i < t->nsip ? t->sip_domains[i] : t->ad_domain;
+		if (cand == NULL)
+			continue;
+		cl = strlen(cand);
+		if ((nl == cl || (nl > cl && name[nl - cl - 1] == '.')) &&
+		    strcasecmp(name + nl - cl, cand) == 0 && (best == NULL || cl > strlen(best)))
+			best = cand;
+	}
+	if (best != NULL)
+		return lower_dup(best);
+	dot = strchr(name, '.');
+	return lower_dup(dot != NULL && dot[1] != '\0' ? dot + 1 : name);
+}
+
+static bool
+is_v6(const char *addr)
+{
+	return strchr(addr, ':') != NULL;
+}
+
+static sfb_status
+add_rr(struct rrset *s, const sfb_topology *t, int view, const char *name, int type,
+    const char *value, const struct sfb_cdns *e)
+{
+	struct rr *r;
+	size_t i;
+	char *lname = lower_dup(name), *lval = lower_dup(value);
+	const char *tname = type == SFB_RR_SRV ? "SRV" : type == SFB_RR_CNAME ? "CNAME" :
+	    is_v6(value) ? "AAAA" : "A";
+
+	if (lname == NULL || lval == NULL)
+		goto oom;
+	for (i = 0; i < s->n; i++) {
+		r = &s->v[i];
+		if (r->view == view && strcmp(r->name, lname) == 0 && strcmp(r->type, tname) == 0 &&
+		    strcmp(r->value, lval) == 0 &&
+		    (type != SFB_RR_SRV || (r->entry->prio == e->prio && r->entry->port == e->port))) {
+			free(lname);
+			free(lval);
+			return SFB_OK;  /* the same record asked for twice */
+		}
+	}
+	if (sfb_grow(&s->v, &s->cap, s->n + 1, sizeof(*s->v)) != SFB_OK)
+		goto oom;
+	r = &s->v[s->n];
+	r->zone = zone_of(t, lname);
+	if (r->zone == NULL)
+		goto oom;
+	r->view = view;
+	r->name = lname;
+	r->value = lval;
+	r->type = tname;
+	r->entry = e;
+	s->n++;
+	return SFB_OK;
+oom:
+	free(lname);
+	free(lval);
+	return SFB_ENOMEM;
+}
+
+/* The address of an endpoint as the record needs it. */
+static const char *
+ep_address(const struct sfb_endpoint *ep, bool public)
+{
+	if (public && ep->pub_text != NULL)
+		return ep->pub_text;
+	return ep->addr_text != NULL && strchr(ep->addr_text, '/') == NULL &&
+	    strchr(ep->addr_text, ',') == NULL ? ep->addr_text : NULL;
+}
+
+struct valctx {
+	struct sfb_expand *x;
+	const struct sfb_cdns *e;
+	sfb_strv *out;
+};
+
+/* Addresses (or names) of every endpoint of role, public ones when asked;
+ * only those whose FQDN is `only` when that is set. */
+static sfb_status
+role_values(struct valctx *v, const char *role_name, bool public, bool names, const char *only)
+{
+	const sfb_topology *t = v->x->t;
+	long role = sfb_catalog_role(v->x->cat, role_name);
+	const struct sfb_endpoint *ep;
+	const char *a;
+	size_t i, k;
+	sfb_status st = SFB_OK;
+
+	if (role < 0)
+		return SFB_OK;
+	for (i = 0; i < t->neps && st == SFB_OK; i++) {
+		ep = &t->eps[i];
+		for (k = 0; k < ep->nroles && ep->roles[k] != (size_t)role; k++)
+			;
+		if (k == ep->nroles)
+			continue;
+		if (only != NULL && (ep->fqdn == NULL || strcasecmp(ep->fqdn, only) != 0))
+			continue;
+		if (names) {
+			if (ep->fqdn != NULL)
+				st = sfb_strv_add(v->out, ep->fqdn, true);
+			continue;
+		}
+		a = ep_address(ep, public);
+		if (a == NULL)
+			return sfb_fail(v->x->ctx, SFB_ENOTFOUND, t->file, ep->line, ep->col,
+			    "DNS record %s needs one address on this endpoint (host %s)",
+			    v->e->id, t->hosts[ep->host].name);
+		st = sfb_strv_add(v->out, a, true);
+	}
+	return st;
+}
+
+/* Values of a pool-bound kind for one pool. */
+static sfb_status
+pool_values(struct valctx *v, const struct sfb_pool *p, int kind)
+{
+	const sfb_topology *t = v->x->t;
+	const char *a;
+	size_t i;
+	sfb_status st = SFB_OK;
+
+	switch (kind) {
+	case SFB_VAL_POOL_FQDN:
+		return p->fqdn != NULL ? sfb_strv_add(v->out, p->fqdn, true) : SFB_OK;
+	case SFB_VAL_POOL_VIP:
+	case SFB_VAL_DIRECTOR_VIP:
+	case SFB_VAL_OWA_VIP:
+		if (p->vip != NULL)
+			return sfb_strv_add(v->out, p->vip, true);
+		if (sfb_pool_is_enterprise(p))
+			return sfb_fail(v->x->ctx, SFB_ENOTFOUND, t->file, 0, 0,
+			    "DNS record %s needs the load balancer address of pool '%s' "
+			    "(pools: - { fqdn: %s, vip: ADDRESS })", v->e->id,
+			    p->fqdn != NULL ? p->fqdn : "?", p->fqdn != NULL ? p->fqdn : "?");
+		goto members;  /* a single server is its own address */
+	case SFB_VAL_MEMBER_IPS:
+	case SFB_VAL_DIRECTOR_IPS:
+	members:
+		for (i = 0; i < p->neps && st == SFB_OK; i++) {
+			a = ep_address(&t->eps[p->eps[i]], false);
+			if (a == NULL)
+				return sfb_fail(v->x->ctx, SFB_ENOTFOUND, t->file,
+				    t->eps[p->eps[i]].line, t->eps[p->eps[i]].col,
+				    "DNS record %s needs one address on this endpoint", v->e->id);
+			st = sfb_strv_add(v->out, a, true);
+		}
+		return st;
+	}
+	return SFB_EINTERNAL;
+}
+
+static const char *
+pool_role_of(int kind)
+{
+	switch (kind) {
+	case SFB_VAL_POOL_FQDN:
+	case SFB_VAL_POOL_VIP:
+	case SFB_VAL_MEMBER_IPS:
+		return "front-end";
+	case SFB_VAL_DIRECTOR_VIP:
+	case SFB_VAL_DIRECTOR_IPS:
+		return "director";
+	case SFB_VAL_OWA_VIP:
+		return "office-web-apps";
+	}
+	return NULL;
+}
+
+/* What the record resolves to, for the choices made in its name. */
+static sfb_status
+record_values(struct sfb_expand *x, const struct sfb_cdns *e, sfb_strv *out)
+{
+	struct valctx v = { x, e, out };
+	struct sfb_pools pools;
+	const char *prole;
+	size_t i;
+	int kind;
+	sfb_status st = SFB_OK;
+
+	/* Pool-bound kinds: each pool picks its edition's kind. */
+	prole = pool_role_of(e->value_ee) != NULL ? pool_role_of(e->value_ee) :
+	    pool_role_of(e->value_se);
+	if (prole != NULL) {
+		if (sfb_pools_of_role(x->t, (size_t)sfb_catalog_role(x->cat, prole), &pools) != SFB_OK)
+			return SFB_ENOMEM;
+		for (i = 0; i < pools.n && st == SFB_OK; i++) {
+			if (x->chosen_pool != NULL && (pools.v[i].fqdn == NULL ||
+			    strcasecmp(pools.v[i].fqdn, x->chosen_pool) != 0))
+				continue;
+			kind = sfb_pool_is_enterprise(&pools.v[i]) ? e->value_ee : e->value_se;
+			if (pool_role_of(kind) != NULL)
+				st = pool_values(&v, &pools.v[i], kind);
+		}
+		sfb_pools_free(&pools);
+		if (st != SFB_OK || out->n > 0 || e->value_ee == e->value_se)
+			return st;
+	}
+	kind = e->value_ee;
+	switch (kind) {
+	case SFB_VAL_RP_PUBLIC:
+		return role_values(&v, "reverse-proxy", true, false, NULL);
+	case SFB_VAL_ACCESS_EDGE_FQDN:
+		return role_values(&v, "edge-access", false, true, x->chosen_access);
+	case SFB_VAL_ACCESS_EDGE_PUBLIC:
+		return role_values(&v, "edge-access", true, false, x->chosen_access);
+	case SFB_VAL_WEBCONF_EDGE_PUBLIC:
+		return role_values(&v, "edge-webconf", true, false, x->chosen_webconf);
+	case SFB_VAL_AV_EDGE_PUBLIC:
+		return role_values(&v, "edge-av", true, false, x->chosen_av);
+	}
+	return SFB_OK;
+}
+
+/* The placeholder of a name whose choice the value follows. */
+static const char *const driving[] = { "{pool}", "{access_edge}", "{webconf_edge}",
+	"{av_edge}", NULL };
+
+static sfb_status
+records_for_names(struct sfb_expand *x, const struct sfb_cdns *e, struct rrset *set)
+{
+	sfb_strv names, values;
+	size_t i, k;
+	int view;
+	sfb_status st;
+
+	sfb_strv_init(&names);
+	sfb_strv_init(&values);
+	if ((st = sfb_expand_template(x, e->name, &names)) != SFB_OK ||
+	    (st = record_values(x, e, &values)) != SFB_OK)
+		goto out;
+	if (names.n > 0 && values.n == 0 &&
+	    (st = sfb_warn(x->ctx, x->t->file, 0, 0, "DNS record %s (%s): the topology has "
+	    "nothing for it to resolve to (%s)", e->id, names.v[0],
+	    sfb_dnsval_name(e->value_ee))) != SFB_OK)
+		goto out;
+	for (view = SFB_DNS_INTERNAL; view <= SFB_DNS_EXTERNAL; view++) {
+		if (!(e->view & view))
+			continue;
+		for (i = 0; i < names.n; i++)
+			for (k = 0; k < values.n; k++)
+				if ((st = add_rr(set, x->t, view, names.v[i], e->type, values.v[k],
+				    e)) != SFB_OK)
+					goto out;
+	}
+out:
+	sfb_strv_free(&names);
+	sfb_strv_free(&values);
+	return st;
+}
+
+static sfb_status
+records_of(struct sfb_expand *x, const struct sfb_cdns *e, struct rrset *set)
+{
+	const char *drv = NULL;
+	const char **slot = NULL;
+	sfb_strv choices;
+	size_t i;
+	sfb_status st;
+
+	for (i = 0; driving[i] != NULL; i++)
+		if (strstr(e->name, driving[i]) != NULL) {
+			drv = driving[i];
+			break;
+		}
+	if (drv == NULL)
+		return records_for_names(x, e, set);
+	slot = i == 0 ? &x->chosen_pool : i == 1 ? &x->chosen_access :
+	    i == 2 ? &x->chosen_webconf : &x->chosen_av;
+	sfb_strv_init(&choices);
+	st = sfb_expand_template(x, drv, &choices);
+	for (i = 0; st == SFB_OK && i < choices.n; i++) {
+		*slot = choices.v[i];
+		st = records_for_names(x, e, set);
+	}
+	*slot = NULL;
+	sfb_strv_free(&choices);
+	return st;
+}
+
+static sfb_status
+dns_records(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t, struct rrset *set)
+{
+	struct sfb_expand x;
+	size_t i;
+	sfb_status st;
+
+	for (i = 0; i < cat->ndns; i++) {
+		const struct sfb_cdns *e = &cat->dns[i];
+
+		if (e->profile >= t->nprofiles || !t->profile_on[e->profile])
+			continue;
+		memset(&x, 0, sizeof(x));
+		x.ctx = ctx;
+		x.cat = cat;
+		x.t = t;
+		x.entry_id = e->id;
+		if ((st = records_of(&x, e, set)) != SFB_OK)
+			return st == SFB_ENOMEM ? sfb_oom(ctx) : st;
+	}
+	return SFB_OK;
+}
+
+/* Records in output order: view, zone, then the catalog's order. */
+static int
+cmp_rr(const void *a, const void *b)
+{
+	const struct rr *x = a, *y = b;
+	int c;
+
+	if (x->view != y->view)
+		return x->view - y->view;
+	if ((c = strcmp(x->zone, y->zone)) != 0)
+		return c;
+	return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+static void
+write_rdata(sfb_buf *b, const struct rr *r)
+{
+	if (strcmp(r->type, "SRV") == 0)
+		sfb_buf_printf(b, "%u %u %u %s.", r->entry->prio, r->entry->weight, r->entry->port,
+		    r->value);
+	else if (strcmp(r->type, "CNAME") == 0)
+		sfb_buf_printf(b, "%s.", r->value);
+	else
+		sfb_buf_puts(b, r->value);
+}
+
+static void
+write_cite(sfb_buf *b, const sfb_catalog *cat, const struct sfb_cdns *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->ncite; i++)
+		sfb_buf_printf(b, "%s%s: %s", i ? "; " : "", cat->docs[e->cite[i].doc].id,
+		    e->cite[i].section);
+}
+
+static void
+write_zone(sfb_buf *b, const sfb_catalog *cat, const sfb_topology *t, struct rrset *s,
+    const char *only_zone, bool standalone)
+{
+	const struct rr *r, *prev = NULL;
+	size_t i, nl, zl;
+
+	sfb_buf_printf(b, "; DNS records for topology '%s', generated by sfbnet %s from %s\n",
+	    t->name, sfb_version(), t->file);
+	for (i = 0; i < s->n; i++) {
+		r = &s->v[i];
+		if (only_zone != NULL && strcasecmp(r->zone, only_zone) != 0)
+			continue;
+		if (prev == NULL || prev->view != r->view || strcmp(prev->zone, r->zone) != 0) {
+			sfb_buf_printf(b, "\n; ---- view %s, zone %s ----\n$ORIGIN %s.\n",
+			    r->view == SFB_DNS_INTERNAL ? "internal" : "external", r->zone, r->zone);
+			if (standalone)
+				sfb_buf_printf(b, "$TTL %d\n@\tIN\tSOA\tlocalhost. hostmaster.%s. "
+				    "( 1 3600 600 604800 300 )\n@\tIN\tNS\tlocalhost.\n", DNS_TTL,
+				    r->zone);
+		}
+		prev = r;
+		sfb_buf_printf(b, "; %s: %s [", r->entry->id, r->entry->purpose);
+		write_cite(b, cat, r->entry);
+		sfb_buf_puts(b, "]\n");
+		nl = strlen(r->name);
+		zl = strlen(r->zone);
+		if (nl == zl)
+			sfb_buf_puts(b, "@");
+		else
+			sfb_buf_add(b, r->name, nl - zl - 1);
+		sfb_buf_printf(b, "\t%d\tIN\t%s\t", DNS_TTL, r->type);
+		write_rdata(b, r);
+		sfb_buf_putc(b, '\n');
+	}
+}
+
+static sfb_status
+write_json(sfb_buf *b, const sfb_catalog *cat, const sfb_topology *t, struct rrset *s,
+    const char *only_zone)
+{
+	sfb_jb jb = { false };
+	json_t *root = sfb_jb_obj(&jb), *a = sfb_jb_arr(&jb), *o, *c, *ca;
+	const struct rr *r;
+	size_t i, k;
+
+	sfb_jb_str(&jb, root, "format", "sfbnet-dns");
+	sfb_jb_int(&jb, root, "version", 1);
+	sfb_jb_str(&jb, root, "topology", t->name);
+	for (i = 0; i < s->n; i++) {
+		r = &s->v[i];
+		if (only_zone != NULL && strcasecmp(r->zone, only_zone) != 0)
+			continue;
+		o = sfb_jb_obj(&jb);
+		sfb_jb_str(&jb, o, "view", r->view == SFB_DNS_INTERNAL ? "internal" : "external");
+		sfb_jb_str(&jb, o, "zone", r->zone);
+		sfb_jb_str(&jb, o, "name", r->name);
+		sfb_jb_str(&jb, o, "type", r->type);
+		sfb_jb_int(&jb, o, "ttl", DNS_TTL);
+		sfb_jb_str(&jb, o, "value", r->value);
+		if (strcmp(r->type, "SRV") == 0) {
+			sfb_jb_int(&jb, o, "priority", r->entry->prio);
+			sfb_jb_int(&jb, o, "weight", r->entry->weight);
+			sfb_jb_int(&jb, o, "port", r->entry->port);
+		}
+		sfb_jb_str(&jb, o, "entry", r->entry->id);
+		sfb_jb_str(&jb, o, "purpose", r->entry->purpose);
+		sfb_jb_bool(&jb, o, "required", r->entry->required);
+		ca = sfb_jb_arr(&jb);
+		for (k = 0; k < r->entry->ncite; k++) {
+			c = sfb_jb_obj(&jb);
+			sfb_jb_str(&jb, c, "doc", cat->docs[r->entry->cite[k].doc].id);
+			sfb_jb_str(&jb, c, "section", r->entry->cite[k].section);
+			sfb_jb_push(&jb, ca, c);
+		}
+		sfb_jb_set(&jb, o, "cite", ca);
+		sfb_jb_push(&jb, a, o);
+	}
+	sfb_jb_set(&jb, root, "records", a);
+	return sfb_jb_dump(&jb, root, b);
+}
+
+sfb_status
+sfb_dns_write(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo, int views,
+    const char *zone, bool standalone, sfb_dns_format fmt, char **out)
+{
+	struct rrset set = { NULL, 0, 0 };
+	sfb_buf b;
+	size_t i, j;
+	sfb_status st;
+
+	*out = NULL;
+	sfb_buf_init(&b);
+	if ((st = dns_records(ctx, cat, topo, &set)) != SFB_OK)
+		goto out;
+	/* Keep only the views asked for. */
+	for (i = j = 0; i < set.n; i++) {
+		if (set.v[i].view & views) {
+			set.v[j++] = set.v[i];
+		} else {
+			free(set.v[i].zone);
+			free(set.v[i].name);
+			free(set.v[i].value);
+		}
+	}
+	set.n = j;
+	if (set.n > 1)
+		qsort(set.v, set.n, sizeof(*set.v), cmp_rr);
+	if (zone != NULL) {
+		for (i = 0; i < set.n && strcasecmp(set.v[i].zone, zone) != 0; i++)
+			;
+		if (i == set.n) {
+			st = sfb_failf(ctx, SFB_ENOTFOUND, "no records in zone '%s'", zone);
+			goto out;
+		}
+	}
+	if (fmt == SFB_DNS_JSON)
+		st = write_json(&b, cat, topo, &set, zone);
+	else
+		write_zone(&b, cat, topo, &set, zone, standalone);
+	if (st == SFB_OK)
+		st = sfb_buf_status(&b);
+	if (st != SFB_OK) {
+		st = sfb_oom(ctx);
+		goto out;
+	}
+	*out = sfb_buf_take(&b);
+	if (*out == NULL)
+		st = sfb_oom(ctx);
+out:
+	rrset_free(&set);
+	sfb_buf_free(&b);
+	return st;
+}

@@ -1,0 +1,243 @@
+/* Topology facts and placeholder expansion for DNS records and certificates. */
+#include "sfb_facts.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void
+sfb_pools_free(struct sfb_pools *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		free(p->v[i].eps);
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+bool
+sfb_pool_is_enterprise(const struct sfb_pool *p)
+{
+	return p->neps > 1;
+}
+
+static bool
+has_role(const struct sfb_endpoint *ep, size_t role)
+{
+	size_t i;
+
+	for (i = 0; i < ep->nroles; i++)
+		if (ep->roles[i] == role)
+			return true;
+	return false;
+}
+
+sfb_status
+sfb_pools_of_role(const sfb_topology *t, size_t role, struct sfb_pools *out)
+{
+	const struct sfb_endpoint *ep;
+	const char *key;
+	struct sfb_pool *p;
+	size_t i, k;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < t->neps; i++) {
+		ep = &t->eps[i];
+		if (!has_role(ep, role))
+			continue;
+		key = t->hosts[ep->host].pool != NULL ? t->hosts[ep->host].pool : ep->fqdn;
+		for (k = 0; k < out->n; k++)
+			if (key != NULL && out->v[k].fqdn != NULL && strcasecmp(out->v[k].fqdn, key) == 0)
+				break;
+		if (k == out->n) {
+			if (sfb_grow(&out->v, &out->cap, out->n + 1, sizeof(*out->v)) != SFB_OK)
+				goto oom;
+			p = &out->v[out->n++];
+			memset(p, 0, sizeof(*p));
+			p->fqdn = key;
+			for (size_t d = 0; key != NULL && d < t->npools; d++)
+				if (strcasecmp(t->pools[d].fqdn, key) == 0)
+					p->vip = t->pools[d].vip;
+		}
+		p = &out->v[k];
+		if (sfb_grow(&p->eps, &p->cap, p->neps + 1, sizeof(size_t)) != SFB_OK)
+			goto oom;
+		p->eps[p->neps++] = i;
+	}
+	return SFB_OK;
+oom:
+	sfb_pools_free(out);
+	return SFB_ENOMEM;
+}
+
+sfb_status
+sfb_url_host(const char *url, sfb_strv *out)
+{
+	const char *h = strncmp(url, "https://", 8) == 0 ? url + 8 : url;
+
+	return sfb_strv_addn(out, h, strcspn(h, "/"), true);
+}
+
+/* Values of one placeholder. */
+static sfb_status
+values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
+{
+	const sfb_topology *t = x->t;
+	struct sfb_pools pools;
+	const char *key = NULL, *url = NULL;
+	const char *role_name = NULL, *chosen = NULL;
+	bool member = false, pool = false;
+	sfb_status st = SFB_OK;
+	long role;
+	size_t i, k;
+
+#define IS(s) (len == sizeof(s) - 1 && memcmp(name, s, len) == 0)
+	if (IS("sip_domain")) {
+		for (i = 0; i < t->nsip && st == SFB_OK; i++)
+			st = sfb_strv_add(out, t->sip_domains[i], true);
+		return st;
+	}
+	if (IS("ad_domain")) { key = "ad_domain"; url = t->ad_domain; }
+	else if (IS("meet")) { key = "simple_urls.meet"; url = t->meet_url; }
+	else if (IS("dialin")) { key = "simple_urls.dialin"; url = t->dialin_url; }
+	else if (IS("admin")) { key = "simple_urls.admin"; url = t->admin_url; }
+	else if (IS("web_internal")) { key = "web_services.internal"; url = t->web_internal; }
+	else if (IS("web_external")) { key = "web_services.external"; url = t->web_external; }
+	else if (IS("owa_internal")) { key = "office_web_apps.internal"; url = t->owa_internal; }
+	else if (IS("owa_external")) { key = "office_web_apps.external"; url = t->owa_external; }
+	else if (IS("access_edge")) { role_name = "edge-access"; chosen = x->chosen_access; }
+	else if (IS("webconf_edge")) { role_name = "edge-webconf"; chosen = x->chosen_webconf; }
+	else if (IS("av_edge")) { role_name = "edge-av"; chosen = x->chosen_av; }
+	else if (IS("edge_internal")) { role_name = "edge-internal"; pool = true; }
+	else if (IS("director_pool")) { role_name = "director"; pool = true; }
+	else if (IS("pool")) { role_name = "front-end"; pool = true; chosen = x->chosen_pool; }
+	else if (IS("member")) { role_name = "front-end"; member = true; }
+#undef IS
+	if (key != NULL) {
+		/* Office Web Apps URLs matter only where there is an Office Web
+		 * Apps server; every other key is needed whenever asked for. */
+		if (url == NULL && strncmp(key, "office_web_apps", 15) == 0 &&
+		    sfb_catalog_role(x->cat, "office-web-apps") >= 0) {
+			struct sfb_pools owa;
+
+			if (sfb_pools_of_role(t, (size_t)sfb_catalog_role(x->cat, "office-web-apps"),
+			    &owa) != SFB_OK)
+				return SFB_ENOMEM;
+			k = owa.n;
+			sfb_pools_free(&owa);
+			if (k == 0)
+				return SFB_OK;
+		}
+		/* The administration URL is optional in Skype for Business. */
+		if (url == NULL && strcmp(key, "simple_urls.admin") == 0)
+			return SFB_OK;
+		if (url == NULL)
+			return sfb_fail(x->ctx, SFB_ENOTFOUND, t->file, 0, 0,
+			    "%s needs '%s' in the topology", x->entry_id, key);
+		return sfb_url_host(url, out);
+	}
+	if (role_name == NULL)
+		return sfb_fail(x->ctx, SFB_EINTERNAL, t->file, 0, 0, "unknown placeholder");
+	if (chosen != NULL)
+		return sfb_strv_add(out, chosen, true);
+	/* {pool} and {member} of a certificate come from its own pool. */
+	if (x->pool != NULL && (pool || member) && strncmp(name, "pool", len) == 0) {
+		if (x->pool->fqdn != NULL)
+			return sfb_strv_add(out, x->pool->fqdn, true);
+		return sfb_fail(x->ctx, SFB_ENOTFOUND, t->file, 0, 0,
+		    "%s needs a pool or an fqdn on the hosts of its role", x->entry_id);
+	}
+	if (x->pool != NULL && member) {
+		for (i = 0; i < x->pool->neps && st == SFB_OK; i++) {
+			const struct sfb_endpoint *ep = &t->eps[x->pool->eps[i]];
+
+			if (ep->fqdn == NULL)
+				return sfb_fail(x->ctx, SFB_ENOTFOUND, t->file, ep->line, ep->col,
+				    "%s needs the fqdn of this endpoint (host %s)", x->entry_id,
+				    t->hosts[ep->host].name);
+			st = sfb_strv_add(out, ep->fqdn, true);
+		}
+		return st;
+	}
+	role = sfb_catalog_role(x->cat, role_name);
+	if (role < 0)
+		return SFB_OK;
+	if (sfb_pools_of_role(t, (size_t)role, &pools) != SFB_OK)
+		return SFB_ENOMEM;
+	for (i = 0; i < pools.n && st == SFB_OK; i++) {
+		if (pool || member) {
+			if (member) {
+				for (k = 0; k < pools.v[i].neps && st == SFB_OK; k++)
+					if (t->eps[pools.v[i].eps[k]].fqdn != NULL)
+						st = sfb_strv_add(out, t->eps[pools.v[i].eps[k]].fqdn, true);
+			} else if (pools.v[i].fqdn != NULL) {
+				st = sfb_strv_add(out, pools.v[i].fqdn, true);
+			}
+			continue;
+		}
+		/* Edge service names: the endpoints' own FQDNs. */
+		for (k = 0; k < pools.v[i].neps && st == SFB_OK; k++)
+			if (t->eps[pools.v[i].eps[k]].fqdn != NULL)
+				st = sfb_strv_add(out, t->eps[pools.v[i].eps[k]].fqdn, true);
+	}
+	sfb_pools_free(&pools);
+	return st;
+}
+
+/* Recursive cross product: expand the first placeholder of tmpl[from..]
+ * with each of its values and go on with the rest. */
+static sfb_status
+expand_from(struct sfb_expand *x, const char *tmpl, sfb_buf *prefix, sfb_strv *out, int depth)
+{
+	const char *open = strchr(tmpl, '{'), *close;
+	sfb_strv vals;
+	size_t i, keep;
+	sfb_status st;
+
+	if (depth > 8)
+		return sfb_fail(x->ctx, SFB_EINVAL, NULL, 0, 0, "%s: too many placeholders",
+		    x->entry_id);
+	if (open == NULL) {
+		keep = prefix->len;
+		sfb_buf_puts(prefix, tmpl);
+		st = sfb_buf_status(prefix) != SFB_OK ? SFB_ENOMEM :
+		    sfb_strv_add(out, sfb_buf_str(prefix), true);
+		prefix->len = keep;
+		if (prefix->data != NULL)
+			prefix->data[keep] = '\0';
+		return st;
+	}
+	close = strchr(open, '}');
+	if (close == NULL)
+		return sfb_fail(x->ctx, SFB_EINVAL, NULL, 0, 0, "%s: unclosed placeholder",
+		    x->entry_id);
+	sfb_strv_init(&vals);
+	st = values_of(x, open + 1, (size_t)(close - open - 1), &vals);
+	for (i = 0; st == SFB_OK && i < vals.n; i++) {
+		keep = prefix->len;
+		sfb_buf_add(prefix, tmpl, (size_t)(open - tmpl));
+		sfb_buf_puts(prefix, vals.v[i]);
+		st = sfb_buf_status(prefix) != SFB_OK ? SFB_ENOMEM :
+		    expand_from(x, close + 1, prefix, out, depth + 1);
+		prefix->len = keep;
+		if (prefix->data != NULL)
+			prefix->data[keep] = '\0';
+	}
+	sfb_strv_free(&vals);
+	return st;
+}
+
+sfb_status
+sfb_expand_template(struct sfb_expand *x, const char *tmpl, sfb_strv *out)
+{
+	sfb_buf prefix;
+	sfb_status st;
+
+	sfb_buf_init(&prefix);
+	st = expand_from(x, tmpl, &prefix, out, 0);
+	sfb_buf_free(&prefix);
+	if (st == SFB_ENOMEM)
+		return sfb_oom(x->ctx);
+	return st;
+}

@@ -1,0 +1,47 @@
+/* Facts the DNS records and certificates are made of: the pools of a role,
+ * their members, and the values of the catalog's placeholders ({pool},
+ * {sip_domain} ...) in a topology. */
+#ifndef SFB_FACTS_H
+#define SFB_FACTS_H
+
+#include "topo/sfb_topology.h"
+#include "sfb_strv.h"
+
+/* Endpoints of one role that share a host pool (or stand alone). */
+struct sfb_pool {
+	const char *fqdn;     /* the pool FQDN, else the endpoint FQDN, else NULL */
+	const char *vip;      /* from pools:, or NULL */
+	size_t *eps, neps, cap; /* member endpoints */
+};
+
+struct sfb_pools {
+	struct sfb_pool *v;
+	size_t n, cap;
+};
+
+sfb_status sfb_pools_of_role(const sfb_topology *t, size_t role, struct sfb_pools *out);
+void sfb_pools_free(struct sfb_pools *p);
+/* Enterprise Edition: a pool with more than one member. */
+bool sfb_pool_is_enterprise(const struct sfb_pool *p);
+
+/* What an expansion is for: a DNS record, or a certificate of one pool. */
+struct sfb_expand {
+	sfb_ctx *ctx;
+	const sfb_catalog *cat;
+	const sfb_topology *t;
+	const char *entry_id;       /* for messages */
+	const struct sfb_pool *pool;/* {pool} and {member} come from it when set */
+	/* the values chosen for this record, so its value can follow them */
+	const char *chosen_pool, *chosen_access, *chosen_webconf, *chosen_av;
+};
+
+/* Expand every placeholder of template into out (the cross product of
+ * multi-valued ones, e.g. one name per SIP domain).  A placeholder whose
+ * topology key is missing is SFB_ENOTFOUND with a message naming the key;
+ * one whose role no endpoint has gives no name at all (out stays empty). */
+sfb_status sfb_expand_template(struct sfb_expand *x, const char *tmpl, sfb_strv *out);
+
+/* The host name of a URL ("https://meet.contoso.com/x" -> "meet.contoso.com"). */
+sfb_status sfb_url_host(const char *url, sfb_strv *out);
+
+#endif

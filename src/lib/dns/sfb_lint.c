@@ -1,0 +1,188 @@
+/* Checks of a topology against the DNS and certificate rules of the
+ * documents; every finding is a warning carrying its citation. */
+#include "sfb_certs.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "sfbnet/dns.h"
+
+/* name is domain or inside it. */
+static bool
+in_domain(const char *name, const char *domain)
+{
+	size_t nl = strlen(name), dl = strlen(domain);
+
+	if (nl == dl)
+		return strcasecmp(name, domain) == 0;
+	return nl > dl && name[nl - dl - 1] == '.' && strcasecmp(name + nl - dl, domain) == 0;
+}
+
+static bool
+profile_on(const sfb_catalog *cat, const sfb_topology *t, const char *name)
+{
+	long p = sfb_catalog_profile(cat, name);
+
+	return p >= 0 && (size_t)p < t->nprofiles && t->profile_on[p];
+}
+
+static bool
+has_role(const struct sfb_endpoint *ep, long role)
+{
+	size_t i;
+
+	for (i = 0; role >= 0 && i < ep->nroles; i++)
+		if (ep->roles[i] == (size_t)role)
+			return true;
+	return false;
+}
+
+/* Private, shared, loopback or link-local IPv4/IPv6: not reachable from the
+ * internet without NAT. */
+static bool
+is_private(const struct sfb_endpoint *ep)
+{
+	static const char *const ranges[] = { "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
+		"100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "fc00::/7", "fe80::/10", NULL };
+	sfb_addrset priv;
+	bool r;
+	size_t i;
+
+	sfb_addrset_init(&priv);
+	for (i = 0; ranges[i] != NULL; i++)
+		if (sfb_addrset_parse(&priv, ranges[i]) != SFB_OK)
+			break;
+	r = sfb_addrset_overlaps(&ep->addr, &priv);
+	sfb_addrset_free(&priv);
+	return r;
+}
+
+static sfb_status
+check_federation_srv(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t)
+{
+	long access = sfb_catalog_role(cat, "edge-access");
+	size_t d, i;
+	bool match;
+	sfb_status st;
+
+	if (!profile_on(cat, t, "sfb-edge") && !profile_on(cat, t, "sfb-hybrid"))
+		return SFB_OK;
+	for (d = 0; d < t->nsip; d++) {
+		const char *target = NULL;
+
+		match = false;
+		for (i = 0; i < t->neps; i++) {
+			if (!has_role(&t->eps[i], access) || t->eps[i].fqdn == NULL)
+				continue;
+			target = t->eps[i].fqdn;
+			match |= in_domain(target, t->sip_domains[d]);
+		}
+		if (target == NULL || match)
+			continue;
+		st = sfb_warn(ctx, t->file, 0, 0, "SIP domain '%s': its federation SRV record "
+		    "_sipfederationtls._tcp.%s would point at the Access Edge '%s', outside the "
+		    "domain; partners and Office 365 require strict DNS name matching, so give it "
+		    "an Access Edge name in %s (on the Edge certificate too) [ms-sfb-hybrid: DNS "
+		    "settings, federation SRV record]", t->sip_domains[d], t->sip_domains[d], target,
+		    t->sip_domains[d]);
+		if (st != SFB_OK)
+			return st;
+	}
+	return SFB_OK;
+}
+
+static sfb_status
+check_edge_public(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t)
+{
+	static const char *const roles[] = { "edge-access", "edge-webconf", "edge-av", NULL };
+	size_t i, k;
+	sfb_status st;
+
+	if (!profile_on(cat, t, "sfb-edge") && !profile_on(cat, t, "sfb-hybrid"))
+		return SFB_OK;
+	for (i = 0; i < t->neps; i++) {
+		const struct sfb_endpoint *ep = &t->eps[i];
+
+		for (k = 0; roles[k] != NULL; k++)
+			if (has_role(ep, sfb_catalog_role(cat, roles[k])))
+				break;
+		if (roles[k] == NULL || ep->pub_text != NULL || !is_private(ep))
+			continue;
+		st = sfb_warn(ctx, t->file, ep->line, ep->col, "the %s endpoint of host '%s' has "
+		    "a private address and no public address: external users, federation and "
+		    "Office 365 cannot reach it (add public: ADDRESS) [ms-edge-env: Edge Server "
+		    "environmental requirements, public IP addresses and NAT]", roles[k],
+		    t->hosts[ep->host].name);
+		if (st != SFB_OK)
+			return st;
+	}
+	return SFB_OK;
+}
+
+static sfb_status
+check_simple_urls(sfb_ctx *ctx, const sfb_topology *t)
+{
+	const char *const urls[] = { t->meet_url, t->dialin_url };
+	const char *const keys[] = { "simple_urls.meet", "simple_urls.dialin" };
+	sfb_strv host;
+	size_t i, d;
+	bool ok;
+	sfb_status st = SFB_OK;
+
+	for (i = 0; i < 2 && st == SFB_OK; i++) {
+		if (urls[i] == NULL)
+			continue;
+		sfb_strv_init(&host);
+		if (sfb_url_host(urls[i], &host) != SFB_OK)
+			return SFB_ENOMEM;
+		for (d = 0, ok = false; d < t->nsip; d++)
+			ok |= in_domain(host.v[0], t->sip_domains[d]);
+		if (!ok)
+			st = sfb_warn(ctx, t->file, 0, 0, "%s '%s' is not in any SIP domain: "
+			    "the certificates and external DNS are issued per SIP domain, so "
+			    "this name needs its own public DNS zone and certificate name "
+			    "[ms-sfb-poster: DNS Configuration and Certificate Requirements, meet and "
+			    "dial-in URLs]", keys[i], host.v[0]);
+		sfb_strv_free(&host);
+	}
+	return st;
+}
+
+/* Common names longer than RFC 5280 allows; SANs longer than a DNS name. */
+static sfb_status
+check_cert_names(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t)
+{
+	struct sfb_certlist l;
+	size_t i, k;
+	sfb_status st;
+
+	if ((st = sfb_certs_build(ctx, cat, t, &l)) != SFB_OK)
+		return st;
+	for (i = 0; i < l.n && st == SFB_OK; i++) {
+		if (strlen(l.v[i].subject) > SFB_CN_MAX)
+			st = sfb_warn(ctx, t->file, 0, 0, "certificate %s: the subject name '%s' has "
+			    "%zu characters, more than the %d a common name may have [RFC 5280, "
+			    "ub-common-name]", l.v[i].entry->id, l.v[i].subject,
+			    strlen(l.v[i].subject), SFB_CN_MAX);
+		for (k = 0; k < l.v[i].san.n && st == SFB_OK; k++)
+			if (strlen(l.v[i].san.v[k]) > 253)
+				st = sfb_warn(ctx, t->file, 0, 0, "certificate %s: the SAN '%s' is "
+				    "longer than a DNS name may be (253) [RFC 1035]", l.v[i].entry->id,
+				    l.v[i].san.v[k]);
+	}
+	sfb_certs_free(&l);
+	return st;
+}
+
+sfb_status
+sfb_dns_lint(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo)
+{
+	sfb_status st;
+
+	if ((st = check_federation_srv(ctx, cat, topo)) != SFB_OK ||
+	    (st = check_edge_public(ctx, cat, topo)) != SFB_OK ||
+	    (st = check_simple_urls(ctx, topo)) != SFB_OK ||
+	    (st = check_cert_names(ctx, cat, topo)) != SFB_OK)
+		return st == SFB_ENOMEM ? sfb_oom(ctx) : st;
+	return SFB_OK;
+}
