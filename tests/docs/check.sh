@@ -53,7 +53,9 @@ done
 # as a whole word (\-o is not the head of \-\-output, \-\-cat not of
 # \-\-catalog)?
 has_opt() {
-	local dashes=${2%%[!-]*} word=${2##*-} re
+	local dashes=${2%%[!-]*} word re
+	word=${2#"$dashes"}
+	word=${word//-/\\\\-}    # openssl-dir -> openssl\\-dir (a regex for openssl\-dir)
 	if [ "$dashes" = "--" ]; then re="\\\\-\\\\-$word"; else re="(^|[^-])\\\\-$word"; fi
 	grep -qE -- "$re([^A-Za-z0-9-]|\$)" <<<"$1"
 }
@@ -108,13 +110,22 @@ for cmd in $cmds; do
 		sed -nE 's/^  (-([A-Za-z]), )?[ ]*(--[a-z0-9-]+)( ([A-Z][A-Z_]*))?  .*/\2|\3|\5/p')
 	# The other way: every option named in a .TP tag of the section exists.
 	# shellcheck disable=SC2013  # option names are words
-	for doc in $(awk '/^\.TP/ { getline; print }' <<<"$sec" | grep -oE '\\-\\-[a-z0-9-]+' | sed 's/\\//g' | sort -u); do
+	for doc in $(awk '/^\.TP/ { getline; print }' <<<"$sec" | grep -oE '\\-\\-[a-z0-9]+(\\?-[a-z0-9]+)*' | sed 's/\\//g' | sort -u); do
 		case " $longs " in
 		*" $doc "*) ok ;;
 		*) bad "$man1: section '$cmd' documents '$doc', which 'sfbnet $cmd --help' does not have" ;;
 		esac
 	done
 done
+
+# ... and every command section of COMMANDS is a command (or the help).
+while read -r ss; do
+	case " ${cmds//$'\n'/ } " in
+	*" $ss "*) ok ;;
+	*) bad "$man1: section '.SS $ss' of COMMANDS is not a command of 'sfbnet --help'" ;;
+	esac
+done < <(awk '/^\.SH COMMANDS/ { on = 1; next } /^\.SH / { on = 0 } on && /^\.SS / { sub(/^\.SS "?/, ""); sub(/"$/, ""); print }' "$man1" |
+	grep -v '^Help and version$')
 
 # --- 3. exit statuses against src/cli/cli.h ---
 codes=$(grep -oE 'EXIT_[A-Z]+ *= *[0-9]+' src/cli/cli.h | grep -oE '[0-9]+$' | sort -n)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Golden-file test: every example's plan (text, json, csv, md) and every
-# firewall's nftables and iptables rules must equal the files under
+# Golden-file test: every example's plan (text, json, csv, md), DNS records
+# (zone, json), certificates (text, json) and every firewall's nftables and
+# iptables rules must equal the files under
 # tests/golden/<example>/.  Run with SFB_UPDATE_GOLDEN=1 to rewrite them
 # (then review the diff before committing).
 set -u
@@ -15,6 +16,10 @@ outputs() {  # example -> list of "name|command args"
 	for fmt in text json csv md; do
 		echo "plan.$fmt|plan $ex --format $fmt"
 	done
+	echo "dns.zone|dns $ex"
+	echo "dns.json|dns $ex --format json"
+	echo "certs.text|certs $ex"
+	echo "certs.json|certs $ex --format json"
 	"$bin" plan "$ex" --format json 2>/dev/null |
 		jq -r '.firewalls[].name' | while read -r fw; do
 			echo "$fw.nft|firewall $ex --target nftables --firewall $fw"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Topology checks of `sfbnet validate` against the DNS and certificate rules:
+# each case must warn (with its citation), and --strict must then exit 1;
+# the clean topology must give no warning at all.
+set -u
+bin=$1
+pass=0 fail=0
+expect_warning() {  # file, pattern
+	local out rc
+	out=$("$bin" validate "$1" 2>&1 >/dev/null); rc=$?
+	if [ "$rc" -eq 0 ] && grep -Eq -- "$2" <<<"$out"; then pass=$((pass + 1)); else
+		printf 'FAIL: %s: exit %s, no warning /%s/ in:\n%s\n' "$1" "$rc" "$2" "$out"
+		fail=$((fail + 1))
+	fi
+	"$bin" validate --strict "$1" >/dev/null 2>&1; rc=$?
+	if [ "$rc" -eq 1 ]; then pass=$((pass + 1)); else
+		echo "FAIL: $1: validate --strict exit $rc, want 1"; fail=$((fail + 1)); fi
+}
+expect_warning examples/hybrid-o365.yaml \
+	"SIP domain 'contoso.net': its federation SRV record .* 'sip.contoso.com'.*strict DNS name matching.*\[ms-sfb-hybrid"
+expect_warning tests/lint/edge-no-public.yaml \
+	"edge-no-public.yaml:[0-9]+:[0-9]+: the edge-webconf endpoint of host 'edge1' has a private address and no public address.*\[ms-edge-env"
+expect_warning tests/lint/meet-outside.yaml \
+	"simple_urls.meet 'meet.fabrikam.org' is not in any SIP domain.*\[ms-sfb-poster"
+expect_warning tests/lint/long-cn.yaml \
+	"certificate po-cert-front-end: the subject name '.*' has 88 characters, more than the 64.*RFC 5280"
+out=$("$bin" validate --strict tests/lint/clean.yaml 2>&1 >/dev/null); rc=$?
+if [ "$rc" -eq 0 ] && ! grep -q warning <<<"$out"; then pass=$((pass + 1)); else
+	printf 'FAIL: clean topology: exit %s\n%s\n' "$rc" "$out"; fail=$((fail + 1)); fi
+# certs refuses the long name outright (OpenSSL would reject it too)
+"$bin" certs tests/lint/long-cn.yaml >/dev/null 2>&1; rc=$?
+[ "$rc" -eq 2 ] && pass=$((pass + 1)) || { echo "FAIL: certs with a long CN: exit $rc"; fail=$((fail + 1)); }
+echo "lint: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
