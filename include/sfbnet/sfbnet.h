@@ -9,5 +9,6 @@
 #include "sfbnet/topology.h"
 #include "sfbnet/plan.h"
 #include "sfbnet/dns.h"
+#include "sfbnet/pathtest.h"
 
 #endif

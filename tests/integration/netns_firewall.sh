@@ -118,6 +118,7 @@ srv_ports=$(printf '%s\n' "tcp/$http_lo" "tcp/$((http_lo + 1))" tcp/22 "tcp/$slt
 cli_ports="tcp/$http_lo udp/$slus_lo udp/$((slus_lo + 1))"
 start_server() {  # ns, log, addrs, ports...
 	local ns=$1 log=$2 addrs=$3; shift 3
+	: >"$log"
 	ip netns exec "$ns" "$probe" serve 100 "$addrs" "$@" >"$log" 2>&1 &
 	pids+=($!)
 	for _ in $(seq 50); do grep -q '^ready' "$log" && return 0; sleep 0.1; done

@@ -1,0 +1,65 @@
+/* sfbnet — the two-sided path test: a responder behind the firewall, a
+ * prober in front of it, both driven by the plan. */
+#ifndef SFBNET_PATHTEST_H
+#define SFBNET_PATHTEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sfbnet/catalog.h"
+#include "sfbnet/context.h"
+#include "sfbnet/plan.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sfb_probe_opts {
+	const char *host;        /* probe the flows that start at this host */
+	const char *to_host;     /* only those ending at this host (NULL: all) */
+	const char *token;       /* session token shared with the responder;
+	                          * NULL: connect-only mode (no responder) */
+	unsigned timeout_ms;     /* per port (default 500) */
+	unsigned concurrency;    /* ports in flight at once (default 2048) */
+	unsigned rate;           /* new probes per second, 0 = unbounded */
+	unsigned retries;        /* UDP datagrams re-sent before "filtered" (default 1) */
+	bool progress;           /* progress lines on stderr */
+} sfb_probe_opts;
+
+typedef struct sfb_probe_result sfb_probe_result;
+
+/* Probe every destination port of every planned flow from opts->host. */
+sfb_status sfb_probe_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *opts,
+    sfb_probe_result **out);
+void sfb_probe_result_free(sfb_probe_result *r);
+/* true if every required flow passed. */
+bool sfb_probe_all_required_pass(const sfb_probe_result *r);
+sfb_status sfb_probe_write(sfb_ctx *ctx, const sfb_probe_result *r, sfb_format fmt,
+    char **out);
+
+typedef enum sfb_responder_mode {
+	SFB_RESPONDER_AUTO,      /* bind when the ports fit the descriptor limit, else tproxy */
+	SFB_RESPONDER_BIND,      /* one socket per port */
+	SFB_RESPONDER_TPROXY     /* nftables TPROXY funnels each protocol into one socket */
+} sfb_responder_mode;
+
+typedef struct sfb_responder_opts {
+	const char *host;        /* answer for the flows that end at this host */
+	const char *listen_tcp;  /* explicit port sets instead ("443,50000-59999") */
+	const char *listen_udp;
+	const char *token;       /* required */
+	unsigned duration_s;     /* exit after this long (required, > 0) */
+	sfb_responder_mode mode;
+	const char *user;        /* drop privileges to this user (default "nobody") */
+	bool verbose;
+} sfb_responder_opts;
+
+/* Serve until the duration ends.  Needs root for ports below 1024 and for
+ * tproxy mode; drops privileges once the sockets are bound. */
+sfb_status sfb_responder_run(sfb_ctx *ctx, const sfb_plan *plan,
+    const sfb_responder_opts *opts);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,169 @@
+/* The prober's report: per flow and destination, which ports are open,
+ * closed or filtered (as ranges), and the verdict pass / partial / fail. */
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sfb_prober.h"
+#include "sfb_text.h"
+
+static const char *const verdict_names[V_COUNT] = { "pending", "open", "unverified", "closed",
+	"filtered" };
+
+enum flow_verdict { FV_PASS, FV_PARTIAL, FV_FAIL };
+static const char *const fv_names[] = { "pass", "partial", "fail" };
+
+/* Reachable: the responder echoed, or (connect-only / unverified) the
+ * connection was accepted. */
+static uint64_t
+reachable(const struct target *t)
+{
+	return sfb_portset_count(&t->by[V_OPEN]) + sfb_portset_count(&t->by[V_UNVERIFIED]);
+}
+
+static int
+target_verdict(const struct target *t)
+{
+	uint64_t ok = reachable(t);
+
+	if (ok == t->count)
+		return FV_PASS;
+	return ok > 0 ? FV_PARTIAL : FV_FAIL;
+}
+
+bool
+sfb_probe_all_required_pass(const sfb_probe_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->pr.nt; i++)
+		if (r->pr.plan->cat->flows[r->pr.t[i].flow].required &&
+		    target_verdict(&r->pr.t[i]) != FV_PASS)
+			return false;
+	return true;
+}
+
+static const char *
+proto_name(int proto)
+{
+	return proto == IPPROTO_TCP ? "tcp" : "udp";
+}
+
+static void
+write_text(const sfb_probe_result *r, sfb_buf *b)
+{
+	const struct prober *pr = &r->pr;
+	const sfb_topology *t = pr->plan->topo;
+	const struct target *tg;
+	const struct sfb_cflow *f;
+	size_t i, n[3] = { 0, 0, 0 };
+	int v, k;
+
+	sfb_buf_printf(b, "probe from %s (%s): %zu flow destination(s), %zu port(s) in %.2f s\n",
+	    t->hosts[pr->host].name, pr->o->token != NULL ? "responder mode" : "connect-only mode",
+	    pr->nt, pr->np, (double)r->elapsed_ms / 1000.0);
+	for (i = 0; i < pr->nt; i++) {
+		tg = &pr->t[i];
+		f = &pr->plan->cat->flows[tg->flow];
+		v = target_verdict(tg);
+		n[v]++;
+		sfb_buf_printf(b, "%-8s %s %s -> %s ", v == FV_PASS ? "PASS" : v == FV_PARTIAL ?
+		    "PARTIAL" : "FAIL", f->id, proto_name(tg->proto), t->hosts[t->eps[tg->dst_ep].host].name);
+		sfb_sockaddr_print(b, &tg->dst);
+		sfb_buf_printf(b, ": %llu/%zu open%s", (unsigned long long)reachable(tg), tg->count,
+		    f->required ? "" : " (optional flow)");
+		for (k = V_UNVERIFIED; k < V_COUNT; k++) {
+			if (sfb_portset_count(&tg->by[k]) == 0)
+				continue;
+			sfb_buf_printf(b, "; %s ", verdict_names[k]);
+			sfb_portset_print(b, &tg->by[k]);
+		}
+		sfb_buf_putc(b, '\n');
+	}
+	for (i = 0; i < pr->nskip; i++)
+		sfb_buf_printf(b, "SKIPPED  %s %s -> %s: %s\n", pr->plan->cat->flows[pr->skip[i].flow].id,
+		    proto_name(pr->skip[i].proto), t->hosts[t->eps[pr->skip[i].dst_ep].host].name,
+		    pr->skip[i].why);
+	sfb_buf_printf(b, "summary: %zu pass, %zu partial, %zu fail, %zu skipped; required flows %s\n",
+	    n[FV_PASS], n[FV_PARTIAL], n[FV_FAIL], pr->nskip,
+	    sfb_probe_all_required_pass(r) ? "all pass" : "NOT all pass");
+}
+
+static sfb_status
+write_json(const sfb_probe_result *r, sfb_buf *b)
+{
+	const struct prober *pr = &r->pr;
+	const sfb_topology *t = pr->plan->topo;
+	sfb_jb jb = { false };
+	json_t *root = sfb_jb_obj(&jb), *a = sfb_jb_arr(&jb), *o;
+	const struct target *tg;
+	sfb_buf tmp;
+	size_t i;
+	int k;
+
+	sfb_buf_init(&tmp);
+	sfb_jb_str(&jb, root, "format", "sfbnet-probe");
+	sfb_jb_int(&jb, root, "version", 1);
+	sfb_jb_str(&jb, root, "host", t->hosts[pr->host].name);
+	sfb_jb_str(&jb, root, "mode", pr->o->token != NULL ? "responder" : "connect");
+	sfb_jb_int(&jb, root, "elapsed_ms", (long long)r->elapsed_ms);
+	sfb_jb_int(&jb, root, "ports", (long long)pr->np);
+	for (i = 0; i < pr->nt; i++) {
+		tg = &pr->t[i];
+		o = sfb_jb_obj(&jb);
+		sfb_jb_str(&jb, o, "flow", pr->plan->cat->flows[tg->flow].id);
+		sfb_jb_str(&jb, o, "protocol", proto_name(tg->proto));
+		sfb_jb_bool(&jb, o, "required", pr->plan->cat->flows[tg->flow].required);
+		sfb_jb_str(&jb, o, "destination", t->hosts[t->eps[tg->dst_ep].host].name);
+		sfb_buf_reset(&tmp);
+		sfb_sockaddr_print(&tmp, &tg->dst);
+		sfb_jb_str(&jb, o, "address", sfb_buf_str(&tmp));
+		sfb_buf_reset(&tmp);
+		sfb_portset_print(&tmp, &pr->plan->cat->flows[tg->flow].sport);
+		sfb_jb_str(&jb, o, "src_ports", sfb_buf_str(&tmp));
+		sfb_jb_int(&jb, o, "port_count", (long long)tg->count);
+		for (k = V_OPEN; k < V_COUNT; k++) {
+			sfb_buf_reset(&tmp);
+			sfb_portset_print(&tmp, &tg->by[k]);
+			sfb_jb_str(&jb, o, verdict_names[k], sfb_buf_str(&tmp));
+		}
+		sfb_jb_str(&jb, o, "verdict", fv_names[target_verdict(tg)]);
+		sfb_jb_push(&jb, a, o);
+	}
+	sfb_jb_set(&jb, root, "flows", a);
+	a = sfb_jb_arr(&jb);
+	for (i = 0; i < pr->nskip; i++) {
+		o = sfb_jb_obj(&jb);
+		sfb_jb_str(&jb, o, "flow", pr->plan->cat->flows[pr->skip[i].flow].id);
+		sfb_jb_str(&jb, o, "protocol", proto_name(pr->skip[i].proto));
+		sfb_jb_str(&jb, o, "destination", t->hosts[t->eps[pr->skip[i].dst_ep].host].name);
+		sfb_jb_str(&jb, o, "reason", pr->skip[i].why);
+		sfb_jb_push(&jb, a, o);
+	}
+	sfb_jb_set(&jb, root, "skipped", a);
+	sfb_jb_bool(&jb, root, "required_pass", sfb_probe_all_required_pass(r));
+	if (tmp.oom)
+		jb.failed = true;
+	sfb_buf_free(&tmp);
+	return sfb_jb_dump(&jb, root, b);
+}
+
+sfb_status
+sfb_probe_write(sfb_ctx *ctx, const sfb_probe_result *r, sfb_format fmt, char **out)
+{
+	sfb_buf b;
+	sfb_status st = SFB_OK;
+
+	*out = NULL;
+	sfb_buf_init(&b);
+	if (fmt == SFB_FORMAT_JSON)
+		st = write_json(r, &b);
+	else
+		write_text(r, &b);
+	if (st == SFB_OK)
+		st = sfb_buf_status(&b);
+	if (st == SFB_OK && (*out = sfb_buf_take(&b)) == NULL)
+		st = SFB_ENOMEM;
+	sfb_buf_free(&b);
+	return st == SFB_OK ? st : sfb_oom(ctx);
+}

@@ -1,0 +1,522 @@
+/* The prober: every destination port of every planned flow from one host,
+ * each a small state machine on the one event loop, with a timeout and a
+ * typed verdict. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+
+#include "plan/sfb_plan.h"
+#include "sfb_loop.h"
+#include "sfb_net.h"
+#include "sfb_prober.h"
+#include "sfb_wire.h"
+#include "sfbnet/pathtest.h"
+#include "sfb_text.h"
+
+static void start_more(struct prober *pr);
+
+/* --- targets from the plan ---------------------------------------------- */
+
+static bool
+sorted_has(const size_t *v, size_t n, size_t x)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (v[mid] == x)
+			return true;
+		if (v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* Does the entry start at one of the host's endpoints?  *outside tells
+ * whether that endpoint is in the outside (default) zone. */
+static bool
+starts_at_host(const struct prober *pr, const struct sfb_entry *e, bool *outside)
+{
+	const sfb_topology *t = pr->plan->topo;
+	const struct sfb_host *h = &t->hosts[pr->host];
+	size_t i;
+
+	for (i = h->first_ep; i < h->first_ep + h->nep; i++) {
+		if (sorted_has(e->src_eps, e->nsrc, i)) {
+			*outside = t->zones[t->eps[i].zone].is_default;
+			return true;
+		}
+	}
+	return false;
+}
+
+static sfb_status
+add_skip(struct prober *pr, size_t flow, size_t dst_ep, int proto, const char *why)
+{
+	size_t i;
+
+	for (i = 0; i < pr->nskip; i++)
+		if (pr->skip[i].flow == flow && pr->skip[i].dst_ep == dst_ep &&
+		    pr->skip[i].proto == proto)
+			return SFB_OK;
+	if (sfb_grow(&pr->skip, &pr->capskip, pr->nskip + 1, sizeof(*pr->skip)) != SFB_OK)
+		return SFB_ENOMEM;
+	pr->skip[pr->nskip++] = (struct skipped){ flow, dst_ep, proto, why };
+	return SFB_OK;
+}
+
+static sfb_status
+add_target(struct prober *pr, size_t flow, int proto, size_t dst_ep, bool outside)
+{
+	const sfb_topology *t = pr->plan->topo;
+	const struct sfb_endpoint *ep = &t->eps[dst_ep];
+	const struct sfb_cflow *f = &pr->plan->cat->flows[flow];
+	const char *addr;
+	struct target *tg;
+	size_t i;
+
+	for (i = 0; i < pr->nt; i++)
+		if (pr->t[i].flow == flow && pr->t[i].dst_ep == dst_ep && pr->t[i].proto == proto)
+			return SFB_OK;
+	/* From the outside a destination behind NAT is reached on its public
+	 * address; from inside, on its own. */
+	addr = outside && ep->pub_text != NULL ? ep->pub_text : ep->addr_text;
+	if (addr == NULL || strchr(addr, '/') != NULL || strchr(addr, ',') != NULL)
+		return add_skip(pr, flow, dst_ep, proto, "the destination is a network, not a host");
+	if (proto == IPPROTO_UDP && pr->o->token == NULL)
+		return add_skip(pr, flow, dst_ep, proto,
+		    "UDP needs a responder (--token) to tell open from filtered");
+	if (sfb_grow(&pr->t, &pr->capt, pr->nt + 1, sizeof(*pr->t)) != SFB_OK)
+		return SFB_ENOMEM;
+	tg = &pr->t[pr->nt++];
+	memset(tg, 0, sizeof(*tg));
+	tg->flow = flow;
+	tg->proto = proto;
+	tg->dst_ep = dst_ep;
+	tg->sport = sfb_portset_is_all(&f->sport) ? NULL : &f->sport;
+	for (i = 0; i < V_COUNT; i++)
+		sfb_portset_init(&tg->by[i]);
+	if (!sfb_sockaddr_parse(addr, 0, &tg->dst))
+		return SFB_EINTERNAL;
+	return SFB_OK;
+}
+
+static sfb_status
+collect_targets(struct prober *pr)
+{
+	const sfb_plan *plan = pr->plan;
+	const sfb_topology *t = plan->topo;
+	const struct sfb_entry *e;
+	const struct sfb_cflow *f;
+	int protos[2] = { IPPROTO_TCP, IPPROTO_UDP }, k;
+	bool outside;
+	size_t i, d;
+	sfb_status st;
+
+	for (i = 0; i < plan->nentries; i++) {
+		e = &plan->entries[i];
+		if (!starts_at_host(pr, e, &outside))
+			continue;
+		f = &plan->cat->flows[e->flow];
+		for (d = 0; d < e->ndst; d++) {
+			const struct sfb_endpoint *ep = &t->eps[e->dst_eps[d]];
+
+			if (ep->host == pr->host)
+				continue;
+			if (pr->o->to_host != NULL && strcmp(t->hosts[ep->host].name, pr->o->to_host) != 0)
+				continue;
+			for (k = 0; k < 2; k++) {
+				if (!(f->proto & (k == 0 ? SFB_PROTO_TCP : SFB_PROTO_UDP)))
+					continue;
+				if ((st = add_target(pr, e->flow, protos[k], e->dst_eps[d], outside)) != SFB_OK)
+					return st;
+			}
+		}
+	}
+	return SFB_OK;
+}
+
+static sfb_status
+make_probes(struct prober *pr)
+{
+	const sfb_range *r;
+	struct target *tg;
+	size_t i, k, n = 0;
+	uint64_t port, count;
+
+	for (i = 0; i < pr->nt; i++)
+		n += sfb_portset_count(&pr->plan->cat->flows[pr->t[i].flow].dport);
+	pr->p = calloc(n + 1, sizeof(*pr->p));
+	if (pr->p == NULL)
+		return SFB_ENOMEM;
+	for (i = 0; i < pr->nt; i++) {
+		tg = &pr->t[i];
+		tg->first = pr->np;
+		count = 0;
+		for (k = 0; k < pr->plan->cat->flows[tg->flow].dport.s.n; k++) {
+			r = &pr->plan->cat->flows[tg->flow].dport.s.r[k];
+			for (port = r->lo.lo; port <= r->hi.lo; port++) {
+				struct probe *p = &pr->p[pr->np++];
+
+				p->target = i;
+				p->port = (uint16_t)port;
+				p->fd = -1;
+				p->pr = pr;
+				count++;
+			}
+		}
+		tg->count = (size_t)count;
+	}
+	return SFB_OK;
+}
+
+/* --- one probe ----------------------------------------------------------- */
+
+static void
+finish(struct probe *p, int verdict)
+{
+	struct prober *pr = p->pr;
+	struct linger lg = { 1, 0 };
+
+	if (p->state == S_DONE)
+		return;
+	sfb_timer_stop(pr->loop, &p->timer);
+	if (p->fd >= 0) {
+		sfb_loop_del(pr->loop, &p->io);
+		/* An abortive close: no TIME_WAIT left behind for 10,000 ports. */
+		if (pr->t[p->target].proto == IPPROTO_TCP)
+			setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(p->fd);
+		p->fd = -1;
+	}
+	p->state = S_DONE;
+	p->verdict = (uint8_t)verdict;
+	if (sfb_portset_add(&pr->t[p->target].by[verdict], p->port, p->port) != SFB_OK)
+		pr->err = SFB_ENOMEM;
+	pr->active--;
+	pr->done++;
+}
+
+static int
+verdict_of_errno(int err)
+{
+	switch (err) {
+	case ECONNREFUSED:  /* RST, or ICMP port unreachable */
+	case EHOSTUNREACH:  /* ICMP host unreachable / administratively prohibited */
+	case ENETUNREACH:
+	case EACCES:
+	case EPERM:
+		return V_CLOSED;
+	default:
+		return V_FILTERED;
+	}
+}
+
+static bool
+send_probe(struct probe *p)
+{
+	struct prober *pr = p->pr;
+	struct sfb_wire m = { SFB_WIRE_PROBE, (uint8_t)pr->t[p->target].proto, p->port, p->nonce };
+	unsigned char buf[SFB_WIRE_LEN];
+	ssize_t n;
+
+	if (!sfb_wire_encode(&m, pr->o->token, strlen(pr->o->token), buf))
+		return false;
+	n = send(p->fd, buf, sizeof(buf), MSG_NOSIGNAL);
+	p->sends++;
+	return n == (ssize_t)sizeof(buf);
+}
+
+static void
+read_echo(struct probe *p)
+{
+	struct prober *pr = p->pr;
+	unsigned char buf[SFB_WIRE_LEN + 1];
+	struct sfb_wire m;
+	ssize_t n;
+
+	n = recv(p->fd, buf, sizeof(buf), 0);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		finish(p, pr->t[p->target].proto == IPPROTO_UDP ? verdict_of_errno(errno) :
+		    V_UNVERIFIED);
+		return;
+	}
+	if (sfb_wire_decode(buf, (size_t)n, pr->o->token, strlen(pr->o->token), &m) &&
+	    m.kind == SFB_WIRE_ECHO && m.nonce == p->nonce && m.port == p->port &&
+	    m.proto == pr->t[p->target].proto) {
+		finish(p, V_OPEN);
+		return;
+	}
+	/* TCP: something answered but not our responder; UDP: ignore noise. */
+	if (pr->t[p->target].proto == IPPROTO_TCP)
+		finish(p, V_UNVERIFIED);
+}
+
+static void
+on_io(sfb_io *io, uint32_t events)
+{
+	struct probe *p = io->data;
+	struct prober *pr = p->pr;
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (p->state == S_CONNECTING) {
+		if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+			err = errno;
+		if (err != 0) {
+			finish(p, verdict_of_errno(err));
+			start_more(pr);
+			return;
+		}
+		if (pr->o->token == NULL) {  /* connect-only: the handshake is the answer */
+			finish(p, V_OPEN);
+			start_more(pr);
+			return;
+		}
+		if (!send_probe(p) || sfb_loop_mod(pr->loop, &p->io, EPOLLIN) != SFB_OK) {
+			finish(p, V_UNVERIFIED);
+			start_more(pr);
+			return;
+		}
+		p->state = S_AWAIT;
+		return;
+	}
+	if (p->state == S_AWAIT && (events & (EPOLLIN | EPOLLERR | EPOLLHUP))) {
+		read_echo(p);
+		if (p->state == S_DONE)
+			start_more(pr);
+	}
+}
+
+static void
+on_timeout(sfb_timer *t)
+{
+	struct probe *p = t->data;
+	struct prober *pr = p->pr;
+	unsigned slice = pr->o->timeout_ms / (pr->o->retries + 1);
+
+	if (p->state == S_AWAIT && pr->t[p->target].proto == IPPROTO_UDP &&
+	    p->sends <= pr->o->retries) {
+		/* A datagram may be lost: send it again before giving up. */
+		if (send_probe(p) && sfb_timer_start(pr->loop, &p->timer, slice) == SFB_OK)
+			return;
+	}
+	finish(p, p->state == S_AWAIT && pr->t[p->target].proto == IPPROTO_TCP ?
+	    V_UNVERIFIED : V_FILTERED);
+	start_more(pr);
+}
+
+/* Bind a source port from the flow's constraint, trying the next ones when
+ * a port is taken. */
+static int
+bind_source(struct prober *pr, struct target *tg, int fd)
+{
+	struct sfb_sockaddr src;
+	uint64_t count = sfb_portset_count(tg->sport), tries;
+	uint32_t port;
+	int one = 1;
+
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&src, 0, sizeof(src));
+	src.family = tg->dst.family;
+	for (tries = 0; tries < count && tries < 64; tries++) {
+		port = sfb_portset_nth(tg->sport, tg->sport_next++ % count);
+		sfb_sockaddr_any(&src, tg->dst.family, (uint16_t)port);
+		if (bind(fd, (struct sockaddr *)&src.ss, src.len) == 0)
+			return 0;
+		if (errno != EADDRINUSE)
+			return -1;
+	}
+	(void)pr;
+	return -1;
+}
+
+/* Start one probe; false when the process is out of descriptors. */
+static bool
+start_probe(struct prober *pr, struct probe *p)
+{
+	struct target *tg = &pr->t[p->target];
+	struct sfb_sockaddr dst = tg->dst;
+	int type = tg->proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	unsigned slice = pr->o->timeout_ms / (tg->proto == IPPROTO_UDP ? pr->o->retries + 1 : 1);
+
+	p->fd = socket(dst.family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (p->fd < 0)
+		return !(errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM);
+	pr->active++;
+	p->state = S_CONNECTING;
+	if (RAND_bytes((unsigned char *)&p->nonce, sizeof(p->nonce)) != 1)
+		p->nonce = sfb_clock_ms() ^ ((uint64_t)p->port << 32);
+	p->io.fd = p->fd;
+	p->io.cb = on_io;
+	p->io.data = p;
+	sfb_timer_init(&p->timer, on_timeout, p);
+	if (tg->sport != NULL && bind_source(pr, tg, p->fd) != 0) {
+		finish(p, V_FILTERED);  /* cannot send from an allowed port */
+		return true;
+	}
+	sfb_sockaddr_set_port(&dst, p->port);
+	if (connect(p->fd, (struct sockaddr *)&dst.ss, dst.len) != 0 && errno != EINPROGRESS) {
+		finish(p, verdict_of_errno(errno));
+		return true;
+	}
+	if (tg->proto == IPPROTO_UDP) {
+		p->state = S_AWAIT;
+		if (!send_probe(p) && errno != EAGAIN) {
+			finish(p, verdict_of_errno(errno));
+			return true;
+		}
+	}
+	if (sfb_loop_add(pr->loop, &p->io, p->state == S_AWAIT ? EPOLLIN : EPOLLOUT) != SFB_OK ||
+	    sfb_timer_start(pr->loop, &p->timer, slice) != SFB_OK) {
+		pr->err = SFB_ENOMEM;
+		finish(p, V_FILTERED);
+	}
+	return true;
+}
+
+static void
+start_more(struct prober *pr)
+{
+	uint64_t now = sfb_loop_now(pr->loop);
+	struct probe *p;
+
+	if (pr->o->rate > 0) {
+		pr->budget += (double)(now - pr->budget_at) * pr->o->rate / 1000.0;
+		if (pr->budget > pr->o->rate / 10.0 + 1)
+			pr->budget = pr->o->rate / 10.0 + 1;  /* bursts of at most 100 ms */
+		pr->budget_at = now;
+	}
+	while (pr->next < pr->np && pr->active < pr->limit && pr->err == SFB_OK) {
+		if (pr->o->rate > 0 && pr->budget < 1)
+			break;
+		p = &pr->p[pr->next];
+		if (!start_probe(pr, p)) {
+			/* Out of descriptors: run with what is in flight. */
+			pr->limit = pr->active > 16 ? pr->active : 16;
+			break;
+		}
+		pr->next++;
+		if (pr->o->rate > 0)
+			pr->budget -= 1;
+	}
+	if (pr->next < pr->np && !sfb_timer_armed(&pr->pace))
+		sfb_timer_start(pr->loop, &pr->pace, 1);
+}
+
+static void
+on_pace(sfb_timer *t)
+{
+	start_more(t->data);
+}
+
+static void
+on_tick(sfb_timer *t)
+{
+	struct prober *pr = t->data;
+
+	fprintf(stderr, "probe: %zu/%zu ports done, %zu in flight\n", pr->done, pr->np, pr->active);
+	if (pr->done < pr->np)
+		sfb_timer_start(pr->loop, &pr->tick, 1000);
+}
+
+/* --- driver ------------------------------------------------------------- */
+
+void
+sfb_probe_result_free(sfb_probe_result *r)
+{
+	size_t i, k;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->pr.nt; i++)
+		for (k = 0; k < V_COUNT; k++)
+			sfb_portset_free(&r->pr.t[i].by[k]);
+	free(r->pr.t);
+	free(r->pr.p);
+	free(r->pr.skip);
+	free(r);
+}
+
+sfb_status
+sfb_probe_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *opts,
+    sfb_probe_result **out)
+{
+	sfb_probe_result *r;
+	struct prober *pr;
+	sfb_probe_opts o = *opts;
+	long h = -1;
+	size_t i;
+	sfb_status st;
+
+	*out = NULL;
+	if (o.timeout_ms == 0)
+		o.timeout_ms = 500;
+	if (o.concurrency == 0)
+		o.concurrency = 2048;
+	r = calloc(1, sizeof(*r));
+	if (r == NULL)
+		return sfb_oom(ctx);
+	pr = &r->pr;
+	pr->ctx = ctx;
+	pr->plan = plan;
+	r->opts = o;
+	pr->o = &r->opts;
+	for (i = 0; i < plan->topo->nhosts; i++)
+		if (strcmp(plan->topo->hosts[i].name, o.host) == 0)
+			h = (long)i;
+	if (h < 0) {
+		st = sfb_failf(ctx, SFB_ENOTFOUND, "no host named '%s' in %s", o.host, plan->topo->file);
+		goto out;
+	}
+	if (o.to_host != NULL) {
+		for (i = 0; i < plan->topo->nhosts && strcmp(plan->topo->hosts[i].name, o.to_host); i++)
+			;
+		if (i == plan->topo->nhosts) {
+			st = sfb_failf(ctx, SFB_ENOTFOUND, "no host named '%s' in %s", o.to_host,
+			    plan->topo->file);
+			goto out;
+		}
+	}
+	pr->host = (size_t)h;
+	if ((st = collect_targets(pr)) != SFB_OK || (st = make_probes(pr)) != SFB_OK ||
+	    (st = sfb_loop_new(&pr->loop)) != SFB_OK) {
+		st = st == SFB_ENOMEM ? sfb_oom(ctx) :
+		    sfb_failf(ctx, st, "cannot set up the probes");
+		goto out;
+	}
+	pr->limit = o.concurrency;
+	pr->started = sfb_clock_ms();
+	pr->budget_at = sfb_loop_now(pr->loop);
+	sfb_timer_init(&pr->pace, on_pace, pr);
+	sfb_timer_init(&pr->tick, on_tick, pr);
+	if (o.progress)
+		sfb_timer_start(pr->loop, &pr->tick, 1000);
+	start_more(pr);
+	st = sfb_loop_run(pr->loop);
+	r->elapsed_ms = sfb_clock_ms() - pr->started;
+	sfb_loop_free(pr->loop);
+	pr->loop = NULL;
+	if (st == SFB_OK && pr->err != SFB_OK)
+		st = pr->err;
+	if (st != SFB_OK) {
+		st = st == SFB_ENOMEM ? sfb_oom(ctx) : sfb_failf(ctx, st, "the probe loop failed");
+		goto out;
+	}
+	*out = r;
+	r = NULL;
+out:
+	sfb_probe_result_free(r);
+	return st;
+}

@@ -1,0 +1,67 @@
+/* Prober internals shared with its report writer. */
+#ifndef SFB_PROBER_H
+#define SFB_PROBER_H
+
+#include "plan/sfb_plan.h"
+#include "sfb_loop.h"
+#include "sfb_net.h"
+#include "sfbnet/pathtest.h"
+
+enum verdict { V_PENDING, V_OPEN, V_UNVERIFIED, V_CLOSED, V_FILTERED, V_COUNT };
+
+enum state { S_QUEUED, S_CONNECTING, S_AWAIT, S_DONE };
+
+struct target {
+	size_t flow;            /* catalog flow */
+	int proto;              /* IPPROTO_TCP / IPPROTO_UDP */
+	size_t dst_ep;
+	struct sfb_sockaddr dst;
+	const sfb_portset *sport;  /* NULL: any source port */
+	uint32_t sport_next;    /* next source port to try in sport */
+	size_t first, count;    /* its probes */
+	sfb_portset by[V_COUNT];   /* ports per verdict */
+};
+
+struct probe {
+	size_t target;
+	uint16_t port;
+	uint8_t state, verdict, sends;
+	int fd;
+	sfb_io io;
+	sfb_timer timer;
+	uint64_t nonce;
+	struct prober *pr;
+};
+
+struct skipped {
+	size_t flow, dst_ep;
+	int proto;
+	const char *why;
+};
+
+struct prober {
+	sfb_ctx *ctx;
+	const sfb_plan *plan;
+	const sfb_probe_opts *o;
+	sfb_loop *loop;
+	size_t host;
+	struct target *t;
+	size_t nt, capt;
+	struct probe *p;
+	size_t np;
+	struct skipped *skip;
+	size_t nskip, capskip;
+	size_t next, active, done, limit;
+	sfb_timer pace, tick;
+	uint64_t started, budget_at;
+	double budget;
+	sfb_status err;
+};
+
+struct sfb_probe_result {
+	struct prober pr;
+	sfb_probe_opts opts;     /* completed with the defaults */
+	uint64_t elapsed_ms;
+};
+
+#endif
