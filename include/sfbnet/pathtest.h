@@ -3,6 +3,7 @@
 #ifndef SFBNET_PATHTEST_H
 #define SFBNET_PATHTEST_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -21,7 +22,7 @@ typedef struct sfb_probe_opts {
 	                          * NULL: connect-only mode (no responder) */
 	unsigned timeout_ms;     /* per port (default 500) */
 	unsigned concurrency;    /* ports in flight at once (default 2048) */
-	unsigned rate;           /* new probes per second, 0 = unbounded */
+	unsigned rate;           /* new probes per second (default 25,000) */
 	unsigned retries;        /* UDP datagrams re-sent before "filtered" (default 1) */
 	bool progress;           /* progress lines on stderr */
 } sfb_probe_opts;
@@ -52,6 +53,9 @@ typedef struct sfb_responder_opts {
 	sfb_responder_mode mode;
 	const char *user;        /* drop privileges to this user (default "nobody") */
 	bool verbose;
+	/* Stop early once this becomes non-zero (the caller's signal handler
+	 * sets it; the library installs no handler of its own). */
+	const volatile sig_atomic_t *stop;
 } sfb_responder_opts;
 
 /* Serve until the duration ends.  Needs root for ports below 1024 and for

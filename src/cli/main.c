@@ -15,6 +15,8 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_firewall,
 	&cmd_dns,
 	&cmd_certs,
+	&cmd_responder,
+	&cmd_probe,
 	NULL
 };
 

@@ -111,3 +111,22 @@ sfb_portset_nth(const sfb_portset *p, uint64_t n)
 	}
 	return p->s.n > 0 ? (uint32_t)p->s.r[0].lo.lo : 0;
 }
+
+void
+sfb_sockaddr_unmap(struct sfb_sockaddr *a)
+{
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&a->ss;
+	struct sockaddr_in sin;
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	if (a->family != AF_INET6 || memcmp(s6->sin6_addr.s6_addr, mapped, 12) != 0)
+		return;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = s6->sin6_port;
+	memcpy(&sin.sin_addr, s6->sin6_addr.s6_addr + 12, 4);
+	memset(&a->ss, 0, sizeof(a->ss));
+	memcpy(&a->ss, &sin, sizeof(sin));
+	a->len = sizeof(sin);
+	a->family = AF_INET;
+}

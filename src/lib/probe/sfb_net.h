@@ -24,6 +24,9 @@ void sfb_sockaddr_any(struct sfb_sockaddr *a, int family, uint16_t port);
 /* Print as text (no port) into b. */
 void sfb_sockaddr_print(sfb_buf *b, const struct sfb_sockaddr *a);
 
+/* An IPv4-mapped IPv6 address (from a dual-stack socket) as plain IPv4. */
+void sfb_sockaddr_unmap(struct sfb_sockaddr *a);
+
 /* The n-th port (0-based) of a port set in ascending order. */
 uint32_t sfb_portset_nth(const sfb_portset *p, uint64_t n);
 

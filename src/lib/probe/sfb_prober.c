@@ -392,14 +392,16 @@ start_more(struct prober *pr)
 	uint64_t now = sfb_loop_now(pr->loop);
 	struct probe *p;
 
-	if (pr->o->rate > 0) {
-		pr->budget += (double)(now - pr->budget_at) * pr->o->rate / 1000.0;
-		if (pr->budget > pr->o->rate / 10.0 + 1)
-			pr->budget = pr->o->rate / 10.0 + 1;  /* bursts of at most 100 ms */
-		pr->budget_at = now;
-	}
+	/* A token bucket holding at most 4 ms of the rate: bursts stay small
+	 * enough for the queues of the path (a veth or NIC backlog drops a
+	 * burst of thousands of datagrams, and that would read as
+	 * "filtered"). */
+	pr->budget += (double)(now - pr->budget_at) * pr->o->rate / 1000.0;
+	if (pr->budget > pr->o->rate / 250.0 + 1)
+		pr->budget = pr->o->rate / 250.0 + 1;
+	pr->budget_at = now;
 	while (pr->next < pr->np && pr->active < pr->limit && pr->err == SFB_OK) {
-		if (pr->o->rate > 0 && pr->budget < 1)
+		if (pr->budget < 1)
 			break;
 		p = &pr->p[pr->next];
 		if (!start_probe(pr, p)) {
@@ -408,8 +410,7 @@ start_more(struct prober *pr)
 			break;
 		}
 		pr->next++;
-		if (pr->o->rate > 0)
-			pr->budget -= 1;
+		pr->budget -= 1;
 	}
 	if (pr->next < pr->np && !sfb_timer_armed(&pr->pace))
 		sfb_timer_start(pr->loop, &pr->pace, 1);
@@ -465,6 +466,8 @@ sfb_probe_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *opts,
 		o.timeout_ms = 500;
 	if (o.concurrency == 0)
 		o.concurrency = 2048;
+	if (o.rate == 0)
+		o.rate = 25000;
 	r = calloc(1, sizeof(*r));
 	if (r == NULL)
 		return sfb_oom(ctx);

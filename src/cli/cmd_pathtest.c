@@ -1,0 +1,250 @@
+/* sfbnet responder / sfbnet probe: the two sides of the path test. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void
+on_signal(int sig)
+{
+	stop_flag = sig;
+}
+
+/* --token SECRET or --token-file FILE (first line); NULL when neither. */
+static int
+read_token(const struct cli_cmd *cmd, const struct cli_args *a, char **out)
+{
+	const char *tok = cli_opt(cmd, a, "token"), *file = cli_opt(cmd, a, "token-file");
+	char line[512];
+	FILE *fp;
+	size_t n;
+
+	*out = NULL;
+	if (tok != NULL && file != NULL)
+		return cli_error(EXIT_USAGE, "%s: give --token or --token-file, not both", cmd->name);
+	if (tok != NULL) {
+		*out = strdup(tok);
+		return *out != NULL ? EXIT_GOOD : cli_error(EXIT_RUNTIME, "out of memory");
+	}
+	if (file == NULL)
+		return EXIT_GOOD;
+	fp = fopen(file, "r");
+	if (fp == NULL || fgets(line, sizeof(line), fp) == NULL) {
+		if (fp != NULL)
+			fclose(fp);
+		return cli_error(EXIT_USAGE, "%s: cannot read a token from %s", cmd->name, file);
+	}
+	fclose(fp);
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	if (n == 0)
+		return cli_error(EXIT_USAGE, "%s: %s holds an empty token", cmd->name, file);
+	*out = strdup(line);
+	return *out != NULL ? EXIT_GOOD : cli_error(EXIT_RUNTIME, "out of memory");
+}
+
+static int
+number(const struct cli_cmd *cmd, const struct cli_args *a, const char *name, unsigned max,
+    unsigned *out)
+{
+	const char *v = cli_opt(cmd, a, name);
+	char *end;
+	unsigned long n;
+
+	if (v == NULL)
+		return EXIT_GOOD;
+	n = strtoul(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || *v == '-' || n > max)
+		return cli_error(EXIT_USAGE, "%s: --%s must be a whole number from 0 to %u", cmd->name,
+		    name, max);
+	*out = (unsigned)n;
+	return EXIT_GOOD;
+}
+
+static const struct cli_opt probe_opts[] = {
+	{ "host", 'H', "NAME", "the host of the topology this runs on (required)" },
+	{ "to", 0, "HOST", "only the flows that end at HOST" },
+	{ "token", 'k', "SECRET", "the session token shared with the responder" },
+	{ "token-file", 0, "FILE", "read the token from the first line of FILE" },
+	{ "connect-only", 0, NULL, "no responder: TCP connect only (UDP is not tested)" },
+	{ "timeout", 0, "MS", "per port, in milliseconds (default 500)" },
+	{ "concurrency", 0, "N", "ports in flight at once (default 2048)" },
+	{ "rate", 0, "N", "new probes per second (default 25000)" },
+	{ "retries", 0, "N", "UDP datagrams re-sent before \"filtered\" (default 1)" },
+	{ "format", 'f', "FORMAT", "text (default) or json" },
+	{ "progress", 0, NULL, "progress lines on stderr" },
+	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one" },
+	{ "output", 'o', "FILE", "write the report to FILE instead of stdout" },
+	{ NULL, 0, NULL, NULL }
+};
+
+static int
+run_probe(const struct cli_cmd *cmd, struct cli_args *a)
+{
+	static const char *const formats[] = { "text", "json", NULL };
+	sfb_ctx *ctx = sfb_ctx_new();
+	sfb_catalog *cat = NULL;
+	sfb_topology *topo = NULL;
+	sfb_plan *plan = NULL;
+	sfb_probe_result *res = NULL;
+	sfb_probe_opts o;
+	char *token = NULL, *text = NULL;
+	const char *fmt;
+	sfb_status st;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.retries = 1;
+	if (ctx == NULL)
+		return cli_error(EXIT_RUNTIME, "out of memory");
+	if ((rc = cli_format(cmd, a, formats, "text", &fmt)) != EXIT_GOOD ||
+	    (rc = read_token(cmd, a, &token)) != EXIT_GOOD ||
+	    (rc = number(cmd, a, "timeout", 600000, &o.timeout_ms)) != EXIT_GOOD ||
+	    (rc = number(cmd, a, "concurrency", 65536, &o.concurrency)) != EXIT_GOOD ||
+	    (rc = number(cmd, a, "rate", 10000000, &o.rate)) != EXIT_GOOD ||
+	    (rc = number(cmd, a, "retries", 10, &o.retries)) != EXIT_GOOD)
+		goto out;
+	if ((o.host = cli_opt(cmd, a, "host")) == NULL) {
+		rc = cli_error(EXIT_USAGE, "probe: --host NAME is required");
+		goto out;
+	}
+	if ((token == NULL) != cli_flag(cmd, a, "connect-only")) {
+		rc = cli_error(EXIT_USAGE, "probe: give --token (responder mode) or --connect-only");
+		goto out;
+	}
+	o.token = token;
+	o.to_host = cli_opt(cmd, a, "to");
+	o.progress = cli_flag(cmd, a, "progress");
+	if ((rc = cli_load_plan(ctx, cmd, a, &cat, &topo, &plan)) != EXIT_GOOD)
+		goto out;
+	st = sfb_probe_run(ctx, plan, &o, &res);
+	if (st == SFB_OK)
+		st = sfb_probe_write(ctx, res, strcmp(fmt, "json") == 0 ? SFB_FORMAT_JSON :
+		    SFB_FORMAT_TEXT, &text);
+	if (st != SFB_OK) {
+		rc = cli_fail(ctx, st);
+		goto out;
+	}
+	rc = cli_output(cmd, a, text);
+	if (rc == EXIT_GOOD && !sfb_probe_all_required_pass(res))
+		rc = EXIT_FINDING;
+out:
+	free(text);
+	free(token);
+	sfb_probe_result_free(res);
+	sfb_plan_free(plan);
+	sfb_topology_free(topo);
+	sfb_catalog_free(cat);
+	sfb_ctx_free(ctx);
+	return rc;
+}
+
+const struct cli_cmd cmd_probe = {
+	"probe", "probe every port of the flows from a host, across the firewall", "TOPOLOGY",
+	1, 1, probe_opts,
+	"For every planned flow that starts at --host, probe every destination port:\n"
+	"TCP connect, UDP token datagram, with the source port the flow requires.\n"
+	"Against `sfbnet responder` (same --token) the verdict per port is open (the\n"
+	"responder answered), closed (RST or ICMP unreachable) or filtered (no answer);\n"
+	"per flow pass, partial (failing ports as ranges) or fail.  Exit status 1 when\n"
+	"a required flow does not pass.",
+	run_probe
+};
+
+static const struct cli_opt responder_opts[] = {
+	{ "host", 'H', "NAME", "answer for the flows that end at this host of the topology" },
+	{ "listen-tcp", 0, "PORTS", "listen on these TCP ports (e.g. 443,50000-59999)" },
+	{ "listen-udp", 0, "PORTS", "listen on these UDP ports" },
+	{ "token", 'k', "SECRET", "the session token (required, or --token-file)" },
+	{ "token-file", 0, "FILE", "read the token from the first line of FILE" },
+	{ "duration", 'd', "SECONDS", "exit after this long (required)" },
+	{ "mode", 0, "MODE", "auto (default), bind (a socket per port) or tproxy" },
+	{ "user", 0, "USER", "drop privileges to USER after binding (default nobody)" },
+	{ "verbose", 'v', NULL, "say what it listens on and what it answered" },
+	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one" },
+	{ NULL, 0, NULL, NULL }
+};
+
+static int
+run_responder(const struct cli_cmd *cmd, struct cli_args *a)
+{
+	sfb_ctx *ctx = sfb_ctx_new();
+	sfb_catalog *cat = NULL;
+	sfb_topology *topo = NULL;
+	sfb_plan *plan = NULL;
+	sfb_responder_opts o;
+	const char *mode = cli_opt(cmd, a, "mode");
+	struct sigaction sa;
+	char *token = NULL;
+	sfb_status st;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	if (ctx == NULL)
+		return cli_error(EXIT_RUNTIME, "out of memory");
+	if ((rc = read_token(cmd, a, &token)) != EXIT_GOOD ||
+	    (rc = number(cmd, a, "duration", 86400, &o.duration_s)) != EXIT_GOOD)
+		goto out;
+	if (token == NULL || o.duration_s == 0) {
+		rc = cli_error(EXIT_USAGE, "responder: --token and --duration are required");
+		goto out;
+	}
+	o.token = token;
+	o.host = cli_opt(cmd, a, "host");
+	o.listen_tcp = cli_opt(cmd, a, "listen-tcp");
+	o.listen_udp = cli_opt(cmd, a, "listen-udp");
+	o.user = cli_opt(cmd, a, "user");
+	o.verbose = cli_flag(cmd, a, "verbose");
+	o.stop = &stop_flag;
+	if (mode == NULL || strcmp(mode, "auto") == 0)
+		o.mode = SFB_RESPONDER_AUTO;
+	else if (strcmp(mode, "bind") == 0)
+		o.mode = SFB_RESPONDER_BIND;
+	else if (strcmp(mode, "tproxy") == 0)
+		o.mode = SFB_RESPONDER_TPROXY;
+	else {
+		rc = cli_error(EXIT_USAGE, "responder: unknown mode '%s' (auto, bind, tproxy)", mode);
+		goto out;
+	}
+	if (o.host == NULL && o.listen_tcp == NULL && o.listen_udp == NULL) {
+		rc = cli_error(EXIT_USAGE, "responder: give --host NAME (with TOPOLOGY) or "
+		    "--listen-tcp/--listen-udp");
+		goto out;
+	}
+	if (o.host != NULL && a->npos == 0) {
+		rc = cli_error(EXIT_USAGE, "responder: --host needs a TOPOLOGY");
+		goto out;
+	}
+	if (a->npos > 0 && (rc = cli_load_plan(ctx, cmd, a, &cat, &topo, &plan)) != EXIT_GOOD)
+		goto out;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	st = sfb_responder_run(ctx, plan, &o);
+	if (st != SFB_OK)
+		rc = cli_fail(ctx, st);
+out:
+	free(token);
+	sfb_plan_free(plan);
+	sfb_topology_free(topo);
+	sfb_catalog_free(cat);
+	sfb_ctx_free(ctx);
+	return rc;
+}
+
+const struct cli_cmd cmd_responder = {
+	"responder", "answer path-test probes behind the firewall", "[TOPOLOGY]", 0, 1,
+	responder_opts,
+	"Listen on every destination port of every planned flow that ends at --host\n"
+	"(TCP and UDP, whole ranges), or on --listen-tcp/--listen-udp, and answer only\n"
+	"probes that carry the session token, never with more bytes than received.\n"
+	"Drops privileges once bound and exits after --duration.  When the ports do not\n"
+	"fit the descriptor limit, tproxy mode (root, nftables) funnels each protocol\n"
+	"into one socket and recovers the original port.",
+	run_responder
+};

@@ -1,0 +1,518 @@
+/* The responder: listens on every destination port of the flows that end
+ * at its host and echoes authenticated probes, never with more bytes than
+ * it received, until its time is up.
+ *
+ * Two ways to listen (docs/pathtest.md):
+ *   bind    one socket per port, when they fit the descriptor limit;
+ *   tproxy  nftables TPROXY diverts every port of a protocol to a single
+ *           socket; the original port comes back from getsockname (TCP) or
+ *           IP_RECVORIGDSTADDR (UDP), and UDP echoes leave from that port
+ *           through a short-lived transparent socket. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "plan/sfb_plan.h"
+#include "sfb_loop.h"
+#include "sfb_net.h"
+#include "sfb_sys.h"
+#include "sfb_wire.h"
+#include "sfbnet/pathtest.h"
+
+#define TPROXY_MARK 0x5fb
+#define CONN_TIMEOUT_MS 3000
+#define MAX_CONNS 2048
+
+struct listener {
+	sfb_io io;
+	int proto;
+	uint16_t port;       /* bind mode: its port; tproxy: 0 (from the packet) */
+	struct responder *rs;
+};
+
+struct conn {
+	sfb_io io;
+	sfb_timer timer;
+	unsigned char buf[SFB_WIRE_LEN];
+	size_t got;
+	uint16_t port;       /* the port the client connected to */
+	struct responder *rs;
+	struct conn *next_free;
+};
+
+struct responder {
+	sfb_ctx *ctx;
+	const sfb_responder_opts *o;
+	sfb_loop *loop;
+	struct listener *ls;
+	size_t nls;
+	struct conn *conns;
+	struct conn *free_conns;
+	size_t nconn;
+	bool tproxy;
+	sfb_timer end;
+	uint64_t answered, ignored;
+};
+
+static void
+conn_close(struct conn *c)
+{
+	struct responder *rs = c->rs;
+
+	sfb_timer_stop(rs->loop, &c->timer);
+	sfb_loop_del(rs->loop, &c->io);
+	close(c->io.fd);
+	c->io.fd = -1;
+	c->next_free = rs->free_conns;
+	rs->free_conns = c;
+	rs->nconn--;
+}
+
+/* Answer a decoded probe if it is ours: the token matched (decode checked
+ * the tag), it is a probe, and it names the port it arrived on. */
+static bool
+echo_of(struct responder *rs, const unsigned char *in, size_t len, int proto, uint16_t port,
+    unsigned char out[SFB_WIRE_LEN])
+{
+	struct sfb_wire m;
+	const char *key = rs->o->token;
+
+	if (!sfb_wire_decode(in, len, key, strlen(key), &m) || m.kind != SFB_WIRE_PROBE ||
+	    m.proto != proto || m.port != port) {
+		rs->ignored++;
+		return false;
+	}
+	m.kind = SFB_WIRE_ECHO;
+	if (!sfb_wire_encode(&m, key, strlen(key), out))
+		return false;
+	rs->answered++;
+	return true;
+}
+
+static void
+on_conn(sfb_io *io, uint32_t events)
+{
+	struct conn *c = io->data;
+	unsigned char out[SFB_WIRE_LEN];
+	ssize_t n;
+
+	(void)events;
+	n = recv(c->io.fd, c->buf + c->got, sizeof(c->buf) - c->got, 0);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		conn_close(c);
+		return;
+	}
+	c->got += (size_t)n;
+	if (c->got < sizeof(c->buf))
+		return;
+	/* The echo is exactly as long as what came in: no amplification. */
+	if (echo_of(c->rs, c->buf, c->got, IPPROTO_TCP, c->port, out))
+		(void)send(c->io.fd, out, sizeof(out), MSG_NOSIGNAL);
+	conn_close(c);
+}
+
+static void
+on_conn_timeout(sfb_timer *t)
+{
+	conn_close(t->data);
+}
+
+static void
+on_accept(struct listener *l)
+{
+	struct responder *rs = l->rs;
+	struct sfb_sockaddr local;
+	struct conn *c;
+	int fd;
+
+	for (;;) {
+		fd = accept4(l->io.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		c = rs->free_conns;
+		if (c == NULL) {  /* at the connection limit: refuse politely */
+			close(fd);
+			continue;
+		}
+		rs->free_conns = c->next_free;
+		memset(&local, 0, sizeof(local));
+		local.len = sizeof(local.ss);
+		getsockname(fd, (struct sockaddr *)&local.ss, &local.len);
+		local.family = local.ss.ss_family;
+		c->port = sfb_sockaddr_port(&local);
+		c->got = 0;
+		c->io.fd = fd;
+		c->io.cb = on_conn;
+		c->io.data = c;
+		sfb_timer_init(&c->timer, on_conn_timeout, c);
+		rs->nconn++;
+		if (sfb_loop_add(rs->loop, &c->io, EPOLLIN) != SFB_OK ||
+		    sfb_timer_start(rs->loop, &c->timer, CONN_TIMEOUT_MS) != SFB_OK) {
+			close(fd);
+			c->io.fd = -1;
+			c->next_free = rs->free_conns;
+			rs->free_conns = c;
+			rs->nconn--;
+		}
+	}
+}
+
+/* A UDP echo from the original port in tproxy mode. */
+static void
+send_transparent(const struct sfb_sockaddr *from, const struct sfb_sockaddr *to,
+    const unsigned char *buf, size_t len)
+{
+	int fd, one = 1;
+
+	fd = socket(from->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	if (from->family == AF_INET)
+		setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one));
+	else
+		setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)&from->ss, from->len) == 0)
+		(void)sendto(fd, buf, len, 0, (const struct sockaddr *)&to->ss, to->len);
+	close(fd);
+}
+
+static void
+on_datagram(struct listener *l)
+{
+	struct responder *rs = l->rs;
+	unsigned char in[SFB_WIRE_LEN + 1], out[SFB_WIRE_LEN];
+	char cbuf[256];
+	struct sfb_sockaddr peer, orig;
+	struct iovec iov = { in, sizeof(in) };
+	struct msghdr mh;
+	struct cmsghdr *cm;
+	uint16_t port;
+	ssize_t n;
+	int budget = 64;  /* datagrams per wake-up, so TCP is not starved */
+
+	while (budget-- > 0) {
+		memset(&mh, 0, sizeof(mh));
+		memset(&peer, 0, sizeof(peer));
+		memset(&orig, 0, sizeof(orig));
+		mh.msg_name = &peer.ss;
+		mh.msg_namelen = sizeof(peer.ss);
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		n = recvmsg(l->io.fd, &mh, 0);
+		if (n < 0)
+			return;
+		peer.len = mh.msg_namelen;
+		peer.family = peer.ss.ss_family;
+		port = l->port;
+		if (rs->tproxy) {
+			for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
+				if ((cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_ORIGDSTADDR) ||
+				    (cm->cmsg_level == SOL_IPV6 && cm->cmsg_type == IPV6_ORIGDSTADDR)) {
+					size_t cl = cm->cmsg_len - CMSG_LEN(0);
+
+					if (cl > sizeof(orig.ss))
+						cl = sizeof(orig.ss);
+					memcpy(&orig.ss, CMSG_DATA(cm), cl);
+					orig.len = (socklen_t)cl;
+					orig.family = orig.ss.ss_family;
+				}
+			}
+			if (orig.len == 0)
+				continue;
+			/* A dual-stack socket names IPv4 peers as ::ffff:a.b.c.d;
+			 * the echo socket has the family of the original address. */
+			sfb_sockaddr_unmap(&orig);
+			sfb_sockaddr_unmap(&peer);
+			port = sfb_sockaddr_port(&orig);
+		}
+		if (!echo_of(rs, in, (size_t)n, IPPROTO_UDP, port, out))
+			continue;
+		if (rs->tproxy)
+			send_transparent(&orig, &peer, out, sizeof(out));
+		else
+			(void)sendto(l->io.fd, out, sizeof(out), 0, (struct sockaddr *)&peer.ss, peer.len);
+	}
+}
+
+static void
+on_listener(sfb_io *io, uint32_t events)
+{
+	struct listener *l = io->data;
+
+	(void)events;
+	if (l->proto == IPPROTO_TCP)
+		on_accept(l);
+	else
+		on_datagram(l);
+}
+
+/* A dual-stack socket on the port (IPv4-only if IPv6 is unavailable). */
+static int
+open_socket(int proto, uint16_t port, bool transparent)
+{
+	struct sfb_sockaddr a;
+	int fd, one = 1, zero = 0, family = AF_INET6;
+
+	fd = socket(AF_INET6, (proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM) |
+	    SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		family = AF_INET;
+		fd = socket(AF_INET, (proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM) |
+		    SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	if (transparent && proto == IPPROTO_UDP) {
+		/* One socket takes the datagrams of every port: a deep queue
+		 * keeps a burst of probes from being dropped unseen. */
+		int rcvbuf = 8 << 20;
+
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) != 0)
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	}
+	if (transparent) {
+		if (family == AF_INET6)
+			setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one));
+		if (setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one)) != 0)
+			goto fail;
+		if (proto == IPPROTO_UDP) {
+			setsockopt(fd, SOL_IP, IP_RECVORIGDSTADDR, &one, sizeof(one));
+			if (family == AF_INET6)
+				setsockopt(fd, SOL_IPV6, IPV6_RECVORIGDSTADDR, &one, sizeof(one));
+		}
+	}
+	sfb_sockaddr_any(&a, family, port);
+	if (bind(fd, (struct sockaddr *)&a.ss, a.len) != 0)
+		goto fail;
+	/* Deep: in tproxy mode one queue takes the connections of every port. */
+	if (proto == IPPROTO_TCP && listen(fd, transparent ? 65535 : 64) != 0)
+		goto fail;
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+static sfb_status
+add_listener(struct responder *rs, int proto, uint16_t port, bool transparent)
+{
+	struct listener *l = &rs->ls[rs->nls];
+	struct sfb_sockaddr a;
+	socklen_t len = sizeof(a.ss);
+	int fd = open_socket(proto, port, transparent);
+
+	if (fd < 0)
+		return sfb_failf(rs->ctx, errno == EACCES ? SFB_EIO : SFB_EIO,
+		    "responder: cannot listen on %s port %u: %s", proto == IPPROTO_TCP ? "TCP" : "UDP",
+		    port, strerror(errno));
+	memset(&a, 0, sizeof(a));
+	getsockname(fd, (struct sockaddr *)&a.ss, &len);
+	a.family = a.ss.ss_family;
+	l->proto = proto;
+	l->port = transparent ? 0 : sfb_sockaddr_port(&a);
+	l->rs = rs;
+	l->io.fd = fd;
+	l->io.cb = on_listener;
+	l->io.data = l;
+	rs->nls++;
+	if (sfb_loop_add(rs->loop, &l->io, EPOLLIN) != SFB_OK)
+		return sfb_oom(rs->ctx);
+	return SFB_OK;
+}
+
+/* The ports of every planned flow that ends at the host. */
+static sfb_status
+ports_for_host(sfb_ctx *ctx, const sfb_plan *plan, const char *host, sfb_portset *tcp,
+    sfb_portset *udp)
+{
+	const sfb_topology *t = plan->topo;
+	const struct sfb_entry *e;
+	const struct sfb_cflow *f;
+	size_t i, k, h;
+	bool mine;
+
+	for (h = 0; h < t->nhosts && strcmp(t->hosts[h].name, host) != 0; h++)
+		;
+	if (h == t->nhosts)
+		return sfb_failf(ctx, SFB_ENOTFOUND, "no host named '%s' in %s", host, t->file);
+	for (i = 0; i < plan->nentries; i++) {
+		e = &plan->entries[i];
+		mine = false;
+		for (k = 0; k < e->ndst && !mine; k++)
+			mine = t->eps[e->dst_eps[k]].host == h;
+		if (!mine)
+			continue;
+		f = &plan->cat->flows[e->flow];
+		if (((f->proto & SFB_PROTO_TCP) && sfb_iset_union(&tcp->s, &f->dport.s) != SFB_OK) ||
+		    ((f->proto & SFB_PROTO_UDP) && sfb_iset_union(&udp->s, &f->dport.s) != SFB_OK))
+			return sfb_oom(ctx);
+	}
+	return SFB_OK;
+}
+
+static void
+on_end(sfb_timer *t)
+{
+	sfb_loop_stop(((struct responder *)t->data)->loop);
+}
+
+static void
+on_check_signal(sfb_timer *t)
+{
+	struct responder *rs = t->data;
+
+	if (rs->o->stop != NULL && *rs->o->stop)
+		sfb_loop_stop(rs->loop);
+	else
+		sfb_timer_start(rs->loop, t, 100);
+}
+
+static sfb_status
+listen_all(struct responder *rs, const sfb_portset *tcp, const sfb_portset *udp)
+{
+	const sfb_portset *sets[2] = { tcp, udp };
+	const int protos[2] = { IPPROTO_TCP, IPPROTO_UDP };
+	uint64_t p;
+	size_t k, i;
+	sfb_status st;
+
+	for (k = 0; k < 2; k++) {
+		if (rs->tproxy) {
+			if (sfb_portset_count(sets[k]) > 0 &&
+			    (st = add_listener(rs, protos[k], 0, true)) != SFB_OK)
+				return st;
+			continue;
+		}
+		for (i = 0; i < sets[k]->s.n; i++)
+			for (p = sets[k]->s.r[i].lo.lo; p <= sets[k]->s.r[i].hi.lo; p++)
+				if ((st = add_listener(rs, protos[k], (uint16_t)p, false)) != SFB_OK)
+					return st;
+	}
+	return SFB_OK;
+}
+
+sfb_status
+sfb_responder_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_responder_opts *o)
+{
+	struct responder rs;
+	sfb_portset tcp, udp;
+	uint64_t nports, limit;
+	uint16_t tproxy_tcp = 0, tproxy_udp = 0;
+	bool rules = false;
+	sfb_timer sigcheck;
+	size_t i;
+	sfb_status st;
+
+	memset(&rs, 0, sizeof(rs));
+	rs.ctx = ctx;
+	rs.o = o;
+	sfb_portset_init(&tcp);
+	sfb_portset_init(&udp);
+	if (o->token == NULL || *o->token == '\0' || o->duration_s == 0) {
+		st = sfb_failf(ctx, SFB_EINVAL, "responder: a token and a duration are required");
+		goto out;
+	}
+	if (o->listen_tcp != NULL && (st = sfb_portset_parse(&tcp, o->listen_tcp)) != SFB_OK) {
+		st = sfb_failf(ctx, SFB_EINVAL, "responder: bad TCP port list '%s'", o->listen_tcp);
+		goto out;
+	}
+	if (o->listen_udp != NULL && (st = sfb_portset_parse(&udp, o->listen_udp)) != SFB_OK) {
+		st = sfb_failf(ctx, SFB_EINVAL, "responder: bad UDP port list '%s'", o->listen_udp);
+		goto out;
+	}
+	if (o->host != NULL && (st = ports_for_host(ctx, plan, o->host, &tcp, &udp)) != SFB_OK)
+		goto out;
+	nports = sfb_portset_count(&tcp) + sfb_portset_count(&udp);
+	if (nports == 0) {
+		st = sfb_failf(ctx, SFB_EINVAL, "responder: no port to listen on");
+		goto out;
+	}
+	limit = sfb_sys_fd_limit();
+	rs.tproxy = o->mode == SFB_RESPONDER_TPROXY ||
+	    (o->mode == SFB_RESPONDER_AUTO && nports + MAX_CONNS + 64 > limit);
+	if (!rs.tproxy && nports + 64 > limit) {
+		st = sfb_failf(ctx, SFB_EINVAL, "responder: %llu ports do not fit the descriptor "
+		    "limit (%llu); use --mode tproxy", (unsigned long long)nports,
+		    (unsigned long long)limit);
+		goto out;
+	}
+	rs.ls = calloc(rs.tproxy ? 2 : nports, sizeof(*rs.ls));
+	rs.conns = calloc(MAX_CONNS, sizeof(*rs.conns));
+	if (rs.ls == NULL || rs.conns == NULL || sfb_loop_new(&rs.loop) != SFB_OK) {
+		st = sfb_oom(ctx);
+		goto out;
+	}
+	for (i = 0; i < MAX_CONNS; i++) {
+		rs.conns[i].rs = &rs;
+		rs.conns[i].io.fd = -1;
+		rs.conns[i].next_free = rs.free_conns;
+		rs.free_conns = &rs.conns[i];
+	}
+	if ((st = listen_all(&rs, &tcp, &udp)) != SFB_OK)
+		goto out;
+	if (rs.tproxy) {
+		for (i = 0; i < rs.nls; i++) {
+			struct sfb_sockaddr a;
+			socklen_t len = sizeof(a.ss);
+
+			memset(&a, 0, sizeof(a));
+			getsockname(rs.ls[i].io.fd, (struct sockaddr *)&a.ss, &len);
+			a.family = a.ss.ss_family;
+			if (rs.ls[i].proto == IPPROTO_TCP)
+				tproxy_tcp = sfb_sockaddr_port(&a);
+			else
+				tproxy_udp = sfb_sockaddr_port(&a);
+		}
+		if ((st = sfb_tproxy_install(ctx, &tcp, &udp, tproxy_tcp, tproxy_udp,
+		    TPROXY_MARK)) != SFB_OK)
+			goto out;
+		rules = true;
+	}
+	if (o->verbose)
+		fprintf(stderr, "responder: %s mode, %llu TCP and %llu UDP port(s), %u s\n",
+		    rs.tproxy ? "tproxy" : "bind", (unsigned long long)sfb_portset_count(&tcp),
+		    (unsigned long long)sfb_portset_count(&udp), o->duration_s);
+	/* Sockets are bound: no reason to stay root.  Transparent UDP echoes
+	 * still need CAP_NET_ADMIN, and only that is kept.  The rules of
+	 * tproxy mode are then removed by spawning nft, which needs it too. */
+	if ((st = sfb_sys_drop_privileges(ctx, o->user, rs.tproxy)) != SFB_OK)
+		goto out;
+	sfb_timer_init(&rs.end, on_end, &rs);
+	sfb_timer_init(&sigcheck, on_check_signal, &rs);
+	if (sfb_timer_start(rs.loop, &rs.end, (uint64_t)o->duration_s * 1000) != SFB_OK ||
+	    sfb_timer_start(rs.loop, &sigcheck, 100) != SFB_OK) {
+		st = sfb_oom(ctx);
+		goto out;
+	}
+	st = sfb_loop_run(rs.loop);
+	if (o->verbose)
+		fprintf(stderr, "responder: answered %llu probe(s), ignored %llu\n",
+		    (unsigned long long)rs.answered, (unsigned long long)rs.ignored);
+out:
+	if (rules)
+		sfb_tproxy_remove(TPROXY_MARK);
+	for (i = 0; rs.conns != NULL && i < MAX_CONNS; i++)
+		if (rs.conns[i].io.fd >= 0)
+			close(rs.conns[i].io.fd);
+	for (i = 0; i < rs.nls; i++)
+		close(rs.ls[i].io.fd);
+	sfb_loop_free(rs.loop);
+	free(rs.ls);
+	free(rs.conns);
+	sfb_portset_free(&tcp);
+	sfb_portset_free(&udp);
+	return st;
+}
