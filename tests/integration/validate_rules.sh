@@ -31,16 +31,24 @@ for ex in examples/*.yaml; do
 		else
 			echo "FAIL: nft -f could not load $ex $fw"; fail=$((fail+1))
 		fi
-		if ip netns exec "$ns" iptables-restore --test "$f.ipt"; then pass=$((pass+1)); else
+		if ip netns exec "$ns" iptables-restore --test --noflush "$f.ipt"; then pass=$((pass+1)); else
 			echo "FAIL: iptables-restore --test rejects the rules of $ex $fw"; fail=$((fail+1)); fi
-		if ip netns exec "$ns" iptables-restore "$f.ipt" && ip netns exec "$ns" iptables-restore "$f.ipt"; then
-			n1=$(ip netns exec "$ns" iptables-save -t filter | grep -c '^-A')
+		# Load for real, twice, over an INPUT rule of the box's own: the
+		# ruleset must replace itself and leave that rule alone.
+		ip netns del "$ns"; ip netns add "$ns"
+		ip netns exec "$ns" iptables -A INPUT -p tcp --dport 22 -m comment --comment keep-me -j ACCEPT
+		if ip netns exec "$ns" iptables-restore --noflush "$f.ipt" &&
+		    ip netns exec "$ns" iptables-restore --noflush "$f.ipt"; then
+			n1=$(ip netns exec "$ns" iptables-save -t filter | grep -c '^-A FORWARD\|^-A SFBNET')
 			n2=$(grep -c '^-A' "$f.ipt")
 			if [ "$n1" = "$n2" ]; then pass=$((pass+1)); else
 				echo "FAIL: $ex $fw: $n1 iptables rules after two loads, file has $n2"; fail=$((fail+1)); fi
+			if ip netns exec "$ns" iptables-save -t filter | grep -q 'keep-me'; then pass=$((pass+1)); else
+				echo "FAIL: $ex $fw: loading removed the box's own INPUT rule"; fail=$((fail+1)); fi
 		else
 			echo "FAIL: iptables-restore could not load $ex $fw"; fail=$((fail+1))
 		fi
+		ip netns del "$ns"; ip netns add "$ns"
 	done
 done
 echo "validators: $pass passed, $fail failed"

@@ -2,7 +2,9 @@
  * through the OpenSSL API, for every certificate the topology needs. */
 #include "sfb_certs.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>
@@ -140,6 +142,11 @@ sfb_certs_write_openssl(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology
 	sfb_buf_init(&csr);
 	if ((st = sfb_certs_build(ctx, cat, topo, &l)) != SFB_OK)
 		goto out;
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		st = sfb_fail(ctx, SFB_EIO, dir, 0, 0, "cannot create the directory: %s",
+		    strerror(errno));
+		goto out;
+	}
 	/* Check every name first, so a bad one writes no file at all. */
 	for (i = 0; i < l.n; i++) {
 		if (strlen(l.v[i].subject) > SFB_CN_MAX) {

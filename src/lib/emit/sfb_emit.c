@@ -90,14 +90,22 @@ sfb_emit_comment(sfb_buf *b, const sfb_plan *plan, const struct sfb_entry *e, si
 			c = ' ';
 		sfb_buf_putc(b, (char)c);
 	}
-	/* Do not leave half of a multi-byte UTF-8 character at the cut. */
-	if (i < n) {
+	/* A cut comment ends at a word, never inside a multi-byte UTF-8
+	 * character, and says it was cut. */
+	if (i < n && b->data != NULL) {
+		size_t keep = b->len;
+
+		while (keep > start + 1 && b->data[keep - 1] != ' ')
+			keep--;
+		if (keep > start + 1)
+			b->len = keep - 1;
 		while (b->len > start && ((unsigned char)b->data[b->len - 1] & 0xC0) == 0x80)
 			b->len--;
 		if (b->len > start && ((unsigned char)b->data[b->len - 1] & 0xC0) == 0xC0)
 			b->len--;
-		if (b->data != NULL)
-			b->data[b->len] = '\0';
+		b->data[b->len] = '\0';
+		if (b->len + 3 <= start + max)
+			sfb_buf_puts(b, "...");
 	}
 	if (raw.oom)
 		b->oom = true;
@@ -130,7 +138,10 @@ sfb_emit_header(sfb_buf *b, const sfb_plan *plan, size_t fw, const char *target,
 	    prefix, sfb_version(), t->file);
 	sfb_buf_printf(b, "%s zones: ", prefix);
 	for (k = 0; k < f->nzones; k++)
-		sfb_buf_printf(b, "%s%s", k ? " <-> " : "", t->zones[f->zones[k]].name);
+		sfb_buf_printf(b, "%s%s", k == 0 ? "" : f->nzones == 2 ? " <-> " : ", ",
+		    t->zones[f->zones[k]].name);
+	if (f->nzones > 2)
+		sfb_buf_printf(b, " (one firewall joins all %zu)", f->nzones);
 	sfb_buf_printf(b, "\n%s forward path only; replies ride on connection tracking.\n", prefix);
 	sfb_buf_printf(b, "%s NAT: destinations are matched on their inside address (after DNAT).\n",
 	    prefix);

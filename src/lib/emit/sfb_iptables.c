@@ -3,10 +3,13 @@
  * Without ipset, "source in S and destination in D" would cost |S| x |D|
  * rules.  Instead each flow jumps to a chain that tests the source
  * prefixes, which jumps to a shared chain that tests the destination
- * prefixes and accepts: |S| + |D| rules, written once per distinct set.
+ * prefixes and accepts: |S| + |D| rules, written once per distinct pair
+ * of sets.  The file is meant for iptables-restore --noflush: it owns the
+ * FORWARD chain and its own chains, and leaves the rest of the box alone.
  * Port lists are cut into multiport matches of at most 15 ports. */
 #include "sfb_emit.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define IPT_CHAIN "SFBNET"
@@ -86,7 +89,7 @@ write_ports(sfb_buf *b, const char *dir, const sfb_portset *p, size_t chunk)
 /* The rules of one flow in chain SFBNET: one per protocol and per pair of
  * port chunks, all jumping to the flow's source chain. */
 static void
-write_flow_jumps(struct ipt *x, const struct sfb_entry *e, size_t flowno)
+write_flow_jumps(struct ipt *x, const struct sfb_entry *e, size_t chainno)
 {
 	const struct sfb_cflow *f = &x->plan->cat->flows[e->flow];
 	size_t ns = sfb_portset_ipt_chunks(&f->sport), nd = sfb_portset_ipt_chunks(&f->dport);
@@ -107,10 +110,32 @@ write_flow_jumps(struct ipt *x, const struct sfb_entry *e, size_t flowno)
 				write_ports(x->b, "dports", &f->dport, j);
 				sfb_buf_puts(x->b, " -m conntrack --ctstate NEW -m comment --comment \"");
 				sfb_emit_comment(x->b, x->plan, e, IPT_COMMENT_MAX);
-				sfb_buf_printf(x->b, "\" -j " IPT_CHAIN "-F%zu\n", flowno);
+				sfb_buf_printf(x->b, "\" -j " IPT_CHAIN "-S%zu\n", chainno);
 			}
 		}
 	}
+}
+
+/* A (source set, destination set) pair: one source chain SFBNET-S<n>
+ * jumping to the destination chain SFBNET-D<d>.  Flows with the same
+ * pair share the chains. */
+struct pair {
+	long src, dst;
+};
+
+static long
+pair_of(struct pair **v, size_t *n, size_t *cap, long s, long d)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if ((*v)[i].src == s && (*v)[i].dst == d)
+			return (long)i;
+	if (sfb_grow(v, cap, *n + 1, sizeof(**v)) != SFB_OK)
+		return -1;
+	(*v)[*n].src = s;
+	(*v)[*n].dst = d;
+	return (long)(*n)++;
 }
 
 sfb_status sfb_iptables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family,
@@ -120,10 +145,12 @@ sfb_status
 sfb_iptables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family, sfb_buf *b)
 {
 	struct ipt x;
+	struct sfb_setreg srcs;
 	const struct sfb_entry *e;
+	struct pair *pairs = NULL;
+	long *entry_pair = NULL, s, d;
+	size_t npairs = 0, cappairs = 0, i;
 	sfb_buf chain, target;
-	size_t i, flowno;
-	long d;
 	sfb_status st = SFB_OK;
 
 	memset(&x, 0, sizeof(x));
@@ -131,45 +158,53 @@ sfb_iptables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family, sf
 	x.family = family;
 	x.b = b;
 	sfb_setreg_init(&x.dsts);
+	sfb_setreg_init(&srcs);
 	sfb_buf_init(&chain);
 	sfb_buf_init(&target);
 	sfb_plan_fw_range(plan, fw, &x.first, &x.count);
-
-	sfb_emit_header(b, plan, fw, family == 4 ? "iptables" : "ip6tables", "#");
-	sfb_buf_printf(b, "# load: %s-restore FILE  (replaces the filter table: loading again "
-	    "gives the same rules)\n", family == 4 ? "iptables" : "ip6tables");
-	sfb_buf_puts(b, "*filter\n:FORWARD DROP [0:0]\n:" IPT_CHAIN " - [0:0]\n");
-	/* Declare every chain first, as iptables-restore requires. */
-	for (i = x.first, flowno = 0; i < x.first + x.count; i++) {
-		e = &plan->entries[i];
+	entry_pair = calloc(x.count + 1, sizeof(*entry_pair));
+	if (entry_pair == NULL) {
+		st = SFB_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < x.count; i++) {
+		e = &plan->entries[x.first + i];
+		entry_pair[i] = -1;
 		if (!has_family(&x, e))
 			continue;
-		sfb_buf_printf(b, ":" IPT_CHAIN "-F%zu - [0:0]\n", ++flowno);
-		if (sfb_setreg_add(&x.dsts, &e->dst) < 0) {
+		s = sfb_setreg_add(&srcs, &e->src);
+		d = sfb_setreg_add(&x.dsts, &e->dst);
+		if (s < 0 || d < 0 || (entry_pair[i] = pair_of(&pairs, &npairs, &cappairs, s, d)) < 0) {
 			st = SFB_ENOMEM;
 			goto out;
 		}
 	}
+
+	sfb_emit_header(b, plan, fw, family == 4 ? "iptables" : "ip6tables", "#");
+	sfb_buf_printf(b, "# load: %s-restore --noflush FILE\n"
+	    "#   replaces the FORWARD chain and the " IPT_CHAIN " chains only; INPUT, OUTPUT and\n"
+	    "#   other tables are left alone, and loading again gives the same rules.\n",
+	    family == 4 ? "iptables" : "ip6tables");
+	/* Declaring a chain flushes it under --noflush; every chain is
+	 * declared before any rule, as iptables-restore requires. */
+	sfb_buf_puts(b, "*filter\n:" IPT_CHAIN " - [0:0]\n");
+	for (i = 0; i < npairs; i++)
+		sfb_buf_printf(b, ":" IPT_CHAIN "-S%zu - [0:0]\n", i + 1);
 	for (i = 0; i < x.dsts.n; i++)
 		sfb_buf_printf(b, ":" IPT_CHAIN "-D%zu - [0:0]\n", i + 1);
-	sfb_buf_puts(b, "-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n"
+	sfb_buf_puts(b, "-F FORWARD\n-P FORWARD DROP\n"
+	    "-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n"
 	    "-A FORWARD -m conntrack --ctstate INVALID -j DROP\n"
 	    "-A FORWARD -j " IPT_CHAIN "\n");
-	for (i = x.first, flowno = 0; i < x.first + x.count; i++) {
-		e = &plan->entries[i];
-		if (has_family(&x, e))
-			write_flow_jumps(&x, e, ++flowno);
-	}
-	for (i = x.first, flowno = 0; i < x.first + x.count; i++) {
-		e = &plan->entries[i];
-		if (!has_family(&x, e))
-			continue;
-		d = sfb_setreg_add(&x.dsts, &e->dst);
+	for (i = 0; i < x.count; i++)
+		if (entry_pair[i] >= 0)
+			write_flow_jumps(&x, &plan->entries[x.first + i], (size_t)entry_pair[i] + 1);
+	for (i = 0; i < npairs; i++) {
 		sfb_buf_reset(&chain);
-		sfb_buf_printf(&chain, IPT_CHAIN "-F%zu", ++flowno);
+		sfb_buf_printf(&chain, IPT_CHAIN "-S%zu", i + 1);
 		sfb_buf_reset(&target);
-		sfb_buf_printf(&target, IPT_CHAIN "-D%ld", d + 1);
-		if ((st = write_match_chain(&x, sfb_buf_str(&chain), "-s", &e->src,
+		sfb_buf_printf(&target, IPT_CHAIN "-D%ld", pairs[i].dst + 1);
+		if ((st = write_match_chain(&x, sfb_buf_str(&chain), "-s", srcs.sets[pairs[i].src],
 		    sfb_buf_str(&target))) != SFB_OK)
 			goto out;
 	}
@@ -188,6 +223,9 @@ out:
 	if (st == SFB_ENOMEM)
 		st = sfb_oom(ctx);
 	sfb_setreg_free(&x.dsts);
+	sfb_setreg_free(&srcs);
+	free(pairs);
+	free(entry_pair);
 	sfb_buf_free(&chain);
 	sfb_buf_free(&target);
 	return st;

@@ -85,8 +85,8 @@ write_text(struct writer *w, sfb_buf *b)
 
 				sfb_buf_printf(b, "\n== firewall %s (", fw->name);
 				for (k = 0; k < fw->nzones; k++)
-					sfb_buf_printf(b, "%s%s", k ? " <-> " : "",
-					    w->t->zones[fw->zones[k]].name);
+					sfb_buf_printf(b, "%s%s", k == 0 ? "" : fw->nzones == 2 ?
+					    " <-> " : ", ", w->t->zones[fw->zones[k]].name);
 				sfb_buf_puts(b, ") ==\n");
 			}
 		}

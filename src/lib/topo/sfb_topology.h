@@ -32,6 +32,7 @@ struct sfb_endpoint {
 	size_t *roles, nroles;
 	int line, col;           /* of the endpoint, for messages */
 	int addr_line, addr_col; /* of its address / network(s) */
+	int pub_line, pub_col;   /* of its public address */
 };
 
 struct sfb_host {

@@ -440,6 +440,35 @@ out:
 	return st;
 }
 
+/* Two firewalls joining the same two zones: the plan routes through the
+ * first only, which is worth saying. */
+static sfb_status
+warn_parallel(struct loader *L, const sfb_ynode *seq)
+{
+	const struct sfb_firewall *a, *b;
+	size_t i, j, x, y, shared;
+	sfb_status st;
+
+	for (i = 0; i < L->t->nfws; i++) {
+		for (j = i + 1; j < L->t->nfws; j++) {
+			a = &L->t->fws[i];
+			b = &L->t->fws[j];
+			shared = 0;
+			for (x = 0; x < a->nzones; x++)
+				for (y = 0; y < b->nzones; y++)
+					shared += a->zones[x] == b->zones[y];
+			if (shared < 2)
+				continue;
+			st = sfb_y_warn(L->ctx, L->d, seq->kids[j], "firewalls '%s' and '%s' join the "
+			    "same zones; flows between them are planned through '%s' only", a->name,
+			    b->name, a->name);
+			if (st != SFB_OK)
+				return st;
+		}
+	}
+	return SFB_OK;
+}
+
 static sfb_status
 load_firewalls(struct loader *L, const sfb_ynode *root)
 {
@@ -495,7 +524,7 @@ load_firewalls(struct loader *L, const sfb_ynode *root)
 			fw->zones[fw->nzones++] = (size_t)z;
 		}
 	}
-	return SFB_OK;
+	return warn_parallel(L, seq);
 }
 
 static sfb_status
@@ -598,6 +627,17 @@ load_endpoint(struct loader *L, const sfb_ynode *e, size_t host)
 			return sfb_y_fail(L->ctx, L->d, n,
 			    "public is the NAT address of an endpoint inside the organization; "
 			    "zone '%s' is the outside", zone->name);
+		if (forms == 0 || !sfb_addr_is_single(sfb_y_get(e, "address") != NULL ?
+		    sfb_y_get(e, "address")->str : "x/"))
+			return sfb_y_fail(L->ctx, L->d, n,
+			    "public is the NAT address of one host: give this endpoint an address, "
+			    "not a network");
+		if (sfb_iset_empty(&ep->pub.v4) != sfb_iset_empty(&ep->addr.v4))
+			return sfb_y_fail(L->ctx, L->d, n,
+			    "public '%s' and address '%s' are of different address families", s,
+			    ep->addr_text != NULL ? ep->addr_text : "?");
+		ep->pub_line = n->line;
+		ep->pub_col = n->col;
 	}
 	if ((n = sfb_y_get(e, "fqdn")) != NULL &&
 	    (st = get_dns_name(L, n, "fqdn", &ep->fqdn)) != SFB_OK)
@@ -707,6 +747,27 @@ resolve_zones(struct loader *L)
 		if (sfb_addrset_all(&all) != SFB_OK ||
 		    sfb_addrset_diff(&zone->space, &all, &inside) != SFB_OK)
 			goto oom;
+	}
+	/* An address two zones claim, or a public (outside) address that lies
+	 * inside the organization, would make rules for the wrong side. */
+	for (i = 0; i < t->neps; i++) {
+		ep = &t->eps[i];
+		for (z = 0; z < t->nzones; z++) {
+			if (t->zones[z].is_default)
+				continue;
+			if (ep->addr_text != NULL && z != ep->zone && !t->zones[ep->zone].is_default &&
+			    sfb_addrset_overlaps(&ep->addr, &t->zones[z].space)) {
+				st = sfb_fail(L->ctx, SFB_EINVAL, t->file, ep->addr_line, ep->addr_col,
+				    "address '%s' is also in zone '%s'", ep->addr_text, t->zones[z].name);
+				goto out;
+			}
+			if (ep->pub_text != NULL && sfb_addrset_overlaps(&ep->pub, &t->zones[z].space)) {
+				st = sfb_fail(L->ctx, SFB_EINVAL, t->file, ep->pub_line, ep->pub_col,
+				    "public address '%s' lies inside zone '%s'; a NAT public address is "
+				    "on the outside", ep->pub_text, t->zones[z].name);
+				goto out;
+			}
+		}
 	}
 	for (i = 0; i < t->neps; i++) {
 		ep = &t->eps[i];

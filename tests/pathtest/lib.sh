@@ -1,0 +1,131 @@
+# shellcheck shell=bash
+# Shared by tests/pathtest/*.sh and bench/pathtest.sh (sourced, not run).
+#
+# Three network namespaces made here with a unique $$ suffix and nothing
+# else: a client (10.99.1.10/24), a firewall routing between two veths
+# (10.99.1.1 and 10.99.2.1, ip_forward on) and a server (10.99.2.10/24).
+# Every packet the callers send stays inside them; the host's own namespace
+# is never touched.  The EXIT trap kills what the caller started (pt_pids)
+# and deletes the namespaces.
+#
+# The caller sets $name first (the test name of the closing line).
+
+pt_made=() pt_pids=()
+pt_tmp=$(mktemp -d)
+PT_C=10.99.1.10 PT_S=10.99.2.10
+
+# shellcheck disable=SC2317  # called by the EXIT trap
+pt_cleanup() {
+	local p n
+	for p in "${pt_pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pt_pids[@]}"; do wait "$p" 2>/dev/null; done
+	for n in "${pt_made[@]}"; do ip netns del "$n" 2>/dev/null; done
+	rm -rf "$pt_tmp"
+}
+trap pt_cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+pt_skip() { echo "SKIP: $*"; echo "${name:-pathtest}: 0 passed, 0 failed, 1 skipped"; exit 77; }
+
+pass=0 fail=0
+ok() { echo "PASS: $*"; pass=$((pass + 1)); }
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+finish() { echo "$name: $pass passed, $fail failed"; [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]; exit; }
+
+pt_need() {  # tools...
+	local t
+	[ "$(id -u)" = 0 ] || pt_skip "needs root (network namespaces, nftables)"
+	for t in ip nft jq "$@"; do
+		command -v "$t" >/dev/null || pt_skip "needs $t"
+	done
+}
+
+# Creates $CLI, $FW and $SRV and wires them up.
+pt_setup() {
+	CLI=ptc$$ FW=ptf$$ SRV=pts$$
+	local n
+	for n in "$CLI" "$FW" "$SRV"; do
+		ip netns add "$n" 2>/dev/null || pt_skip "cannot create network namespace $n"
+		pt_made+=("$n")
+	done
+	{
+		ip -n "$FW" link add in0 type veth peer name eth0 netns "$CLI" &&
+		ip -n "$FW" link add out0 type veth peer name eth0 netns "$SRV" &&
+		ip -n "$CLI" link set lo up && ip -n "$FW" link set lo up && ip -n "$SRV" link set lo up &&
+		ip -n "$FW" addr add 10.99.1.1/24 dev in0 && ip -n "$FW" link set in0 up &&
+		ip -n "$FW" addr add 10.99.2.1/24 dev out0 && ip -n "$FW" link set out0 up &&
+		ip netns exec "$FW" sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward' &&
+		ip -n "$CLI" addr add "$PT_C/24" dev eth0 && ip -n "$CLI" link set eth0 up &&
+		ip -n "$CLI" route add default via 10.99.1.1 &&
+		ip -n "$SRV" addr add "$PT_S/24" dev eth0 && ip -n "$SRV" link set eth0 up &&
+		ip -n "$SRV" route add default via 10.99.2.1
+	} 2>"$pt_tmp/setup.err" || { cat "$pt_tmp/setup.err"; pt_skip "cannot set up veths and routes in the test namespaces"; }
+	# A reject sends one ICMP error per port: thousands in a second.  The
+	# kernel's ICMP rate limits (per namespace) would turn most of them into
+	# silence, i.e. "filtered"; lift them in the two namespaces that answer
+	# with ICMP (the firewall's reject, the server's closed UDP ports).
+	for n in "$FW" "$SRV"; do
+		ip netns exec "$n" sh -c 'echo 0 >/proc/sys/net/ipv4/icmp_ratelimit;
+			echo 0 >/proc/sys/net/ipv4/icmp_msgs_per_sec' 2>/dev/null
+	done
+	return 0
+}
+
+# Loads an nftables ruleset (file) into the firewall namespace, replacing
+# whatever was there.
+pt_fw_load() {
+	ip netns exec "$FW" nft flush ruleset && ip netns exec "$FW" nft -f "$1"
+}
+
+# Starts a responder in $SRV in the background: pt_responder LOG ARGS...
+# (ARGS as for `sfbnet responder`).  Sets $rpid; waits until its sockets
+# are bound (the "responder: ... mode" line of --verbose) or it exited.
+pt_responder() {
+	local log=$1 i; shift
+	: >"$log"
+	ip netns exec "$SRV" "$bin" responder --verbose "$@" 2>"$log" &
+	rpid=$!
+	pt_pids+=("$rpid")
+	for i in $(seq 100); do
+		grep -q '^responder: .* mode' "$log" && return 0
+		kill -0 "$rpid" 2>/dev/null || return 1
+		sleep 0.05
+		: "$i"
+	done
+	return 1
+}
+
+# Waits (at most $2 seconds) for pid $1 to exit; its status in $wrc.
+pt_wait() {
+	local pid=$1 max=$2 i
+	for i in $(seq $((max * 20))); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+		: "$i"
+	done
+	if kill -0 "$pid" 2>/dev/null; then wrc=timeout; return 1; fi
+	wait "$pid"; wrc=$?
+	return 0
+}
+
+# The topology of the client -> server path (same as the integration test).
+pt_topology() {  # file [profiles]
+	cat >"$1" <<EOF
+version: 1
+name: sfbnet path test
+sip_domains: [pathtest.example]
+profiles: [${2:-starleaf, pexip}]
+zones:
+  - { name: inside,  networks: [10.99.1.0/24] }
+  - { name: outside, networks: [10.99.2.0/24] }
+firewalls:
+  - { name: fw, between: [inside, outside] }
+hosts:
+  - name: client
+    endpoints:
+      - { zone: inside, address: $PT_C, roles: [client] }
+  - name: server
+    endpoints:
+      - { zone: outside, address: $PT_S, roles: [${3:-starleaf-cloud, pexip-node}] }
+EOF
+}
