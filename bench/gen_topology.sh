@@ -7,7 +7,7 @@
 #    perimeter (Edge pools, reverse proxies, AD FS proxies), dmz (Pexip
 #    nodes, TURN) and internet (the default zone: everything else);
 #  - three firewalls: fw-core (clients|servers|voice), fw-internal
-#    (servers|perimeter|dmz) and fw-external (perimeter|dmz|internet);
+#    (servers|perimeter) and fw-external (perimeter|dmz|internet);
 #  - one host of every role that a catalog flow names, then the rest spread
 #    over the roles by fixed weights (smooth weighted round robin, so any N
 #    gets a mix, and the same N always gives the same file): single
@@ -18,8 +18,8 @@
 # Addresses come from RFC 1918, the documentation ranges (192.0.2.0/24,
 # 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) and the benchmarking range
 # 198.18.0.0/15, plus the real Office 365 ranges; nothing is ever contacted.
-# The output must pass `sfbnet validate` for any N >= 40 (a smaller N still
-# gets one host of every role, so it has about 40 hosts).
+# The output must pass `sfbnet validate` without warnings for any N >= 32 (a
+# smaller N still gets one host of every role, so it has 32 hosts).
 set -eu
 n=${1:-1000}
 case $n in
@@ -95,17 +95,15 @@ function kickle(    i, name) {                # room units: 10.79.0.0/16
 	host(name, "")
 	ep("clients", "address", ip4("10.79", kic++), "kickle", name ".rooms.contoso.com", "")
 }
-function edge(    i, name, pool) {             # perimeter: 172.16.0.0/20
+function edge(    i, name) {                   # perimeter: 172.16.0.0/20
+	# One Edge pool (at most 12 members, the product's limit): its members
+	# share the pool's external names (DNS load balancing).
 	i = ++cnt["edge"]; name = sprintf("edge-%04d", i)
-	pool = sprintf("edgepool-%02d.corp.contoso.com", int((i - 1) / 4) + 1)
-	host(name, pool)
+	host(name, "edgepool.corp.contoso.com")
 	ep("perimeter", "address", ip4("172.16", per++), "edge-internal", name ".corp.contoso.com", "")
-	ep("perimeter", "address", ip4("172.16", per++), "edge-access",
-	    sprintf("sip%d.contoso.com", i), nat())
-	ep("perimeter", "address", ip4("172.16", per++), "edge-webconf",
-	    sprintf("webcon%d.contoso.com", i), nat())
-	ep("perimeter", "address", ip4("172.16", per++), "edge-av",
-	    sprintf("av%d.contoso.com", i), nat())
+	ep("perimeter", "address", ip4("172.16", per++), "edge-access", "access.contoso.com", nat())
+	ep("perimeter", "address", ip4("172.16", per++), "edge-webconf", "webcon.contoso.com", nat())
+	ep("perimeter", "address", ip4("172.16", per++), "edge-av", "av.contoso.com", nat())
 }
 function perim(prefix, roles,    i, name) {
 	i = ++cnt[prefix]; name = sprintf("%s-%04d", prefix, i)
@@ -161,11 +159,12 @@ BEGIN {
 	print "# benchmark (every profile on, every role of the catalog present)."
 	print "version: 1"
 	print "name: Contoso benchmark " N
-	print "sip_domains: [contoso.com, contoso.net]"
+	print "sip_domains: [contoso.com]"
 	print "ad_domain: corp.contoso.com"
 	print "profiles: [" PROFILES "]"
 	print "simple_urls: { meet: meet.contoso.com, dialin: dialin.contoso.com, admin: admin.contoso.com }"
 	print "web_services: { internal: webint.corp.contoso.com, external: webext.contoso.com }"
+	print "office_web_apps: { internal: owa.corp.contoso.com, external: owa.contoso.com }"
 	print "zones:"
 	print "  - { name: servers,   networks: [10.10.0.0/16] }"
 	print "  - { name: clients,   networks: [10.64.0.0/12, 2001:db8:100::/48] }"
@@ -175,7 +174,7 @@ BEGIN {
 	print "  - { name: internet }"
 	print "firewalls:"
 	print "  - { name: fw-core,     between: [clients, servers, voice] }"
-	print "  - { name: fw-internal, between: [servers, perimeter, dmz] }"
+	print "  - { name: fw-internal, between: [servers, perimeter] }"
 	print "  - { name: fw-external, between: [perimeter, dmz, internet] }"
 	print "hosts:"
 
@@ -184,8 +183,8 @@ BEGIN {
 	    "cl ms ki edge rp adfsp px turn fed xmpp", kinds, " ")
 	split("120 20 20 10 20 6 20 20 10 10 6 2 30 40 60 4 " \
 	    "300 40 100 16 8 4 20 4 60 10", w, " ")
-	total = 0
-	for (i = 1; i <= nk; i++) { total += w[i]; cur[i] = 0 }
+	for (i = 1; i <= nk; i++) cur[i] = 0
+	cap["edge"] = 12     # one Edge pool: at most 12 servers
 
 	# One of each kind first, and the hosts that stand for the outside.
 	for (i = 1; i <= nk; i++) make(kinds[i])
@@ -200,12 +199,15 @@ BEGIN {
 	inet_any("kickle-cloud", "kickle-cloud")
 	inet_any("anywhere", "internet")
 
-	# The rest by smooth weighted round robin.
+	# The rest by smooth weighted round robin; a kind that reached its cap
+	# drops out.
 	while (hosts < N) {
-		best = 1
+		best = 0; total = 0
 		for (i = 1; i <= nk; i++) {
+			if (kinds[i] in cap && cnt[kinds[i]] >= cap[kinds[i]]) continue
+			total += w[i]
 			cur[i] += w[i]
-			if (cur[i] > cur[best]) best = i
+			if (best == 0 || cur[i] > cur[best]) best = i
 		}
 		cur[best] -= total
 		make(kinds[best])
