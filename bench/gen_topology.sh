@@ -10,7 +10,9 @@
 #    (servers|perimeter) and fw-external (perimeter|dmz|internet);
 #  - one host of every role that a catalog flow names, then the rest spread
 #    over the roles by fixed weights (smooth weighted round robin, so any N
-#    gets a mix, and the same N always gives the same file): single
+#    gets a mix, and the same N always gives the same file); Front End pools
+#    of 12, one Edge pool (at most 12 servers) and one Director pool (at
+#    most 10), as sfbnet's certificate plan expects one of each; single
 #    addresses for servers and room units, /24 client networks (every fourth
 #    one dual-stack with a /64), public NAT addresses on Edge external
 #    interfaces, reverse proxies, AD FS proxies, Pexip nodes and TURN.
@@ -19,7 +21,8 @@
 # 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) and the benchmarking range
 # 198.18.0.0/15, plus the real Office 365 ranges; nothing is ever contacted.
 # The output must pass `sfbnet validate` without warnings for any N >= 32 (a
-# smaller N still gets one host of every role, so it has 32 hosts).
+# smaller N still gets one host of every role, so it has 32 hosts); client
+# subnets run out past about 11,000 hosts.
 set -eu
 n=${1:-1000}
 case $n in
@@ -66,7 +69,7 @@ function frontend(    i, name, pool) {
 }
 function director(    i, name) {
 	i = ++cnt["dir"]; name = sprintf("dir-%04d", i)
-	host(name, sprintf("dirpool-%02d.corp.contoso.com", int((i - 1) / 4) + 1))
+	host(name, "dirpool.corp.contoso.com")    # one Director pool
 	ep("servers", "address", ip4("10.10", srv++), "director", name ".corp.contoso.com", "")
 }
 function voice(prefix, roles,    i, name) {   # zone voice: 10.32.0.0/16
@@ -96,8 +99,8 @@ function kickle(    i, name) {                # room units: 10.79.0.0/16
 	ep("clients", "address", ip4("10.79", kic++), "kickle", name ".rooms.contoso.com", "")
 }
 function edge(    i, name) {                   # perimeter: 172.16.0.0/20
-	# One Edge pool (at most 12 members, the product's limit): its members
-	# share the pool's external names (DNS load balancing).
+	# One Edge pool (at most 12 members, the limit of the product): its members
+	# share the external names of the pool (DNS load balancing).
 	i = ++cnt["edge"]; name = sprintf("edge-%04d", i)
 	host(name, "edgepool.corp.contoso.com")
 	ep("perimeter", "address", ip4("172.16", per++), "edge-internal", name ".corp.contoso.com", "")
@@ -185,6 +188,7 @@ BEGIN {
 	    "300 40 100 16 8 4 20 4 60 10", w, " ")
 	for (i = 1; i <= nk; i++) cur[i] = 0
 	cap["edge"] = 12     # one Edge pool: at most 12 servers
+	cap["dir"] = 10      # one Director pool: at most 10 servers
 
 	# One of each kind first, and the hosts that stand for the outside.
 	for (i = 1; i <= nk; i++) make(kinds[i])

@@ -7,7 +7,7 @@
 #     bench/gen_topology.sh and checks it with `sfbnet validate`;
 #  3. times `sfbnet plan TOPO --format json` and, for every firewall of the
 #     topology, `sfbnet firewall TOPO -t nftables -F FW` and `-t iptables`,
-#     BENCH_REPS times each (default 7) after one warm-up run, and prints the
+#     BENCH_REPS times each (default 11) after one warm-up run, and prints the
 #     median wall time and the peak resident set size (GNU time, %M);
 #  4. checks the budget: plan + firewall for all firewalls under 0.2 s in
 #     total, and each command under 100 MB peak RSS (PASS/FAIL printed; the
@@ -36,7 +36,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 3
 hosts=${BENCH_HOSTS:-1000}
 small=${BENCH_SMALL:-100}
-reps=${BENCH_REPS:-7}
+reps=${BENCH_REPS:-11}
 bdir=${BENCH_BUILD:-bench/build}
 budget_ms=200
 budget_kb=$((100 * 1024))   # 100 MiB, as GNU time reports KiB

@@ -15,14 +15,18 @@ extern "C" {
 typedef struct sfb_plan sfb_plan;
 
 /* Build the plan.  The plan refers to cat and topo, which must outlive it.
- * Findings that do not stop the plan (a flow whose roles no endpoint has,
- * zones no firewall connects) are added to the context as warnings. */
+ * Zones that no firewall path connects are reported as context warnings;
+ * flows of an enabled profile that no endpoint can carry are listed in the
+ * plan ("not planned" in text, "unmatched" in JSON), not warned about: a
+ * profile is a menu, and most deployments use only part of it. */
 sfb_status sfb_plan_build(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo,
     sfb_plan **out);
 void sfb_plan_free(sfb_plan *plan);
 
 /* Number of planned flows (through any firewall, or inside one zone). */
 size_t sfb_plan_flow_count(const sfb_plan *plan);
+/* Of those, the flows through a firewall (one per flow and firewall). */
+size_t sfb_plan_firewall_flow_count(const sfb_plan *plan);
 
 /* Render the plan (only the flows through firewall when it is not NULL;
  * an unknown name is SFB_ENOTFOUND) into a new string (*out, free() it). */

@@ -32,9 +32,11 @@ run(const struct cli_cmd *cmd, struct cli_args *a)
 	}
 	nwarn = sfb_ctx_warning_count(ctx);
 	printf("%s: valid: topology '%s', %zu zone(s), %zu firewall(s), %zu host(s), "
-	    "%zu planned flow(s), %zu warning(s)\n", a->pos[0], sfb_topology_name(topo),
-	    sfb_topology_zone_count(topo), sfb_topology_firewall_count(topo),
-	    sfb_topology_host_count(topo), sfb_plan_flow_count(plan), nwarn);
+	    "%zu flow(s) through firewalls, %zu inside zones, %zu warning(s)\n", a->pos[0],
+	    sfb_topology_name(topo), sfb_topology_zone_count(topo),
+	    sfb_topology_firewall_count(topo), sfb_topology_host_count(topo),
+	    sfb_plan_firewall_flow_count(plan),
+	    sfb_plan_flow_count(plan) - sfb_plan_firewall_flow_count(plan), nwarn);
 	rc = nwarn > 0 && cli_flag(cmd, a, "strict") ? EXIT_FINDING : EXIT_GOOD;
 out:
 	sfb_plan_free(plan);

@@ -178,6 +178,16 @@ sfb_plan_flow_count(const sfb_plan *plan)
 	return plan->nentries;
 }
 
+size_t
+sfb_plan_firewall_flow_count(const sfb_plan *plan)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < plan->nentries; i++)
+		n += plan->entries[i].fw != SFB_NO_FIREWALL;
+	return n;
+}
+
 /* The entry for (flow, fw), created on first use. */
 static struct sfb_entry *
 entry_for(struct builder *B, size_t flow, size_t fw)

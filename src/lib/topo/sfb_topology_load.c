@@ -620,9 +620,16 @@ load_endpoint(struct loader *L, const sfb_ynode *e, size_t host)
 	}
 	if ((n = sfb_y_get(e, "public")) != NULL) {
 		if ((st = add_address(L, n, "public", true, &ep->pub)) != SFB_OK ||
-		    (st = sfb_y_str(L->ctx, L->d, n, "public", &s)) != SFB_OK ||
-		    (st = dup_into(L, &ep->pub_text, s)) != SFB_OK)
+		    (st = sfb_y_str(L->ctx, L->d, n, "public", &s)) != SFB_OK)
 			return st;
+		{
+			sfb_buf b;
+
+			sfb_buf_init(&b);
+			sfb_addrset_print(&b, &ep->pub);  /* canonical, like addresses */
+			if ((ep->pub_text = sfb_buf_take(&b)) == NULL)
+				return sfb_oom(L->ctx);
+		}
 		if (zone->is_default)
 			return sfb_y_fail(L->ctx, L->d, n,
 			    "public is the NAT address of an endpoint inside the organization; "

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Ground truth for `sfbnet probe` against `sfbnet responder`: the firewall
+# namespace runs a HAND-WRITTEN nftables ruleset (forward, policy drop,
+# established/related accept) that lets through a known set of ports, and
+# the verdict of every single port the prober reports (30,001 of them: TCP
+# 80, TCP 50000-59999 from source ports 50000-50059, UDP 40000-49999, UDP
+# 50000-59999 from source ports 50000-50059) must be the one the ruleset
+# implies: open where it accepts, filtered where it drops, closed where it
+# rejects or where the firewall lets the packet through to a port nobody
+# listens on.  The JSON range strings are compared exactly, and port by port
+# (no port with two verdicts, none missing, "unverified" always empty).
+#
+# Scenarios (namespaces client, firewall, server; see lib.sh):
+#   1 sfbnet's own ruleset for the topology, tproxy responder: all pass,
+#     exit status 0 (also the baseline: every port is reachable when allowed)
+#   2 hand-written drops, tproxy responder: open/filtered, exit status 1
+#   3 hand-written drops and rejects (TCP reset, ICMP port unreachable, ICMP
+#     admin-prohibited), tproxy responder: closed where rejected
+#   4 hand-written drops, bind responder on part of the ports only (the
+#     descriptor limit): closed where the firewall passes but nobody listens
+#   5 a Pexip-only topology small enough for bind mode, sfbnet's ruleset:
+#     all pass in bind mode, exit status 0
+#
+# usage: ground_truth.sh SFBNET   (from the source directory)
+set -u
+bin=$(realpath "$1")
+name=pathtest/ground-truth
+here=$(dirname "$0")
+# shellcheck source=tests/pathtest/lib.sh
+. "$here/lib.sh"
+pt_need realpath
+[ -x "$bin" ] || { echo "$name: no sfbnet at $1"; exit 2; }
+pt_setup
+tmp=$pt_tmp
+tok=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+topo=$tmp/topology.yaml
+pt_topology "$topo"
+
+# ---- the hand-written ruleset ---------------------------------------------
+# Allowed (client 10.99.1.10 -> server 10.99.2.10): TCP 80; TCP 50000-54999
+# and 57777 from source ports 50000-50059; UDP 40000-42999 and 45555; UDP
+# 50000-59999 from source ports 50000-50059.  Everything else is dropped,
+# or, with "reject": TCP 55000-57499 reset, UDP 43000-46999 ICMP port
+# unreachable, UDP 47000-49999 ICMP admin-prohibited.
+truth_rules() {  # drop|reject
+	local c="ip saddr $PT_C ip daddr $PT_S"
+	cat <<EOF
+table inet truth {
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established,related accept
+		ct state invalid drop
+		$c tcp dport 80 accept
+		$c tcp sport 50000-50059 tcp dport { 50000-54999, 57777 } accept
+		$c udp dport { 40000-42999, 45555 } accept
+		$c udp sport 50000-50059 udp dport 50000-59999 accept
+EOF
+	if [ "$1" = reject ]; then
+		cat <<EOF
+		$c tcp dport 55000-57499 reject with tcp reset
+		$c udp dport 43000-46999 reject
+		$c udp dport 47000-49999 reject with icmp type admin-prohibited
+EOF
+	fi
+	printf '\t}\n}\n'
+}
+truth_rules drop >"$tmp/drop.nft"
+truth_rules reject >"$tmp/reject.nft"
+"$bin" firewall "$topo" -t nftables -o "$tmp/sfbnet.nft" || { bad "sfbnet firewall $topo"; finish; }
+
+# ---- one scenario -------------------------------------------------------------
+# scenario TITLE RULES WANT_RC WANT_JSON RESPONDER-ARGS...
+scenario() {
+	local title=$1 rules=$2 want_rc=$3 want=$4 line rc t0 t1 answered opens; shift 4
+	echo "--- $title"
+	if ! pt_fw_load "$rules"; then bad "$title: nft could not load $rules"; return; fi
+	if ! pt_responder "$tmp/resp.log" --token "$tok" --duration 60 "$@"; then
+		bad "$title: the responder did not start: $(head -3 "$tmp/resp.log")"; return
+	fi
+	sed 's/^/  /' "$tmp/resp.log"
+	t0=$EPOCHREALTIME
+	ip netns exec "$CLI" "$bin" probe "$topo" --host client --token "$tok" --format json \
+		-o "$tmp/report.json" 2>"$tmp/probe.err"
+	rc=$? t1=$EPOCHREALTIME
+	echo "  probe: exit $rc in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s"
+	if [ "$rc" = "$want_rc" ]; then ok "$title: probe exit status $rc"
+	else bad "$title: probe exit status $rc, want $want_rc: $(head -3 "$tmp/probe.err")"; fi
+	if ! jq -e '.format == "sfbnet-probe" and .mode == "responder"' "$tmp/report.json" >/dev/null 2>&1; then
+		bad "$title: no JSON report"; kill "$rpid" 2>/dev/null; return
+	fi
+	if jq -e --argjson w "$want" '.required_pass == ([$w[] | .verdict] | all(. == "pass"))' \
+		"$tmp/report.json" >/dev/null; then ok "$title: required_pass matches the ground truth"
+	else bad "$title: required_pass is $(jq .required_pass "$tmp/report.json")"; fi
+	while read -r line; do
+		case $line in
+		ok\ *) ok "$title: ${line#ok }" ;;
+		*) bad "$title: ${line#bad }" ;;
+		esac
+	done < <(jq -r --argjson want "$want" -f "$here/verdicts.jq" "$tmp/report.json" || echo "bad jq failed")
+	# The responder is still there, stops on SIGTERM, and answered at
+	# least once per open port and ignored nothing (every probe carried
+	# the token).
+	if kill -0 "$rpid" 2>/dev/null; then ok "$title: the responder outlived the probe"
+	else bad "$title: the responder died during the probe: $(tail -3 "$tmp/resp.log")"; fi
+	kill -TERM "$rpid" 2>/dev/null
+	pt_wait "$rpid" 5
+	if [ "$wrc" = 0 ]; then ok "$title: the responder exited 0 on SIGTERM"
+	else bad "$title: the responder's exit on SIGTERM: $wrc"; fi
+	answered=$(sed -n 's/^responder: answered \([0-9]*\) probe(s), ignored \([0-9]*\)$/\1 \2/p' "$tmp/resp.log")
+	opens=$(jq '[.flows[].open | if . == "" then 0 else split(",") | map(split("-") | map(tonumber)
+		| if length == 1 then 1 else .[1] - .[0] + 1 end) | add end] | add' "$tmp/report.json")
+	# shellcheck disable=SC2086
+	set -- $answered
+	if [ $# = 2 ] && [ "$1" -ge "$opens" ] && [ "$2" = 0 ]; then
+		ok "$title: the responder answered $1 probe(s) for $opens open port(s), ignored $2"
+	else bad "$title: the responder says '$(grep answered "$tmp/resp.log")' for $opens open port(s)"; fi
+}
+
+json_pass_all='{
+ "px-avatar-http/tcp":       {"open": "80", "verdict": "pass"},
+ "sl-media-tcp/tcp":         {"open": "50000-59999", "verdict": "pass"},
+ "px-media-sfb-to-node/udp": {"open": "40000-49999", "verdict": "pass"},
+ "sl-media-udp/udp":         {"open": "50000-59999", "verdict": "pass"}}'
+json_drop='{
+ "px-avatar-http/tcp":       {"open": "80", "verdict": "pass"},
+ "sl-media-tcp/tcp":         {"open": "50000-54999,57777", "filtered": "55000-57776,57778-59999", "verdict": "partial"},
+ "px-media-sfb-to-node/udp": {"open": "40000-42999,45555", "filtered": "43000-45554,45556-49999", "verdict": "partial"},
+ "sl-media-udp/udp":         {"open": "50000-59999", "verdict": "pass"}}'
+json_reject='{
+ "px-avatar-http/tcp":       {"open": "80", "verdict": "pass"},
+ "sl-media-tcp/tcp":         {"open": "50000-54999,57777", "closed": "55000-57499",
+                              "filtered": "57500-57776,57778-59999", "verdict": "partial"},
+ "px-media-sfb-to-node/udp": {"open": "40000-42999,45555", "closed": "43000-45554,45556-49999", "verdict": "partial"},
+ "sl-media-udp/udp":         {"open": "50000-59999", "verdict": "pass"}}'
+# bind mode on TCP 80,50000-52499 and UDP 40000-41999,45555,50000-54999 only
+json_bind='{
+ "px-avatar-http/tcp":       {"open": "80", "verdict": "pass"},
+ "sl-media-tcp/tcp":         {"open": "50000-52499", "closed": "52500-54999,57777",
+                              "filtered": "55000-57776,57778-59999", "verdict": "partial"},
+ "px-media-sfb-to-node/udp": {"open": "40000-41999,45555", "closed": "42000-42999",
+                              "filtered": "43000-45554,45556-49999", "verdict": "partial"},
+ "sl-media-udp/udp":         {"open": "50000-54999", "closed": "55000-59999", "verdict": "partial"}}'
+
+scenario "1 sfbnet ruleset, tproxy" "$tmp/sfbnet.nft" 0 "$json_pass_all" \
+	"$topo" --host server --mode tproxy
+scenario "2 drops, tproxy" "$tmp/drop.nft" 1 "$json_drop" "$topo" --host server --mode tproxy
+scenario "3 drops and rejects, tproxy" "$tmp/reject.nft" 1 "$json_reject" \
+	"$topo" --host server --mode tproxy
+scenario "4 drops, bind on part of the ports" "$tmp/drop.nft" 1 "$json_bind" --mode bind \
+	--listen-tcp 80,50000-52499 --listen-udp 40000-41999,45555,50000-54999
+grep -q '^responder: bind mode, 2501 TCP and 7001 UDP port(s)' "$tmp/resp.log" &&
+	ok "4: the responder listened in bind mode on 2501 TCP and 7001 UDP ports" ||
+	bad "4: the responder's mode line: $(grep mode "$tmp/resp.log")"
+
+# 5: Pexip only (TCP 80, UDP 40000-49999: 10,001 sockets fit the limit).
+pt_topology "$tmp/pexip.yaml" pexip pexip-node
+"$bin" firewall "$tmp/pexip.yaml" -t nftables -o "$tmp/pexip.nft" || bad "sfbnet firewall pexip.yaml"
+topo=$tmp/pexip.yaml
+scenario "5 pexip only, sfbnet ruleset, bind" "$tmp/pexip.nft" 0 '{
+ "px-avatar-http/tcp":       {"open": "80", "verdict": "pass"},
+ "px-media-sfb-to-node/udp": {"open": "40000-49999", "verdict": "pass"}}' \
+	"$topo" --host server --mode bind
+grep -q '^responder: bind mode, 1 TCP and 10000 UDP port(s)' "$tmp/resp.log" &&
+	ok "5: the responder listened in bind mode on 1 TCP and 10000 UDP ports" ||
+	bad "5: the responder's mode line: $(grep mode "$tmp/resp.log")"
+finish
