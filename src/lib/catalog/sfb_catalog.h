@@ -114,6 +114,13 @@ struct sfb_catalog {
 	size_t ncerts, capcerts;
 };
 
+/* Citations as text ("doc: section; doc: section") and as a JSON array of
+ * { doc, section } (sfb_jb from sfb_text.h). */
+void sfb_cites_text(sfb_buf *b, const sfb_catalog *cat, const struct sfb_cite *c, size_t n);
+struct sfb_jb;
+struct json_t *sfb_cites_json(struct sfb_jb *jb, const sfb_catalog *cat,
+    const struct sfb_cite *c, size_t n);
+
 /* Index of a role / profile by name, or -1. */
 long sfb_catalog_role(const sfb_catalog *cat, const char *name);
 long sfb_catalog_profile(const sfb_catalog *cat, const char *name);

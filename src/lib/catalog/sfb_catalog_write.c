@@ -25,22 +25,34 @@ roles_list(sfb_buf *b, const sfb_catalog *cat, const size_t *r, size_t n, const 
 	}
 }
 
-static void
-cites_text(sfb_buf *b, const sfb_catalog *cat, const struct sfb_cflow *f, const char *sep)
+void
+sfb_cites_text(sfb_buf *b, const sfb_catalog *cat, const struct sfb_cite *c, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < f->ncite; i++) {
-		if (i > 0)
-			sfb_buf_puts(b, sep);
-		sfb_buf_printf(b, "%s: %s", cat->docs[f->cite[i].doc].id, f->cite[i].section);
+	for (i = 0; i < n; i++)
+		sfb_buf_printf(b, "%s%s: %s", i ? "; " : "", cat->docs[c[i].doc].id, c[i].section);
+}
+
+json_t *
+sfb_cites_json(sfb_jb *jb, const sfb_catalog *cat, const struct sfb_cite *c, size_t n)
+{
+	json_t *a = sfb_jb_arr(jb), *o;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		o = sfb_jb_obj(jb);
+		sfb_jb_str(jb, o, "doc", cat->docs[c[i].doc].id);
+		sfb_jb_str(jb, o, "section", c[i].section);
+		sfb_jb_push(jb, a, o);
 	}
+	return a;
 }
 
 static json_t *
 flow_json(sfb_jb *jb, const sfb_catalog *cat, const struct sfb_cflow *f, sfb_buf *tmp)
 {
-	json_t *o = sfb_jb_obj(jb), *a, *c;
+	json_t *o = sfb_jb_obj(jb), *a;
 	size_t i;
 
 	sfb_jb_str(jb, o, "id", f->id);
@@ -64,14 +76,7 @@ flow_json(sfb_jb *jb, const sfb_catalog *cat, const struct sfb_cflow *f, sfb_buf
 	sfb_jb_str(jb, o, "purpose", f->purpose);
 	sfb_jb_bool(jb, o, "required", f->required);
 	sfb_jb_str(jb, o, "condition", f->condition);
-	a = sfb_jb_arr(jb);
-	for (i = 0; i < f->ncite; i++) {
-		c = sfb_jb_obj(jb);
-		sfb_jb_str(jb, c, "doc", cat->docs[f->cite[i].doc].id);
-		sfb_jb_str(jb, c, "section", f->cite[i].section);
-		sfb_jb_push(jb, a, c);
-	}
-	sfb_jb_set(jb, o, "cite", a);
+	sfb_jb_set(jb, o, "cite", sfb_cites_json(jb, cat, f->cite, f->ncite));
 	return o;
 }
 
@@ -148,7 +153,7 @@ write_text(const sfb_catalog *cat, long profile, sfb_buf *b)
 		if (f->condition != NULL)
 			sfb_buf_printf(b, "  only if: %s\n", f->condition);
 		sfb_buf_puts(b, "  cite: ");
-		cites_text(b, cat, f, "; ");
+		sfb_cites_text(b, cat, f->cite, f->ncite);
 		sfb_buf_puts(b, "\n\n");
 	}
 }
@@ -209,7 +214,7 @@ write_table(const sfb_catalog *cat, long profile, sfb_buf *b, bool md)
 		cell(b, f->condition != NULL ? f->condition : "");
 		sfb_buf_puts(b, sep);
 		sfb_buf_reset(&tmp);
-		cites_text(&tmp, cat, f, "; ");
+		sfb_cites_text(&tmp, cat, f->cite, f->ncite);
 		cell(b, sfb_buf_str(&tmp));
 		sfb_buf_puts(b, md ? " |\n" : "\r\n");
 	}
@@ -244,15 +249,7 @@ sfb_catalog_write(sfb_ctx *ctx, const sfb_catalog *cat, const char *profile,
 		write_table(cat, p, &b, fmt == SFB_FORMAT_MD);
 		break;
 	}
-	if (st == SFB_OK)
-		st = sfb_buf_status(&b);
-	if (st != SFB_OK) {
-		st = sfb_oom(ctx);
-		goto out;
-	}
-	*out = sfb_buf_take(&b);
-	if (*out == NULL)
-		st = sfb_oom(ctx);
+	st = sfb_buf_finish(ctx, &b, st, out);
 out:
 	sfb_buf_free(&b);
 	return st;

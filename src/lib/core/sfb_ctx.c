@@ -263,3 +263,17 @@ out:
 	sfb_buf_free(&tmp);
 	return st;
 }
+
+sfb_status
+sfb_buf_finish(sfb_ctx *ctx, sfb_buf *b, sfb_status st, char **out)
+{
+	*out = NULL;
+	if (st == SFB_OK)
+		st = sfb_buf_status(b);
+	if (st == SFB_ENOMEM)
+		return sfb_oom(ctx);
+	if (st != SFB_OK)
+		return st;
+	*out = sfb_buf_take(b);
+	return *out != NULL ? SFB_OK : sfb_oom(ctx);
+}

@@ -31,6 +31,10 @@ sfb_status sfb_grow(void *arrp, size_t *cap, size_t n, size_t el);
 char *sfb_strndup(const char *s, size_t n);
 char *sfb_strdup(const char *s);
 
+/* The end of every writer: on success hand b's text over in *out; a
+ * failed status, or a buffer that ran out of memory, sets no output. */
+sfb_status sfb_buf_finish(sfb_ctx *ctx, sfb_buf *b, sfb_status st, char **out);
+
 /* Read a whole file (at most SFB_MAX_INPUT bytes) into b. */
 #define SFB_MAX_INPUT (64u * 1024 * 1024)
 sfb_status sfb_read_file(sfb_ctx *ctx, const char *path, sfb_buf *b);

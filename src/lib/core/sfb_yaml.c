@@ -369,43 +369,48 @@ type_name(sfb_ytype t)
 	return "?";
 }
 
+/* Report at a node's place, as an error (fail) or a warning. */
+static sfb_status
+vreport(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *n, bool fail, const char *fmt,
+    va_list ap)
+{
+	sfb_buf msg;
+	sfb_status st;
+	int line = n != NULL ? n->line : 0, col = n != NULL ? n->col : 0;
+
+	sfb_buf_init(&msg);
+	sfb_buf_vprintf(&msg, fmt, ap);
+	if (sfb_buf_status(&msg) != SFB_OK)
+		st = sfb_oom(ctx);
+	else if (fail)
+		st = sfb_fail(ctx, SFB_EINVAL, d->file, line, col, "%s", sfb_buf_str(&msg));
+	else
+		st = sfb_warn(ctx, d->file, line, col, "%s", sfb_buf_str(&msg));
+	sfb_buf_free(&msg);
+	return st;
+}
+
 sfb_status
 sfb_y_fail(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *n, const char *fmt, ...)
 {
-	sfb_buf msg;
 	va_list ap;
 	sfb_status st;
 
-	sfb_buf_init(&msg);
 	va_start(ap, fmt);
-	sfb_buf_vprintf(&msg, fmt, ap);
+	st = vreport(ctx, d, n, true, fmt, ap);
 	va_end(ap);
-	if (sfb_buf_status(&msg) != SFB_OK)
-		st = sfb_oom(ctx);
-	else
-		st = sfb_fail(ctx, SFB_EINVAL, d->file, n != NULL ? n->line : 0,
-		    n != NULL ? n->col : 0, "%s", sfb_buf_str(&msg));
-	sfb_buf_free(&msg);
 	return st;
 }
 
 sfb_status
 sfb_y_warn(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *n, const char *fmt, ...)
 {
-	sfb_buf msg;
 	va_list ap;
 	sfb_status st;
 
-	sfb_buf_init(&msg);
 	va_start(ap, fmt);
-	sfb_buf_vprintf(&msg, fmt, ap);
+	st = vreport(ctx, d, n, false, fmt, ap);
 	va_end(ap);
-	if (sfb_buf_status(&msg) != SFB_OK)
-		st = sfb_oom(ctx);
-	else
-		st = sfb_warn(ctx, d->file, n != NULL ? n->line : 0,
-		    n != NULL ? n->col : 0, "%s", sfb_buf_str(&msg));
-	sfb_buf_free(&msg);
 	return st;
 }
 

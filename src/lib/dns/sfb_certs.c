@@ -121,6 +121,19 @@ sfb_certs_build(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t,
 	return st;
 }
 
+sfb_status
+sfb_certs_check_names(sfb_ctx *ctx, const struct sfb_certlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strlen(l->v[i].subject) > SFB_CN_MAX)
+			return sfb_failf(ctx, SFB_EINVAL, "certificate %s: the subject name '%s' is "
+			    "longer than the %d characters a common name may have (RFC 5280)",
+			    l->v[i].entry->id, l->v[i].subject, SFB_CN_MAX);
+	return SFB_OK;
+}
+
 static void
 eku_text(sfb_buf *b, int eku, const char *sep)
 {
@@ -150,9 +163,7 @@ write_text(sfb_buf *b, const sfb_catalog *cat, const sfb_topology *t,
 		eku_text(b, c->entry->eku, ", ");
 		sfb_buf_printf(b, "\n  CA: %s\n  purpose: %s\n  cite: ",
 		    c->entry->public_ca ? "public" : "private", c->entry->purpose);
-		for (k = 0; k < c->entry->ncite; k++)
-			sfb_buf_printf(b, "%s%s: %s", k ? "; " : "", cat->docs[c->entry->cite[k].doc].id,
-			    c->entry->cite[k].section);
+		sfb_cites_text(b, cat, c->entry->cite, c->entry->ncite);
 		sfb_buf_putc(b, '\n');
 	}
 }
@@ -162,7 +173,7 @@ write_json(sfb_buf *b, const sfb_catalog *cat, const sfb_topology *t,
     const struct sfb_certlist *l)
 {
 	sfb_jb jb = { false };
-	json_t *root = sfb_jb_obj(&jb), *a = sfb_jb_arr(&jb), *o, *s, *ca, *c;
+	json_t *root = sfb_jb_obj(&jb), *a = sfb_jb_arr(&jb), *o, *s;
 	const struct sfb_cert *ct;
 	size_t i, k;
 
@@ -188,14 +199,8 @@ write_json(sfb_buf *b, const sfb_catalog *cat, const sfb_topology *t,
 		sfb_jb_set(&jb, o, "eku", s);
 		sfb_jb_str(&jb, o, "ca", ct->entry->public_ca ? "public" : "private");
 		sfb_jb_str(&jb, o, "purpose", ct->entry->purpose);
-		ca = sfb_jb_arr(&jb);
-		for (k = 0; k < ct->entry->ncite; k++) {
-			c = sfb_jb_obj(&jb);
-			sfb_jb_str(&jb, c, "doc", cat->docs[ct->entry->cite[k].doc].id);
-			sfb_jb_str(&jb, c, "section", ct->entry->cite[k].section);
-			sfb_jb_push(&jb, ca, c);
-		}
-		sfb_jb_set(&jb, o, "cite", ca);
+		sfb_jb_set(&jb, o, "cite", sfb_cites_json(&jb, cat, ct->entry->cite,
+		    ct->entry->ncite));
 		sfb_jb_push(&jb, a, o);
 	}
 	sfb_jb_set(&jb, root, "certificates", a);
@@ -215,26 +220,13 @@ sfb_certs_write(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo,
 	sfb_buf_init(&b);
 	if ((st = sfb_certs_build(ctx, cat, topo, &l)) != SFB_OK)
 		goto out;
-	for (i = 0; i < l.n; i++) {
-		if (strlen(l.v[i].subject) > SFB_CN_MAX) {
-			st = sfb_failf(ctx, SFB_EINVAL, "certificate %s: the subject name '%s' is longer "
-			    "than the %d characters a common name may have (RFC 5280)",
-			    l.v[i].entry->id, l.v[i].subject, SFB_CN_MAX);
-			goto out;
-		}
-	}
+	if ((st = sfb_certs_check_names(ctx, &l)) != SFB_OK)
+		goto out;
 	if (fmt == SFB_CERTS_JSON)
 		st = write_json(&b, cat, topo, &l);
 	else
 		write_text(&b, cat, topo, &l);
-	if (st == SFB_OK)
-		st = sfb_buf_status(&b);
-	if (st != SFB_OK) {
-		st = sfb_oom(ctx);
-		goto out;
-	}
-	if ((*out = sfb_buf_take(&b)) == NULL)
-		st = sfb_oom(ctx);
+	st = sfb_buf_finish(ctx, &b, st, out);
 out:
 	sfb_certs_free(&l);
 	sfb_buf_free(&b);

@@ -23,5 +23,8 @@ struct sfb_certlist {
 sfb_status sfb_certs_build(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t,
     struct sfb_certlist *out);
 void sfb_certs_free(struct sfb_certlist *l);
+/* SFB_EINVAL (with the message) when a subject is longer than a CN may be:
+ * checked before anything is written. */
+sfb_status sfb_certs_check_names(sfb_ctx *ctx, const struct sfb_certlist *l);
 
 #endif

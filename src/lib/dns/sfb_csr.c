@@ -148,14 +148,8 @@ sfb_certs_write_openssl(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology
 		goto out;
 	}
 	/* Check every name first, so a bad one writes no file at all. */
-	for (i = 0; i < l.n; i++) {
-		if (strlen(l.v[i].subject) > SFB_CN_MAX) {
-			st = sfb_failf(ctx, SFB_EINVAL, "certificate %s: the subject name '%s' is longer "
-			    "than the %d characters a common name may have (RFC 5280)",
-			    l.v[i].entry->id, l.v[i].subject, SFB_CN_MAX);
-			goto out;
-		}
-	}
+	if ((st = sfb_certs_check_names(ctx, &l)) != SFB_OK)
+		goto out;
 	for (i = 0; i < l.n; i++) {
 		c = &l.v[i];
 		sfb_buf_reset(&text);

@@ -388,16 +388,6 @@ write_rdata(sfb_buf *b, const struct rr *r)
 }
 
 static void
-write_cite(sfb_buf *b, const sfb_catalog *cat, const struct sfb_cdns *e)
-{
-	size_t i;
-
-	for (i = 0; i < e->ncite; i++)
-		sfb_buf_printf(b, "%s%s: %s", i ? "; " : "", cat->docs[e->cite[i].doc].id,
-		    e->cite[i].section);
-}
-
-static void
 write_zone(sfb_buf *b, const sfb_catalog *cat, const sfb_topology *t, struct rrset *s,
     const char *only_zone, bool standalone)
 {
@@ -420,7 +410,7 @@ write_zone(sfb_buf *b, const sfb_catalog *cat, const sfb_topology *t, struct rrs
 		}
 		prev = r;
 		sfb_buf_printf(b, "; %s: %s [", r->entry->id, r->entry->purpose);
-		write_cite(b, cat, r->entry);
+		sfb_cites_text(b, cat, r->entry->cite, r->entry->ncite);
 		sfb_buf_puts(b, "]\n");
 		nl = strlen(r->name);
 		zl = strlen(r->zone);
@@ -439,9 +429,9 @@ write_json(sfb_buf *b, const sfb_catalog *cat, const sfb_topology *t, struct rrs
     const char *only_zone)
 {
 	sfb_jb jb = { false };
-	json_t *root = sfb_jb_obj(&jb), *a = sfb_jb_arr(&jb), *o, *c, *ca;
+	json_t *root = sfb_jb_obj(&jb), *a = sfb_jb_arr(&jb), *o;
 	const struct rr *r;
-	size_t i, k;
+	size_t i;
 
 	sfb_jb_str(&jb, root, "format", "sfbnet-dns");
 	sfb_jb_int(&jb, root, "version", 1);
@@ -465,14 +455,8 @@ write_json(sfb_buf *b, const sfb_catalog *cat, const sfb_topology *t, struct rrs
 		sfb_jb_str(&jb, o, "entry", r->entry->id);
 		sfb_jb_str(&jb, o, "purpose", r->entry->purpose);
 		sfb_jb_bool(&jb, o, "required", r->entry->required);
-		ca = sfb_jb_arr(&jb);
-		for (k = 0; k < r->entry->ncite; k++) {
-			c = sfb_jb_obj(&jb);
-			sfb_jb_str(&jb, c, "doc", cat->docs[r->entry->cite[k].doc].id);
-			sfb_jb_str(&jb, c, "section", r->entry->cite[k].section);
-			sfb_jb_push(&jb, ca, c);
-		}
-		sfb_jb_set(&jb, o, "cite", ca);
+		sfb_jb_set(&jb, o, "cite", sfb_cites_json(&jb, cat, r->entry->cite,
+		    r->entry->ncite));
 		sfb_jb_push(&jb, a, o);
 	}
 	sfb_jb_set(&jb, root, "records", a);
@@ -517,15 +501,7 @@ sfb_dns_write(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo, in
 		st = write_json(&b, cat, topo, &set, zone);
 	else
 		write_zone(&b, cat, topo, &set, zone, standalone);
-	if (st == SFB_OK)
-		st = sfb_buf_status(&b);
-	if (st != SFB_OK) {
-		st = sfb_oom(ctx);
-		goto out;
-	}
-	*out = sfb_buf_take(&b);
-	if (*out == NULL)
-		st = sfb_oom(ctx);
+	st = sfb_buf_finish(ctx, &b, st, out);
 out:
 	rrset_free(&set);
 	sfb_buf_free(&b);

@@ -51,16 +51,6 @@ roles_text(sfb_buf *b, const sfb_catalog *cat, const size_t *r, size_t n)
 }
 
 static void
-cites_text(sfb_buf *b, const sfb_catalog *cat, const struct sfb_cflow *f)
-{
-	size_t i;
-
-	for (i = 0; i < f->ncite; i++)
-		sfb_buf_printf(b, "%s%s: %s", i ? "; " : "", cat->docs[f->cite[i].doc].id,
-		    f->cite[i].section);
-}
-
-static void
 write_text(struct writer *w, sfb_buf *b)
 {
 	const struct sfb_entry *e;
@@ -120,7 +110,7 @@ write_text(struct writer *w, sfb_buf *b)
 			sfb_buf_putc(b, '\n');
 		}
 		sfb_buf_puts(b, "  cite: ");
-		cites_text(b, w->cat, f);
+		sfb_cites_text(b, w->cat, f->cite, f->ncite);
 		sfb_buf_putc(b, '\n');
 	}
 	if (w->only_fw < 0 && w->p->nunmatched > 0) {
@@ -182,8 +172,7 @@ static json_t *
 entry_json(struct writer *w, sfb_jb *jb, const struct sfb_entry *e)
 {
 	const struct sfb_cflow *f = &w->cat->flows[e->flow];
-	json_t *o = sfb_jb_obj(jb), *a, *c;
-	size_t i;
+	json_t *o = sfb_jb_obj(jb);
 
 	sfb_jb_str(jb, o, "flow", f->id);
 	sfb_jb_str(jb, o, "firewall", fw_name(w, e));
@@ -209,14 +198,7 @@ entry_json(struct writer *w, sfb_jb *jb, const struct sfb_entry *e)
 		set_addrs(w, jb, o, "dst_public", &e->dst_public);
 	sfb_jb_set(jb, o, "sources", endpoints_json(w, jb, e->src_eps, e->nsrc));
 	sfb_jb_set(jb, o, "destinations", endpoints_json(w, jb, e->dst_eps, e->ndst));
-	a = sfb_jb_arr(jb);
-	for (i = 0; i < f->ncite; i++) {
-		c = sfb_jb_obj(jb);
-		sfb_jb_str(jb, c, "doc", w->cat->docs[f->cite[i].doc].id);
-		sfb_jb_str(jb, c, "section", f->cite[i].section);
-		sfb_jb_push(jb, a, c);
-	}
-	sfb_jb_set(jb, o, "cite", a);
+	sfb_jb_set(jb, o, "cite", sfb_cites_json(jb, w->cat, f->cite, f->ncite));
 	return o;
 }
 
@@ -319,7 +301,7 @@ write_table(struct writer *w, sfb_buf *b, bool md)
 		CELL_TMP(sfb_buf_puts(&w->tmp, f->condition != NULL ? f->condition : ""));
 #undef CELL_TMP
 		sfb_buf_reset(&w->tmp);
-		cites_text(&w->tmp, w->cat, f);
+		sfb_cites_text(&w->tmp, w->cat, f->cite, f->ncite);
 		cell(b, sfb_buf_str(&w->tmp));
 		sfb_buf_puts(b, md ? " |\n" : "\r\n");
 	}
@@ -360,15 +342,7 @@ sfb_plan_write(sfb_ctx *ctx, const sfb_plan *plan, const char *firewall, sfb_for
 		write_table(&w, &b, fmt == SFB_FORMAT_MD);
 		break;
 	}
-	if (st == SFB_OK)
-		st = sfb_buf_status(&b);
-	if (st != SFB_OK) {
-		st = sfb_oom(ctx);
-		goto out;
-	}
-	*out = sfb_buf_take(&b);
-	if (*out == NULL)
-		st = sfb_oom(ctx);
+	st = sfb_buf_finish(ctx, &b, st, out);
 out:
 	sfb_buf_free(&w.tmp);
 	sfb_buf_free(&b);

@@ -160,10 +160,7 @@ sfb_probe_write(sfb_ctx *ctx, const sfb_probe_result *r, sfb_format fmt, char **
 		st = write_json(r, &b);
 	else
 		write_text(r, &b);
-	if (st == SFB_OK)
-		st = sfb_buf_status(&b);
-	if (st == SFB_OK && (*out = sfb_buf_take(&b)) == NULL)
-		st = SFB_ENOMEM;
+	st = sfb_buf_finish(ctx, &b, st, out);
 	sfb_buf_free(&b);
-	return st == SFB_OK ? st : sfb_oom(ctx);
+	return st;
 }
