@@ -213,7 +213,6 @@ sfb_certs_write(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo,
 {
 	struct sfb_certlist l;
 	sfb_buf b;
-	size_t i;
 	sfb_status st;
 
 	*out = NULL;
