@@ -49,6 +49,7 @@ done
 
 tmp=$(mktemp -d)
 ns=""
+# shellcheck disable=SC2317  # called by the trap
 cleanup() {
 	[ -n "$ns" ] && ip netns del "$ns" 2>/dev/null
 	if [ -n "${BENCH_KEEP:-}" ]; then mkdir -p "$BENCH_KEEP" && cp -r "$tmp"/. "$BENCH_KEEP"/; fi
@@ -81,6 +82,7 @@ fws=$("$bin" plan "$topo" --format json | jq -r '.firewalls[].name') || die "pla
 # One run: $1 = result file ("start end status maxrss_kb"), $2 = where
 # standard output goes, $3 = stderr file, the rest is the command.  Run by a
 # fresh bash so that the same code can be put inside the network namespace.
+# shellcheck disable=SC2016  # expanded by that bash, not this one
 runner='t0=$EPOCHREALTIME
 /usr/bin/time -f "%M" -o "$1.t" "${@:4}" >"$2" 2>"$3"
 rc=$?

@@ -3,7 +3,8 @@
 # test suite.  Installs only what is missing; runs apt-get update only then.
 set -eu
 PKGS="cmake gcc make pkg-config libfyaml-dev libjansson-dev libcmocka-dev libssl-dev openssl
-      nftables iptables iproute2 jq time groff-base"
+      nftables iptables iproute2 jq time groff-base
+      knot knot-dnsutils knot-dnssecutils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

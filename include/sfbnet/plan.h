@@ -2,6 +2,7 @@
 #ifndef SFBNET_PLAN_H
 #define SFBNET_PLAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "sfbnet/catalog.h"
@@ -33,21 +34,37 @@ size_t sfb_plan_firewall_flow_count(const sfb_plan *plan);
 sfb_status sfb_plan_write(sfb_ctx *ctx, const sfb_plan *plan, const char *firewall,
     sfb_format fmt, char **out);
 
-/* Firewall rule targets. */
+/* Firewall rule targets (docs/firewall-targets.md). */
 typedef enum sfb_target {
 	SFB_TARGET_NFTABLES,
 	SFB_TARGET_IPTABLES,
-	SFB_TARGET_IP6TABLES
+	SFB_TARGET_IP6TABLES,
+	SFB_TARGET_ASA,        /* Cisco ASA object groups and access lists */
+	SFB_TARGET_SRX,        /* Juniper SRX set commands */
+	SFB_TARGET_PF,         /* pf anchor (OpenBSD, FreeBSD) */
+	SFB_TARGET_WINDOWS,    /* PowerShell for one Windows server (per host) */
+	SFB_TARGET_CSV,        /* change-ticket table */
+	SFB_TARGET_MD
 } sfb_target;
 
-/* Parse a target name ("nftables", "iptables", "ip6tables"); -1 if unknown. */
+/* Parse a target name ("nftables", "iptables", "ip6tables", "asa", "srx",
+ * "pf", "windows", "csv", "md"); -1 if unknown. */
 int sfb_target_parse(const char *name);
 const char *sfb_target_name(sfb_target t);
+/* True when the target's rules are for one host (windows), not one firewall. */
+bool sfb_target_per_host(sfb_target t);
 
 /* Generate the ruleset of one firewall of the topology.  firewall may be
- * NULL only when the topology has exactly one firewall. */
+ * NULL only when the topology has exactly one firewall.  A per-host target
+ * is SFB_EINVAL here. */
 sfb_status sfb_firewall_write(sfb_ctx *ctx, const sfb_plan *plan, sfb_target target,
     const char *firewall, char **out);
+
+/* Generate the host firewall rules of one host of the topology (a per-host
+ * target): the flows it receives, through any firewall or inside its zone.
+ * host may be NULL only when exactly one host runs the target's platform. */
+sfb_status sfb_host_firewall_write(sfb_ctx *ctx, const sfb_plan *plan, sfb_target target,
+    const char *host, char **out);
 
 #ifdef __cplusplus
 }

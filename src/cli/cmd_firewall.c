@@ -1,11 +1,15 @@
-/* sfbnet firewall: loadable rules for one firewall of the topology. */
+/* sfbnet firewall: loadable rules for one firewall (or one Windows host) of
+ * the topology. */
 #include <stdlib.h>
 
 #include "cli.h"
 
+#define TARGETS "nftables, iptables, ip6tables, asa, srx, pf, windows, csv, md"
+
 static const struct cli_opt opts[] = {
-	{ "target", 't', "TARGET", "nftables, iptables or ip6tables (required)" },
+	{ "target", 't', "TARGET", TARGETS " (required)" },
 	{ "firewall", 'F', "NAME", "the firewall (required when the topology has several)" },
+	{ "host", 'H', "NAME", "the Windows host, for --target windows (required when several)" },
 	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one" },
 	{ "output", 'o', "FILE", "write to FILE (whole or not at all) instead of stdout" },
 	{ NULL, 0, NULL, NULL }
@@ -19,6 +23,7 @@ run(const struct cli_cmd *cmd, struct cli_args *a)
 	sfb_topology *topo = NULL;
 	sfb_plan *plan = NULL;
 	const char *tname = cli_opt(cmd, a, "target");
+	const char *fw = cli_opt(cmd, a, "firewall"), *host = cli_opt(cmd, a, "host");
 	char *text = NULL;
 	sfb_status st;
 	int rc, target;
@@ -26,19 +31,31 @@ run(const struct cli_cmd *cmd, struct cli_args *a)
 	if (ctx == NULL)
 		return cli_error(EXIT_RUNTIME, "out of memory");
 	if (tname == NULL) {
-		rc = cli_error(EXIT_USAGE, "firewall: --target is required "
-		    "(nftables, iptables, ip6tables)");
+		rc = cli_error(EXIT_USAGE, "firewall: --target is required (" TARGETS ")");
 		goto out;
 	}
 	if ((target = sfb_target_parse(tname)) < 0) {
-		rc = cli_error(EXIT_USAGE, "firewall: unknown target '%s' "
-		    "(nftables, iptables, ip6tables)", tname);
+		rc = cli_error(EXIT_USAGE, "firewall: unknown target '%s' (" TARGETS ")", tname);
+		goto out;
+	}
+	/* A host firewall and a network firewall are chosen differently; an
+	 * option that would be ignored is refused instead. */
+	if (sfb_target_per_host((sfb_target)target) && fw != NULL) {
+		rc = cli_error(EXIT_USAGE, "firewall: --target %s writes the rules of one host: "
+		    "use --host, not --firewall", tname);
+		goto out;
+	}
+	if (!sfb_target_per_host((sfb_target)target) && host != NULL) {
+		rc = cli_error(EXIT_USAGE, "firewall: --host applies to --target windows only");
 		goto out;
 	}
 	if ((rc = cli_load_plan(ctx, cmd, a, &cat, &topo, &plan)) != EXIT_GOOD)
 		goto out;
 	cli_warnings(ctx);
-	st = sfb_firewall_write(ctx, plan, (sfb_target)target, cli_opt(cmd, a, "firewall"), &text);
+	if (sfb_target_per_host((sfb_target)target))
+		st = sfb_host_firewall_write(ctx, plan, (sfb_target)target, host, &text);
+	else
+		st = sfb_firewall_write(ctx, plan, (sfb_target)target, fw, &text);
 	if (st != SFB_OK) {
 		rc = cli_fail(ctx, st);
 		goto out;
@@ -58,6 +75,9 @@ const struct cli_cmd cmd_firewall = {
 	"Generate a stateful, default-drop ruleset for the forward path of one firewall\n"
 	"of TOPOLOGY: established and related traffic accepted once, new connections\n"
 	"only where a planned flow requires them, one comment per rule naming the flow\n"
-	"and its citation.  The output loads as-is, and loading it again replaces it.",
+	"and its citation.  The output loads as-is, and loading it again replaces it.\n"
+	"Targets: nftables, iptables, ip6tables (Linux), asa (Cisco ASA), srx (Juniper\n"
+	"SRX), pf (OpenBSD/FreeBSD anchor), csv and md (change-ticket table), and\n"
+	"windows: a PowerShell script of inbound rules for one Windows server (--host).",
 	run
 };

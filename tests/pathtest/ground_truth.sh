@@ -64,6 +64,7 @@ EOF
 	fi
 	printf '\t}\n}\n'
 }
+used=0
 truth_rules drop >"$tmp/drop.nft"
 truth_rules reject >"$tmp/reject.nft"
 "$bin" firewall "$topo" -t nftables -o "$tmp/sfbnet.nft" || { bad "sfbnet firewall $topo"; finish; }
@@ -73,6 +74,10 @@ truth_rules reject >"$tmp/reject.nft"
 scenario() {
 	local title=$1 rules=$2 want_rc=$3 want=$4 line rc t0 t1 answered opens; shift 4
 	echo "--- $title"
+	# Fresh namespaces, so no connection-tracking entry of the scenario
+	# before decides a verdict (see pt_setup).
+	if [ "$used" = 1 ]; then pt_teardown; pt_setup; fi
+	used=1
 	if ! pt_fw_load "$rules"; then bad "$title: nft could not load $rules"; return; fi
 	if ! pt_responder "$tmp/resp.log" --token "$tok" --duration 60 "$@"; then
 		bad "$title: the responder did not start: $(head -3 "$tmp/resp.log")"; return

@@ -40,9 +40,16 @@ pt_need() {  # tools...
 	done
 }
 
-# Creates $CLI, $FW and $SRV and wires them up.
+# Creates $CLI, $FW and $SRV and wires them up.  Called again (after
+# pt_teardown), it makes a fresh set: new namespaces are the only way here
+# to start with an empty connection-tracking table (no conntrack tool
+# needed), so that no entry of an earlier run lets a packet through as
+# "established" (ephemeral source ports do repeat a (sport, dport) pair now
+# and then; the fixed source ports of StarLeaf media always do).
+pt_gen=0
 pt_setup() {
-	CLI=ptc$$ FW=ptf$$ SRV=pts$$
+	pt_gen=$((pt_gen + 1))
+	CLI=ptc$$g$pt_gen FW=ptf$$g$pt_gen SRV=pts$$g$pt_gen
 	local n
 	for n in "$CLI" "$FW" "$SRV"; do
 		ip netns add "$n" 2>/dev/null || pt_skip "cannot create network namespace $n"
@@ -73,6 +80,21 @@ pt_setup() {
 		done
 	fi
 	return 0
+}
+
+# Deletes the namespaces of the last pt_setup (their processes first).
+pt_teardown() {
+	local p n keep=()
+	for p in "${pt_pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pt_pids[@]}"; do wait "$p" 2>/dev/null; done
+	pt_pids=()
+	for n in "${pt_made[@]}"; do
+		case $n in
+		"$CLI"|"$FW"|"$SRV") ip netns del "$n" 2>/dev/null ;;
+		*) keep+=("$n") ;;
+		esac
+	done
+	pt_made=("${keep[@]}")
 }
 
 # Loads an nftables ruleset (file) into the firewall namespace, replacing

@@ -38,7 +38,8 @@ void sfb_buf_puts(sfb_buf *b, const char *s);
 void sfb_buf_putc(sfb_buf *b, char c);
 void sfb_buf_printf(sfb_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void sfb_buf_vprintf(sfb_buf *b, const char *fmt, va_list ap);
+void sfb_buf_vprintf(sfb_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 void sfb_buf_u64(sfb_buf *b, uint64_t v);
 
 /* --- input ------------------------------------------------------------ */

@@ -109,26 +109,32 @@ sfb_jb_push_str(sfb_jb *jb, json_t *arr, const char *s)
 	sfb_jb_push(jb, arr, s != NULL ? json_string(s) : json_null());
 }
 
+static int
+dump_to_buf(const char *p, size_t n, void *arg)
+{
+	sfb_buf *b = arg;
+
+	sfb_buf_add(b, p, n);
+	return b->oom ? -1 : 0;
+}
+
 sfb_status
 sfb_jb_dump(sfb_jb *jb, json_t *root, sfb_buf *b)
 {
-	char *s = NULL;
 	sfb_status st = SFB_OK;
 
 	if (jb->failed || root == NULL) {
 		st = SFB_ENOMEM;
 		goto out;
 	}
-	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (s == NULL) {
+	/* Straight into the buffer: no intermediate copy of a large plan. */
+	if (json_dump_callback(root, dump_to_buf, b, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
 		st = SFB_ENOMEM;
 		goto out;
 	}
-	sfb_buf_puts(b, s);
 	sfb_buf_putc(b, '\n');
 	st = sfb_buf_status(b);
 out:
-	free(s);
 	json_decref(root);
 	return st;
 }

@@ -99,6 +99,7 @@ sfb_certs_build(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t,
 			x.cat = cat;
 			x.t = t;
 			x.entry_id = e->id;
+			x.pool_role = (long)e->role;
 			if (e->per == SFB_PER_POOL) {
 				x.pool = &pools.v[p];
 				st = build_one(&x, e, NULL, out);
@@ -187,6 +188,7 @@ write_json(sfb_buf *b, const sfb_catalog *cat, const sfb_topology *t,
 		sfb_jb_str(&jb, o, "role", cat->roles[ct->entry->role].name);
 		sfb_jb_str(&jb, o, "pool", ct->pool);
 		sfb_jb_str(&jb, o, "subject", ct->subject);
+		sfb_jb_str(&jb, o, "file", ct->file_base);
 		s = sfb_jb_arr(&jb);
 		for (k = 0; k < ct->san.n; k++)
 			sfb_jb_push_str(&jb, s, ct->san.v[k]);

@@ -9,7 +9,8 @@ struct sfb_cert {
 	char *pool;          /* the pool or endpoint FQDN it is for (may be NULL) */
 	char *subject;       /* the CN */
 	sfb_strv san;        /* DNS names, subject first when listed */
-	char *file_base;     /* "<entry id>-<pool fqdn>" for file names */
+	char *file_base;     /* "<entry id>-<member fqdn>" (per endpoint) or
+	                      * "<entry id>-<subject>" (per pool): file names */
 };
 
 struct sfb_certlist {

@@ -468,6 +468,7 @@ sfb_dns_write(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo, in
     const char *zone, bool standalone, sfb_dns_format fmt, char **out)
 {
 	struct rrset set = { NULL, 0, 0 };
+	char *zone_copy = NULL;
 	sfb_buf b;
 	size_t i, j;
 	sfb_status st;
@@ -490,6 +491,15 @@ sfb_dns_write(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo, in
 	if (set.n > 1)
 		qsort(set.v, set.n, sizeof(*set.v), cmp_rr);
 	if (zone != NULL) {
+		/* "contoso.com." names the same zone as "contoso.com" */
+		if ((zone_copy = sfb_strdup(zone)) == NULL) {
+			st = sfb_oom(ctx);
+			goto out;
+		}
+		i = strlen(zone_copy);
+		if (i > 1 && zone_copy[i - 1] == '.')
+			zone_copy[i - 1] = '\0';
+		zone = zone_copy;
 		for (i = 0; i < set.n && strcasecmp(set.v[i].zone, zone) != 0; i++)
 			;
 		if (i == set.n) {
@@ -503,6 +513,7 @@ sfb_dns_write(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo, in
 		write_zone(&b, cat, topo, &set, zone, standalone);
 	st = sfb_buf_finish(ctx, &b, st, out);
 out:
+	free(zone_copy);
 	rrset_free(&set);
 	sfb_buf_free(&b);
 	return st;

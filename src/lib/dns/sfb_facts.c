@@ -141,8 +141,10 @@ values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
 		return sfb_fail(x->ctx, SFB_EINTERNAL, t->file, 0, 0, "unknown placeholder");
 	if (chosen != NULL)
 		return sfb_strv_add(out, chosen, true);
-	/* {pool} and {member} of a certificate come from its own pool. */
-	if (x->pool != NULL && (pool || member) && strncmp(name, "pool", len) == 0) {
+	/* The pool placeholder of the certificate's own role ({pool} for a
+	 * Front End, {edge_internal} for an Edge, {director_pool} for a
+	 * Director) is its own pool, not every pool of that role. */
+	if (x->pool != NULL && pool && sfb_catalog_role(x->cat, role_name) == x->pool_role) {
 		if (x->pool->fqdn != NULL)
 			return sfb_strv_add(out, x->pool->fqdn, true);
 		return sfb_fail(x->ctx, SFB_ENOTFOUND, t->file, 0, 0,

@@ -30,7 +30,9 @@ struct sfb_expand {
 	const sfb_catalog *cat;
 	const sfb_topology *t;
 	const char *entry_id;       /* for messages */
-	const struct sfb_pool *pool;/* {pool} and {member} come from it when set */
+	const struct sfb_pool *pool;/* {member}, and the pool placeholder of
+	                              * pool_role, come from it when set */
+	long pool_role;             /* the role of pool (a certificate's role) */
 	/* the values chosen for this record, so its value can follow them */
 	const char *chosen_pool, *chosen_access, *chosen_webconf, *chosen_av;
 };

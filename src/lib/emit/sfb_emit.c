@@ -146,3 +146,123 @@ sfb_emit_header(sfb_buf *b, const sfb_plan *plan, size_t fw, const char *target,
 	sfb_buf_printf(b, "%s NAT: destinations are matched on their inside address (after DNAT).\n",
 	    prefix);
 }
+
+bool
+sfb_emit_is_all(const sfb_addrset *a, int family)
+{
+	sfb_addrset all;
+	bool r4, r6;
+
+	sfb_addrset_init(&all);
+	if (sfb_addrset_all(&all) != SFB_OK) {
+		sfb_addrset_free(&all);
+		return false;
+	}
+	r4 = sfb_iset_equal(&a->v4, &all.v4);
+	r6 = sfb_iset_equal(&a->v6, &all.v6);
+	sfb_addrset_free(&all);
+	return family == 4 ? r4 : family == 6 ? r6 : r4 && r6;
+}
+
+size_t
+sfb_emit_fw_side(const sfb_plan *plan, size_t fw, size_t z)
+{
+	const sfb_topology *t = plan->topo;
+	const struct sfb_firewall *f = &t->fws[fw];
+	size_t k, best = SFB_NO_FIREWALL;
+	int len, bestlen = -1;
+
+	for (k = 0; k < f->nzones; k++) {
+		if (f->zones[k] == z)
+			return z;
+		/* Zone paths are shortest paths, so the nearest zone of the
+		 * firewall is the one a path from z reaches it through. */
+		len = plan->path_len[z * t->nzones + f->zones[k]];
+		if (len >= 0 && (bestlen < 0 || len < bestlen)) {
+			bestlen = len;
+			best = f->zones[k];
+		}
+	}
+	return best;
+}
+
+void
+sfb_zsplit_free(struct sfb_zsplit *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		sfb_addrset_free(&s->p[i].addr);
+	free(s->p);
+	s->p = NULL;
+	s->n = 0;
+}
+
+sfb_status
+sfb_emit_zsplit(const sfb_plan *plan, size_t fw, const size_t *eps, size_t neps,
+    struct sfb_zsplit *out)
+{
+	const sfb_topology *t = plan->topo;
+	const struct sfb_firewall *f = &t->fws[fw];
+	struct sfb_zsplit s = { NULL, 0 };
+	size_t k, i, side;
+	sfb_status st = SFB_OK;
+
+	s.p = calloc(f->nzones + 1, sizeof(*s.p));
+	if (s.p == NULL)
+		return SFB_ENOMEM;
+	for (k = 0; k < f->nzones; k++) {
+		s.p[s.n].zone = f->zones[k];
+		sfb_addrset_init(&s.p[s.n].addr);
+		for (i = 0; i < neps; i++) {
+			side = sfb_emit_fw_side(plan, fw, t->eps[eps[i]].zone);
+			if (side == f->zones[k] &&
+			    (st = sfb_addrset_union(&s.p[s.n].addr, &t->eps[eps[i]].addr)) != SFB_OK)
+				goto out;
+		}
+		if (sfb_addrset_empty(&s.p[s.n].addr))
+			sfb_addrset_free(&s.p[s.n].addr);
+		else
+			s.n++;
+	}
+	*out = s;
+	s.p = NULL;
+	s.n = 0;
+out:
+	if (s.p != NULL) {
+		s.n++;   /* the part being filled owns memory too */
+		sfb_zsplit_free(&s);
+	}
+	return st;
+}
+
+void
+sfb_emit_name(sfb_buf *b, const char *s, size_t max)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 && max > 0)
+		sfb_buf_putc(b, '_');
+	for (i = 0; i < n && i < max; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.')
+			sfb_buf_putc(b, (char)c);
+		else
+			sfb_buf_putc(b, '_');
+	}
+}
+
+size_t
+sfb_emit_nranges(const sfb_portset *p)
+{
+	return p->s.n;
+}
+
+void
+sfb_emit_range(const sfb_portset *p, size_t i, unsigned *lo, unsigned *hi)
+{
+	*lo = (unsigned)p->s.r[i].lo.lo;
+	*hi = (unsigned)p->s.r[i].hi.lo;
+}

@@ -32,4 +32,40 @@ int sfb_emit_protos(int proto, int out[2]);
 void sfb_emit_header(sfb_buf *b, const sfb_plan *plan, size_t fw, const char *target,
     const char *prefix);
 
+/* True if a holds every address of family (4 or 6), or of both when
+ * family is 0. */
+bool sfb_emit_is_all(const sfb_addrset *a, int family);
+
+/* The zone of firewall fw on the side of zone z: z itself when fw touches
+ * it, else the zone of fw nearest to z (ties: the firewall's zone order).
+ * Traffic from an endpoint in z enters fw there, and traffic to it leaves
+ * there.  SFB_NO_FIREWALL when no zone of fw leads to z. */
+size_t sfb_emit_fw_side(const sfb_plan *plan, size_t fw, size_t z);
+
+/* The addresses of some endpoints of an entry, grouped by the side of the
+ * firewall they are on (sfb_emit_fw_side): per-interface targets (ASA
+ * access groups, SRX zone pairs) write one rule per side. */
+struct sfb_zpart {
+	size_t zone;          /* a zone of the firewall */
+	sfb_addrset addr;
+};
+
+struct sfb_zsplit {
+	struct sfb_zpart *p;  /* in the firewall's zone order, none empty */
+	size_t n;
+};
+
+sfb_status sfb_emit_zsplit(const sfb_plan *plan, size_t fw, const size_t *eps, size_t neps,
+    struct sfb_zsplit *out);
+void sfb_zsplit_free(struct sfb_zsplit *s);
+
+/* A name for a vendor configuration: the characters of s that are ASCII
+ * letters, digits, '-', '_' or '.', anything else as '_', at most max
+ * bytes (an empty s gives "_"). */
+void sfb_emit_name(sfb_buf *b, const char *s, size_t max);
+
+/* Ports of a set as inclusive ranges: the number of ranges, and range i. */
+size_t sfb_emit_nranges(const sfb_portset *p);
+void sfb_emit_range(const sfb_portset *p, size_t i, unsigned *lo, unsigned *hi);
+
 #endif

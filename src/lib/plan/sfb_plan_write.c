@@ -124,17 +124,33 @@ write_text(struct writer *w, sfb_buf *b)
 	}
 }
 
-static json_t *
-endpoints_json(struct writer *w, sfb_jb *jb, const size_t *eps, size_t n)
+/* The id of an endpoint in the JSON: its host's name, with "#k" (1-based)
+ * when the host has several endpoints. */
+static void
+endpoint_id(struct writer *w, sfb_buf *b, size_t epi)
 {
-	json_t *a = sfb_jb_arr(jb), *o;
+	const struct sfb_host *h = &w->t->hosts[w->t->eps[epi].host];
+
+	sfb_buf_puts(b, h->name);
+	if (h->nep > 1)
+		sfb_buf_printf(b, "#%zu", epi - h->first_ep + 1);
+}
+
+/* Every endpoint once; flows refer to them by id, which keeps the plan of
+ * a large topology small (an endpoint is in many flows). */
+static json_t *
+endpoints_json(struct writer *w, sfb_jb *jb)
+{
+	json_t *a = sfb_jb_arr(jb), *o, *roles;
 	const struct sfb_endpoint *ep;
 	size_t i, r;
-	json_t *roles;
 
-	for (i = 0; i < n; i++) {
-		ep = &w->t->eps[eps[i]];
+	for (i = 0; i < w->t->neps; i++) {
+		ep = &w->t->eps[i];
 		o = sfb_jb_obj(jb);
+		sfb_buf_reset(&w->tmp);
+		endpoint_id(w, &w->tmp, i);
+		sfb_jb_str(jb, o, "id", sfb_buf_str(&w->tmp));
 		sfb_jb_str(jb, o, "host", w->t->hosts[ep->host].name);
 		sfb_jb_str(jb, o, "zone", w->t->zones[ep->zone].name);
 		sfb_jb_str(jb, o, "addresses", ep->addr_text);
@@ -145,6 +161,20 @@ endpoints_json(struct writer *w, sfb_jb *jb, const size_t *eps, size_t n)
 			sfb_jb_push_str(jb, roles, w->cat->roles[ep->roles[r]].name);
 		sfb_jb_set(jb, o, "roles", roles);
 		sfb_jb_push(jb, a, o);
+	}
+	return a;
+}
+
+static json_t *
+endpoint_refs(struct writer *w, sfb_jb *jb, const size_t *eps, size_t n)
+{
+	json_t *a = sfb_jb_arr(jb);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		sfb_buf_reset(&w->tmp);
+		endpoint_id(w, &w->tmp, eps[i]);
+		sfb_jb_push_str(jb, a, sfb_buf_str(&w->tmp));
 	}
 	return a;
 }
@@ -196,8 +226,8 @@ entry_json(struct writer *w, sfb_jb *jb, const struct sfb_entry *e)
 		sfb_jb_str(jb, o, "dst_public", NULL);
 	else
 		set_addrs(w, jb, o, "dst_public", &e->dst_public);
-	sfb_jb_set(jb, o, "sources", endpoints_json(w, jb, e->src_eps, e->nsrc));
-	sfb_jb_set(jb, o, "destinations", endpoints_json(w, jb, e->dst_eps, e->ndst));
+	sfb_jb_set(jb, o, "sources", endpoint_refs(w, jb, e->src_eps, e->nsrc));
+	sfb_jb_set(jb, o, "destinations", endpoint_refs(w, jb, e->dst_eps, e->ndst));
 	sfb_jb_set(jb, o, "cite", sfb_cites_json(jb, w->cat, f->cite, f->ncite));
 	return o;
 }
@@ -225,6 +255,7 @@ write_json(struct writer *w, sfb_buf *b)
 		sfb_jb_push(&jb, a, o);
 	}
 	sfb_jb_set(&jb, root, "firewalls", a);
+	sfb_jb_set(&jb, root, "endpoints", endpoints_json(w, &jb));
 	a = sfb_jb_arr(&jb);
 	for (i = 0; i < w->p->nentries; i++)
 		if (wanted(w, &w->p->entries[i]))

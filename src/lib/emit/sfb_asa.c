@@ -1,0 +1,302 @@
+/* Cisco ASA target: configuration lines to paste in configuration mode.
+ *
+ * The ASA filters a connection once, with the access list bound to the
+ * interface it arrives on, and lets its replies back through its
+ * connection table: so each plan entry becomes one ACE per protocol in the
+ * access list of every interface its sources arrive on, and nothing is
+ * written for replies.  The topology has no interface names; each
+ * interface is expected to carry its zone's name (nameif).  Address sets
+ * and port lists are object groups, each written once however many ACEs
+ * use it.  ASA 8.3 and later match the real (untranslated) address in
+ * access lists, so destinations are named by their inside address, as on
+ * Linux.  ASA 9.0 or later: IPv4 and IPv6 share access lists and groups. */
+#include "sfb_emit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ASA_NAME_MAX 48       /* nameif allows 48 characters */
+#define ASA_REMARK_MAX 100    /* access-list remark text */
+#define ASA_ACL "SFB-IN-"
+#define ASA_NET "SFB-NET-"
+#define ASA_SVC "SFB-SVC-"
+
+struct asa {
+	const sfb_plan *plan;
+	size_t fw, first, count;
+	struct sfb_zsplit *srcs;     /* per entry: its sources by arriving interface */
+	struct sfb_setreg nets;      /* network object groups SFB-NET-<n> */
+	const sfb_portset **svcs;    /* service object groups SFB-SVC-<n> */
+	size_t nsvcs, capsvcs;
+};
+
+/* The interface name of a zone: its name, in the characters nameif takes. */
+static void
+zone_ifname(sfb_buf *b, const struct asa *x, size_t zone)
+{
+	sfb_emit_name(b, x->plan->topo->zones[zone].name, ASA_NAME_MAX);
+}
+
+/* A port set needs a service group when it is neither every port, one
+ * port, nor one range (those are written inline). */
+static bool
+needs_group(const sfb_portset *p)
+{
+	return !sfb_portset_is_all(p) && sfb_emit_nranges(p) > 1;
+}
+
+static long
+svc_add(struct asa *x, const sfb_portset *p)
+{
+	size_t i;
+
+	for (i = 0; i < x->nsvcs; i++)
+		if (sfb_iset_equal(&x->svcs[i]->s, &p->s))
+			return (long)i;
+	if (sfb_grow(&x->svcs, &x->capsvcs, x->nsvcs + 1, sizeof(*x->svcs)) != SFB_OK)
+		return -1;
+	x->svcs[x->nsvcs] = p;
+	return (long)x->nsvcs++;
+}
+
+/* An address set needs a network group unless a keyword says it. */
+static bool
+is_keyword(const sfb_addrset *a)
+{
+	bool has4 = sfb_addrset_has_family(a, 4), has6 = sfb_addrset_has_family(a, 6);
+
+	if (sfb_emit_is_all(a, 0))
+		return true;
+	return (sfb_emit_is_all(a, 4) && !has6) || (sfb_emit_is_all(a, 6) && !has4);
+}
+
+static void
+write_addr_ref(sfb_buf *b, struct asa *x, const sfb_addrset *a)
+{
+	if (sfb_emit_is_all(a, 0))
+		sfb_buf_puts(b, " any");
+	else if (sfb_emit_is_all(a, 4) && !sfb_addrset_has_family(a, 6))
+		sfb_buf_puts(b, " any4");
+	else if (sfb_emit_is_all(a, 6) && !sfb_addrset_has_family(a, 4))
+		sfb_buf_puts(b, " any6");
+	else
+		sfb_buf_printf(b, " object-group " ASA_NET "%ld", sfb_setreg_add(&x->nets, a) + 1);
+}
+
+static void
+write_port_ref(sfb_buf *b, struct asa *x, const sfb_portset *p)
+{
+	unsigned lo, hi;
+
+	if (sfb_portset_is_all(p))
+		return;
+	if (needs_group(p)) {
+		sfb_buf_printf(b, " object-group " ASA_SVC "%ld", svc_add(x, p) + 1);
+		return;
+	}
+	sfb_emit_range(p, 0, &lo, &hi);
+	if (lo == hi)
+		sfb_buf_printf(b, " eq %u", lo);
+	else
+		sfb_buf_printf(b, " range %u %u", lo, hi);
+}
+
+/* Register every group in the order the ACEs use them, so numbers follow
+ * the rules. */
+static sfb_status
+collect(struct asa *x)
+{
+	const struct sfb_entry *e;
+	const struct sfb_cflow *f;
+	size_t i, k;
+
+	for (i = 0; i < x->count; i++) {
+		e = &x->plan->entries[x->first + i];
+		f = &x->plan->cat->flows[e->flow];
+		if (sfb_emit_zsplit(x->plan, x->fw, e->src_eps, e->nsrc, &x->srcs[i]) != SFB_OK)
+			return SFB_ENOMEM;
+		for (k = 0; k < x->srcs[i].n; k++) {
+			if ((!is_keyword(&x->srcs[i].p[k].addr) &&
+			    sfb_setreg_add(&x->nets, &x->srcs[i].p[k].addr) < 0) ||
+			    (!is_keyword(&e->dst) && sfb_setreg_add(&x->nets, &e->dst) < 0))
+				return SFB_ENOMEM;
+			if ((needs_group(&f->sport) && svc_add(x, &f->sport) < 0) ||
+			    (needs_group(&f->dport) && svc_add(x, &f->dport) < 0))
+				return SFB_ENOMEM;
+		}
+	}
+	return SFB_OK;
+}
+
+static sfb_status
+write_netobj(void *arg, const char *cidr)
+{
+	sfb_buf *b = arg;
+	const char *slash = strchr(cidr, '/');
+	uint64_t plen;
+	uint32_t mask;
+
+	if (slash == NULL) {
+		sfb_buf_printf(b, " network-object host %s\n", cidr);
+	} else if (strchr(cidr, ':') != NULL) {
+		sfb_buf_printf(b, " network-object %s\n", cidr);
+	} else {
+		/* IPv4 objects take a netmask, not a prefix length. */
+		if (!sfb_parse_uint(slash + 1, 32, &plen))
+			return SFB_EINVAL;
+		mask = plen == 0 ? 0 : (uint32_t)(0xffffffffu << (32 - plen));
+		sfb_buf_puts(b, " network-object ");
+		sfb_buf_add(b, cidr, (size_t)(slash - cidr));
+		sfb_buf_printf(b, " %u.%u.%u.%u\n", mask >> 24, (mask >> 16) & 0xff,
+		    (mask >> 8) & 0xff, mask & 0xff);
+	}
+	return sfb_buf_status(b);
+}
+
+static sfb_status
+write_groups(struct asa *x, sfb_buf *b)
+{
+	size_t i, k;
+	unsigned lo, hi;
+	int fam;
+	sfb_status st;
+
+	for (i = 0; i < x->nets.n; i++) {
+		sfb_buf_printf(b, "object-group network " ASA_NET "%zu\n", i + 1);
+		for (fam = 4; fam <= 6; fam += 2) {
+			if ((st = sfb_addrset_each_cidr(x->nets.sets[i], fam, write_netobj, b))
+			    != SFB_OK)
+				return st;
+		}
+	}
+	for (i = 0; i < x->nsvcs; i++) {
+		/* tcp-udp: one group serves the tcp and the udp ACEs of a flow. */
+		sfb_buf_printf(b, "object-group service " ASA_SVC "%zu tcp-udp\n", i + 1);
+		for (k = 0; k < sfb_emit_nranges(x->svcs[i]); k++) {
+			sfb_emit_range(x->svcs[i], k, &lo, &hi);
+			if (lo == hi)
+				sfb_buf_printf(b, " port-object eq %u\n", lo);
+			else
+				sfb_buf_printf(b, " port-object range %u %u\n", lo, hi);
+		}
+	}
+	return sfb_buf_status(b);
+}
+
+/* The ACL of one interface: a remark and one ACE per protocol for each
+ * entry with sources arriving there, then an explicit deny (the ASA denies
+ * the rest anyway; written so the hit count shows what was refused). */
+static void
+write_acl(struct asa *x, sfb_buf *b, size_t zone)
+{
+	const struct sfb_entry *e;
+	const struct sfb_cflow *f;
+	sfb_buf acl;
+	int protos[2], np, k;
+	size_t i, p;
+
+	sfb_buf_init(&acl);
+	sfb_buf_puts(&acl, ASA_ACL);
+	zone_ifname(&acl, x, zone);
+	for (i = 0; i < x->count; i++) {
+		e = &x->plan->entries[x->first + i];
+		f = &x->plan->cat->flows[e->flow];
+		for (p = 0; p < x->srcs[i].n && x->srcs[i].p[p].zone != zone; p++)
+			;
+		if (p == x->srcs[i].n)
+			continue;
+		sfb_buf_printf(b, "access-list %s remark ", sfb_buf_str(&acl));
+		sfb_emit_comment(b, x->plan, e, ASA_REMARK_MAX);
+		sfb_buf_putc(b, '\n');
+		np = sfb_emit_protos(f->proto, protos);
+		for (k = 0; k < np; k++) {
+			sfb_buf_printf(b, "access-list %s extended permit %s", sfb_buf_str(&acl),
+			    protos[k] == SFB_PROTO_TCP ? "tcp" : "udp");
+			write_addr_ref(b, x, &x->srcs[i].p[p].addr);
+			write_port_ref(b, x, &f->sport);
+			write_addr_ref(b, x, &e->dst);
+			write_port_ref(b, x, &f->dport);
+			sfb_buf_putc(b, '\n');
+		}
+	}
+	sfb_buf_printf(b, "access-list %s extended deny ip any any\n", sfb_buf_str(&acl));
+	if (acl.oom)
+		b->oom = true;
+	sfb_buf_free(&acl);
+}
+
+sfb_status sfb_asa_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b);
+
+sfb_status
+sfb_asa_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
+{
+	const struct sfb_firewall *f = &plan->topo->fws[fw];
+	struct asa x;
+	sfb_buf name;
+	size_t i, k;
+	sfb_status st;
+
+	memset(&x, 0, sizeof(x));
+	x.plan = plan;
+	x.fw = fw;
+	sfb_setreg_init(&x.nets);
+	sfb_buf_init(&name);
+	sfb_plan_fw_range(plan, fw, &x.first, &x.count);
+	x.srcs = calloc(x.count + 1, sizeof(*x.srcs));
+	if (x.srcs == NULL) {
+		st = SFB_ENOMEM;
+		goto out;
+	}
+	if ((st = collect(&x)) != SFB_OK)
+		goto out;
+
+	sfb_emit_header(b, plan, fw, "Cisco ASA", "!");
+	sfb_buf_puts(b, "!   (ASA 8.3 and later match access lists on the real, untranslated address)\n"
+	    "! needs ASA 9.0 or later (IPv4 and IPv6 in one access list).\n"
+	    "! interfaces: the nameif of each interface is its zone's name:");
+	for (k = 0; k < f->nzones; k++) {
+		sfb_buf_putc(b, ' ');
+		zone_ifname(b, &x, f->zones[k]);
+	}
+	sfb_buf_puts(b, "\n! load: paste in configuration mode.  The first lines remove what an\n"
+	    "!   earlier paste created (on a first paste they report that it does not\n"
+	    "!   exist), so pasting again replaces the " ASA_ACL " access lists and the\n"
+	    "!   " ASA_NET " and " ASA_SVC " object groups.\n");
+	/* Access lists go first: a group in use by an ACE cannot be removed. */
+	for (k = 0; k < f->nzones; k++) {
+		sfb_buf_puts(b, "clear configure access-list " ASA_ACL);
+		zone_ifname(b, &x, f->zones[k]);
+		sfb_buf_putc(b, '\n');
+	}
+	for (i = 0; i < x.nets.n; i++)
+		sfb_buf_printf(b, "no object-group network " ASA_NET "%zu\n", i + 1);
+	for (i = 0; i < x.nsvcs; i++)
+		sfb_buf_printf(b, "no object-group service " ASA_SVC "%zu\n", i + 1);
+	if ((st = write_groups(&x, b)) != SFB_OK)
+		goto out;
+	/* Every interface gets an access list, even without flows: an
+	 * interface without one would let traffic through by security level. */
+	for (k = 0; k < f->nzones; k++)
+		write_acl(&x, b, f->zones[k]);
+	for (k = 0; k < f->nzones; k++) {
+		sfb_buf_reset(&name);
+		zone_ifname(&name, &x, f->zones[k]);
+		sfb_buf_printf(b, "access-group " ASA_ACL "%s in interface %s\n",
+		    sfb_buf_str(&name), sfb_buf_str(&name));
+	}
+	st = sfb_buf_status(b);
+	if (st == SFB_OK && name.oom)
+		st = SFB_ENOMEM;
+out:
+	if (st == SFB_ENOMEM)
+		st = sfb_oom(ctx);
+	else if (st != SFB_OK)
+		st = sfb_failf(ctx, st, "asa: cannot write the object groups");
+	for (i = 0; x.srcs != NULL && i < x.count; i++)
+		sfb_zsplit_free(&x.srcs[i]);
+	free(x.srcs);
+	free(x.svcs);
+	sfb_setreg_free(&x.nets);
+	sfb_buf_free(&name);
+	return st;
+}

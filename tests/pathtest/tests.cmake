@@ -1,0 +1,15 @@
+# The path test (sfbnet responder + sfbnet probe) with real packets across
+# an nftables firewall, in network namespaces the scripts make themselves
+# (root, nft, ip, jq; they exit 77 to skip without them).
+# (An included file: CMAKE_CURRENT_LIST_DIR is this directory.)
+add_executable(ptsend ${CMAKE_CURRENT_LIST_DIR}/ptsend.c)
+target_link_libraries(ptsend PRIVATE PkgConfig::OPENSSL)
+
+add_test(NAME pathtest/ground-truth
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/ground_truth.sh $<TARGET_FILE:sfbnet>
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+add_test(NAME pathtest/no-amplification
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/no_amplification.sh $<TARGET_FILE:sfbnet> $<TARGET_FILE:ptsend>
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(pathtest/ground-truth pathtest/no-amplification
+  PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 240 RUN_SERIAL TRUE)

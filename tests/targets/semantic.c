@@ -1,0 +1,1431 @@
+/* semantic: read a generated ruleset back and prove it passes exactly the
+ * plan's flows.
+ *
+ *   semantic TARGET RULES PLAN.json [HOST]
+ *
+ * TARGET is one of nftables, iptables, ip6tables, asa, srx, pf, windows,
+ * csv, md.  PLAN.json is `sfbnet plan EX --format json --firewall FW` for a
+ * firewall target, or `sfbnet plan EX --format json` (every flow) with HOST
+ * for the windows target.
+ *
+ * Each target's rules are parsed into tuples (protocol, source addresses,
+ * destination addresses, source ports, destination ports, action); rules
+ * that one plan entry is spread over (one ACE per ASA interface, one SRX
+ * policy per zone pair, one iptables rule per multiport chunk) are joined
+ * again, after checking that together they cover the whole product of
+ * their parts.  Both sides are then cut per address family (a tuple counts
+ * for a family only when its sources and destinations both have addresses
+ * of it), printed canonically, and compared as multisets: nothing missing,
+ * nothing extra.  Exit 0 when equal, 1 when not, 2 on a parse error. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "sfbnet/sfbnet.h"
+#include "sfb_buf.h"
+#include "sfb_ctx.h"
+#include "sfb_iset.h"
+#include "sfb_strv.h"
+
+enum { P_TCP = 1, P_UDP = 2 };
+
+/* One parsed rule, or one part of a rule spread over several. */
+struct piece {
+	char *group;       /* pieces with the same group are one rule; NULL: alone */
+	char *from, *to;   /* labels of the parts (zones, port chunks) */
+	int proto;
+	sfb_addrset src, dst;
+	sfb_portset sp, dp;
+	bool accept;
+	int line;
+};
+
+struct rules {
+	struct piece *v;
+	size_t n, cap;
+	bool diag_excluded;   /* SRX: no part joins a zone to itself */
+};
+
+/* Named address sets, port sets (object groups, tables, chains). */
+struct named {
+	char *name;
+	sfb_addrset a;
+	sfb_portset p;
+	char *link;           /* iptables: the chain a source chain jumps to */
+	struct term *terms;   /* SRX applications */
+	size_t nterms, capterms;
+	bool svc;             /* ASA: a service group */
+};
+
+/* One term of an SRX application. */
+struct term {
+	char *name;
+	int proto;
+	sfb_portset sp, dp;
+};
+
+struct names {
+	struct named *v;
+	size_t n, cap;
+};
+
+static const char *prog_file;
+static int cur_line;
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "semantic: %s:%d: ", prog_file ? prog_file : "-", cur_line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char *r = sfb_strdup(s);
+
+	if (r == NULL)
+		die("out of memory");
+	return r;
+}
+
+static void
+xgrow(void *arrp, size_t *cap, size_t n, size_t el)
+{
+	if (sfb_grow(arrp, cap, n, el) != SFB_OK)
+		die("out of memory");
+}
+
+/* --- names -------------------------------------------------------------- */
+
+static struct named *
+name_find(struct names *ns, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ns->n; i++)
+		if (strcmp(ns->v[i].name, name) == 0)
+			return &ns->v[i];
+	return NULL;
+}
+
+static struct named *
+name_get(struct names *ns, const char *name)
+{
+	struct named *nm = name_find(ns, name);
+
+	if (nm != NULL)
+		return nm;
+	xgrow(&ns->v, &ns->cap, ns->n + 1, sizeof(*ns->v));
+	nm = &ns->v[ns->n++];
+	memset(nm, 0, sizeof(*nm));
+	nm->name = xstrdup(name);
+	sfb_addrset_init(&nm->a);
+	sfb_portset_init(&nm->p);
+	return nm;
+}
+
+static void
+names_free(struct names *ns)
+{
+	size_t i;
+
+	size_t k;
+
+	for (i = 0; i < ns->n; i++) {
+		free(ns->v[i].name);
+		free(ns->v[i].link);
+		sfb_addrset_free(&ns->v[i].a);
+		sfb_portset_free(&ns->v[i].p);
+		for (k = 0; k < ns->v[i].nterms; k++) {
+			free(ns->v[i].terms[k].name);
+			sfb_portset_free(&ns->v[i].terms[k].sp);
+			sfb_portset_free(&ns->v[i].terms[k].dp);
+		}
+		free(ns->v[i].terms);
+	}
+	free(ns->v);
+	memset(ns, 0, sizeof(*ns));
+}
+
+/* --- parsing helpers ---------------------------------------------------- */
+
+static void
+add_addr(sfb_addrset *a, const char *text)
+{
+	if (sfb_addrset_parse(a, text) != SFB_OK)
+		die("bad address '%s'", text);
+}
+
+/* "10.0.0.0/8, 10.1.2.3" as the plan writes them. */
+static void
+add_addr_list(sfb_addrset *a, const char *text)
+{
+	sfb_buf item;
+	const char *p;
+
+	sfb_buf_init(&item);
+	for (p = text;; p++) {
+		if (*p == ',' || *p == '\0') {
+			if (item.len > 0)
+				add_addr(a, sfb_buf_str(&item));
+			sfb_buf_reset(&item);
+			if (*p == '\0')
+				break;
+		} else if (*p != ' ') {
+			sfb_buf_putc(&item, *p);
+		}
+	}
+	sfb_buf_free(&item);
+}
+
+static void
+set_all(sfb_addrset *a, int family)
+{
+	sfb_addrset all;
+
+	sfb_addrset_init(&all);
+	if (sfb_addrset_all(&all) != SFB_OK)
+		die("out of memory");
+	if (family != 6 && sfb_iset_union(&a->v4, &all.v4) != SFB_OK)
+		die("out of memory");
+	if (family != 4 && sfb_iset_union(&a->v6, &all.v6) != SFB_OK)
+		die("out of memory");
+	sfb_addrset_free(&all);
+}
+
+/* Ports "443", "50000-59999", "50000:59999", "any", comma lists. */
+static void
+add_ports(sfb_portset *p, const char *text)
+{
+	sfb_buf t;
+	const char *c;
+
+	sfb_buf_init(&t);
+	for (c = text; *c != '\0'; c++)
+		sfb_buf_putc(&t, *c == ':' ? '-' : *c);
+	if (sfb_portset_parse(p, sfb_buf_str(&t)) != SFB_OK)
+		die("bad ports '%s'", text);
+	sfb_buf_free(&t);
+}
+
+static int
+proto_of(const char *s)
+{
+	if (strcasecmp(s, "tcp") == 0)
+		return P_TCP;
+	if (strcasecmp(s, "udp") == 0)
+		return P_UDP;
+	die("unknown protocol '%s'", s);
+}
+
+/* Split a line into tokens: blanks separate, ',' '{' '}' stand alone, and
+ * '...' / "..." are one token without their quotes ('' inside '...' is a
+ * quote, as in PowerShell). */
+static void
+tokenize(const char *line, sfb_strv *tok)
+{
+	sfb_buf t;
+	const char *p = line;
+	char q;
+
+	sfb_buf_init(&t);
+	sfb_strv_free(tok);
+	sfb_strv_init(tok);
+	while (*p != '\0') {
+		if (*p == ' ' || *p == '\t') {
+			p++;
+			continue;
+		}
+		sfb_buf_reset(&t);
+		if (*p == ',' || *p == '{' || *p == '}') {
+			sfb_buf_putc(&t, *p++);
+		} else if (*p == '\'' || *p == '"') {
+			q = *p++;
+			for (;;) {
+				if (*p == '\0')
+					die("unterminated quote");
+				if (*p == q && q == '\'' && p[1] == '\'') {
+					sfb_buf_putc(&t, q);
+					p += 2;
+					continue;
+				}
+				if (*p == q) {
+					p++;
+					break;
+				}
+				sfb_buf_putc(&t, *p++);
+			}
+		} else {
+			while (*p != '\0' && *p != ' ' && *p != '\t' && *p != ',' && *p != '{' &&
+			    *p != '}' && *p != '\'' && *p != '"')
+				sfb_buf_putc(&t, *p++);
+		}
+		if (sfb_strv_addn(tok, t.data != NULL ? t.data : "", t.len, false) != SFB_OK)
+			die("out of memory");
+	}
+	sfb_buf_free(&t);
+}
+
+static bool
+tok_is(const sfb_strv *t, size_t i, const char *s)
+{
+	return i < t->n && strcmp(t->v[i], s) == 0;
+}
+
+static const char *
+tok_at(const sfb_strv *t, size_t i)
+{
+	if (i >= t->n)
+		die("line ends too early");
+	return t->v[i];
+}
+
+/* The lines of a file, CR stripped. */
+static void
+read_lines(const char *path, sfb_strv *lines)
+{
+	sfb_ctx *ctx = sfb_ctx_new();
+	sfb_buf b;
+	size_t i, start = 0, end;
+
+	sfb_buf_init(&b);
+	if (ctx == NULL || sfb_read_file(ctx, path, &b) != SFB_OK)
+		die("cannot read %s", path);
+	sfb_strv_init(lines);
+	for (i = 0; i <= b.len; i++) {
+		if (i < b.len && b.data[i] != '\n')
+			continue;
+		if (i == b.len && start == b.len)
+			break;
+		end = i;
+		if (end > start && b.data[end - 1] == '\r')
+			end--;
+		if (sfb_strv_addn(lines, b.data + start, end - start, false) != SFB_OK)
+			die("out of memory");
+		start = i + 1;
+	}
+	sfb_buf_free(&b);
+	sfb_ctx_free(ctx);
+}
+
+static bool
+starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static struct piece *
+piece_new(struct rules *r)
+{
+	struct piece *p;
+
+	xgrow(&r->v, &r->cap, r->n + 1, sizeof(*r->v));
+	p = &r->v[r->n++];
+	memset(p, 0, sizeof(*p));
+	sfb_addrset_init(&p->src);
+	sfb_addrset_init(&p->dst);
+	sfb_portset_init(&p->sp);
+	sfb_portset_init(&p->dp);
+	p->accept = true;
+	p->line = cur_line;
+	return p;
+}
+
+static void
+all_ports(sfb_portset *p)
+{
+	if (sfb_portset_all(p) != SFB_OK)
+		die("out of memory");
+}
+
+static void
+copy_addr(sfb_addrset *dst, const sfb_addrset *src)
+{
+	if (sfb_addrset_union(dst, src) != SFB_OK)
+		die("out of memory");
+}
+
+static void
+copy_ports(sfb_portset *dst, const sfb_portset *src)
+{
+	if (sfb_iset_union(&dst->s, &src->s) != SFB_OK)
+		die("out of memory");
+}
+
+/* --- nftables ----------------------------------------------------------- */
+
+static void
+nft_ports(const sfb_strv *t, size_t *i, sfb_portset *p)
+{
+	sfb_buf s;
+
+	sfb_buf_init(&s);
+	if (tok_is(t, *i, "{")) {
+		for ((*i)++; !tok_is(t, *i, "}"); (*i)++)
+			sfb_buf_puts(&s, tok_at(t, *i));
+		(*i)++;
+	} else {
+		sfb_buf_puts(&s, tok_at(t, (*i)++));
+	}
+	add_ports(p, sfb_buf_str(&s));
+	sfb_buf_free(&s);
+}
+
+static void
+parse_nftables(const sfb_strv *lines, struct rules *r, bool *deny)
+{
+	struct names sets = { NULL, 0, 0 };
+	struct named *cur = NULL;
+	struct piece *p;
+	sfb_strv t;
+	size_t l, i;
+	bool elems = false;
+
+	sfb_strv_init(&t);
+	for (l = 0; l < lines->n; l++) {
+		cur_line = (int)l + 1;
+		tokenize(lines->v[l], &t);
+		if (t.n == 0 || t.v[0][0] == '#')
+			continue;
+		if (tok_is(&t, 0, "set") && t.n >= 3) {
+			cur = name_get(&sets, t.v[1]);
+			continue;
+		}
+		if (cur != NULL && tok_is(&t, 0, "elements")) {
+			elems = true;
+			continue;
+		}
+		if (cur != NULL && elems) {
+			if (tok_is(&t, 0, "}")) {
+				elems = false;
+				cur = NULL;
+				continue;
+			}
+			add_addr(&cur->a, t.v[0]);
+			continue;
+		}
+		if (tok_is(&t, 0, "type") && t.n > 8 && strcmp(t.v[t.n - 1], "drop;") == 0)
+			*deny = true;
+		if (!(tok_is(&t, 0, "ip") || tok_is(&t, 0, "ip6")) || !tok_is(&t, 1, "saddr"))
+			continue;
+		p = piece_new(r);
+		for (i = 0; i < t.n; i++) {
+			if (tok_is(&t, i, "saddr") || tok_is(&t, i, "daddr")) {
+				const char *ref = tok_at(&t, i + 1);
+				struct named *nm = ref[0] == '@' ? name_find(&sets, ref + 1) : NULL;
+
+				if (nm == NULL)
+					die("unknown set '%s'", ref);
+				copy_addr(tok_is(&t, i, "saddr") ? &p->src : &p->dst, &nm->a);
+				i++;
+			} else if ((tok_is(&t, i, "tcp") || tok_is(&t, i, "udp")) &&
+			    (tok_is(&t, i + 1, "sport") || tok_is(&t, i + 1, "dport"))) {
+				p->proto = proto_of(t.v[i]);
+				i += 2;
+				nft_ports(&t, &i, tok_is(&t, i - 1, "sport") ? &p->sp : &p->dp);
+				i--;
+			} else if (tok_is(&t, i, "l4proto")) {
+				p->proto = proto_of(tok_at(&t, ++i));
+			} else if (tok_is(&t, i, "accept")) {
+				p->accept = true;
+			} else if (tok_is(&t, i, "drop")) {
+				p->accept = false;
+			} else if (tok_is(&t, i, "comment")) {
+				break;
+			}
+		}
+		if (p->sp.s.n == 0)
+			all_ports(&p->sp);
+		if (p->dp.s.n == 0)
+			all_ports(&p->dp);
+		if (p->proto == 0)
+			die("rule without protocol");
+	}
+	sfb_strv_free(&t);
+	names_free(&sets);
+}
+
+/* --- iptables ----------------------------------------------------------- */
+
+struct ipt_jump {
+	char *group, *sp, *dp, *chain;
+	int proto, line;
+};
+
+static void
+parse_iptables(const sfb_strv *lines, struct rules *r, int family, bool *deny)
+{
+	struct names chains = { NULL, 0, 0 };
+	struct ipt_jump *fl = NULL;
+	size_t nfl = 0, capfl = 0, l, i, k;
+	struct named *nm, *s, *d;
+	struct piece *p;
+	const char *target;
+	sfb_buf lab;
+	sfb_strv t;
+	bool any;
+
+	sfb_strv_init(&t);
+	sfb_buf_init(&lab);
+	for (l = 0; l < lines->n; l++) {
+		cur_line = (int)l + 1;
+		tokenize(lines->v[l], &t);
+		if (tok_is(&t, 0, "-P") && tok_is(&t, 1, "FORWARD") && tok_is(&t, 2, "DROP"))
+			*deny = true;
+		if (!tok_is(&t, 0, "-A"))
+			continue;
+		if (tok_is(&t, 1, "SFBNET")) {
+			xgrow(&fl, &capfl, nfl + 1, sizeof(*fl));
+			memset(&fl[nfl], 0, sizeof(fl[nfl]));
+			fl[nfl].line = cur_line;
+			for (i = 2; i < t.n; i++) {
+				if (tok_is(&t, i, "-p"))
+					fl[nfl].proto = proto_of(tok_at(&t, ++i));
+				else if (tok_is(&t, i, "--sports"))
+					fl[nfl].sp = xstrdup(tok_at(&t, ++i));
+				else if (tok_is(&t, i, "--dports"))
+					fl[nfl].dp = xstrdup(tok_at(&t, ++i));
+				else if (tok_is(&t, i, "--comment"))
+					fl[nfl].group = xstrdup(tok_at(&t, ++i));
+				else if (tok_is(&t, i, "-j"))
+					fl[nfl].chain = xstrdup(tok_at(&t, ++i));
+			}
+			if (fl[nfl].chain == NULL || fl[nfl].group == NULL || fl[nfl].proto == 0)
+				die("incomplete rule in SFBNET");
+			nfl++;
+			continue;
+		}
+		if (!starts(tok_at(&t, 1), "SFBNET-"))
+			continue;
+		/* SFBNET-S<n>: "-s P -j SFBNET-D<m>"; SFBNET-D<m>: "-d P -j ACCEPT";
+		 * a rule without -s/-d stands for the whole family. */
+		nm = name_get(&chains, t.v[1]);
+		target = NULL;
+		any = true;
+		for (i = 2; i < t.n; i++) {
+			if (tok_is(&t, i, "-s") || tok_is(&t, i, "-d")) {
+				add_addr(&nm->a, tok_at(&t, ++i));
+				any = false;
+			} else if (tok_is(&t, i, "-j")) {
+				target = tok_at(&t, ++i);
+			}
+		}
+		if (target == NULL)
+			die("rule without -j");
+		if (any)
+			set_all(&nm->a, family);
+		if (starts(t.v[1], "SFBNET-S")) {
+			if (nm->link != NULL && strcmp(nm->link, target) != 0)
+				die("source chain %s jumps to two chains", t.v[1]);
+			if (nm->link == NULL)
+				nm->link = xstrdup(target);
+		} else if (strcmp(target, "ACCEPT") != 0) {
+			die("destination chain %s does not accept", t.v[1]);
+		}
+	}
+	for (k = 0; k < nfl; k++) {
+		cur_line = fl[k].line;
+		s = name_find(&chains, fl[k].chain);
+		d = s != NULL && s->link != NULL ? name_find(&chains, s->link) : NULL;
+		if (d == NULL)
+			die("jump to an unknown or empty chain %s", fl[k].chain);
+		p = piece_new(r);
+		p->proto = fl[k].proto;
+		copy_addr(&p->src, &s->a);
+		copy_addr(&p->dst, &d->a);
+		if (fl[k].sp != NULL)
+			add_ports(&p->sp, fl[k].sp);
+		else
+			all_ports(&p->sp);
+		if (fl[k].dp != NULL)
+			add_ports(&p->dp, fl[k].dp);
+		else
+			all_ports(&p->dp);
+		/* The multiport chunks of one flow are the parts of one rule. */
+		sfb_buf_reset(&lab);
+		sfb_buf_printf(&lab, "%s|%d|%s", fl[k].group, fl[k].proto, fl[k].chain);
+		p->group = xstrdup(sfb_buf_str(&lab));
+		p->from = xstrdup(fl[k].sp != NULL ? fl[k].sp : "*");
+		p->to = xstrdup(fl[k].dp != NULL ? fl[k].dp : "*");
+		free(fl[k].group);
+		free(fl[k].sp);
+		free(fl[k].dp);
+		free(fl[k].chain);
+	}
+	free(fl);
+	sfb_buf_free(&lab);
+	sfb_strv_free(&t);
+	names_free(&chains);
+}
+
+/* --- Cisco ASA ---------------------------------------------------------- */
+
+/* An IPv4 netmask as a prefix length; -1 when it is not one. */
+static int
+mask_len(const char *mask)
+{
+	sfb_addrset m;
+	uint64_t v;
+	int n = 0;
+
+	sfb_addrset_init(&m);
+	if (sfb_addrset_parse(&m, mask) != SFB_OK || m.v4.n != 1)
+		die("bad netmask '%s'", mask);
+	v = m.v4.r[0].lo.lo;
+	sfb_addrset_free(&m);
+	while (n < 32 && (v & (1ull << (31 - n))) != 0)
+		n++;
+	return (v & ((1ull << (32 - n)) - 1)) == 0 ? n : -1;
+}
+
+static void
+add_addr_mask(sfb_addrset *a, const char *addr, const char *mask)
+{
+	sfb_buf t;
+	int n = mask_len(mask);
+
+	if (n < 0)
+		die("netmask '%s' is not contiguous", mask);
+	sfb_buf_init(&t);
+	sfb_buf_printf(&t, "%s/%d", addr, n);
+	add_addr(a, sfb_buf_str(&t));
+	sfb_buf_free(&t);
+}
+
+static bool
+is_dotted(const char *s)
+{
+	return strchr(s, '.') != NULL && strchr(s, ':') == NULL && strchr(s, '/') == NULL;
+}
+
+/* An address in an ACE: any, any4, any6, host X, A MASK, object-group N. */
+static void
+asa_addr(const sfb_strv *t, size_t *i, struct names *groups, sfb_addrset *a)
+{
+	const char *w = tok_at(t, *i);
+	struct named *g;
+
+	if (strcmp(w, "any") == 0 || strcmp(w, "any4") == 0 || strcmp(w, "any6") == 0) {
+		set_all(a, w[3] == '4' ? 4 : w[3] == '6' ? 6 : 0);
+		(*i)++;
+	} else if (strcmp(w, "host") == 0) {
+		add_addr(a, tok_at(t, *i + 1));
+		*i += 2;
+	} else if (strcmp(w, "object-group") == 0) {
+		g = name_find(groups, tok_at(t, *i + 1));
+		if (g == NULL || g->svc)
+			die("unknown network object group '%s'", t->v[*i + 1]);
+		copy_addr(a, &g->a);
+		*i += 2;
+	} else if (is_dotted(w)) {
+		add_addr_mask(a, w, tok_at(t, *i + 1));
+		*i += 2;
+	} else {
+		add_addr(a, w);
+		(*i)++;
+	}
+}
+
+/* An optional port match: eq N, range A B, object-group of a service. */
+static void
+asa_ports(const sfb_strv *t, size_t *i, struct names *groups, sfb_portset *p)
+{
+	struct named *g;
+	sfb_buf s;
+
+	sfb_buf_init(&s);
+	if (tok_is(t, *i, "eq")) {
+		add_ports(p, tok_at(t, *i + 1));
+		*i += 2;
+	} else if (tok_is(t, *i, "range")) {
+		sfb_buf_printf(&s, "%s-%s", tok_at(t, *i + 1), tok_at(t, *i + 2));
+		add_ports(p, sfb_buf_str(&s));
+		*i += 3;
+	} else if (tok_is(t, *i, "object-group") && (g = name_find(groups, tok_at(t, *i + 1)))
+	    != NULL && g->svc) {
+		copy_ports(p, &g->p);
+		*i += 2;
+	} else {
+		all_ports(p);
+	}
+	sfb_buf_free(&s);
+}
+
+struct acl {
+	char *name, *iface, *remark;
+	bool deny_all;
+};
+
+static void
+parse_asa(const sfb_strv *lines, struct rules *r, const sfb_strv *zones, bool *deny)
+{
+	struct names groups = { NULL, 0, 0 };
+	struct named *cur = NULL;
+	struct acl *acls = NULL;
+	size_t nacls = 0, capacls = 0, l, i, k, first = r->n;
+	const char *rem;
+	struct piece *p;
+	sfb_buf key;
+	sfb_strv t;
+
+	sfb_strv_init(&t);
+	sfb_buf_init(&key);
+	for (l = 0; l < lines->n; l++) {
+		const char *raw = lines->v[l];
+
+		cur_line = (int)l + 1;
+		tokenize(raw, &t);
+		if (t.n == 0 || t.v[0][0] == '!')
+			continue;
+		if (raw[0] == ' ' && cur != NULL) {
+			if (tok_is(&t, 0, "network-object")) {
+				if (tok_is(&t, 1, "host"))
+					add_addr(&cur->a, tok_at(&t, 2));
+				else if (is_dotted(tok_at(&t, 1)))
+					add_addr_mask(&cur->a, t.v[1], tok_at(&t, 2));
+				else
+					add_addr(&cur->a, t.v[1]);
+			} else if (tok_is(&t, 0, "port-object")) {
+				i = 1;
+				asa_ports(&t, &i, &groups, &cur->p);
+			} else {
+				die("unexpected line in object group %s", cur->name);
+			}
+			continue;
+		}
+		cur = NULL;
+		if (tok_is(&t, 0, "object-group")) {
+			if (name_find(&groups, tok_at(&t, 2)) != NULL)
+				die("object group %s defined twice", t.v[2]);
+			cur = name_get(&groups, t.v[2]);
+			cur->svc = tok_is(&t, 1, "service");
+			continue;
+		}
+		if (tok_is(&t, 0, "access-list") || tok_is(&t, 0, "access-group")) {
+			const char *an = tok_at(&t, 1);
+
+			for (k = 0; k < nacls && strcmp(acls[k].name, an) != 0; k++)
+				;
+			if (k == nacls) {
+				xgrow(&acls, &capacls, nacls + 1, sizeof(*acls));
+				memset(&acls[nacls], 0, sizeof(*acls));
+				acls[nacls++].name = xstrdup(an);
+			}
+			if (tok_is(&t, 0, "access-group")) {
+				if (!tok_is(&t, 2, "in") || !tok_is(&t, 3, "interface"))
+					die("access-group not bound inbound to an interface");
+				free(acls[k].iface);
+				acls[k].iface = xstrdup(tok_at(&t, 4));
+				continue;
+			}
+			if (tok_is(&t, 2, "remark")) {
+				rem = strstr(raw, " remark ") + 8;
+				free(acls[k].remark);
+				acls[k].remark = xstrdup(rem);
+				continue;
+			}
+			if (!tok_is(&t, 2, "extended"))
+				die("not an extended access list");
+			if (tok_is(&t, 3, "deny") && tok_is(&t, 4, "ip") && tok_is(&t, 5, "any") &&
+			    tok_is(&t, 6, "any") && t.n == 7) {
+				acls[k].deny_all = true;
+				continue;
+			}
+			p = piece_new(r);
+			p->accept = tok_is(&t, 3, "permit");
+			p->proto = proto_of(tok_at(&t, 4));
+			i = 5;
+			asa_addr(&t, &i, &groups, &p->src);
+			asa_ports(&t, &i, &groups, &p->sp);
+			asa_addr(&t, &i, &groups, &p->dst);
+			asa_ports(&t, &i, &groups, &p->dp);
+			if (i != t.n)
+				die("unparsed words at the end of the ACE");
+			/* The ACEs of one flow in the lists of several
+			 * interfaces are the parts of one rule. */
+			sfb_buf_reset(&key);
+			sfb_buf_printf(&key, "%s|%d", acls[k].remark ? acls[k].remark : "", p->proto);
+			p->group = xstrdup(sfb_buf_str(&key));
+			p->from = xstrdup(acls[k].name);   /* resolved to the interface below */
+			p->to = xstrdup("*");
+		}
+	}
+	for (i = first; i < r->n; i++) {
+		for (k = 0; k < nacls && strcmp(acls[k].name, r->v[i].from) != 0; k++)
+			;
+		cur_line = r->v[i].line;
+		if (acls[k].iface == NULL)
+			die("access list %s is bound to no interface", acls[k].name);
+		free(r->v[i].from);
+		r->v[i].from = xstrdup(acls[k].iface);
+	}
+	/* Default deny: every interface of the firewall has a list that ends
+	 * in "deny ip any any" (without one, the ASA would pass traffic by
+	 * security level). */
+	*deny = true;
+	for (i = 0; i < zones->n; i++) {
+		for (k = 0; k < nacls; k++)
+			if (acls[k].iface != NULL && strcmp(acls[k].iface, zones->v[i]) == 0 &&
+			    acls[k].deny_all)
+				break;
+		if (k == nacls) {
+			fprintf(stderr, "semantic: interface %s has no access list ending in "
+			    "deny ip any any\n", zones->v[i]);
+			*deny = false;
+		}
+	}
+	for (k = 0; k < nacls; k++) {
+		free(acls[k].name);
+		free(acls[k].iface);
+		free(acls[k].remark);
+	}
+	free(acls);
+	sfb_buf_free(&key);
+	sfb_strv_free(&t);
+	names_free(&groups);
+}
+
+/* --- Juniper SRX -------------------------------------------------------- */
+
+struct policy {
+	char *name, *from, *to;
+	sfb_strv src, dst, app;
+	int action;       /* 0 none, 1 permit, 2 deny or reject */
+	int line;
+};
+
+static void
+srx_resolve(struct names *addrs, struct names *sets, const char *ref, sfb_addrset *a, int depth)
+{
+	struct named *nm;
+	size_t i;
+
+	if (depth > 8)
+		die("address sets nested too deep at %s", ref);
+	if (strcmp(ref, "any") == 0 || strcmp(ref, "any-ipv4") == 0 ||
+	    strcmp(ref, "any-ipv6") == 0) {
+		set_all(a, ref[3] == '\0' ? 0 : ref[7] == '4' ? 4 : 6);
+		return;
+	}
+	if ((nm = name_find(addrs, ref)) != NULL) {
+		copy_addr(a, &nm->a);
+		return;
+	}
+	if ((nm = name_find(sets, ref)) == NULL)
+		die("unknown address or address set '%s'", ref);
+	/* a set's members were kept as its terms' names */
+	for (i = 0; i < nm->nterms; i++)
+		srx_resolve(addrs, sets, nm->terms[i].name, a, depth + 1);
+}
+
+static struct term *
+term_get(struct named *app, const char *name)
+{
+	size_t i;
+	struct term *tm;
+
+	for (i = 0; i < app->nterms; i++)
+		if (strcmp(app->terms[i].name, name) == 0)
+			return &app->terms[i];
+	xgrow(&app->terms, &app->capterms, app->nterms + 1, sizeof(*app->terms));
+	tm = &app->terms[app->nterms++];
+	memset(tm, 0, sizeof(*tm));
+	tm->name = xstrdup(name);
+	sfb_portset_init(&tm->sp);
+	sfb_portset_init(&tm->dp);
+	return tm;
+}
+
+/* The ports of one protocol of an application: the union of its terms,
+ * which must cover the whole product of their source and destination
+ * ranges (a term takes one range of each). */
+static bool
+srx_app_ports(const struct named *app, int proto, sfb_portset *sp, sfb_portset *dp)
+{
+	sfb_strv ss, ds, pairs;
+	sfb_buf s;
+	size_t i, n = 0;
+	bool ok;
+
+	sfb_strv_init(&ss);
+	sfb_strv_init(&ds);
+	sfb_strv_init(&pairs);
+	sfb_buf_init(&s);
+	for (i = 0; i < app->nterms; i++) {
+		const struct term *tm = &app->terms[i];
+
+		if (tm->proto != proto)
+			continue;
+		n++;
+		copy_ports(sp, &tm->sp);
+		copy_ports(dp, &tm->dp);
+		sfb_buf_reset(&s);
+		sfb_portset_print(&s, &tm->sp);
+		sfb_strv_add(&ss, sfb_buf_str(&s), true);
+		sfb_buf_putc(&s, '|');
+		sfb_portset_print(&s, &tm->dp);
+		sfb_strv_add(&pairs, sfb_buf_str(&s), true);
+		sfb_buf_reset(&s);
+		sfb_portset_print(&s, &tm->dp);
+		sfb_strv_add(&ds, sfb_buf_str(&s), true);
+	}
+	ok = n > 0 && pairs.n == n && pairs.n == ss.n * ds.n;
+	if (n > 0 && !ok)
+		fprintf(stderr, "semantic: application %s: its %s terms do not cover every pair "
+		    "of their source and destination ranges\n", app->name,
+		    proto == P_TCP ? "tcp" : "udp");
+	sfb_strv_free(&ss);
+	sfb_strv_free(&ds);
+	sfb_strv_free(&pairs);
+	sfb_buf_free(&s);
+	return ok;
+}
+
+static void
+parse_srx(const sfb_strv *lines, struct rules *r, bool *deny, bool *bad)
+{
+	struct names addrs = { NULL, 0, 0 }, sets = { NULL, 0, 0 }, apps = { NULL, 0, 0 };
+	struct policy *pol = NULL, *pp;
+	size_t npol = 0, cappol = 0, l, i, k, b;
+	bool deleted = false, applied = false;
+	struct named *nm;
+	struct term *tm;
+	struct piece *p;
+	sfb_strv t;
+	size_t s;
+
+	sfb_strv_init(&t);
+	r->diag_excluded = true;
+	for (l = 0; l < lines->n; l++) {
+		cur_line = (int)l + 1;
+		tokenize(lines->v[l], &t);
+		if (t.n == 0 || t.v[0][0] == '#')
+			continue;
+		if (tok_is(&t, 0, "delete") && tok_is(&t, 1, "groups") && tok_is(&t, 2, "sfbnet")) {
+			deleted = true;
+			continue;
+		}
+		if (tok_is(&t, 0, "set") && tok_is(&t, 1, "apply-groups") && tok_is(&t, 2, "sfbnet")) {
+			applied = true;
+			continue;
+		}
+		if (!tok_is(&t, 0, "set"))
+			die("not a set command");
+		s = tok_is(&t, 1, "groups") ? 3 : 1;
+		if (s == 3 && !deleted)
+			die("the group is set before it is deleted: loading twice would merge");
+		if (tok_is(&t, s, "security") && tok_is(&t, s + 1, "address-book")) {
+			if (tok_is(&t, s + 3, "address")) {
+				nm = name_get(&addrs, tok_at(&t, s + 4));
+				add_addr(&nm->a, tok_at(&t, s + 5));
+			} else if (tok_is(&t, s + 3, "address-set")) {
+				nm = name_get(&sets, tok_at(&t, s + 4));
+				(void)term_get(nm, tok_at(&t, s + 6));
+			} else {
+				die("unknown address-book statement");
+			}
+		} else if (tok_is(&t, s, "applications") && tok_is(&t, s + 1, "application")) {
+			nm = name_get(&apps, tok_at(&t, s + 2));
+			if (!tok_is(&t, s + 3, "term"))
+				die("application without terms");
+			tm = term_get(nm, tok_at(&t, s + 4));
+			if (tok_is(&t, s + 5, "protocol"))
+				tm->proto = proto_of(tok_at(&t, s + 6));
+			else if (tok_is(&t, s + 5, "source-port"))
+				add_ports(&tm->sp, tok_at(&t, s + 6));
+			else if (tok_is(&t, s + 5, "destination-port"))
+				add_ports(&tm->dp, tok_at(&t, s + 6));
+			else
+				die("unknown application statement");
+		} else if (tok_is(&t, s, "security") && tok_is(&t, s + 1, "policies") &&
+		    tok_is(&t, s + 2, "default-policy")) {
+			*deny = tok_is(&t, s + 3, "deny-all");
+		} else if (tok_is(&t, s, "security") && tok_is(&t, s + 1, "policies") &&
+		    tok_is(&t, s + 2, "from-zone") && tok_is(&t, s + 4, "to-zone") &&
+		    tok_is(&t, s + 6, "policy")) {
+			for (k = 0; k < npol; k++)
+				if (strcmp(pol[k].name, tok_at(&t, s + 7)) == 0 &&
+				    strcmp(pol[k].from, t.v[s + 3]) == 0 &&
+				    strcmp(pol[k].to, t.v[s + 5]) == 0)
+					break;
+			if (k == npol) {
+				xgrow(&pol, &cappol, npol + 1, sizeof(*pol));
+				pp = &pol[npol++];
+				memset(pp, 0, sizeof(*pp));
+				pp->name = xstrdup(t.v[s + 7]);
+				pp->from = xstrdup(t.v[s + 3]);
+				pp->to = xstrdup(t.v[s + 5]);
+				pp->line = cur_line;
+				sfb_strv_init(&pp->src);
+				sfb_strv_init(&pp->dst);
+				sfb_strv_init(&pp->app);
+			}
+			pp = &pol[k];
+			if (tok_is(&t, s + 8, "match") && tok_is(&t, s + 9, "source-address"))
+				sfb_strv_add(&pp->src, tok_at(&t, s + 10), false);
+			else if (tok_is(&t, s + 8, "match") && tok_is(&t, s + 9, "destination-address"))
+				sfb_strv_add(&pp->dst, tok_at(&t, s + 10), false);
+			else if (tok_is(&t, s + 8, "match") && tok_is(&t, s + 9, "application"))
+				sfb_strv_add(&pp->app, tok_at(&t, s + 10), false);
+			else if (tok_is(&t, s + 8, "then"))
+				pp->action = tok_is(&t, s + 9, "permit") ? 1 : 2;
+			else
+				die("unknown policy statement");
+		} else {
+			die("unknown statement");
+		}
+	}
+	if (!applied) {
+		fprintf(stderr, "semantic: the group sfbnet is never applied (set apply-groups)\n");
+		*bad = true;
+	}
+	for (k = 0; k < npol; k++) {
+		pp = &pol[k];
+		cur_line = pp->line;
+		if (pp->action == 0) {
+			/* Junos commits a policy without "then" as... nothing
+			 * it can pass: count it as missing. */
+			fprintf(stderr, "semantic: policy %s (%s to %s) has no action\n", pp->name,
+			    pp->from, pp->to);
+			continue;
+		}
+		if (pp->src.n == 0 || pp->dst.n == 0 || pp->app.n == 0)
+			die("policy %s lacks a match (commit would fail)", pp->name);
+		for (i = 0; i < 2; i++) {
+			int proto = i == 0 ? P_TCP : P_UDP;
+			sfb_portset sp, dp;
+			bool any = false;
+
+			sfb_portset_init(&sp);
+			sfb_portset_init(&dp);
+			for (b = 0; b < pp->app.n; b++) {
+				nm = name_find(&apps, pp->app.v[b]);
+				if (nm == NULL)
+					die("unknown application %s", pp->app.v[b]);
+				for (size_t q = 0; q < nm->nterms; q++)
+					any |= nm->terms[q].proto == proto;
+				if (any && !srx_app_ports(nm, proto, &sp, &dp))
+					*bad = true;
+			}
+			if (any) {
+				p = piece_new(r);
+				p->line = pp->line;
+				p->proto = proto;
+				p->accept = pp->action == 1;
+				copy_ports(&p->sp, &sp);
+				copy_ports(&p->dp, &dp);
+				for (b = 0; b < pp->src.n; b++)
+					srx_resolve(&addrs, &sets, pp->src.v[b], &p->src, 0);
+				for (b = 0; b < pp->dst.n; b++)
+					srx_resolve(&addrs, &sets, pp->dst.v[b], &p->dst, 0);
+				/* "sfb-<flow>-<proto>-<n>": the policies of one flow
+				 * in several zone pairs are the parts of one rule. */
+				{
+					const char *dash = strrchr(pp->name, '-');
+					size_t len = dash != NULL ? (size_t)(dash - pp->name)
+					    : strlen(pp->name);
+
+					p->group = sfb_strndup(pp->name, len);
+					if (p->group == NULL)
+						die("out of memory");
+				}
+				p->from = xstrdup(pp->from);
+				p->to = xstrdup(pp->to);
+			}
+			sfb_portset_free(&sp);
+			sfb_portset_free(&dp);
+		}
+	}
+	for (k = 0; k < npol; k++) {
+		free(pol[k].name);
+		free(pol[k].from);
+		free(pol[k].to);
+		sfb_strv_free(&pol[k].src);
+		sfb_strv_free(&pol[k].dst);
+		sfb_strv_free(&pol[k].app);
+	}
+	free(pol);
+	sfb_strv_free(&t);
+	names_free(&addrs);
+	names_free(&sets);
+	names_free(&apps);
+}
+
+/* --- pf ----------------------------------------------------------------- */
+
+static void
+pf_ports(const sfb_strv *t, size_t *i, sfb_portset *p)
+{
+	sfb_buf s;
+
+	if (!tok_is(t, *i, "port")) {
+		all_ports(p);
+		return;
+	}
+	(*i)++;
+	sfb_buf_init(&s);
+	if (tok_is(t, *i, "{")) {
+		for ((*i)++; !tok_is(t, *i, "}"); (*i)++) {
+			if (strcmp(tok_at(t, *i), ",") == 0)
+				continue;
+			if (s.len > 0)
+				sfb_buf_putc(&s, ',');
+			sfb_buf_puts(&s, t->v[*i]);
+		}
+		(*i)++;
+	} else {
+		sfb_buf_puts(&s, tok_at(t, (*i)++));
+	}
+	add_ports(p, sfb_buf_str(&s));
+	sfb_buf_free(&s);
+}
+
+static void
+pf_addr(const sfb_strv *t, size_t *i, struct names *tables, sfb_addrset *a)
+{
+	const char *w = tok_at(t, *i);
+	struct named *nm;
+	sfb_buf n;
+
+	(*i)++;
+	if (strcmp(w, "any") == 0) {
+		set_all(a, 0);
+		return;
+	}
+	if (w[0] != '<' || w[strlen(w) - 1] != '>') {
+		add_addr(a, w);
+		return;
+	}
+	sfb_buf_init(&n);
+	sfb_buf_add(&n, w + 1, strlen(w) - 2);
+	nm = name_find(tables, sfb_buf_str(&n));
+	if (nm == NULL)
+		die("unknown table %s", w);
+	copy_addr(a, &nm->a);
+	sfb_buf_free(&n);
+}
+
+static void
+parse_pf(const sfb_strv *lines, struct rules *r)
+{
+	struct names tables = { NULL, 0, 0 };
+	struct named *nm;
+	struct piece *p;
+	sfb_buf joined;
+	sfb_strv t;
+	size_t l, i, len;
+	int start = 0;
+
+	sfb_strv_init(&t);
+	sfb_buf_init(&joined);
+	for (l = 0; l < lines->n; l++) {
+		const char *raw = lines->v[l];
+
+		if (joined.len == 0)
+			start = (int)l + 1;
+		len = strlen(raw);
+		/* A backslash at the end of a line continues it. */
+		if (len > 0 && raw[len - 1] == '\\' && raw[0] != '#') {
+			sfb_buf_add(&joined, raw, len - 1);
+			sfb_buf_putc(&joined, ' ');
+			continue;
+		}
+		sfb_buf_puts(&joined, raw);
+		cur_line = start;
+		tokenize(sfb_buf_str(&joined), &t);
+		sfb_buf_reset(&joined);
+		if (t.n == 0 || t.v[0][0] == '#')
+			continue;
+		if (tok_is(&t, 0, "table")) {
+			const char *w = tok_at(&t, 1);
+			sfb_buf n;
+
+			sfb_buf_init(&n);
+			sfb_buf_add(&n, w + 1, strlen(w) - 2);
+			nm = name_get(&tables, sfb_buf_str(&n));
+			sfb_buf_free(&n);
+			for (i = 2; i < t.n && !tok_is(&t, i, "{"); i++)
+				;
+			for (i++; i < t.n && !tok_is(&t, i, "}"); i++)
+				if (strcmp(t.v[i], ",") != 0)
+					add_addr(&nm->a, t.v[i]);
+			if (i == t.n)
+				die("table without a closing brace");
+			continue;
+		}
+		if (!tok_is(&t, 0, "pass") && !tok_is(&t, 0, "block"))
+			die("unexpected line");
+		p = piece_new(r);
+		p->accept = tok_is(&t, 0, "pass");
+		for (i = 1; i < t.n && !tok_is(&t, i, "proto"); i++)
+			;
+		p->proto = proto_of(tok_at(&t, i + 1));
+		i += 2;
+		if (!tok_is(&t, i, "from"))
+			die("rule without from");
+		i++;
+		pf_addr(&t, &i, &tables, &p->src);
+		pf_ports(&t, &i, &p->sp);
+		if (!tok_is(&t, i, "to"))
+			die("rule without to");
+		i++;
+		pf_addr(&t, &i, &tables, &p->dst);
+		pf_ports(&t, &i, &p->dp);
+		if (p->accept && !(tok_is(&t, i, "keep") && tok_is(&t, i + 1, "state")))
+			die("pass rule without keep state");
+	}
+	if (joined.len > 0)
+		die("the file ends inside a continued line");
+	sfb_buf_free(&joined);
+	sfb_strv_free(&t);
+	names_free(&tables);
+}
+
+/* --- Windows (PowerShell) ----------------------------------------------- */
+
+static void
+ps_values(const sfb_strv *t, size_t *i, sfb_strv *vals)
+{
+	sfb_strv_free(vals);
+	sfb_strv_init(vals);
+	sfb_strv_add(vals, tok_at(t, (*i)++), false);
+	while (tok_is(t, *i, ",")) {
+		sfb_strv_add(vals, tok_at(t, *i + 1), false);
+		*i += 2;
+	}
+}
+
+static void
+ps_addrs(const sfb_strv *v, sfb_addrset *a)
+{
+	size_t k;
+
+	for (k = 0; k < v->n; k++) {
+		if (strcasecmp(v->v[k], "Any") == 0)
+			set_all(a, 0);
+		else
+			add_addr(a, v->v[k]);
+	}
+}
+
+static void
+ps_ports(const sfb_strv *v, sfb_portset *p)
+{
+	size_t k;
+
+	for (k = 0; k < v->n; k++)
+		add_ports(p, strcasecmp(v->v[k], "Any") == 0 ? "any" : v->v[k]);
+}
+
+static void
+parse_windows(const sfb_strv *lines, struct rules *r, bool *bad)
+{
+	sfb_strv t, v;
+	size_t l, i;
+	bool removed = false, seen[6];
+	struct piece *p;
+
+	sfb_strv_init(&t);
+	sfb_strv_init(&v);
+	for (l = 0; l < lines->n; l++) {
+		cur_line = (int)l + 1;
+		tokenize(lines->v[l], &t);
+		if (tok_is(&t, 0, "Remove-NetFirewallRule") && tok_is(&t, 1, "-Group") &&
+		    tok_is(&t, 2, "sfbnet")) {
+			removed = true;
+			continue;
+		}
+		if (!tok_is(&t, 0, "New-NetFirewallRule"))
+			continue;
+		if (!removed) {
+			fprintf(stderr, "semantic: line %d: a rule is created before the group's "
+			    "rules are removed: running twice would duplicate it\n", cur_line);
+			*bad = true;
+		}
+		p = piece_new(r);
+		memset(seen, 0, sizeof(seen));
+		for (i = 1; i < t.n && !tok_is(&t, i, "|");) {
+			const char *param = t.v[i++];
+
+			ps_values(&t, &i, &v);
+			if (strcmp(param, "-Protocol") == 0) {
+				p->proto = proto_of(v.v[0]);
+			} else if (strcmp(param, "-LocalAddress") == 0) {
+				ps_addrs(&v, &p->dst);
+				seen[0] = true;
+			} else if (strcmp(param, "-RemoteAddress") == 0) {
+				ps_addrs(&v, &p->src);
+				seen[1] = true;
+			} else if (strcmp(param, "-LocalPort") == 0) {
+				ps_ports(&v, &p->dp);
+				seen[2] = true;
+			} else if (strcmp(param, "-RemotePort") == 0) {
+				ps_ports(&v, &p->sp);
+				seen[3] = true;
+			} else if (strcmp(param, "-Action") == 0) {
+				p->accept = strcmp(v.v[0], "Allow") == 0;
+			} else if (strcmp(param, "-Direction") == 0) {
+				seen[4] = strcmp(v.v[0], "Inbound") == 0;
+			} else if (strcmp(param, "-Group") == 0) {
+				seen[5] = strcmp(v.v[0], "sfbnet") == 0;
+			}
+		}
+		/* A parameter left out means "any" to Windows. */
+		if (!seen[0])
+			set_all(&p->dst, 0);
+		if (!seen[1])
+			set_all(&p->src, 0);
+		if (!seen[2])
+			all_ports(&p->dp);
+		if (!seen[3])
+			all_ports(&p->sp);
+		if (!seen[4] || !seen[5] || p->proto == 0) {
+			fprintf(stderr, "semantic: line %d: rule not inbound, not in group sfbnet, "
+			    "or without protocol\n", cur_line);
+			*bad = true;
+		}
+	}
+	sfb_strv_free(&t);
+	sfb_strv_free(&v);
+}
+
+/* --- change-ticket tables ----------------------------------------------- */
+
+static void
+csv_split(const char *line, sfb_strv *cells)
+{
+	sfb_buf c;
+	const char *p = line;
+	bool q;
+
+	sfb_buf_init(&c);
+	sfb_strv_free(cells);
+	sfb_strv_init(cells);
+	for (;;) {
+		sfb_buf_reset(&c);
+		q = *p == '"';
+		if (q)
+			p++;
+		while (*p != '\0') {
+			if (q && *p == '"' && p[1] == '"') {
+				sfb_buf_putc(&c, '"');
+				p += 2;
+			} else if (q && *p == '"') {
+				q = false;
+				p++;
+			} else if (!q && *p == ',') {
+				break;
+			} else {
+				sfb_buf_putc(&c, *p++);
+			}
+		}
+		if (q)
+			die("unterminated quoted field");
+		sfb_strv_add(cells, sfb_buf_str(&c), false);
+		if (*p != ',')
+			break;
+		p++;
+	}
+	sfb_buf_free(&c);
+}
+
+static void
+md_split(const char *line, sfb_strv *cells)
+{
+	sfb_buf c;
+	const char *p = line;
+	size_t e;
+
+	sfb_buf_init(&c);
+	sfb_strv_free(cells);
+	sfb_strv_init(cells);
+	if (*p != '|')
+		die("not a table row");
+	for (p++; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] == '|') {
+			sfb_buf_putc(&c, '|');
+			p++;
+			continue;
+		}
+		if (*p != '|') {
+			sfb_buf_putc(&c, *p);
+			continue;
+		}
+		/* trim the blanks around the cell */
+		e = c.len;
+		while (e > 0 && c.data[e - 1] == ' ')
+			e--;
+		for (size_t s0 = 0; s0 <= e; s0++) {
+			if (s0 == e || c.data[s0] != ' ') {
+				sfb_strv_addn(cells, c.data != NULL ? c.data + s0 : "", e - s0, false);
+				break;
+			}
+		}
+		sfb_buf_reset(&c);
+	}
+	sfb_buf_free(&c);
+}
+
+static const char *const ticket_cols[] = {
+	"firewall", "source", "destination", "protocol", "source ports", "destination ports",
+	"purpose", "citation",
+};
+
+static void
+parse_ticket(const sfb_strv *lines, struct rules *r, bool md, const char *fw, bool *bad)
+{
+	sfb_strv c;
+	size_t l, k, row = 0;
+	struct piece *p;
+	sfb_buf h;
+
+	sfb_strv_init(&c);
+	sfb_buf_init(&h);
+	for (l = 0; l < lines->n; l++) {
+		cur_line = (int)l + 1;
+		if (lines->v[l][0] == '\0')
+			continue;
+		if (md)
+			md_split(lines->v[l], &c);
+		else
+			csv_split(lines->v[l], &c);
+		if (md && row == 1) {
+			row++;
+			continue;   /* |---|---| */
+		}
+		if (c.n != 8)
+			die("%zu cells, not 8", c.n);
+		if (row++ == 0) {
+			for (k = 0; k < 8; k++) {
+				sfb_buf_reset(&h);
+				for (const char *q = ticket_cols[k]; *q != '\0'; q++)
+					sfb_buf_putc(&h, !md && *q == ' ' ? '_' : *q);
+				if (strcmp(c.v[k], sfb_buf_str(&h)) != 0)
+					die("column %zu is '%s', not '%s'", k + 1, c.v[k], h.data);
+			}
+			continue;
+		}
+		if (strcmp(c.v[0], fw) != 0) {
+			fprintf(stderr, "semantic: line %d is for firewall '%s', not '%s'\n",
+			    cur_line, c.v[0], fw);
+			*bad = true;
+		}
+		p = piece_new(r);
+		add_addr_list(&p->src, c.v[1]);
+		add_addr_list(&p->dst, c.v[2]);
+		p->proto = proto_of(c.v[3]);
+		add_ports(&p->sp, c.v[4]);
+		add_ports(&p->dp, c.v[5]);
+	}
+	sfb_buf_free(&h);
+	sfb_strv_free(&c);
+}
