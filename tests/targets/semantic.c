@@ -17,9 +17,11 @@
  * for a family only when its sources and destinations both have addresses
  * of it), printed canonically, and compared as multisets: nothing missing,
  * nothing extra.  Exit 0 when equal, 1 when not, 2 on a parse error. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -227,11 +229,11 @@ proto_of(const char *s)
 	die("unknown protocol '%s'", s);
 }
 
-/* Split a line into tokens: blanks separate, ',' '{' '}' stand alone, and
- * '...' / "..." are one token without their quotes ('' inside '...' is a
- * quote, as in PowerShell). */
+/* Split a line into tokens: blanks separate; with punct, ',' '{' '}' stand
+ * alone; a string quoted with one of quotes is one token without its
+ * quotes ('' inside '...' is a quote, as in PowerShell). */
 static void
-tokenize(const char *line, sfb_strv *tok)
+tokenize(const char *line, const char *quotes, bool punct, sfb_strv *tok)
 {
 	sfb_buf t;
 	const char *p = line;
@@ -246,9 +248,9 @@ tokenize(const char *line, sfb_strv *tok)
 			continue;
 		}
 		sfb_buf_reset(&t);
-		if (*p == ',' || *p == '{' || *p == '}') {
+		if (punct && (*p == ',' || *p == '{' || *p == '}')) {
 			sfb_buf_putc(&t, *p++);
-		} else if (*p == '\'' || *p == '"') {
+		} else if (strchr(quotes, *p) != NULL) {
 			q = *p++;
 			for (;;) {
 				if (*p == '\0')
@@ -265,8 +267,8 @@ tokenize(const char *line, sfb_strv *tok)
 				sfb_buf_putc(&t, *p++);
 			}
 		} else {
-			while (*p != '\0' && *p != ' ' && *p != '\t' && *p != ',' && *p != '{' &&
-			    *p != '}' && *p != '\'' && *p != '"')
+			while (*p != '\0' && *p != ' ' && *p != '\t' && strchr(quotes, *p) == NULL &&
+			    !(punct && (*p == ',' || *p == '{' || *p == '}')))
 				sfb_buf_putc(&t, *p++);
 		}
 		if (sfb_strv_addn(tok, t.data != NULL ? t.data : "", t.len, false) != SFB_OK)
@@ -393,8 +395,10 @@ parse_nftables(const sfb_strv *lines, struct rules *r, bool *deny)
 	sfb_strv_init(&t);
 	for (l = 0; l < lines->n; l++) {
 		cur_line = (int)l + 1;
-		tokenize(lines->v[l], &t);
-		if (t.n == 0 || t.v[0][0] == '#')
+		if (lines->v[l][0] == '#')
+			continue;
+		tokenize(lines->v[l], "\"", true, &t);
+		if (t.n == 0)
 			continue;
 		if (tok_is(&t, 0, "set") && t.n >= 3) {
 			cur = name_get(&sets, t.v[1]);
@@ -413,7 +417,8 @@ parse_nftables(const sfb_strv *lines, struct rules *r, bool *deny)
 			add_addr(&cur->a, t.v[0]);
 			continue;
 		}
-		if (tok_is(&t, 0, "type") && t.n > 8 && strcmp(t.v[t.n - 1], "drop;") == 0)
+		if (tok_is(&t, 0, "type") && tok_is(&t, t.n - 2, "policy") &&
+		    tok_is(&t, t.n - 1, "drop;"))
 			*deny = true;
 		if (!(tok_is(&t, 0, "ip") || tok_is(&t, 0, "ip6")) || !tok_is(&t, 1, "saddr"))
 			continue;
@@ -478,7 +483,9 @@ parse_iptables(const sfb_strv *lines, struct rules *r, int family, bool *deny)
 	sfb_buf_init(&lab);
 	for (l = 0; l < lines->n; l++) {
 		cur_line = (int)l + 1;
-		tokenize(lines->v[l], &t);
+		if (lines->v[l][0] == '#')
+			continue;
+		tokenize(lines->v[l], "\"", false, &t);
 		if (tok_is(&t, 0, "-P") && tok_is(&t, 1, "FORWARD") && tok_is(&t, 2, "DROP"))
 			*deny = true;
 		if (!tok_is(&t, 0, "-A"))
@@ -683,8 +690,10 @@ parse_asa(const sfb_strv *lines, struct rules *r, const sfb_strv *zones, bool *d
 		const char *raw = lines->v[l];
 
 		cur_line = (int)l + 1;
-		tokenize(raw, &t);
-		if (t.n == 0 || t.v[0][0] == '!')
+		if (raw[0] == '!')
+			continue;
+		tokenize(raw, "", false, &t);
+		if (t.n == 0)
 			continue;
 		if (raw[0] == ' ' && cur != NULL) {
 			if (tok_is(&t, 0, "network-object")) {
@@ -907,8 +916,10 @@ parse_srx(const sfb_strv *lines, struct rules *r, bool *deny, bool *bad)
 	r->diag_excluded = true;
 	for (l = 0; l < lines->n; l++) {
 		cur_line = (int)l + 1;
-		tokenize(lines->v[l], &t);
-		if (t.n == 0 || t.v[0][0] == '#')
+		if (lines->v[l][0] == '#')
+			continue;
+		tokenize(lines->v[l], "", false, &t);
+		if (t.n == 0)
 			continue;
 		if (tok_is(&t, 0, "delete") && tok_is(&t, 1, "groups") && tok_is(&t, 2, "sfbnet")) {
 			deleted = true;
@@ -982,6 +993,15 @@ parse_srx(const sfb_strv *lines, struct rules *r, bool *deny, bool *bad)
 				die("unknown policy statement");
 		} else {
 			die("unknown statement");
+		}
+	}
+	/* A term without source-port or destination-port matches every port. */
+	for (k = 0; k < apps.n; k++) {
+		for (i = 0; i < apps.v[k].nterms; i++) {
+			if (apps.v[k].terms[i].sp.s.n == 0)
+				all_ports(&apps.v[k].terms[i].sp);
+			if (apps.v[k].terms[i].dp.s.n == 0)
+				all_ports(&apps.v[k].terms[i].dp);
 		}
 	}
 	if (!applied) {
@@ -1132,6 +1152,8 @@ parse_pf(const sfb_strv *lines, struct rules *r)
 
 		if (joined.len == 0)
 			start = (int)l + 1;
+		if (joined.len == 0 && raw[0] == '#')
+			continue;
 		len = strlen(raw);
 		/* A backslash at the end of a line continues it. */
 		if (len > 0 && raw[len - 1] == '\\' && raw[0] != '#') {
@@ -1141,9 +1163,9 @@ parse_pf(const sfb_strv *lines, struct rules *r)
 		}
 		sfb_buf_puts(&joined, raw);
 		cur_line = start;
-		tokenize(sfb_buf_str(&joined), &t);
+		tokenize(sfb_buf_str(&joined), "\"", true, &t);
 		sfb_buf_reset(&joined);
-		if (t.n == 0 || t.v[0][0] == '#')
+		if (t.n == 0)
 			continue;
 		if (tok_is(&t, 0, "table")) {
 			const char *w = tok_at(&t, 1);
@@ -1238,7 +1260,9 @@ parse_windows(const sfb_strv *lines, struct rules *r, bool *bad)
 	sfb_strv_init(&v);
 	for (l = 0; l < lines->n; l++) {
 		cur_line = (int)l + 1;
-		tokenize(lines->v[l], &t);
+		if (lines->v[l][0] == '#')
+			continue;
+		tokenize(lines->v[l], "'", true, &t);
 		if (tok_is(&t, 0, "Remove-NetFirewallRule") && tok_is(&t, 1, "-Group") &&
 		    tok_is(&t, 2, "sfbnet")) {
 			removed = true;
@@ -1428,4 +1452,405 @@ parse_ticket(const sfb_strv *lines, struct rules *r, bool md, const char *fw, bo
 	}
 	sfb_buf_free(&h);
 	sfb_strv_free(&c);
+}
+
+/* --- the plan ----------------------------------------------------------- */
+
+static const char *
+jstr(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (!json_is_string(v))
+		die("plan: flow without string '%s'", key);
+	return json_string_value(v);
+}
+
+static int
+jprotos(const char *s)
+{
+	if (strcmp(s, "both") == 0)
+		return P_TCP | P_UDP;
+	return proto_of(s);
+}
+
+/* A tuple per planned flow of the firewall and protocol. */
+static void
+plan_firewall(json_t *root, struct rules *r)
+{
+	json_t *flows = json_object_get(root, "flows"), *f;
+	size_t i;
+	int protos, k;
+	struct piece *p;
+
+	json_array_foreach(flows, i, f) {
+		protos = jprotos(jstr(f, "protocol"));
+		for (k = P_TCP; k <= P_UDP; k <<= 1) {
+			if (!(protos & k))
+				continue;
+			p = piece_new(r);
+			p->proto = k;
+			add_addr_list(&p->src, jstr(f, "src_addresses"));
+			add_addr_list(&p->dst, jstr(f, "dst_addresses"));
+			add_ports(&p->sp, jstr(f, "src_ports"));
+			add_ports(&p->dp, jstr(f, "dst_ports"));
+		}
+	}
+}
+
+/* The endpoint of the plan with that id. */
+static json_t *
+endpoint(json_t *root, const char *id)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(root, "endpoints"), i, e)
+		if (id != NULL && strcmp(jstr(e, "id"), id) == 0)
+			return e;
+	die("plan: no endpoint '%s'", id ? id : "(not a string)");
+}
+
+/* The flows a Windows host receives: every flow (through any firewall or
+ * inside one zone) with an endpoint of the host among its destinations;
+ * the flows with the same id reaching the same addresses of the host are
+ * one rule, whose sources are all of theirs. */
+static void
+plan_host(json_t *root, const char *host, struct rules *r)
+{
+	json_t *flows = json_object_get(root, "flows"), *f, *d, *a;
+	size_t i, k;
+	int protos, pr;
+	sfb_addrset local;
+	struct piece *p;
+	sfb_buf key;
+
+	sfb_buf_init(&key);
+	json_array_foreach(flows, i, f) {
+		sfb_addrset_init(&local);
+		json_array_foreach(json_object_get(f, "destinations"), k, d) {
+			/* destinations name endpoints of the plan's "endpoints" */
+			d = endpoint(root, json_string_value(d));
+			if (strcmp(jstr(d, "host"), host) != 0)
+				continue;
+			a = json_object_get(d, "addresses");
+			if (json_is_string(a))
+				add_addr_list(&local, json_string_value(a));
+			else
+				set_all(&local, 0);   /* the endpoint is its whole zone */
+		}
+		if (sfb_addrset_empty(&local)) {
+			sfb_addrset_free(&local);
+			continue;
+		}
+		protos = jprotos(jstr(f, "protocol"));
+		for (pr = P_TCP; pr <= P_UDP; pr <<= 1) {
+			if (!(protos & pr))
+				continue;
+			p = piece_new(r);
+			p->proto = pr;
+			copy_addr(&p->dst, &local);
+			add_addr_list(&p->src, jstr(f, "src_addresses"));
+			add_ports(&p->sp, jstr(f, "src_ports"));
+			add_ports(&p->dp, jstr(f, "dst_ports"));
+			sfb_buf_reset(&key);
+			sfb_buf_printf(&key, "%s|%d|", jstr(f, "flow"), pr);
+			sfb_addrset_print(&key, &local);
+			p->group = xstrdup(sfb_buf_str(&key));
+			sfb_buf_reset(&key);
+			sfb_buf_printf(&key, "%zu", i);
+			p->from = xstrdup(sfb_buf_str(&key));
+			p->to = xstrdup("*");
+		}
+		sfb_addrset_free(&local);
+	}
+	sfb_buf_free(&key);
+}
+
+/* --- joining the parts of a rule ---------------------------------------- */
+
+static void
+rules_free(struct rules *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->v[i].group);
+		free(r->v[i].from);
+		free(r->v[i].to);
+		sfb_addrset_free(&r->v[i].src);
+		sfb_addrset_free(&r->v[i].dst);
+		sfb_portset_free(&r->v[i].sp);
+		sfb_portset_free(&r->v[i].dp);
+	}
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Join the pieces of each group into one tuple: the union of their parts,
+ * after checking that every from-part meets every to-part (but a zone
+ * never meets itself on SRX) and that a label always stands for the same
+ * addresses.  False when a group fails that. */
+static bool
+merge(struct rules *in, struct rules *out)
+{
+	bool ok = true, *done = calloc(in->n + 1, sizeof(bool));
+	size_t i, j, a, b, k;
+	struct piece *m, *x, *y;
+
+	if (done == NULL)
+		die("out of memory");
+	for (i = 0; i < in->n; i++) {
+		if (done[i])
+			continue;
+		x = &in->v[i];
+		m = piece_new(out);
+		m->proto = x->proto;
+		m->accept = x->accept;
+		m->line = x->line;
+		for (j = i; j < in->n; j++) {
+			y = &in->v[j];
+			if (j != i && (x->group == NULL || y->group == NULL ||
+			    strcmp(x->group, y->group) != 0))
+				continue;
+			done[j] = true;
+			copy_addr(&m->src, &y->src);
+			copy_addr(&m->dst, &y->dst);
+			copy_ports(&m->sp, &y->sp);
+			copy_ports(&m->dp, &y->dp);
+			if (y->accept != x->accept || y->proto != x->proto) {
+				fprintf(stderr, "semantic: lines %d and %d of one rule differ in "
+				    "action or protocol\n", x->line, y->line);
+				ok = false;
+			}
+		}
+		if (x->group == NULL)
+			continue;
+		/* every (from, to) pair of the group's labels is there */
+		for (a = i; a < in->n; a++) {
+			if (in->v[a].group == NULL || strcmp(in->v[a].group, x->group) != 0)
+				continue;
+			for (b = i; b < in->n; b++) {
+				if (in->v[b].group == NULL || strcmp(in->v[b].group, x->group) != 0)
+					continue;
+				if (strcmp(in->v[a].from, in->v[b].from) == 0 &&
+				    !sfb_addrset_equal(&in->v[a].src, &in->v[b].src)) {
+					fprintf(stderr, "semantic: lines %d and %d: '%s' stands for two "
+					    "source sets\n", in->v[a].line, in->v[b].line,
+					    in->v[a].from);
+					ok = false;
+				}
+				if (strcmp(in->v[a].to, in->v[b].to) == 0 &&
+				    !sfb_addrset_equal(&in->v[a].dst, &in->v[b].dst)) {
+					fprintf(stderr, "semantic: lines %d and %d: '%s' stands for two "
+					    "destination sets\n", in->v[a].line, in->v[b].line,
+					    in->v[a].to);
+					ok = false;
+				}
+				if (in->diag_excluded && strcmp(in->v[a].from, in->v[b].to) == 0)
+					continue;
+				for (k = i; k < in->n; k++)
+					if (in->v[k].group != NULL &&
+					    strcmp(in->v[k].group, x->group) == 0 &&
+					    strcmp(in->v[k].from, in->v[a].from) == 0 &&
+					    strcmp(in->v[k].to, in->v[b].to) == 0)
+						break;
+				if (k == in->n) {
+					fprintf(stderr, "semantic: rule of line %d: the part from '%s' "
+					    "to '%s' is missing\n", x->line, in->v[a].from,
+					    in->v[b].to);
+					ok = false;
+				}
+			}
+		}
+	}
+	free(done);
+	return ok;
+}
+
+/* --- comparing ---------------------------------------------------------- */
+
+/* One canonical line per tuple and family in which both sides have
+ * addresses. */
+static void
+canon(const struct rules *r, bool v4, bool v6, sfb_strv *out)
+{
+	sfb_buf s;
+	size_t i;
+	int fam;
+	const struct piece *p;
+
+	sfb_buf_init(&s);
+	sfb_strv_init(out);
+	for (i = 0; i < r->n; i++) {
+		p = &r->v[i];
+		for (fam = 4; fam <= 6; fam += 2) {
+			if ((fam == 4 && !v4) || (fam == 6 && !v6) ||
+			    !sfb_addrset_has_family(&p->src, fam) ||
+			    !sfb_addrset_has_family(&p->dst, fam))
+				continue;
+			sfb_buf_reset(&s);
+			sfb_buf_printf(&s, "%s v%d ", p->proto == P_TCP ? "tcp" : "udp", fam);
+			sfb_addrset_print_family(&s, &p->src, fam);
+			sfb_buf_puts(&s, " -> ");
+			sfb_addrset_print_family(&s, &p->dst, fam);
+			sfb_buf_puts(&s, " sport ");
+			sfb_portset_print(&s, &p->sp);
+			sfb_buf_puts(&s, " dport ");
+			sfb_portset_print(&s, &p->dp);
+			sfb_buf_puts(&s, p->accept ? " accept" : " deny");
+			if (sfb_buf_status(&s) != SFB_OK ||
+			    sfb_strv_add(out, sfb_buf_str(&s), false) != SFB_OK)
+				die("out of memory");
+		}
+	}
+	sfb_buf_free(&s);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Multiset comparison; prints what is missing and what is extra. */
+static size_t
+compare(sfb_strv *want, sfb_strv *got)
+{
+	size_t i = 0, j = 0, bad = 0;
+	int c;
+
+	if (want->n > 1)
+		qsort(want->v, want->n, sizeof(char *), cmp_str);
+	if (got->n > 1)
+		qsort(got->v, got->n, sizeof(char *), cmp_str);
+	while (i < want->n || j < got->n) {
+		c = i == want->n ? 1 : j == got->n ? -1 : strcmp(want->v[i], got->v[j]);
+		if (c == 0) {
+			i++;
+			j++;
+			continue;
+		}
+		bad++;
+		if (c < 0)
+			fprintf(stderr, "  missing: %.300s\n", want->v[i++]);
+		else
+			fprintf(stderr, "  extra:   %.300s\n", got->v[j++]);
+	}
+	return bad;
+}
+
+static void
+sanitize(sfb_buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		sfb_buf_putc(b, (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ? (char)c : '_');
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *target, *rules_path, *plan_path, *host = NULL, *fw = "";
+	struct rules plan = { NULL, 0, 0, false }, raw = { NULL, 0, 0, false };
+	struct rules got = { NULL, 0, 0, false }, want = { NULL, 0, 0, false };
+	sfb_strv lines, zones, wl, gl;
+	bool deny = true, need_deny = false, bad = false, v4 = true, v6 = true;
+	json_error_t jerr;
+	json_t *root, *fws, *z;
+	size_t i, nbad;
+	sfb_buf zn;
+
+	if (argc < 4 || argc > 5) {
+		fprintf(stderr, "usage: semantic TARGET RULES PLAN.json [HOST]\n");
+		return 2;
+	}
+	target = argv[1];
+	rules_path = argv[2];
+	plan_path = argv[3];
+	if (argc == 5)
+		host = argv[4];
+	if ((strcmp(target, "windows") == 0) != (host != NULL)) {
+		fprintf(stderr, "semantic: HOST is for the windows target, and required by it\n");
+		return 2;
+	}
+	prog_file = plan_path;
+	root = json_load_file(plan_path, 0, &jerr);
+	if (root == NULL)
+		die("%s", jerr.text);
+	sfb_strv_init(&zones);
+	sfb_buf_init(&zn);
+	fws = json_object_get(root, "firewalls");
+	if (host == NULL) {
+		if (json_array_size(fws) != 1)
+			die("the plan must be of one firewall (plan --firewall NAME)");
+		fw = jstr(json_array_get(fws, 0), "name");
+		json_array_foreach(json_object_get(json_array_get(fws, 0), "zones"), i, z) {
+			sfb_buf_reset(&zn);
+			sanitize(&zn, json_string_value(z));
+			sfb_strv_add(&zones, sfb_buf_str(&zn), false);
+		}
+		plan_firewall(root, &plan);
+	} else {
+		plan_host(root, host, &plan);
+	}
+	prog_file = rules_path;
+	read_lines(rules_path, &lines);
+	if (strcmp(target, "nftables") == 0) {
+		need_deny = true;
+		deny = false;
+		parse_nftables(&lines, &raw, &deny);
+	} else if (strcmp(target, "iptables") == 0 || strcmp(target, "ip6tables") == 0) {
+		v6 = target[2] == '6';
+		v4 = !v6;
+		deny = false;
+		need_deny = true;
+		parse_iptables(&lines, &raw, v4 ? 4 : 6, &deny);
+	} else if (strcmp(target, "asa") == 0) {
+		need_deny = true;
+		parse_asa(&lines, &raw, &zones, &deny);
+	} else if (strcmp(target, "srx") == 0) {
+		need_deny = true;
+		deny = false;
+		parse_srx(&lines, &raw, &deny, &bad);
+	} else if (strcmp(target, "pf") == 0) {
+		parse_pf(&lines, &raw);
+	} else if (strcmp(target, "windows") == 0) {
+		parse_windows(&lines, &raw, &bad);
+	} else if (strcmp(target, "csv") == 0 || strcmp(target, "md") == 0) {
+		parse_ticket(&lines, &raw, target[0] == 'm', fw, &bad);
+	} else {
+		die("unknown target '%s'", target);
+	}
+	if (need_deny && !deny) {
+		fprintf(stderr, "semantic: %s: no default deny\n", rules_path);
+		bad = true;
+	}
+	if (!merge(&raw, &got))
+		bad = true;
+	if (!merge(&plan, &want))
+		die("the plan's own rules do not join (a bug of this checker)");
+	canon(&want, v4, v6, &wl);
+	canon(&got, v4, v6, &gl);
+	nbad = compare(&wl, &gl);
+	if (nbad > 0 || bad)
+		fprintf(stderr, "semantic: %s %s: %zu rule tuple(s), %zu planned, %zu difference(s)%s\n",
+		    target, rules_path, gl.n, wl.n, nbad, bad ? ", and the problems above" : "");
+	else
+		printf("semantic: %s %s: %zu rule tuple(s) = %zu planned\n", target, rules_path,
+		    gl.n, wl.n);
+	sfb_strv_free(&wl);
+	sfb_strv_free(&gl);
+	sfb_strv_free(&lines);
+	sfb_strv_free(&zones);
+	sfb_buf_free(&zn);
+	rules_free(&plan);
+	rules_free(&raw);
+	rules_free(&got);
+	rules_free(&want);
+	json_decref(root);
+	return nbad > 0 || bad ? 1 : 0;
 }

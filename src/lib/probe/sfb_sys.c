@@ -149,6 +149,8 @@ sfb_tproxy_install(sfb_ctx *ctx, const sfb_portset *tcp, const sfb_portset *udp,
 	sfb_status st = SFB_OK;
 	char *nft[] = { "nft", "-f", "-", NULL };
 
+	/* Whatever a killed responder left behind goes first. */
+	sfb_tproxy_remove(mark);
 	sfb_buf_init(&rules);
 	/* Create-then-delete: a table left by a killed responder is replaced. */
 	sfb_buf_puts(&rules, "table inet " TPROXY_TABLE "\ndelete table inet " TPROXY_TABLE "\n"
@@ -214,10 +216,16 @@ sfb_tproxy_remove(uint32_t mark)
 			TPROXY_ROUTE_TABLE, NULL };
 		char *t6[] = { "ip", "-6", "route", "flush", "table", TPROXY_ROUTE_TABLE, NULL };
 
+		int i;
+
 		run_quiet(nft);
-		run_quiet(r4);
+		/* Every copy: a responder killed before it could clean up leaves
+		 * its rule, and the next one adds another. */
+		for (i = 0; i < 16 && run_quiet(r4); i++)
+			;
+		for (i = 0; i < 16 && run_quiet(r6); i++)
+			;
 		run_quiet(t4);
-		run_quiet(r6);
 		run_quiet(t6);
 	}
 }

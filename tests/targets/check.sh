@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# targets/semantic: every generated ruleset, read back by the semantic
+# checker, passes exactly the plan's flows: for every example, every
+# firewall and every firewall target (nftables, iptables, ip6tables, asa,
+# srx, pf, csv, md), and for every Windows host of every example (windows,
+# against the flows whose destinations are that host).
+#
+# Mutations: the checker must also FAIL when a rule line is deleted (the
+# first, a middle and the last one of the file), and when one address line
+# of a set, table, group or chain is deleted, so a dropped flow or a
+# dropped address cannot go unnoticed.
+#
+# Run from the source directory: check.sh SFBNET SEMANTIC.
+set -u
+bin=$1
+sem=$2
+pass=0 fail=0
+declare -A mutated   # target -> mutations that failed as they must
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+
+# The lines of a file that are one rule each, and the lines that add one
+# address to a named set, per target (extended regular expressions).
+rule_re() {
+	case $1 in
+	nftables) echo 'accept comment' ;;
+	iptables|ip6tables) echo '^-A SFBNET ' ;;
+	asa) echo ' extended permit ' ;;
+	srx) echo ' then permit$' ;;
+	pf) echo '^pass ' ;;
+	csv) echo '^[^,]*,"?[0-9a-f:]' ;;          # rows (the header's 2nd column is "source")
+	md) echo '^\| [^|]* \| [0-9a-f:]' ;;
+	windows) echo '^New-NetFirewallRule ' ;;
+	esac
+}
+addr_re() {
+	case $1 in
+	nftables) echo '^			[0-9a-f:.]+/?[0-9]*,?$' ;;
+	iptables|ip6tables) echo '^-A SFBNET-[SD][0-9]+ -[sd] ' ;;
+	asa) echo '^ network-object ' ;;
+	srx) echo ' address-set SFB-SET-[0-9]+ address ' ;;
+	pf) echo '^	[0-9a-f:.]+/?[0-9]* \\$' ;;
+	*) echo '' ;;
+	esac
+}
+
+# check TARGET FILE PLAN [HOST]: the file passes, and each mutation fails.
+check() {
+	local target=$1 file=$2 plan=$3 host=${4:-} what n lines re k line
+	what="$target $(basename "$file")"
+	if "$sem" "$target" "$file" "$plan" $host >"$tmp/out" 2>&1; then ok; else
+		bad "$what does not match the plan:"; head -20 "$tmp/out"; return
+	fi
+	re=$(rule_re "$target")
+	lines=$(grep -nE -- "$re" "$file" | cut -d: -f1)
+	n=$(echo "$lines" | grep -c .)
+	if [ "$n" -eq 0 ]; then
+		# Nothing planned here (e.g. ip6tables of an IPv4-only topology):
+		# the plan must agree, which the run above proved.
+		return
+	fi
+	for k in 1 $(((n + 1) / 2)) "$n"; do
+		line=$(echo "$lines" | sed -n "${k}p")
+		sed "${line}d" "$file" >"$tmp/mutant"
+		if "$sem" "$target" "$tmp/mutant" "$plan" $host >"$tmp/out" 2>&1; then
+			bad "$what: deleting rule line $line went unnoticed"
+		else
+			ok; mutated[$target]=$((${mutated[$target]:-0} + 1))
+		fi
+	done
+	re=$(addr_re "$target")
+	[ -n "$re" ] || return
+	line=$(grep -nE -- "$re" "$file" | head -1 | cut -d: -f1)
+	[ -n "$line" ] || return
+	sed "${line}d" "$file" >"$tmp/mutant"
+	if "$sem" "$target" "$tmp/mutant" "$plan" $host >"$tmp/out" 2>&1; then
+		bad "$what: deleting address line $line went unnoticed"
+	else
+		ok
+	fi
+}
+
+for ex in examples/*.yaml; do
+	name=$(basename "$ex" .yaml)
+	"$bin" plan "$ex" --format json >"$tmp/$name.json" 2>/dev/null || { bad "plan $ex"; continue; }
+	for fw in $(jq -r '.firewalls[].name' "$tmp/$name.json"); do
+		plan=$tmp/$name-$fw.json
+		"$bin" plan "$ex" --format json --firewall "$fw" >"$plan" 2>/dev/null
+		for target in nftables iptables ip6tables asa srx pf csv md; do
+			out=$tmp/$name-$fw.$target
+			if ! "$bin" firewall "$ex" -t "$target" -F "$fw" -o "$out" 2>"$tmp/err"; then
+				bad "sfbnet firewall $ex -t $target -F $fw:"; cat "$tmp/err"; continue
+			fi
+			check "$target" "$out" "$plan"
+		done
+	done
+	# Windows: one script per Windows host; the error without --host
+	# lists them (or there is exactly one, or none).
+	hosts=$("$bin" firewall "$ex" -t windows 2>&1 >/dev/null |
+		sed -n 's/.* Windows hosts (\(.*\)): choose .*/\1/p' | tr -d ,)
+	if [ -z "$hosts" ] && "$bin" firewall "$ex" -t windows -o "$tmp/one.ps1" 2>/dev/null; then
+		hosts=$(sed -n "s/^# Windows Firewall inbound rules for host '\([^']*\)'.*/\1/p" "$tmp/one.ps1")
+	fi
+	for h in $hosts; do
+		out=$tmp/$name-$h.ps1
+		if ! "$bin" firewall "$ex" -t windows --host "$h" -o "$out" 2>"$tmp/err"; then
+			bad "sfbnet firewall $ex -t windows --host $h:"; cat "$tmp/err"; continue
+		fi
+		check windows "$out" "$tmp/$name.json" "$h"
+	done
+done
+
+# A flow that the plan has and the rules lack must be named: drop one
+# rule of a real file and look for "missing" in the checker's report.
+ex=examples/onprem-edge.yaml
+"$bin" plan "$ex" --format json --firewall fw-external >"$tmp/p.json" 2>/dev/null
+"$bin" firewall "$ex" -t asa -F fw-external -o "$tmp/r.asa" 2>/dev/null
+grep -v ' extended permit udp ' "$tmp/r.asa" >"$tmp/m.asa"
+if "$sem" asa "$tmp/m.asa" "$tmp/p.json" >"$tmp/out" 2>&1; then
+	bad "asa without its udp rules passes"
+elif grep -q '^  missing: udp' "$tmp/out" && ! grep -q '^  extra:' "$tmp/out"; then ok; else
+	bad "asa without its udp rules: the report does not name the missing flows:"; head "$tmp/out"
+fi
+
+# Every target had rule lines to delete somewhere (a pattern above that
+# matched nothing would skip its mutations silently).
+for target in nftables iptables ip6tables asa srx pf csv md windows; do
+	if [ "${mutated[$target]:-0}" -gt 0 ]; then ok; else
+		bad "$target: no rule line was ever deleted (see rule_re)"; fi
+done
+
+echo "targets: $pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
