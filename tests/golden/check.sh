@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Golden-file test: every example's plan (text, json, csv, md), DNS records
-# (zone, json), certificates (text, json) and every firewall's nftables and
-# iptables rules must equal the files under
+# (zone, json), certificates (text, json), every firewall's rules of every
+# firewall target (nftables, iptables, asa, srx, pf, the csv and md ticket
+# tables) and every Windows host's script must equal the files under
 # tests/golden/<example>/.  Run with SFB_UPDATE_GOLDEN=1 to rewrite them
 # (then review the diff before committing).
 set -u
@@ -24,7 +25,22 @@ outputs() {  # example -> list of "name|command args"
 		jq -r '.firewalls[].name' | while read -r fw; do
 			echo "$fw.nft|firewall $ex --target nftables --firewall $fw"
 			echo "$fw.ipt|firewall $ex --target iptables --firewall $fw"
+			echo "$fw.asa|firewall $ex --target asa --firewall $fw"
+			echo "$fw.srx|firewall $ex --target srx --firewall $fw"
+			echo "$fw.pf|firewall $ex --target pf --firewall $fw"
+			echo "$fw.ticket.csv|firewall $ex --target csv --firewall $fw"
+			echo "$fw.ticket.md|firewall $ex --target md --firewall $fw"
 		done
+	# windows: one script per Windows host (the error without --host
+	# names them; with a single one, its script says its name).
+	local hosts
+	hosts=$("$bin" firewall "$ex" --target windows 2>&1 >/dev/null |
+		sed -n 's/.* Windows hosts (\(.*\)): choose .*/\1/p' | tr -d ,)
+	[ -n "$hosts" ] || hosts=$("$bin" firewall "$ex" --target windows 2>/dev/null |
+		sed -n "s/^# Windows Firewall inbound rules for host '\([^']*\)'.*/\1/p")
+	for h in $hosts; do
+		echo "win-$h.ps1|firewall $ex --target windows --host $h"
+	done
 }
 
 for ex in examples/*.yaml; do

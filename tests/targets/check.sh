@@ -3,7 +3,9 @@
 # checker, passes exactly the plan's flows: for every example, every
 # firewall and every firewall target (nftables, iptables, ip6tables, asa,
 # srx, pf, csv, md), and for every Windows host of every example (windows,
-# against the flows whose destinations are that host).
+# against the flows whose destinations are that host).  tests/targets/*.yaml
+# add what the examples lack: IPv6, a firewall of three zones reached
+# through another firewall.
 #
 # Mutations: the checker must also FAIL when a rule line is deleted (the
 # first, a middle and the last one of the file), and when one address line
@@ -83,7 +85,7 @@ check() {
 	fi
 }
 
-for ex in examples/*.yaml; do
+for ex in examples/*.yaml tests/targets/*.yaml; do
 	name=$(basename "$ex" .yaml)
 	"$bin" plan "$ex" --format json >"$tmp/$name.json" 2>/dev/null || { bad "plan $ex"; continue; }
 	for fw in $(jq -r '.firewalls[].name' "$tmp/$name.json"); do
@@ -124,6 +126,30 @@ if "$sem" asa "$tmp/m.asa" "$tmp/p.json" >"$tmp/out" 2>&1; then
 elif grep -q '^  missing: udp' "$tmp/out" && ! grep -q '^  extra:' "$tmp/out"; then ok; else
 	bad "asa without its udp rules: the report does not name the missing flows:"; head "$tmp/out"
 fi
+
+# Choosing the firewall or the host: exit 2 and nothing written when the
+# choice is missing, unknown, or of the wrong kind for the target.
+cli() {  # cli WHAT EXPECTED-STATUS EXPECTED-TEXT ARGS...
+	local what=$1 want=$2 text=$3 rc
+	shift 3
+	rm -f "$tmp/cli.out"
+	"$bin" firewall "$@" -o "$tmp/cli.out" >/dev/null 2>"$tmp/cli.err"; rc=$?
+	if [ "$rc" != "$want" ]; then bad "$what: exit $rc, not $want"; cat "$tmp/cli.err"
+	elif [ "$want" != 0 ] && [ -e "$tmp/cli.out" ]; then bad "$what: wrote a file"
+	elif ! grep -q -- "$text" "$tmp/cli.err" "$tmp/cli.out" 2>/dev/null; then
+		bad "$what: no '$text' in:"; cat "$tmp/cli.err"
+	else ok; fi
+}
+ex=examples/onprem-edge.yaml
+cli "windows needs --host among several" 2 "12 Windows hosts (fe1, fe2" "$ex" -t windows
+cli "windows refuses --firewall" 2 "use --host" "$ex" -t windows -F fw-internal
+cli "--host is for windows only" 2 "windows only" "$ex" -t asa -F fw-internal -H fe1
+cli "unknown host" 2 "no host named 'nope'" "$ex" -t windows -H nope
+cli "host without a Windows role" 2 "'gw1'" "$ex" -t windows -H gw1
+cli "firewall targets keep --firewall" 2 "choose one with --firewall" "$ex" -t srx
+cli "no Windows host at all" 2 "no host with a role" examples/online-partners.yaml -t windows
+cli "one firewall needs no --firewall" 0 "pass in quick" examples/online-partners.yaml -t pf
+cli "unknown target lists them all" 2 "asa, srx, pf, windows, csv, md" "$ex" -t cisco
 
 # Every target had rule lines to delete somewhere (a pattern above that
 # matched nothing would skip its mutations silently).

@@ -1671,9 +1671,10 @@ merge(struct rules *in, struct rules *out)
 /* --- comparing ---------------------------------------------------------- */
 
 /* One canonical line per tuple and family in which both sides have
- * addresses. */
+ * addresses.  With dead, a rule that has no such family (it can never
+ * match) gives a line of its own, which nothing planned equals. */
 static void
-canon(const struct rules *r, bool v4, bool v6, sfb_strv *out)
+canon(const struct rules *r, bool v4, bool v6, bool dead, sfb_strv *out)
 {
 	sfb_buf s;
 	size_t i;
@@ -1684,6 +1685,17 @@ canon(const struct rules *r, bool v4, bool v6, sfb_strv *out)
 	sfb_strv_init(out);
 	for (i = 0; i < r->n; i++) {
 		p = &r->v[i];
+		if (dead && !((sfb_addrset_has_family(&p->src, 4) &&
+		    sfb_addrset_has_family(&p->dst, 4)) || (sfb_addrset_has_family(&p->src, 6) &&
+		    sfb_addrset_has_family(&p->dst, 6)))) {
+			sfb_buf_reset(&s);
+			sfb_buf_printf(&s, "rule of line %d: no address family in common: never "
+			    "matches", p->line);
+			if (sfb_buf_status(&s) != SFB_OK ||
+			    sfb_strv_add(out, sfb_buf_str(&s), false) != SFB_OK)
+				die("out of memory");
+			continue;
+		}
 		for (fam = 4; fam <= 6; fam += 2) {
 			if ((fam == 4 && !v4) || (fam == 6 && !v6) ||
 			    !sfb_addrset_has_family(&p->src, fam) ||
@@ -1833,8 +1845,8 @@ main(int argc, char **argv)
 		bad = true;
 	if (!merge(&plan, &want))
 		die("the plan's own rules do not join (a bug of this checker)");
-	canon(&want, v4, v6, &wl);
-	canon(&got, v4, v6, &gl);
+	canon(&want, v4, v6, false, &wl);
+	canon(&got, v4, v6, true, &gl);
 	nbad = compare(&wl, &gl);
 	if (nbad > 0 || bad)
 		fprintf(stderr, "semantic: %s %s: %zu rule tuple(s), %zu planned, %zu difference(s)%s\n",

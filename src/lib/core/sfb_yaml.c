@@ -433,6 +433,9 @@ type_name(sfb_ytype t)
 }
 
 /* Report at a node's place, as an error (fail) or a warning. */
+static sfb_status vreport(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *n, bool fail,
+    const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
 static sfb_status
 vreport(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *n, bool fail, const char *fmt,
     va_list ap)

@@ -116,6 +116,8 @@ collect(struct asa *x)
 		if (sfb_emit_zsplit(x->plan, x->fw, e->src_eps, e->nsrc, &x->srcs[i]) != SFB_OK)
 			return SFB_ENOMEM;
 		for (k = 0; k < x->srcs[i].n; k++) {
+			if (!sfb_emit_meet(&x->srcs[i].p[k].addr, &e->dst))
+				continue;
 			if ((!is_keyword(&x->srcs[i].p[k].addr) &&
 			    sfb_setreg_add(&x->nets, &x->srcs[i].p[k].addr) < 0) ||
 			    (!is_keyword(&e->dst) && sfb_setreg_add(&x->nets, &e->dst) < 0))
@@ -203,7 +205,7 @@ write_acl(struct asa *x, sfb_buf *b, size_t zone)
 		f = &x->plan->cat->flows[e->flow];
 		for (p = 0; p < x->srcs[i].n && x->srcs[i].p[p].zone != zone; p++)
 			;
-		if (p == x->srcs[i].n)
+		if (p == x->srcs[i].n || !sfb_emit_meet(&x->srcs[i].p[p].addr, &e->dst))
 			continue;
 		sfb_buf_printf(b, "access-list %s remark ", sfb_buf_str(&acl));
 		sfb_emit_comment(b, x->plan, e, ASA_REMARK_MAX);

@@ -266,3 +266,10 @@ sfb_emit_range(const sfb_portset *p, size_t i, unsigned *lo, unsigned *hi)
 	*lo = (unsigned)p->s.r[i].lo.lo;
 	*hi = (unsigned)p->s.r[i].hi.lo;
 }
+
+bool
+sfb_emit_meet(const sfb_addrset *a, const sfb_addrset *b)
+{
+	return (sfb_addrset_has_family(a, 4) && sfb_addrset_has_family(b, 4)) ||
+	    (sfb_addrset_has_family(a, 6) && sfb_addrset_has_family(b, 6));
+}

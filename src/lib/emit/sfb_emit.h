@@ -32,6 +32,11 @@ int sfb_emit_protos(int proto, int out[2]);
 void sfb_emit_header(sfb_buf *b, const sfb_plan *plan, size_t fw, const char *target,
     const char *prefix);
 
+/* True if a and b have addresses of one family in common: a rule between
+ * them can match something.  Targets leave the others out, as nftables
+ * leaves out a family that one side lacks. */
+bool sfb_emit_meet(const sfb_addrset *a, const sfb_addrset *b);
+
 /* True if a holds every address of family (4 or 6), or of both when
  * family is 0. */
 bool sfb_emit_is_all(const sfb_addrset *a, int family);

@@ -29,6 +29,8 @@ collect(struct pf *x)
 
 	for (i = 0; i < x->count; i++) {
 		e = &x->plan->entries[x->first + i];
+		if (!sfb_emit_meet(&e->src, &e->dst))
+			continue;
 		if ((!sfb_emit_is_all(&e->src, 0) && sfb_setreg_add(&x->tables, &e->src) < 0) ||
 		    (!sfb_emit_is_all(&e->dst, 0) && sfb_setreg_add(&x->tables, &e->dst) < 0))
 			return SFB_ENOMEM;
@@ -106,6 +108,8 @@ write_rules(struct pf *x, sfb_buf *b)
 	for (i = 0; i < x->count; i++) {
 		e = &x->plan->entries[x->first + i];
 		f = &x->plan->cat->flows[e->flow];
+		if (!sfb_emit_meet(&e->src, &e->dst))
+			continue;
 		sfb_buf_puts(b, "# ");
 		sfb_emit_comment(b, x->plan, e, 255);
 		sfb_buf_putc(b, '\n');

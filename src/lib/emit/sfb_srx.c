@@ -98,7 +98,8 @@ collect(struct srx *x)
 		np = sfb_emit_protos(f->proto, protos);
 		for (a = 0; a < s->n; a++) {
 			for (z = 0; z < d->n; z++) {
-				if (s->p[a].zone == d->p[z].zone)
+				if (s->p[a].zone == d->p[z].zone ||
+				    !sfb_emit_meet(&s->p[a].addr, &d->p[z].addr))
 					continue;
 				if ((!is_keyword(&s->p[a].addr) &&
 				    sfb_setreg_add(&x->sets, &s->p[a].addr) < 0) ||
@@ -277,7 +278,8 @@ write_policies(struct srx *x, sfb_buf *b)
 			n = 0;
 			for (a = 0; a < s->n; a++) {
 				for (z = 0; z < d->n; z++) {
-					if (s->p[a].zone == d->p[z].zone)
+					if (s->p[a].zone == d->p[z].zone ||
+					    !sfb_emit_meet(&s->p[a].addr, &d->p[z].addr))
 						continue;
 					sfb_buf_reset(&name);
 					policy_name(&name, f->id, i, pname, ++n);

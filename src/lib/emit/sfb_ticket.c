@@ -48,6 +48,8 @@ sfb_ticket_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, bool md, sfb_buf
 	for (i = first; i < first + count; i++) {
 		e = &plan->entries[i];
 		f = &plan->cat->flows[e->flow];
+		if (!sfb_emit_meet(&e->src, &e->dst))
+			continue;
 		np = sfb_emit_protos(f->proto, protos);
 		for (k = 0; k < np; k++) {
 			sfb_buf_puts(b, md ? "| " : "");

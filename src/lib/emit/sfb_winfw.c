@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sfb_strv.h"
+
 #define WIN_GROUP "sfbnet"
 #define WIN_DESC_MAX 255
 
@@ -251,6 +253,17 @@ collect(const sfb_plan *plan, size_t host, struct rule **out, size_t *nout)
 		if ((st = sfb_addrset_union(&r[k].remote, &e->src)) != SFB_OK)
 			goto out;
 	}
+	/* A rule whose remote and local addresses share no family (an IPv6
+	 * source towards an IPv4-only server) could never match. */
+	for (i = k = 0; i < n; i++) {
+		if (sfb_emit_meet(&r[i].remote, &r[i].local)) {
+			r[k++] = r[i];
+		} else {
+			sfb_addrset_free(&r[i].local);
+			sfb_addrset_free(&r[i].remote);
+		}
+	}
+	n = k;
 	if (n > 1)
 		qsort(r, n, sizeof(*r), cmp_rule);
 	*out = r;
@@ -264,30 +277,34 @@ out:
 }
 
 /* Names the script accepts for the computer it runs on: the host's name
- * and the first label of its endpoints' FQDNs. */
-static void
+ * and the first label of its endpoints' FQDNs, each once. */
+static sfb_status
 write_names(sfb_buf *b, const sfb_topology *t, size_t host)
 {
 	const struct sfb_host *h = &t->hosts[host];
-	sfb_buf label;
+	sfb_strv names;
 	size_t i;
-	const char *dot;
+	const char *fq, *dot;
+	sfb_status st;
 
-	sfb_buf_init(&label);
-	ps_quote(b, h->name);
+	sfb_strv_init(&names);
+	if ((st = sfb_strv_add(&names, h->name, true)) != SFB_OK)
+		goto out;
 	for (i = h->first_ep; i < h->first_ep + h->nep; i++) {
-		if (t->eps[i].fqdn == NULL)
+		if ((fq = t->eps[i].fqdn) == NULL)
 			continue;
-		dot = strchr(t->eps[i].fqdn, '.');
-		sfb_buf_reset(&label);
-		sfb_buf_add(&label, t->eps[i].fqdn,
-		    dot != NULL ? (size_t)(dot - t->eps[i].fqdn) : strlen(t->eps[i].fqdn));
-		sfb_buf_puts(b, ", ");
-		ps_quote(b, sfb_buf_str(&label));
+		dot = strchr(fq, '.');
+		if ((st = sfb_strv_addn(&names, fq, dot != NULL ? (size_t)(dot - fq) : strlen(fq),
+		    true)) != SFB_OK)
+			goto out;
 	}
-	if (label.oom)
-		b->oom = true;
-	sfb_buf_free(&label);
+	for (i = 0; i < names.n; i++) {
+		sfb_buf_puts(b, i ? ", " : "");
+		ps_quote(b, names.v[i]);
+	}
+out:
+	sfb_strv_free(&names);
+	return st;
 }
 
 static sfb_status
@@ -373,7 +390,8 @@ sfb_winfw_write(sfb_ctx *ctx, const sfb_plan *plan, size_t host, sfb_buf *b)
 	    "param([switch]$Force)\n"
 	    "$ErrorActionPreference = 'Stop'\n"
 	    "$sfbNames = @(");
-	write_names(b, t, host);
+	if ((st = write_names(b, t, host)) != SFB_OK)
+		goto out;
 	sfb_buf_puts(b, ")\n"
 	    "if (-not $Force -and $sfbNames -notcontains $env:COMPUTERNAME) {\n"
 	    "\tthrow ('sfbnet: these rules are for ' + $sfbNames[0] + ', not for ' + "
