@@ -90,6 +90,10 @@ scenario() {
 	echo "  probe: exit $rc in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s"
 	if [ "$rc" = "$want_rc" ]; then ok "$title: probe exit status $rc"
 	else bad "$title: probe exit status $rc, want $want_rc: $(head -3 "$tmp/probe.err")"; fi
+	# (a sanitizer's exit status 1 would pass for "a required flow failed")
+	if grep -Eq 'Sanitizer|runtime error' "$tmp/probe.err"; then
+		bad "$title: sanitizer report from the probe: $(grep -Em1 'Sanitizer|runtime error' "$tmp/probe.err")"
+	fi
 	if ! jq -e '.format == "sfbnet-probe" and .mode == "responder"' "$tmp/report.json" >/dev/null 2>&1; then
 		bad "$title: no JSON report"; kill "$rpid" 2>/dev/null; return
 	fi
@@ -111,6 +115,9 @@ scenario() {
 	pt_wait "$rpid" 5
 	if [ "$wrc" = 0 ]; then ok "$title: the responder exited 0 on SIGTERM"
 	else bad "$title: the responder's exit on SIGTERM: $wrc"; fi
+	if grep -Eq 'Sanitizer|runtime error' "$tmp/resp.log"; then
+		bad "$title: sanitizer report from the responder: $(grep -Em1 'Sanitizer|runtime error' "$tmp/resp.log")"
+	fi
 	answered=$(sed -n 's/^responder: answered \([0-9]*\) probe(s), ignored \([0-9]*\)$/\1 \2/p' "$tmp/resp.log")
 	opens=$(jq '[.flows[].open | if . == "" then 0 else split(",") | map(split("-") | map(tonumber)
 		| if length == 1 then 1 else .[1] - .[0] + 1 end) | add end] | add' "$tmp/report.json")

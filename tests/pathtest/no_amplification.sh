@@ -186,6 +186,9 @@ for mode in bind tproxy; do
 	pt_wait "$rpid" 5
 	if [ "$wrc" = 0 ]; then ok "$mode: SIGTERM: exit status 0"; else bad "$mode: SIGTERM: exit status $wrc"; fi
 	if [ "$mode" = tproxy ]; then check_clean "$mode: after SIGTERM"; fi
+	if grep -Eq 'Sanitizer|runtime error' "$tmp/resp.log"; then
+		bad "$mode: sanitizer report from the responder: $(grep -Em1 'Sanitizer|runtime error' "$tmp/resp.log")"
+	fi
 	ip netns exec "$SRV" nft delete table inet ptcount
 done
 
