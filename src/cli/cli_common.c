@@ -174,12 +174,29 @@ cli_output(const struct cli_cmd *cmd, const struct cli_args *a, const char *text
 {
 	const char *path = cli_opt(cmd, a, "output");
 	size_t n = strlen(text), plen;
+	struct stat sb;
 	char *tmp = NULL;
 	int fd = -1, rc = EXIT_GOOD;
 
 	if (path == NULL || strcmp(path, "-") == 0) {
 		if (write_all(STDOUT_FILENO, text, n) != 0)
 			return cli_error(EXIT_RUNTIME, "writing standard output: %s", strerror(errno));
+		return EXIT_GOOD;
+	}
+	/* A device, a pipe or a symbolic link (-o /dev/null, /dev/stdout, a
+	 * FIFO) is written through as it is: renaming a file over it would
+	 * replace the device or the link itself. */
+	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		if (S_ISDIR(sb.st_mode))
+			return cli_error(EXIT_USAGE, "%s: is a directory", path);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return cli_error(EXIT_RUNTIME, "%s: cannot open: %s", path, strerror(errno));
+		if (write_all(fd, text, n) != 0) {
+			close(fd);
+			return cli_error(EXIT_RUNTIME, "%s: write failed: %s", path, strerror(errno));
+		}
+		close(fd);
 		return EXIT_GOOD;
 	}
 	/* A temporary file in the same directory, renamed over the target

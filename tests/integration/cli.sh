@@ -68,6 +68,17 @@ check "output into a missing directory" 3 "$bin" plan "$ex" -o "$tmp/missing/pla
 echo "old" >"$tmp/keep.txt"
 check "bad input keeps the old output file" 2 "$bin" plan tests/bad/bad-version.yaml -o "$tmp/keep.txt"
 [ "$(cat "$tmp/keep.txt")" = old ] && pass=$((pass + 1)) || { echo "FAIL: output clobbered"; fail=$((fail + 1)); }
+mkfifo "$tmp/fifo"
+cat "$tmp/fifo" >"$tmp/fromfifo" &
+check "-o a FIFO writes through it" 0 "$bin" plan "$ex" -o "$tmp/fifo"
+wait
+if [ -p "$tmp/fifo" ] && [ -s "$tmp/fromfifo" ]; then pass=$((pass + 1)); else
+	echo "FAIL: -o FIFO: the FIFO was replaced or got nothing"; fail=$((fail + 1)); fi
+ln -s "$tmp/plan.txt" "$tmp/link"
+check "-o a symbolic link writes through it" 0 "$bin" plan "$ex" --format csv -o "$tmp/link"
+if [ -L "$tmp/link" ] && head -1 "$tmp/plan.txt" | grep -q '^firewall,'; then pass=$((pass + 1)); else
+	echo "FAIL: -o symlink: the link was replaced"; fail=$((fail + 1)); fi
+check "-o a directory" 2 "$bin" plan "$ex" -o "$tmp"
 check "validate warning" 0 "$bin" validate examples/design-brief.yaml
 expect_out "warning printed with place" "design-brief.yaml:[0-9]+:[0-9]+: address '10.20.0.0/16' is outside"
 check "validate --strict with warnings" 1 "$bin" validate examples/design-brief.yaml --strict

@@ -95,6 +95,9 @@ sfb_emit_comment(sfb_buf *b, const sfb_plan *plan, const struct sfb_entry *e, si
 	if (i < n && b->data != NULL) {
 		size_t keep = b->len;
 
+		/* Room for the "..." that says the comment was cut. */
+		if (keep > start + 3 && keep - start + 3 > max)
+			keep = start + max - 3;
 		while (keep > start + 1 && b->data[keep - 1] != ' ')
 			keep--;
 		if (keep > start + 1)

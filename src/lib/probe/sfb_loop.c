@@ -202,9 +202,6 @@ sfb_loop_run(sfb_loop *l)
 	l->stop = false;
 	while (!l->stop && (l->nio > 0 || l->nheap > 0)) {
 		l->now = sfb_clock_ms();
-		run_timers(l);
-		if (l->stop || (l->nio == 0 && l->nheap == 0))
-			break;
 		wait = -1;
 		if (l->nheap > 0)
 			wait = l->heap[0]->due > l->now ? (int)(l->heap[0]->due - l->now) : 0;
@@ -214,11 +211,16 @@ sfb_loop_run(sfb_loop *l)
 				continue;
 			return SFB_EIO;
 		}
+		/* Sockets first, timers after: an answer that is already
+		 * waiting must not lose the race to its own timeout. */
 		l->now = sfb_clock_ms();
 		for (i = 0; i < n && !l->stop; i++) {
 			io = evs[i].data.ptr;
 			io->cb(io, evs[i].events);
 		}
+		if (n == MAX_EVENTS)
+			continue;  /* more may be ready: read them before any timeout */
+		run_timers(l);
 	}
 	return SFB_OK;
 }

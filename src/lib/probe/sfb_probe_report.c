@@ -8,17 +8,18 @@
 #include "sfb_text.h"
 
 static const char *const verdict_names[V_COUNT] = { "pending", "open", "unverified", "closed",
-	"filtered" };
+	"filtered", "error" };
 
 enum flow_verdict { FV_PASS, FV_PARTIAL, FV_FAIL };
 static const char *const fv_names[] = { "pass", "partial", "fail" };
 
-/* Reachable: the responder echoed, or (connect-only / unverified) the
- * connection was accepted. */
+/* Open: the responder echoed (or, in connect-only mode, the connection was
+ * accepted).  "unverified" (a connection something else accepted) is not
+ * proof that the responder's port is reachable, so it does not count. */
 static uint64_t
 reachable(const struct target *t)
 {
-	return sfb_portset_count(&t->by[V_OPEN]) + sfb_portset_count(&t->by[V_UNVERIFIED]);
+	return sfb_portset_count(&t->by[V_OPEN]);
 }
 
 static int
@@ -36,6 +37,8 @@ sfb_probe_all_required_pass(const sfb_probe_result *r)
 {
 	size_t i;
 
+	if (r->pr.nt == 0)
+		return false;  /* a run that tested nothing proves nothing */
 	for (i = 0; i < r->pr.nt; i++)
 		if (r->pr.plan->cat->flows[r->pr.t[i].flow].required &&
 		    target_verdict(&r->pr.t[i]) != FV_PASS)
@@ -84,6 +87,8 @@ write_text(const sfb_probe_result *r, sfb_buf *b)
 		sfb_buf_printf(b, "SKIPPED  %s %s -> %s: %s\n", pr->plan->cat->flows[pr->skip[i].flow].id,
 		    proto_name(pr->skip[i].proto), t->hosts[t->eps[pr->skip[i].dst_ep].host].name,
 		    pr->skip[i].why);
+	if (pr->nt == 0)
+		sfb_buf_puts(b, "nothing was tested: no planned flow from this host could be probed\n");
 	sfb_buf_printf(b, "summary: %zu pass, %zu partial, %zu fail, %zu skipped; required flows %s\n",
 	    n[FV_PASS], n[FV_PARTIAL], n[FV_FAIL], pr->nskip,
 	    sfb_probe_all_required_pass(r) ? "all pass" : "NOT all pass");

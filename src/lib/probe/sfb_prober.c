@@ -103,6 +103,12 @@ add_target(struct prober *pr, size_t flow, int proto, size_t dst_ep, bool outsid
 	tg->proto = proto;
 	tg->dst_ep = dst_ep;
 	tg->sport = sfb_portset_is_all(&f->sport) ? NULL : &f->sport;
+	/* Start the source ports at a random place: a run right after another
+	 * must not reuse its 4-tuples, or the firewall's connection tracking
+	 * (UDP: two minutes) would pass what the rules no longer allow. */
+	if (tg->sport != NULL && RAND_bytes((unsigned char *)&tg->sport_next,
+	    sizeof(tg->sport_next)) != 1)
+		tg->sport_next = (uint32_t)sfb_clock_ms();
 	for (i = 0; i < V_COUNT; i++)
 		sfb_portset_init(&tg->by[i]);
 	if (!sfb_sockaddr_parse(addr, 0, &tg->dst))
@@ -165,7 +171,11 @@ make_probes(struct prober *pr)
 		for (k = 0; k < pr->plan->cat->flows[tg->flow].dport.s.n; k++) {
 			r = &pr->plan->cat->flows[tg->flow].dport.s.r[k];
 			for (port = r->lo.lo; port <= r->hi.lo; port++) {
-				struct probe *p = &pr->p[pr->np++];
+				struct probe *p;
+
+				if (port == 0)
+					continue;  /* "any" includes 0, which cannot be reached */
+				p = &pr->p[pr->np++];
 
 				p->target = i;
 				p->port = (uint16_t)port;
@@ -352,8 +362,13 @@ start_probe(struct prober *pr, struct probe *p)
 	unsigned slice = pr->o->timeout_ms / (tg->proto == IPPROTO_UDP ? pr->o->retries + 1 : 1);
 
 	p->fd = socket(dst.family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (p->fd < 0)
-		return !(errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM);
+	if (p->fd < 0) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+			return false;
+		pr->active++;
+		finish(p, V_ERROR);
+		return true;
+	}
 	pr->active++;
 	p->state = S_CONNECTING;
 	if (RAND_bytes((unsigned char *)&p->nonce, sizeof(p->nonce)) != 1)
@@ -363,7 +378,7 @@ start_probe(struct prober *pr, struct probe *p)
 	p->io.data = p;
 	sfb_timer_init(&p->timer, on_timeout, p);
 	if (tg->sport != NULL && bind_source(pr, tg, p->fd) != 0) {
-		finish(p, V_FILTERED);  /* cannot send from an allowed port */
+		finish(p, V_ERROR);  /* cannot send from an allowed port: our failure */
 		return true;
 	}
 	sfb_sockaddr_set_port(&dst, p->port);

@@ -7,7 +7,9 @@
 #include "sfb_net.h"
 #include "sfbnet/pathtest.h"
 
-enum verdict { V_PENDING, V_OPEN, V_UNVERIFIED, V_CLOSED, V_FILTERED, V_COUNT };
+/* error: the prober itself could not send (no socket, a source port it
+ * cannot bind): not a verdict on the firewall. */
+enum verdict { V_PENDING, V_OPEN, V_UNVERIFIED, V_CLOSED, V_FILTERED, V_ERROR, V_COUNT };
 
 enum state { S_QUEUED, S_CONNECTING, S_AWAIT, S_DONE };
 

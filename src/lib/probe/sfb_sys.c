@@ -132,10 +132,14 @@ ports_rule(sfb_buf *b, const char *proto, const sfb_portset *p, uint16_t to, uin
 {
 	if (sfb_portset_count(p) == 0)
 		return;
-	sfb_buf_printf(b, "\t\tmeta l4proto %s %s dport ", proto, proto);
+	/* Only packets for this host: on a host that also routes, traffic
+	 * passing through must not be answered by the responder. */
+	sfb_buf_printf(b, "\t\tfib daddr type local meta nfproto ipv4 meta l4proto %s %s dport ",
+	    proto, proto);
 	sfb_portset_print_nft(b, p);
 	sfb_buf_printf(b, " tproxy ip to :%u meta mark set 0x%x accept\n", to, mark);
-	sfb_buf_printf(b, "\t\tmeta l4proto %s %s dport ", proto, proto);
+	sfb_buf_printf(b, "\t\tfib daddr type local meta nfproto ipv6 meta l4proto %s %s dport ",
+	    proto, proto);
 	sfb_portset_print_nft(b, p);
 	sfb_buf_printf(b, " tproxy ip6 to :%u meta mark set 0x%x accept\n", to, mark);
 }

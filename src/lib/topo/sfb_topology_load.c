@@ -446,7 +446,7 @@ static sfb_status
 warn_parallel(struct loader *L, const sfb_ynode *seq)
 {
 	const struct sfb_firewall *a, *b;
-	size_t i, j, x, y, shared;
+	size_t i, j, x, y, shared, z1 = 0, z2 = 0;
 	sfb_status st;
 
 	for (i = 0; i < L->t->nfws; i++) {
@@ -454,14 +454,21 @@ warn_parallel(struct loader *L, const sfb_ynode *seq)
 			a = &L->t->fws[i];
 			b = &L->t->fws[j];
 			shared = 0;
-			for (x = 0; x < a->nzones; x++)
-				for (y = 0; y < b->nzones; y++)
-					shared += a->zones[x] == b->zones[y];
+			for (x = 0; x < a->nzones; x++) {
+				for (y = 0; y < b->nzones; y++) {
+					if (a->zones[x] != b->zones[y])
+						continue;
+					if (shared++ == 0)
+						z1 = a->zones[x];
+					else
+						z2 = a->zones[x];
+				}
+			}
 			if (shared < 2)
 				continue;
-			st = sfb_y_warn(L->ctx, L->d, seq->kids[j], "firewalls '%s' and '%s' join the "
-			    "same zones; flows between them are planned through '%s' only", a->name,
-			    b->name, a->name);
+			st = sfb_y_warn(L->ctx, L->d, seq->kids[j], "firewalls '%s' and '%s' both join "
+			    "zones '%s' and '%s'; flows between those zones are planned through '%s' "
+			    "only", a->name, b->name, L->t->zones[z1].name, L->t->zones[z2].name, a->name);
 			if (st != SFB_OK)
 				return st;
 		}
