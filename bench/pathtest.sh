@@ -49,6 +49,8 @@ trap 'if [ -n "${BENCH_KEEP:-}" ]; then mkdir -p "$BENCH_KEEP" && cp -r "$tmp"/.
 die() { echo "bench: $*" >&2; exit 3; }
 pt_need cmake awk
 pt_setup   # exits 77 now if namespaces cannot be made
+# 20,000 ports do not fit a descriptor limit of 20,000: tproxy mode it is.
+pt_have_tproxy || pt_skip "the responder needs TPROXY (nft_tproxy) for 20,000 ports"
 
 # --- 1. Release build ----------------------------------------------------
 echo "== building Release in $bdir"

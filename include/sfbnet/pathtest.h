@@ -20,9 +20,14 @@ typedef struct sfb_probe_opts {
 	const char *to_host;     /* only those ending at this host (NULL: all) */
 	const char *token;       /* session token shared with the responder;
 	                          * NULL: connect-only mode (no responder) */
-	unsigned timeout_ms;     /* per port (default 500) */
-	unsigned concurrency;    /* ports in flight at once (default 2048) */
-	unsigned rate;           /* new probes per second (default 25,000) */
+	unsigned timeout_ms;     /* per port at most (default 500); once 32 answers
+	                          * have come back, twice TCP's retransmission timeout
+	                          * from their round-trip times (at least 100 ms),
+	                          * unless fixed_timeout */
+	bool fixed_timeout;
+	unsigned concurrency;    /* ports in flight at once (default: rate x timeout,
+	                          * within the descriptor limit) */
+	unsigned rate;           /* new probes per second (default 50,000) */
 	unsigned retries;        /* UDP datagrams re-sent before "filtered" (default 1) */
 	bool progress;           /* progress lines on stderr */
 } sfb_probe_opts;

@@ -71,9 +71,10 @@ static const struct cli_opt probe_opts[] = {
 	{ "token", 'k', "SECRET", "the session token shared with the responder" },
 	{ "token-file", 0, "FILE", "read the token from the first line of FILE" },
 	{ "connect-only", 0, NULL, "no responder: TCP connect only (UDP is not tested)" },
-	{ "timeout", 0, "MS", "per port, in milliseconds (default 500)" },
-	{ "concurrency", 0, "N", "ports in flight at once (default 2048)" },
-	{ "rate", 0, "N", "new probes per second (default 25000)" },
+	{ "timeout", 0, "MS", "longest wait per port in ms (default 500; adapts down)" },
+	{ "fixed-timeout", 0, NULL, "always wait the full --timeout (no adaptation)" },
+	{ "concurrency", 0, "N", "ports in flight at once (default rate x timeout)" },
+	{ "rate", 0, "N", "new probes per second (default 50000)" },
 	{ "retries", 0, "N", "UDP datagrams re-sent before \"filtered\" (default 1)" },
 	{ "format", 'f', "FORMAT", "text (default) or json" },
 	{ "progress", 0, NULL, "progress lines on stderr" },
@@ -119,6 +120,7 @@ run_probe(const struct cli_cmd *cmd, struct cli_args *a)
 	o.token = token;
 	o.to_host = cli_opt(cmd, a, "to");
 	o.progress = cli_flag(cmd, a, "progress");
+	o.fixed_timeout = cli_flag(cmd, a, "fixed-timeout");
 	if ((rc = cli_load_plan(ctx, cmd, a, &cat, &topo, &plan)) != EXIT_GOOD)
 		goto out;
 	st = sfb_probe_run(ctx, plan, &o, &res);

@@ -8,7 +8,9 @@
 # is never touched.  The EXIT trap kills what the caller started (pt_pids)
 # and deletes the namespaces.
 #
-# The caller sets $name first (the test name of the closing line).
+# The caller sets $name first (the test name of the closing line) and, for
+# pt_responder, $bin (the sfbnet binary).  pt_wait sets $wrc.
+# shellcheck disable=SC2034,SC2154
 
 pt_made=() pt_pids=()
 pt_tmp=$(mktemp -d)
@@ -95,6 +97,21 @@ pt_teardown() {
 		esac
 	done
 	pt_made=("${keep[@]}")
+}
+
+# Can this kernel and nft do TPROXY (nft_tproxy)?  Tried in $SRV.
+pt_have_tproxy() {
+	local ok=1
+	ip netns exec "$SRV" nft -f - 2>/dev/null <<'EOF' || ok=0
+table inet pt_tproxy_check {
+	chain c {
+		type filter hook prerouting priority mangle; policy accept;
+		meta l4proto udp udp dport 9 tproxy ip to :9 meta mark set 1 accept
+	}
+}
+EOF
+	ip netns exec "$SRV" nft delete table inet pt_tproxy_check 2>/dev/null
+	[ "$ok" = 1 ]
 }
 
 # Loads an nftables ruleset (file) into the firewall namespace, replacing

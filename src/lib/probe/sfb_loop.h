@@ -30,6 +30,7 @@ sfb_status sfb_loop_new(sfb_loop **out);
 void sfb_loop_free(sfb_loop *l);
 uint64_t sfb_loop_now(sfb_loop *l);           /* cached at each turn */
 uint64_t sfb_clock_ms(void);                  /* CLOCK_MONOTONIC now */
+uint64_t sfb_clock_us(void);
 
 sfb_status sfb_loop_add(sfb_loop *l, sfb_io *io, uint32_t events);
 sfb_status sfb_loop_mod(sfb_loop *l, sfb_io *io, uint32_t events);

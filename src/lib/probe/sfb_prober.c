@@ -16,11 +16,32 @@
 #include "sfb_loop.h"
 #include "sfb_net.h"
 #include "sfb_prober.h"
+#include "sfb_sys.h"
 #include "sfb_wire.h"
 #include "sfbnet/pathtest.h"
 #include "sfb_text.h"
 
 static void start_more(struct prober *pr);
+
+/* Once ADAPT_SAMPLES answers have come back, a probe waits twice the
+ * retransmission timeout TCP would use (srtt + 4 rttvar, RFC 6298), at
+ * least ADAPT_FLOOR_MS (nmap -T4's floor) and at most --timeout. */
+#define ADAPT_SAMPLES 32
+#define ADAPT_FLOOR_MS 100
+
+/* How long a probe waits for its answer now. */
+static unsigned
+current_timeout(const struct prober *pr)
+{
+	double t;
+
+	if (pr->o->fixed_timeout || pr->rtt_samples < ADAPT_SAMPLES)
+		return pr->o->timeout_ms;
+	t = 2 * (pr->srtt + 4 * pr->rttvar) / 1000.0;
+	if (t < ADAPT_FLOOR_MS)
+		t = ADAPT_FLOOR_MS;
+	return t < pr->o->timeout_ms ? (unsigned)t : pr->o->timeout_ms;
+}
 
 /* --- targets from the plan ---------------------------------------------- */
 
@@ -247,6 +268,21 @@ send_probe(struct probe *p)
 }
 
 static void
+note_rtt(struct prober *pr, const struct probe *p)
+{
+	double r = (double)(sfb_clock_us() - p->sent_at), d;
+
+	if (pr->rtt_samples++ == 0) {
+		pr->srtt = r;
+		pr->rttvar = r / 2;
+		return;
+	}
+	d = pr->srtt > r ? pr->srtt - r : r - pr->srtt;
+	pr->rttvar = 0.75 * pr->rttvar + 0.25 * d;
+	pr->srtt = 0.875 * pr->srtt + 0.125 * r;
+}
+
+static void
 read_echo(struct probe *p)
 {
 	struct prober *pr = p->pr;
@@ -265,6 +301,7 @@ read_echo(struct probe *p)
 	if (sfb_wire_decode(buf, (size_t)n, pr->o->token, strlen(pr->o->token), &m) &&
 	    m.kind == SFB_WIRE_ECHO && m.nonce == p->nonce && m.port == p->port &&
 	    m.proto == pr->t[p->target].proto) {
+		note_rtt(pr, p);
 		finish(p, V_OPEN);
 		return;
 	}
@@ -290,6 +327,7 @@ on_io(sfb_io *io, uint32_t events)
 			return;
 		}
 		if (pr->o->token == NULL) {  /* connect-only: the handshake is the answer */
+			note_rtt(pr, p);
 			finish(p, V_OPEN);
 			start_more(pr);
 			return;
@@ -314,7 +352,7 @@ on_timeout(sfb_timer *t)
 {
 	struct probe *p = t->data;
 	struct prober *pr = p->pr;
-	unsigned slice = pr->o->timeout_ms / (pr->o->retries + 1);
+	unsigned slice = current_timeout(pr) / (pr->o->retries + 1);
 
 	if (p->state == S_AWAIT && pr->t[p->target].proto == IPPROTO_UDP &&
 	    p->sends <= pr->o->retries) {
@@ -359,7 +397,7 @@ start_probe(struct prober *pr, struct probe *p)
 	struct target *tg = &pr->t[p->target];
 	struct sfb_sockaddr dst = tg->dst;
 	int type = tg->proto == IPPROTO_TCP ? SOCK_STREAM : SOCK_DGRAM;
-	unsigned slice = pr->o->timeout_ms / (tg->proto == IPPROTO_UDP ? pr->o->retries + 1 : 1);
+	unsigned slice = current_timeout(pr) / (tg->proto == IPPROTO_UDP ? pr->o->retries + 1 : 1);
 
 	p->fd = socket(dst.family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (p->fd < 0) {
@@ -371,6 +409,7 @@ start_probe(struct prober *pr, struct probe *p)
 	}
 	pr->active++;
 	p->state = S_CONNECTING;
+	p->sent_at = sfb_clock_us();
 	if (RAND_bytes((unsigned char *)&p->nonce, sizeof(p->nonce)) != 1)
 		p->nonce = sfb_clock_ms() ^ ((uint64_t)p->port << 32);
 	p->io.fd = p->fd;
@@ -479,10 +518,18 @@ sfb_probe_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *opts,
 	*out = NULL;
 	if (o.timeout_ms == 0)
 		o.timeout_ms = 500;
-	if (o.concurrency == 0)
-		o.concurrency = 2048;
 	if (o.rate == 0)
-		o.rate = 25000;
+		o.rate = 50000;
+	/* Enough in flight that the rate is kept up while unanswered probes
+	 * wait out their timeout, within the descriptor limit. */
+	if (o.concurrency == 0) {
+		uint64_t want = (uint64_t)o.rate * o.timeout_ms / 1000, lim = sfb_sys_fd_limit();
+
+		lim = lim > 1024 ? lim - 512 : 512;
+		o.concurrency = (unsigned)(want < lim ? want : lim);
+		if (o.concurrency < 64)
+			o.concurrency = 64;
+	}
 	r = calloc(1, sizeof(*r));
 	if (r == NULL)
 		return sfb_oom(ctx);

@@ -32,6 +32,7 @@ struct probe {
 	sfb_io io;
 	sfb_timer timer;
 	uint64_t nonce;
+	uint64_t sent_at;       /* us, for the round-trip time */
 	struct prober *pr;
 };
 
@@ -57,6 +58,10 @@ struct prober {
 	sfb_timer pace, tick;
 	uint64_t started, budget_at;
 	double budget;
+	/* Adaptive timeout, as TCP and nmap do: a smoothed round-trip time and
+	 * its variation (RFC 6298), in microseconds. */
+	double srtt, rttvar;
+	size_t rtt_samples;
 	sfb_status err;
 };
 

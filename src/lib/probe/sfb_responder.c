@@ -26,7 +26,11 @@
 
 #define TPROXY_MARK 0x5fb
 #define CONN_TIMEOUT_MS 3000
-#define MAX_CONNS 2048
+/* Connections waiting for their probe message at once: as many as the
+ * descriptors left after the listeners allow, up to CONNS_MAX.  A prober
+ * keeps thousands in flight; too few here reads as "unverified" there. */
+#define CONNS_MIN 2048
+#define CONNS_MAX 16384
 
 struct listener {
 	sfb_io io;
@@ -409,7 +413,7 @@ sfb_responder_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_responder_opts *
 {
 	struct responder rs;
 	sfb_portset tcp, udp;
-	uint64_t nports, limit;
+	uint64_t nports, limit, nconns = 0;
 	uint16_t tproxy_tcp = 0, tproxy_udp = 0;
 	bool rules = false;
 	sfb_timer sigcheck;
@@ -442,7 +446,7 @@ sfb_responder_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_responder_opts *
 	}
 	limit = sfb_sys_fd_limit();
 	rs.tproxy = o->mode == SFB_RESPONDER_TPROXY ||
-	    (o->mode == SFB_RESPONDER_AUTO && nports + MAX_CONNS + 64 > limit);
+	    (o->mode == SFB_RESPONDER_AUTO && nports + CONNS_MIN + 64 > limit);
 	if (!rs.tproxy && nports + 64 > limit) {
 		st = sfb_failf(ctx, SFB_EINVAL, "responder: %llu ports do not fit the descriptor "
 		    "limit (%llu); use --mode tproxy", (unsigned long long)nports,
@@ -450,12 +454,15 @@ sfb_responder_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_responder_opts *
 		goto out;
 	}
 	rs.ls = calloc(rs.tproxy ? 2 : nports, sizeof(*rs.ls));
-	rs.conns = calloc(MAX_CONNS, sizeof(*rs.conns));
+	nconns = limit > (rs.tproxy ? 2 : nports) + 256 ? limit - (rs.tproxy ? 2 : nports) - 256 : 64;
+	if (nconns > CONNS_MAX)
+		nconns = CONNS_MAX;
+	rs.conns = calloc((size_t)nconns, sizeof(*rs.conns));
 	if (rs.ls == NULL || rs.conns == NULL || sfb_loop_new(&rs.loop) != SFB_OK) {
 		st = sfb_oom(ctx);
 		goto out;
 	}
-	for (i = 0; i < MAX_CONNS; i++) {
+	for (i = 0; i < (size_t)nconns; i++) {
 		rs.conns[i].rs = &rs;
 		rs.conns[i].io.fd = -1;
 		rs.conns[i].next_free = rs.free_conns;
@@ -504,7 +511,7 @@ sfb_responder_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_responder_opts *
 out:
 	if (rules)
 		sfb_tproxy_remove(TPROXY_MARK);
-	for (i = 0; rs.conns != NULL && i < MAX_CONNS; i++)
+	for (i = 0; rs.conns != NULL && i < (size_t)nconns; i++)
 		if (rs.conns[i].io.fd >= 0)
 			close(rs.conns[i].io.fd);
 	for (i = 0; i < rs.nls; i++)
