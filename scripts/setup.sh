@@ -10,9 +10,11 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)"
 ex=examples/onprem-edge.yaml
 build/sfbnet validate "$ex"
-build/sfbnet plan "$ex" --firewall fw-external --format md
+build/sfbnet plan "$ex" --firewall fw-external --format md -o build/plan-fw-external.md
+echo "wrote build/plan-fw-external.md (the flows through fw-external, a change-ticket table)"
 build/sfbnet firewall "$ex" --target nftables --firewall fw-external -o build/fw-external.nft
-echo "wrote build/fw-external.nft ($(grep -c 'accept comment' build/fw-external.nft) rules)"
+echo "wrote build/fw-external.nft ($(grep -c 'accept comment' build/fw-external.nft) rules):"
+grep 'accept comment' build/fw-external.nft | cut -c1-150
 if [ "$(id -u)" = 0 ] && ip netns add sfbsetup$$ 2>/dev/null; then
 	ip netns exec sfbsetup$$ nft -c -f build/fw-external.nft && echo "nft -c: the ruleset is valid"
 	ip netns del sfbsetup$$
