@@ -63,22 +63,16 @@ svc_add(struct asa *x, const sfb_portset *p)
 static bool
 is_keyword(const sfb_addrset *a)
 {
-	bool has4 = sfb_addrset_has_family(a, 4), has6 = sfb_addrset_has_family(a, 6);
-
-	if (sfb_emit_is_all(a, 0))
-		return true;
-	return (sfb_emit_is_all(a, 4) && !has6) || (sfb_emit_is_all(a, 6) && !has4);
+	return sfb_emit_any_keyword(a, "", "", "") != NULL;
 }
 
 static void
 write_addr_ref(sfb_buf *b, struct asa *x, const sfb_addrset *a)
 {
-	if (sfb_emit_is_all(a, 0))
-		sfb_buf_puts(b, " any");
-	else if (sfb_emit_is_all(a, 4) && !sfb_addrset_has_family(a, 6))
-		sfb_buf_puts(b, " any4");
-	else if (sfb_emit_is_all(a, 6) && !sfb_addrset_has_family(a, 4))
-		sfb_buf_puts(b, " any6");
+	const char *kw = sfb_emit_any_keyword(a, " any", " any4", " any6");
+
+	if (kw != NULL)
+		sfb_buf_puts(b, kw);
 	else
 		sfb_buf_printf(b, " object-group " ASA_NET "%ld", sfb_setreg_add(&x->nets, a) + 1);
 }

@@ -276,3 +276,15 @@ sfb_emit_meet(const sfb_addrset *a, const sfb_addrset *b)
 	return (sfb_addrset_has_family(a, 4) && sfb_addrset_has_family(b, 4)) ||
 	    (sfb_addrset_has_family(a, 6) && sfb_addrset_has_family(b, 6));
 }
+
+const char *
+sfb_emit_any_keyword(const sfb_addrset *a, const char *any, const char *any4, const char *any6)
+{
+	if (sfb_emit_is_all(a, 0))
+		return any;
+	if (sfb_emit_is_all(a, 4) && !sfb_addrset_has_family(a, 6))
+		return any4;
+	if (sfb_emit_is_all(a, 6) && !sfb_addrset_has_family(a, 4))
+		return any6;
+	return NULL;
+}

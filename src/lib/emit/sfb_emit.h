@@ -73,4 +73,10 @@ void sfb_emit_name(sfb_buf *b, const char *s, size_t max);
 size_t sfb_emit_nranges(const sfb_portset *p);
 void sfb_emit_range(const sfb_portset *p, size_t i, unsigned *lo, unsigned *hi);
 
+/* The platform's keyword for a set that is every address (any), every IPv4
+ * address and no IPv6 (any4), or the reverse (any6); NULL when the set
+ * needs a named group. */
+const char *sfb_emit_any_keyword(const sfb_addrset *a, const char *any, const char *any4,
+    const char *any6);
+
 #endif

@@ -39,22 +39,16 @@ struct srx {
 static bool
 is_keyword(const sfb_addrset *a)
 {
-	bool has4 = sfb_addrset_has_family(a, 4), has6 = sfb_addrset_has_family(a, 6);
-
-	if (sfb_emit_is_all(a, 0))
-		return true;
-	return (sfb_emit_is_all(a, 4) && !has6) || (sfb_emit_is_all(a, 6) && !has4);
+	return sfb_emit_any_keyword(a, "", "", "") != NULL;
 }
 
 static void
 write_addr_ref(sfb_buf *b, struct srx *x, const sfb_addrset *a)
 {
-	if (sfb_emit_is_all(a, 0))
-		sfb_buf_puts(b, "any");
-	else if (sfb_emit_is_all(a, 4) && !sfb_addrset_has_family(a, 6))
-		sfb_buf_puts(b, "any-ipv4");
-	else if (sfb_emit_is_all(a, 6) && !sfb_addrset_has_family(a, 4))
-		sfb_buf_puts(b, "any-ipv6");
+	const char *kw = sfb_emit_any_keyword(a, "any", "any-ipv4", "any-ipv6");
+
+	if (kw != NULL)
+		sfb_buf_puts(b, kw);
 	else
 		sfb_buf_printf(b, SRX_SET "%ld", sfb_setreg_add(&x->sets, a) + 1);
 }
