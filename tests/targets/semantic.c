@@ -389,7 +389,7 @@ parse_nftables(const sfb_strv *lines, struct rules *r, bool *deny)
 	struct named *cur = NULL;
 	struct piece *p;
 	sfb_strv t;
-	size_t l, i;
+	size_t l, i, b;
 	bool elems = false;
 
 	sfb_strv_init(&t);
@@ -420,7 +420,10 @@ parse_nftables(const sfb_strv *lines, struct rules *r, bool *deny)
 		if (tok_is(&t, 0, "type") && tok_is(&t, t.n - 2, "policy") &&
 		    tok_is(&t, t.n - 1, "drop;"))
 			*deny = true;
-		if (!(tok_is(&t, 0, "ip") || tok_is(&t, 0, "ip6")) || !tok_is(&t, 1, "saddr"))
+		/* A rule may start with the interfaces (firewalls whose topology
+		 * names them): "iifname X oifname Y ip saddr ...". */
+		b = tok_is(&t, 0, "iifname") && tok_is(&t, 2, "oifname") ? 4 : 0;
+		if (!(tok_is(&t, b, "ip") || tok_is(&t, b, "ip6")) || !tok_is(&t, b + 1, "saddr"))
 			continue;
 		p = piece_new(r);
 		for (i = 0; i < t.n; i++) {

@@ -288,3 +288,78 @@ sfb_emit_any_keyword(const sfb_addrset *a, const char *any, const char *any4, co
 		return any6;
 	return NULL;
 }
+
+static sfb_status
+add_item(struct sfb_ritems *it, const struct sfb_entry *e, const sfb_addrset *src,
+    const sfb_addrset *dst, const char *iif, const char *oif)
+{
+	if (sfb_grow(&it->v, &it->cap, it->n + 1, sizeof(*it->v)) != SFB_OK)
+		return SFB_ENOMEM;
+	it->v[it->n++] = (struct sfb_ritem){ e, src, dst, iif, oif };
+	return SFB_OK;
+}
+
+static const char *
+ifname_of(const struct sfb_firewall *f, size_t zone)
+{
+	size_t k;
+
+	for (k = 0; k < f->nzones; k++)
+		if (f->zones[k] == zone)
+			return f->ifnames[k];
+	return NULL;
+}
+
+sfb_status
+sfb_emit_items(const sfb_plan *plan, size_t fw, struct sfb_ritems *out)
+{
+	const struct sfb_firewall *f = &plan->topo->fws[fw];
+	const struct sfb_entry *e;
+	struct sfb_zsplit *ss, *ds;
+	size_t first, count, i, a, b;
+	sfb_status st = SFB_OK;
+
+	memset(out, 0, sizeof(*out));
+	sfb_plan_fw_range(plan, fw, &first, &count);
+	for (i = first; i < first + count && st == SFB_OK; i++) {
+		e = &plan->entries[i];
+		if (f->ifnames == NULL) {
+			st = add_item(out, e, &e->src, &e->dst, NULL, NULL);
+			continue;
+		}
+		if (sfb_grow(&out->splits, &out->capsplits, out->nsplits + 2,
+		    sizeof(*out->splits)) != SFB_OK) {
+			st = SFB_ENOMEM;
+			break;
+		}
+		ss = &out->splits[out->nsplits];
+		ds = &out->splits[out->nsplits + 1];
+		memset(ss, 0, 2 * sizeof(*ss));
+		if ((st = sfb_emit_zsplit(plan, fw, e->src_eps, e->nsrc, ss)) != SFB_OK)
+			break;
+		out->nsplits++;
+		if ((st = sfb_emit_zsplit(plan, fw, e->dst_eps, e->ndst, ds)) != SFB_OK)
+			break;
+		out->nsplits++;
+		for (a = 0; a < ss->n && st == SFB_OK; a++)
+			for (b = 0; b < ds->n && st == SFB_OK; b++)
+				if (ss->p[a].zone != ds->p[b].zone)
+					st = add_item(out, e, &ss->p[a].addr, &ds->p[b].addr,
+					    ifname_of(f, ss->p[a].zone), ifname_of(f, ds->p[b].zone));
+	}
+	if (st != SFB_OK)
+		sfb_emit_items_free(out);
+	return st;
+}
+
+void
+sfb_emit_items_free(struct sfb_ritems *it)
+{
+	size_t i;
+
+	for (i = 0; i < it->nsplits; i++)
+		sfb_zsplit_free(&it->splits[i]);
+	free(it->splits);
+	free(it->v);
+	memset(it, 0, sizeof(*it));
+}

@@ -73,6 +73,26 @@ void sfb_emit_name(sfb_buf *b, const char *s, size_t max);
 size_t sfb_emit_nranges(const sfb_portset *p);
 void sfb_emit_range(const sfb_portset *p, size_t i, unsigned *lo, unsigned *hi);
 
+/* What one rule of a Linux target matches: an entry's flow between these
+ * sources and destinations, entering by iif and leaving by oif (both NULL
+ * when the firewall names no interfaces: then one item is the whole entry;
+ * else one item per pair of the firewall's zones the entry joins). */
+struct sfb_ritem {
+	const struct sfb_entry *e;
+	const sfb_addrset *src, *dst;
+	const char *iif, *oif;
+};
+
+struct sfb_ritems {
+	struct sfb_ritem *v;
+	size_t n, cap;
+	struct sfb_zsplit *splits;   /* own the addresses the items point to */
+	size_t nsplits, capsplits;
+};
+
+sfb_status sfb_emit_items(const sfb_plan *plan, size_t fw, struct sfb_ritems *out);
+void sfb_emit_items_free(struct sfb_ritems *it);
+
 /* The platform's keyword for a set that is every address (any), every IPv4
  * address and no IPv6 (any4), or the reverse (any6); NULL when the set
  * needs a named group. */

@@ -18,16 +18,15 @@
 struct ipt {
 	const sfb_plan *plan;
 	int family;
-	size_t first, count;
 	struct sfb_setreg dsts;      /* destination sets -> chains SFBNET-D<n> */
 	sfb_buf *b;
 };
 
 static bool
-has_family(const struct ipt *x, const struct sfb_entry *e)
+has_family(const struct ipt *x, const struct sfb_ritem *it)
 {
-	return sfb_addrset_has_family(&e->src, x->family) &&
-	    sfb_addrset_has_family(&e->dst, x->family);
+	return sfb_addrset_has_family(it->src, x->family) &&
+	    sfb_addrset_has_family(it->dst, x->family);
 }
 
 static bool
@@ -89,8 +88,9 @@ write_ports(sfb_buf *b, const char *dir, const sfb_portset *p, size_t chunk)
 /* The rules of one flow in chain SFBNET: one per protocol and per pair of
  * port chunks, all jumping to the flow's source chain. */
 static void
-write_flow_jumps(struct ipt *x, const struct sfb_entry *e, size_t chainno)
+write_flow_jumps(struct ipt *x, const struct sfb_ritem *it, size_t chainno)
 {
+	const struct sfb_entry *e = it->e;
 	const struct sfb_cflow *f = &x->plan->cat->flows[e->flow];
 	size_t ns = sfb_portset_ipt_chunks(&f->sport), nd = sfb_portset_ipt_chunks(&f->dport);
 	size_t i, j;
@@ -104,8 +104,10 @@ write_flow_jumps(struct ipt *x, const struct sfb_entry *e, size_t chainno)
 	for (k = 0; k < np; k++) {
 		for (i = 0; i < ns; i++) {
 			for (j = 0; j < nd; j++) {
-				sfb_buf_printf(x->b, "-A " IPT_CHAIN " -p %s",
-				    protos[k] == SFB_PROTO_TCP ? "tcp" : "udp");
+				sfb_buf_puts(x->b, "-A " IPT_CHAIN);
+				if (it->iif != NULL)
+					sfb_buf_printf(x->b, " -i %s -o %s", it->iif, it->oif);
+				sfb_buf_printf(x->b, " -p %s", protos[k] == SFB_PROTO_TCP ? "tcp" : "udp");
 				write_ports(x->b, "sports", &f->sport, i);
 				write_ports(x->b, "dports", &f->dport, j);
 				sfb_buf_puts(x->b, " -m conntrack --ctstate NEW -m comment --comment \"");
@@ -146,7 +148,8 @@ sfb_iptables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family, sf
 {
 	struct ipt x;
 	struct sfb_setreg srcs;
-	const struct sfb_entry *e;
+	struct sfb_ritems items;
+	const struct sfb_ritem *it;
 	struct pair *pairs = NULL;
 	long *entry_pair = NULL, s, d;
 	size_t npairs = 0, cappairs = 0, i;
@@ -159,21 +162,23 @@ sfb_iptables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family, sf
 	x.b = b;
 	sfb_setreg_init(&x.dsts);
 	sfb_setreg_init(&srcs);
+	memset(&items, 0, sizeof(items));
 	sfb_buf_init(&chain);
 	sfb_buf_init(&target);
-	sfb_plan_fw_range(plan, fw, &x.first, &x.count);
-	entry_pair = calloc(x.count + 1, sizeof(*entry_pair));
+	if ((st = sfb_emit_items(plan, fw, &items)) != SFB_OK)
+		goto out;
+	entry_pair = calloc(items.n + 1, sizeof(*entry_pair));
 	if (entry_pair == NULL) {
 		st = SFB_ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < x.count; i++) {
-		e = &plan->entries[x.first + i];
+	for (i = 0; i < items.n; i++) {
+		it = &items.v[i];
 		entry_pair[i] = -1;
-		if (!has_family(&x, e))
+		if (!has_family(&x, it))
 			continue;
-		s = sfb_setreg_add(&srcs, &e->src);
-		d = sfb_setreg_add(&x.dsts, &e->dst);
+		s = sfb_setreg_add(&srcs, it->src);
+		d = sfb_setreg_add(&x.dsts, it->dst);
 		if (s < 0 || d < 0 || (entry_pair[i] = pair_of(&pairs, &npairs, &cappairs, s, d)) < 0) {
 			st = SFB_ENOMEM;
 			goto out;
@@ -196,9 +201,9 @@ sfb_iptables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family, sf
 	    "-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n"
 	    "-A FORWARD -m conntrack --ctstate INVALID -j DROP\n"
 	    "-A FORWARD -j " IPT_CHAIN "\n");
-	for (i = 0; i < x.count; i++)
+	for (i = 0; i < items.n; i++)
 		if (entry_pair[i] >= 0)
-			write_flow_jumps(&x, &plan->entries[x.first + i], (size_t)entry_pair[i] + 1);
+			write_flow_jumps(&x, &items.v[i], (size_t)entry_pair[i] + 1);
 	for (i = 0; i < npairs; i++) {
 		sfb_buf_reset(&chain);
 		sfb_buf_printf(&chain, IPT_CHAIN "-S%zu", i + 1);
@@ -226,6 +231,7 @@ out:
 	sfb_setreg_free(&srcs);
 	free(pairs);
 	free(entry_pair);
+	sfb_emit_items_free(&items);
 	sfb_buf_free(&chain);
 	sfb_buf_free(&target);
 	return st;

@@ -11,7 +11,8 @@
 
 struct nft {
 	const sfb_plan *plan;
-	size_t fw, first, count;
+	size_t fw;
+	struct sfb_ritems items;
 	struct sfb_setreg sets[2];   /* [0]: IPv4, [1]: IPv6 */
 };
 
@@ -59,18 +60,18 @@ write_sets(struct nft *n, sfb_buf *b)
 static sfb_status
 collect_sets(struct nft *n)
 {
-	const struct sfb_entry *e;
+	const struct sfb_ritem *it;
 	size_t i;
 	int family;
 
-	for (i = n->first; i < n->first + n->count; i++) {
-		e = &n->plan->entries[i];
+	for (i = 0; i < n->items.n; i++) {
+		it = &n->items.v[i];
 		for (family = 4; family <= 6; family += 2) {
-			if (!sfb_addrset_has_family(&e->src, family) ||
-			    !sfb_addrset_has_family(&e->dst, family))
+			if (!sfb_addrset_has_family(it->src, family) ||
+			    !sfb_addrset_has_family(it->dst, family))
 				continue;
-			if (sfb_setreg_add(&n->sets[fam_index(family)], &e->src) < 0 ||
-			    sfb_setreg_add(&n->sets[fam_index(family)], &e->dst) < 0)
+			if (sfb_setreg_add(&n->sets[fam_index(family)], it->src) < 0 ||
+			    sfb_setreg_add(&n->sets[fam_index(family)], it->dst) < 0)
 				return SFB_ENOMEM;
 		}
 	}
@@ -89,26 +90,30 @@ write_ports(sfb_buf *b, const char *proto, const char *dir, const sfb_portset *p
 static void
 write_rules(struct nft *n, sfb_buf *b)
 {
-	const struct sfb_entry *e;
+	const struct sfb_ritem *it;
 	const struct sfb_cflow *f;
 	const char *pname;
 	int protos[2], np, k, family;
 	long si, di;
 	size_t i;
 
-	for (i = n->first; i < n->first + n->count; i++) {
-		e = &n->plan->entries[i];
-		f = &n->plan->cat->flows[e->flow];
+	for (i = 0; i < n->items.n; i++) {
+		it = &n->items.v[i];
+		f = &n->plan->cat->flows[it->e->flow];
 		for (family = 4; family <= 6; family += 2) {
-			if (!sfb_addrset_has_family(&e->src, family) ||
-			    !sfb_addrset_has_family(&e->dst, family))
+			if (!sfb_addrset_has_family(it->src, family) ||
+			    !sfb_addrset_has_family(it->dst, family))
 				continue;
-			si = sfb_setreg_add(&n->sets[fam_index(family)], &e->src);
-			di = sfb_setreg_add(&n->sets[fam_index(family)], &e->dst);
+			si = sfb_setreg_add(&n->sets[fam_index(family)], it->src);
+			di = sfb_setreg_add(&n->sets[fam_index(family)], it->dst);
 			np = sfb_emit_protos(f->proto, protos);
 			for (k = 0; k < np; k++) {
 				pname = protos[k] == SFB_PROTO_TCP ? "tcp" : "udp";
-				sfb_buf_printf(b, "\t\t%s saddr @v%d_%ld %s daddr @v%d_%ld",
+				sfb_buf_puts(b, "\t\t");
+				if (it->iif != NULL)
+					sfb_buf_printf(b, "iifname \"%s\" oifname \"%s\" ", it->iif,
+					    it->oif);
+				sfb_buf_printf(b, "%s saddr @v%d_%ld %s daddr @v%d_%ld",
 				    family == 4 ? "ip" : "ip6", family, si + 1,
 				    family == 4 ? "ip" : "ip6", family, di + 1);
 				if (sfb_portset_is_all(&f->sport) && sfb_portset_is_all(&f->dport))
@@ -116,7 +121,7 @@ write_rules(struct nft *n, sfb_buf *b)
 				write_ports(b, pname, "sport", &f->sport);
 				write_ports(b, pname, "dport", &f->dport);
 				sfb_buf_puts(b, " ct state new accept comment \"");
-				sfb_emit_comment(b, n->plan, e, NFT_COMMENT_MAX);
+				sfb_emit_comment(b, n->plan, it->e, NFT_COMMENT_MAX);
 				sfb_buf_puts(b, "\"\n");
 			}
 		}
@@ -136,8 +141,8 @@ sfb_nftables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
 	n.fw = fw;
 	sfb_setreg_init(&n.sets[0]);
 	sfb_setreg_init(&n.sets[1]);
-	sfb_plan_fw_range(plan, fw, &n.first, &n.count);
-	if ((st = collect_sets(&n)) != SFB_OK)
+	if ((st = sfb_emit_items(plan, fw, &n.items)) != SFB_OK ||
+	    (st = collect_sets(&n)) != SFB_OK)
 		goto out;
 
 	sfb_buf_puts(b, "#!/usr/sbin/nft -f\n");
@@ -161,5 +166,6 @@ out:
 		st = sfb_oom(ctx);
 	sfb_setreg_free(&n.sets[0]);
 	sfb_setreg_free(&n.sets[1]);
+	sfb_emit_items_free(&n.items);
 	return st;
 }

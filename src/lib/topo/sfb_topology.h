@@ -19,6 +19,7 @@ struct sfb_zone {
 struct sfb_firewall {
 	char *name;
 	size_t *zones, nzones;  /* indices of the zones it connects (>= 2) */
+	char **ifnames;         /* NULL, or the interface toward each of zones[] */
 };
 
 struct sfb_endpoint {

@@ -91,6 +91,9 @@ sfb_topology_free(sfb_topology *t)
 	for (i = 0; i < t->nfws; i++) {
 		free(t->fws[i].name);
 		free(t->fws[i].zones);
+		for (size_t k = 0; t->fws[i].ifnames != NULL && k < t->fws[i].nzones; k++)
+			free(t->fws[i].ifnames[k]);
+		free(t->fws[i].ifnames);
 	}
 	free(t->fws);
 	for (i = 0; i < t->nhosts; i++) {
@@ -440,6 +443,66 @@ out:
 	return st;
 }
 
+/* An interface name as Linux allows it (IFNAMSIZ 16 with the NUL). */
+static bool
+valid_ifname(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > 15)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_' || s[i] == '.' ||
+		    s[i] == '@'))
+			return false;
+	return true;
+}
+
+/* interfaces: { zone: ifname, ... }: the firewall's interface toward each of
+ * its zones.  Rules then match on them as well as on addresses; every zone
+ * of the firewall needs one, and no two zones share one. */
+static sfb_status
+load_interfaces(struct loader *L, struct sfb_firewall *fw, const sfb_ynode *m)
+{
+	const char *zname, *ifname;
+	sfb_status st;
+	size_t i, k, j;
+
+	if ((st = sfb_y_expect(L->ctx, L->d, m, SFB_Y_MAP, "interfaces")) != SFB_OK)
+		return st;
+	fw->ifnames = calloc(fw->nzones, sizeof(char *));
+	if (fw->ifnames == NULL)
+		return sfb_oom(L->ctx);
+	for (i = 0; i + 1 < m->n; i += 2) {
+		zname = m->kids[i]->str;
+		for (k = 0; k < fw->nzones && strcmp(L->t->zones[fw->zones[k]].name, zname) != 0; k++)
+			;
+		if (k == fw->nzones)
+			return sfb_y_fail(L->ctx, L->d, m->kids[i],
+			    "firewall '%s' is not between zone '%s'", fw->name, zname);
+		if ((st = sfb_y_str(L->ctx, L->d, m->kids[i + 1], "an interface", &ifname)) != SFB_OK)
+			return st;
+		if (!valid_ifname(ifname))
+			return sfb_y_fail(L->ctx, L->d, m->kids[i + 1],
+			    "'%s' is not a valid interface name (1-15 letters, digits, '-', '_', '.', '@')",
+			    ifname);
+		for (j = 0; j < fw->nzones; j++)
+			if (fw->ifnames[j] != NULL && strcmp(fw->ifnames[j], ifname) == 0)
+				return sfb_y_fail(L->ctx, L->d, m->kids[i + 1],
+				    "interface '%s' is already the one toward zone '%s'", ifname,
+				    L->t->zones[fw->zones[j]].name);
+		if ((st = dup_into(L, &fw->ifnames[k], ifname)) != SFB_OK)
+			return st;
+	}
+	for (k = 0; k < fw->nzones; k++)
+		if (fw->ifnames[k] == NULL)
+			return sfb_y_fail(L->ctx, L->d, m, "firewall '%s' names no interface toward "
+			    "zone '%s' (name one for every zone it is between)", fw->name,
+			    L->t->zones[fw->zones[k]].name);
+	return SFB_OK;
+}
+
 /* Two firewalls joining the same two zones: the plan routes through the
  * first only, which is worth saying. */
 static sfb_status
@@ -479,7 +542,7 @@ warn_parallel(struct loader *L, const sfb_ynode *seq)
 static sfb_status
 load_firewalls(struct loader *L, const sfb_ynode *root)
 {
-	static const char *const keys[] = { "!name", "!between", NULL };
+	static const char *const keys[] = { "!name", "!between", "interfaces", NULL };
 	const sfb_ynode *seq = sfb_y_get(root, "firewalls"), *f, *between;
 	struct sfb_firewall *fw;
 	const char *name, *zname;
@@ -530,6 +593,9 @@ load_firewalls(struct loader *L, const sfb_ynode *root)
 					    "zone '%s' listed twice", zname);
 			fw->zones[fw->nzones++] = (size_t)z;
 		}
+		if (sfb_y_get(f, "interfaces") != NULL &&
+		    (st = load_interfaces(L, fw, sfb_y_get(f, "interfaces"))) != SFB_OK)
+			return st;
 	}
 	return warn_parallel(L, seq);
 }
