@@ -5,7 +5,8 @@
 #    docs/sfbnet.1 and a synopsis line, and every option of
 #    `sfbnet COMMAND --help` (long name, short name, value placeholder) is
 #    in that command's section and synopsis; every option the section
-#    documents (.TP tags) exists;
+#    documents (.TP tags) exists; every default the help states
+#    ("(default 50000)", "auto (default)") is in that option's paragraph;
 #  - every exit status of src/cli/cli.h is listed under EXIT STATUS, and
 #    nothing else is;
 #  - every key the topology loader accepts (the keys[] tables of
@@ -75,6 +76,20 @@ synopsis() {
 		on' "$man1"
 }
 
+# The paragraph (.TP tag and text, up to the next .TP/.PP/.SS/.SH) of option
+# $2 (--name) in section text $1, without font escapes and with \- as -.
+opt_para() {
+	awk -v opt="$2" '
+		function flush() { if (hit) printf "%s", buf; buf = ""; hit = 0 }
+		/^\.(TP|PP|SS|SH)( |$)/ { flush(); tag = ($0 ~ /^\.TP/); next }
+		/^\.TQ/ { tag = 1; next }
+		{ line = $0; gsub(/\\f[BIRP]/, "", line); gsub(/\\-/, "-", line)
+		  if (tag && line ~ ("(^|[^a-z0-9-])" opt "([^a-z0-9-]|$)")) hit = 1
+		  tag = 0
+		  buf = buf line "\n" }
+		END { flush() }' <<<"$1"
+}
+
 # --- 2. commands and options against the command table ---
 cmds=$("$bin" --help | awk '/^Commands:/ { on = 1; next } on && NF == 0 { exit } on { print $1 }')
 if [ -z "$cmds" ]; then
@@ -108,6 +123,17 @@ for cmd in $cmds; do
 		else bad "$man1: '${short:-$long}' is not in the synopsis of '$cmd'"; fi
 	done < <(sed -n '/^Options:/,$p' <<<"$help" |
 		sed -nE 's/^  (-([A-Za-z]), )?[ ]*(--[a-z0-9-]+)( ([A-Z][A-Z_]*))?  .*/\2|\3|\5/p')
+	# A default the help states ("(default 50000)", "(default nobody)",
+	# "auto (default)") is in the option's paragraph of the section, so a
+	# changed default cannot leave the old one in the man page.
+	while IFS='|' read -r long def; do
+		para=$(opt_para "$sec" "$long")
+		if [ -z "$para" ]; then bad "$man1: no paragraph for '$long' of '$cmd'"; continue; fi
+		if grep -qiw -- default <<<"$para" && grep -qw -- "$def" <<<"$para"; then ok
+		else bad "$man1: the paragraph of '$cmd $long' does not give its default '$def' (sfbnet $cmd --help)"; fi
+	done < <(sed -n '/^Options:/,$p' <<<"$help" | sed -nE \
+		-e 's/^  (-[A-Za-z], )?[ ]*(--[a-z0-9-]+)( [A-Z][A-Z_]*)?  .*\(default ([0-9a-z]+)[;)].*/\2|\4/p' \
+		-e 's/^  (-[A-Za-z], )?[ ]*(--[a-z0-9-]+)( [A-Z][A-Z_]*)?  .*[ (]([a-z]+) \(default[:)].*/\2|\4/p')
 	# The other way: every option named in a .TP tag of the section exists.
 	# shellcheck disable=SC2013  # option names are words
 	for doc in $(awk '/^\.TP/ { getline; print }' <<<"$sec" | grep -oE '\\-\\-[a-z0-9]+(\\?-[a-z0-9]+)*' | sed 's/\\//g' | sort -u); do

@@ -1,5 +1,6 @@
 # docs/man-pages: the man pages render without groff warnings and match the
-# command table, the exit statuses and the topology loader's keys
+# command table (options and their stated defaults), the exit statuses, the
+# topology loader's keys and the source files of docs/architecture.md
 # (tests/docs/check.sh).  Skips (77) when groff is missing (groff-base).
 add_test(NAME docs/man-pages
   COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/check.sh $<TARGET_FILE:sfbnet>
