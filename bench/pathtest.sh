@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/pathtest.sh — how long the two-sided path test takes for 10,000 TCP
 # and 10,000 UDP destination ports across an nftables firewall, against
-# nmap on the same setup (see docs/benchmarks-pathtest.md).
+# nmap on the same setup (results: docs/benchmarks.md, "Path test").
 #
 #  1. builds a Release sfbnet in bench/build (incremental: only if needed);
 #  2. the setup (tests/pathtest/lib.sh): three network namespaces made here,

@@ -186,10 +186,11 @@ cli_output(const struct cli_cmd *cmd, const struct cli_args *a, const char *text
 	/* A device, a pipe or a symbolic link (-o /dev/null, /dev/stdout, a
 	 * FIFO) is written through as it is: renaming a file over it would
 	 * replace the device or the link itself. */
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return cli_error(EXIT_USAGE, "%s: is a directory", path);
 	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-		if (S_ISDIR(sb.st_mode))
-			return cli_error(EXIT_USAGE, "%s: is a directory", path);
-		fd = open(path, O_WRONLY | O_CLOEXEC);
+		/* O_TRUNC: a link to a longer file must not keep its tail. */
+		fd = open(path, O_WRONLY | O_CLOEXEC | (S_ISLNK(sb.st_mode) ? O_TRUNC : 0));
 		if (fd < 0)
 			return cli_error(EXIT_RUNTIME, "%s: cannot open: %s", path, strerror(errno));
 		if (write_all(fd, text, n) != 0) {

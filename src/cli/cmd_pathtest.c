@@ -151,9 +151,11 @@ const struct cli_cmd cmd_probe = {
 	"For every planned flow that starts at --host, probe every destination port:\n"
 	"TCP connect, UDP token datagram, with the source port the flow requires.\n"
 	"Against `sfbnet responder` (same --token) the verdict per port is open (the\n"
-	"responder answered), closed (RST or ICMP unreachable) or filtered (no answer);\n"
-	"per flow pass, partial (failing ports as ranges) or fail.  Exit status 1 when\n"
-	"a required flow does not pass.",
+	"responder answered), closed (RST or ICMP unreachable), filtered (no answer),\n"
+	"unverified (a connection something else accepted) or error (this side could\n"
+	"not send); per flow pass (every port open), partial (failing ports as ranges)\n"
+	"or fail.  Exit status 1 when a required flow does not pass or nothing was\n"
+	"tested.",
 	run_probe
 };
 

@@ -74,11 +74,15 @@ check "-o a FIFO writes through it" 0 "$bin" plan "$ex" -o "$tmp/fifo"
 wait
 if [ -p "$tmp/fifo" ] && [ -s "$tmp/fromfifo" ]; then pass=$((pass + 1)); else
 	echo "FAIL: -o FIFO: the FIFO was replaced or got nothing"; fail=$((fail + 1)); fi
+head -c 100000 /dev/zero >"$tmp/plan.txt"
 ln -s "$tmp/plan.txt" "$tmp/link"
 check "-o a symbolic link writes through it" 0 "$bin" plan "$ex" --format csv -o "$tmp/link"
-if [ -L "$tmp/link" ] && head -1 "$tmp/plan.txt" | grep -q '^firewall,'; then pass=$((pass + 1)); else
+if [ -L "$tmp/link" ] && head -1 "$tmp/plan.txt" | grep -q '^firewall,' &&
+	[ "$(stat -c %s "$tmp/plan.txt")" -lt 100000 ]; then pass=$((pass + 1)); else
 	echo "FAIL: -o symlink: the link was replaced"; fail=$((fail + 1)); fi
 check "-o a directory" 2 "$bin" plan "$ex" -o "$tmp"
+ln -s "$tmp" "$tmp/dirlink"
+check "-o a link to a directory" 2 "$bin" plan "$ex" -o "$tmp/dirlink"
 check "validate warning" 0 "$bin" validate examples/design-brief.yaml
 expect_out "warning printed with place" "design-brief.yaml:[0-9]+:[0-9]+: address '10.20.0.0/16' is outside"
 check "validate --strict with warnings" 1 "$bin" validate examples/design-brief.yaml --strict

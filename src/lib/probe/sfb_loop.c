@@ -176,7 +176,9 @@ sfb_timer_start(sfb_loop *l, sfb_timer *t, uint64_t after_ms)
 	sfb_timer_stop(l, t);
 	if (sfb_grow(&l->heap, &l->capheap, l->nheap + 1, sizeof(*l->heap)) != SFB_OK)
 		return SFB_ENOMEM;
-	t->due = l->now + after_ms;
+	/* From now, not from the start of this pass of the loop: a pass that
+	 * opens thousands of sockets takes long enough to matter. */
+	t->due = sfb_clock_ms() + after_ms;
 	t->slot = l->nheap;
 	l->heap[l->nheap++] = t;
 	heap_up(l, t->slot);
