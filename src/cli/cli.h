@@ -34,6 +34,15 @@ struct cli_args {
 	int npos;
 };
 
+/* What a command works with: the dispatcher creates the context and frees
+ * whatever the command loaded, so a command is only its own logic. */
+struct cli_session {
+	sfb_ctx *ctx;
+	sfb_catalog *cat;
+	sfb_topology *topo;
+	sfb_plan *plan;
+};
+
 struct cli_cmd {
 	const char *name;
 	const char *summary;       /* one line for the command list */
@@ -41,7 +50,7 @@ struct cli_cmd {
 	int minpos, maxpos;
 	const struct cli_opt *opts; /* terminated by a NULL name */
 	const char *description;   /* paragraph for --help */
-	int (*run)(const struct cli_cmd *cmd, struct cli_args *a);
+	int (*run)(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s);
 };
 
 extern const struct cli_cmd cmd_catalog, cmd_validate, cmd_plan, cmd_firewall, cmd_dns,
@@ -60,15 +69,12 @@ int cli_fail(sfb_ctx *ctx, sfb_status st);
 /* Print the context's warnings to stderr. */
 void cli_warnings(sfb_ctx *ctx);
 
-/* Load the catalog: --catalog DIR when given, else the built-in one. */
-int cli_load_catalog(sfb_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args *a,
-    sfb_catalog **out);
-/* Load catalog + topology for a TOPOLOGY argument. */
-int cli_load_topology(sfb_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args *a,
-    sfb_catalog **cat, sfb_topology **topo);
-/* Load catalog + topology + plan for a TOPOLOGY argument. */
-int cli_load_plan(sfb_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args *a,
-    sfb_catalog **cat, sfb_topology **topo, sfb_plan **plan);
+/* Load into the session: the catalog (--catalog DIR when given, else the
+ * built-in one); the catalog and the TOPOLOGY argument; or both and the
+ * plan.  On failure the message is printed and the exit status returned. */
+int cli_load_catalog(struct cli_session *s, const struct cli_cmd *cmd, const struct cli_args *a);
+int cli_load_topology(struct cli_session *s, const struct cli_cmd *cmd, const struct cli_args *a);
+int cli_load_plan(struct cli_session *s, const struct cli_cmd *cmd, const struct cli_args *a);
 /* --format value among allowed (NULL-terminated), default def. */
 int cli_format(const struct cli_cmd *cmd, const struct cli_args *a, const char *const *allowed,
     const char *def, const char **out);

@@ -87,47 +87,42 @@ cli_warnings(sfb_ctx *ctx)
 }
 
 int
-cli_load_catalog(sfb_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args *a,
-    sfb_catalog **out)
+cli_load_catalog(struct cli_session *s, const struct cli_cmd *cmd, const struct cli_args *a)
 {
 	const char *dir = cli_opt(cmd, a, "catalog");
 	sfb_status st;
 
-	st = dir != NULL ? sfb_catalog_load_dir(ctx, dir, out) :
-	    sfb_catalog_load_builtin(ctx, out);
+	st = dir != NULL ? sfb_catalog_load_dir(s->ctx, dir, &s->cat) :
+	    sfb_catalog_load_builtin(s->ctx, &s->cat);
 	if (st == SFB_EIO)  /* a catalog directory that cannot be read is bad usage */
 		st = SFB_EINVAL;
-	return st == SFB_OK ? EXIT_GOOD : cli_fail(ctx, st);
+	return st == SFB_OK ? EXIT_GOOD : cli_fail(s->ctx, st);
 }
 
 int
-cli_load_topology(sfb_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args *a,
-    sfb_catalog **cat, sfb_topology **topo)
+cli_load_topology(struct cli_session *s, const struct cli_cmd *cmd, const struct cli_args *a)
 {
 	sfb_status st;
 	int rc;
 
-	if ((rc = cli_load_catalog(ctx, cmd, a, cat)) != EXIT_GOOD)
+	if ((rc = cli_load_catalog(s, cmd, a)) != EXIT_GOOD)
 		return rc;
-	st = sfb_topology_load(ctx, *cat, a->pos[0], topo);
+	st = sfb_topology_load(s->ctx, s->cat, a->pos[0], &s->topo);
 	if (st == SFB_EIO)  /* a topology file that cannot be read is bad input */
 		st = SFB_EINVAL;
-	return st == SFB_OK ? EXIT_GOOD : cli_fail(ctx, st);
+	return st == SFB_OK ? EXIT_GOOD : cli_fail(s->ctx, st);
 }
 
 int
-cli_load_plan(sfb_ctx *ctx, const struct cli_cmd *cmd, const struct cli_args *a,
-    sfb_catalog **cat, sfb_topology **topo, sfb_plan **plan)
+cli_load_plan(struct cli_session *s, const struct cli_cmd *cmd, const struct cli_args *a)
 {
 	sfb_status st;
 	int rc;
 
-	if ((rc = cli_load_topology(ctx, cmd, a, cat, topo)) != EXIT_GOOD)
+	if ((rc = cli_load_topology(s, cmd, a)) != EXIT_GOOD)
 		return rc;
-	st = sfb_plan_build(ctx, *cat, *topo, plan);
-	if (st != SFB_OK)
-		return cli_fail(ctx, st);
-	return EXIT_GOOD;
+	st = sfb_plan_build(s->ctx, s->cat, s->topo, &s->plan);
+	return st == SFB_OK ? EXIT_GOOD : cli_fail(s->ctx, st);
 }
 
 int

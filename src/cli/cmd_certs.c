@@ -15,38 +15,33 @@ static const struct cli_opt opts[] = {
 };
 
 static int
-run(const struct cli_cmd *cmd, struct cli_args *a)
+run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 {
 	static const char *const formats[] = { "text", "json", NULL };
 	const char *dir = cli_opt(cmd, a, "openssl-dir"), *fmt;
-	sfb_ctx *ctx = sfb_ctx_new();
-	sfb_catalog *cat = NULL;
-	sfb_topology *topo = NULL;
 	char *text = NULL;
 	size_t n;
 	int rc;
 	sfb_status st;
 
-	if (ctx == NULL)
-		return cli_error(EXIT_RUNTIME, "out of memory");
 	if ((rc = cli_format(cmd, a, formats, "text", &fmt)) != EXIT_GOOD)
 		goto out;
 	if (cli_flag(cmd, a, "keys") && dir == NULL) {
 		rc = cli_error(EXIT_USAGE, "certs: --keys needs --openssl-dir DIR");
 		goto out;
 	}
-	if ((rc = cli_load_topology(ctx, cmd, a, &cat, &topo)) != EXIT_GOOD)
+	if ((rc = cli_load_topology(s, cmd, a)) != EXIT_GOOD)
 		goto out;
-	st = sfb_certs_write(ctx, cat, topo, strcmp(fmt, "json") == 0 ? SFB_CERTS_JSON :
+	st = sfb_certs_write(s->ctx, s->cat, s->topo, strcmp(fmt, "json") == 0 ? SFB_CERTS_JSON :
 	    SFB_CERTS_TEXT, &text);
 	if (st != SFB_OK) {
-		rc = cli_fail(ctx, st);
+		rc = cli_fail(s->ctx, st);
 		goto out;
 	}
 	if (dir != NULL) {
-		st = sfb_certs_write_openssl(ctx, cat, topo, dir, cli_flag(cmd, a, "keys"), &n);
+		st = sfb_certs_write_openssl(s->ctx, s->cat, s->topo, dir, cli_flag(cmd, a, "keys"), &n);
 		if (st != SFB_OK) {
-			rc = cli_fail(ctx, st);
+			rc = cli_fail(s->ctx, st);
 			goto out;
 		}
 		fprintf(stderr, "wrote %zu OpenSSL request configuration(s)%s to %s\n", n,
@@ -55,9 +50,6 @@ run(const struct cli_cmd *cmd, struct cli_args *a)
 	rc = cli_output(cmd, a, text);
 out:
 	free(text);
-	sfb_topology_free(topo);
-	sfb_catalog_free(cat);
-	sfb_ctx_free(ctx);
 	return rc;
 }
 

@@ -15,19 +15,14 @@ static const struct cli_opt opts[] = {
 };
 
 static int
-run(const struct cli_cmd *cmd, struct cli_args *a)
+run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 {
 	static const char *const formats[] = { "zone", "json", NULL };
 	const char *view = cli_opt(cmd, a, "view"), *fmt;
-	sfb_ctx *ctx = sfb_ctx_new();
-	sfb_catalog *cat = NULL;
-	sfb_topology *topo = NULL;
 	char *text = NULL;
 	int rc, views = SFB_DNS_ALL;
 	sfb_status st;
 
-	if (ctx == NULL)
-		return cli_error(EXIT_RUNTIME, "out of memory");
 	if ((rc = cli_format(cmd, a, formats, "zone", &fmt)) != EXIT_GOOD)
 		goto out;
 	if (view != NULL && strcmp(view, "internal") == 0)
@@ -38,22 +33,19 @@ run(const struct cli_cmd *cmd, struct cli_args *a)
 		rc = cli_error(EXIT_USAGE, "dns: unknown view '%s' (internal, external, all)", view);
 		goto out;
 	}
-	if ((rc = cli_load_topology(ctx, cmd, a, &cat, &topo)) != EXIT_GOOD)
+	if ((rc = cli_load_topology(s, cmd, a)) != EXIT_GOOD)
 		goto out;
-	st = sfb_dns_write(ctx, cat, topo, views, cli_opt(cmd, a, "zone"),
+	st = sfb_dns_write(s->ctx, s->cat, s->topo, views, cli_opt(cmd, a, "zone"),
 	    cli_flag(cmd, a, "standalone"), strcmp(fmt, "json") == 0 ? SFB_DNS_JSON : SFB_DNS_ZONE,
 	    &text);
-	cli_warnings(ctx);
+	cli_warnings(s->ctx);
 	if (st != SFB_OK) {
-		rc = cli_fail(ctx, st);
+		rc = cli_fail(s->ctx, st);
 		goto out;
 	}
 	rc = cli_output(cmd, a, text);
 out:
 	free(text);
-	sfb_topology_free(topo);
-	sfb_catalog_free(cat);
-	sfb_ctx_free(ctx);
 	return rc;
 }
 

@@ -16,20 +16,14 @@ static const struct cli_opt opts[] = {
 };
 
 static int
-run(const struct cli_cmd *cmd, struct cli_args *a)
+run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 {
-	sfb_ctx *ctx = sfb_ctx_new();
-	sfb_catalog *cat = NULL;
-	sfb_topology *topo = NULL;
-	sfb_plan *plan = NULL;
 	const char *tname = cli_opt(cmd, a, "target");
 	const char *fw = cli_opt(cmd, a, "firewall"), *host = cli_opt(cmd, a, "host");
 	char *text = NULL;
 	sfb_status st;
 	int rc, target;
 
-	if (ctx == NULL)
-		return cli_error(EXIT_RUNTIME, "out of memory");
 	if (tname == NULL) {
 		rc = cli_error(EXIT_USAGE, "firewall: --target is required (" TARGETS ")");
 		goto out;
@@ -49,24 +43,20 @@ run(const struct cli_cmd *cmd, struct cli_args *a)
 		rc = cli_error(EXIT_USAGE, "firewall: --host applies to --target windows only");
 		goto out;
 	}
-	if ((rc = cli_load_plan(ctx, cmd, a, &cat, &topo, &plan)) != EXIT_GOOD)
+	if ((rc = cli_load_plan(s, cmd, a)) != EXIT_GOOD)
 		goto out;
-	cli_warnings(ctx);
+	cli_warnings(s->ctx);
 	if (sfb_target_per_host((sfb_target)target))
-		st = sfb_host_firewall_write(ctx, plan, (sfb_target)target, host, &text);
+		st = sfb_host_firewall_write(s->ctx, s->plan, (sfb_target)target, host, &text);
 	else
-		st = sfb_firewall_write(ctx, plan, (sfb_target)target, fw, &text);
+		st = sfb_firewall_write(s->ctx, s->plan, (sfb_target)target, fw, &text);
 	if (st != SFB_OK) {
-		rc = cli_fail(ctx, st);
+		rc = cli_fail(s->ctx, st);
 		goto out;
 	}
 	rc = cli_output(cmd, a, text);
 out:
 	free(text);
-	sfb_plan_free(plan);
-	sfb_topology_free(topo);
-	sfb_catalog_free(cat);
-	sfb_ctx_free(ctx);
 	return rc;
 }
 

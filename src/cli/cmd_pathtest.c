@@ -84,13 +84,9 @@ static const struct cli_opt probe_opts[] = {
 };
 
 static int
-run_probe(const struct cli_cmd *cmd, struct cli_args *a)
+run_probe(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 {
 	static const char *const formats[] = { "text", "json", NULL };
-	sfb_ctx *ctx = sfb_ctx_new();
-	sfb_catalog *cat = NULL;
-	sfb_topology *topo = NULL;
-	sfb_plan *plan = NULL;
 	sfb_probe_result *res = NULL;
 	sfb_probe_opts o;
 	char *token = NULL, *text = NULL;
@@ -100,8 +96,6 @@ run_probe(const struct cli_cmd *cmd, struct cli_args *a)
 
 	memset(&o, 0, sizeof(o));
 	o.retries = 1;
-	if (ctx == NULL)
-		return cli_error(EXIT_RUNTIME, "out of memory");
 	if ((rc = cli_format(cmd, a, formats, "text", &fmt)) != EXIT_GOOD ||
 	    (rc = read_token(cmd, a, &token)) != EXIT_GOOD ||
 	    (rc = number(cmd, a, "timeout", 600000, &o.timeout_ms)) != EXIT_GOOD ||
@@ -121,14 +115,14 @@ run_probe(const struct cli_cmd *cmd, struct cli_args *a)
 	o.to_host = cli_opt(cmd, a, "to");
 	o.progress = cli_flag(cmd, a, "progress");
 	o.fixed_timeout = cli_flag(cmd, a, "fixed-timeout");
-	if ((rc = cli_load_plan(ctx, cmd, a, &cat, &topo, &plan)) != EXIT_GOOD)
+	if ((rc = cli_load_plan(s, cmd, a)) != EXIT_GOOD)
 		goto out;
-	st = sfb_probe_run(ctx, plan, &o, &res);
+	st = sfb_probe_run(s->ctx, s->plan, &o, &res);
 	if (st == SFB_OK)
-		st = sfb_probe_write(ctx, res, strcmp(fmt, "json") == 0 ? SFB_FORMAT_JSON :
+		st = sfb_probe_write(s->ctx, res, strcmp(fmt, "json") == 0 ? SFB_FORMAT_JSON :
 		    SFB_FORMAT_TEXT, &text);
 	if (st != SFB_OK) {
-		rc = cli_fail(ctx, st);
+		rc = cli_fail(s->ctx, st);
 		goto out;
 	}
 	rc = cli_output(cmd, a, text);
@@ -138,10 +132,6 @@ out:
 	free(text);
 	free(token);
 	sfb_probe_result_free(res);
-	sfb_plan_free(plan);
-	sfb_topology_free(topo);
-	sfb_catalog_free(cat);
-	sfb_ctx_free(ctx);
 	return rc;
 }
 
@@ -174,12 +164,8 @@ static const struct cli_opt responder_opts[] = {
 };
 
 static int
-run_responder(const struct cli_cmd *cmd, struct cli_args *a)
+run_responder(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 {
-	sfb_ctx *ctx = sfb_ctx_new();
-	sfb_catalog *cat = NULL;
-	sfb_topology *topo = NULL;
-	sfb_plan *plan = NULL;
 	sfb_responder_opts o;
 	const char *mode = cli_opt(cmd, a, "mode");
 	struct sigaction sa;
@@ -188,8 +174,6 @@ run_responder(const struct cli_cmd *cmd, struct cli_args *a)
 	int rc;
 
 	memset(&o, 0, sizeof(o));
-	if (ctx == NULL)
-		return cli_error(EXIT_RUNTIME, "out of memory");
 	if ((rc = read_token(cmd, a, &token)) != EXIT_GOOD ||
 	    (rc = number(cmd, a, "duration", 86400, &o.duration_s)) != EXIT_GOOD)
 		goto out;
@@ -223,21 +207,17 @@ run_responder(const struct cli_cmd *cmd, struct cli_args *a)
 		rc = cli_error(EXIT_USAGE, "responder: --host needs a TOPOLOGY");
 		goto out;
 	}
-	if (a->npos > 0 && (rc = cli_load_plan(ctx, cmd, a, &cat, &topo, &plan)) != EXIT_GOOD)
+	if (a->npos > 0 && (rc = cli_load_plan(s, cmd, a)) != EXIT_GOOD)
 		goto out;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	st = sfb_responder_run(ctx, plan, &o);
+	st = sfb_responder_run(s->ctx, s->plan, &o);
 	if (st != SFB_OK)
-		rc = cli_fail(ctx, st);
+		rc = cli_fail(s->ctx, st);
 out:
 	free(token);
-	sfb_plan_free(plan);
-	sfb_topology_free(topo);
-	sfb_catalog_free(cat);
-	sfb_ctx_free(ctx);
 	return rc;
 }
 

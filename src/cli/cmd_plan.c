@@ -12,37 +12,27 @@ static const struct cli_opt opts[] = {
 };
 
 static int
-run(const struct cli_cmd *cmd, struct cli_args *a)
+run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 {
 	static const char *const formats[] = { "text", "json", "csv", "md", NULL };
-	sfb_ctx *ctx = sfb_ctx_new();
-	sfb_catalog *cat = NULL;
-	sfb_topology *topo = NULL;
-	sfb_plan *plan = NULL;
 	const char *fmt;
 	char *text = NULL;
 	sfb_status st;
 	int rc;
 
-	if (ctx == NULL)
-		return cli_error(EXIT_RUNTIME, "out of memory");
 	if ((rc = cli_format(cmd, a, formats, "text", &fmt)) != EXIT_GOOD ||
-	    (rc = cli_load_plan(ctx, cmd, a, &cat, &topo, &plan)) != EXIT_GOOD)
+	    (rc = cli_load_plan(s, cmd, a)) != EXIT_GOOD)
 		goto out;
-	cli_warnings(ctx);
-	st = sfb_plan_write(ctx, plan, cli_opt(cmd, a, "firewall"),
+	cli_warnings(s->ctx);
+	st = sfb_plan_write(s->ctx, s->plan, cli_opt(cmd, a, "firewall"),
 	    (sfb_format)sfb_format_parse(fmt), &text);
 	if (st != SFB_OK) {
-		rc = cli_fail(ctx, st);
+		rc = cli_fail(s->ctx, st);
 		goto out;
 	}
 	rc = cli_output(cmd, a, text);
 out:
 	free(text);
-	sfb_plan_free(plan);
-	sfb_topology_free(topo);
-	sfb_catalog_free(cat);
-	sfb_ctx_free(ctx);
 	return rc;
 }
 

@@ -10,40 +10,26 @@ static const struct cli_opt opts[] = {
 };
 
 static int
-run(const struct cli_cmd *cmd, struct cli_args *a)
+run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 {
-	sfb_ctx *ctx = sfb_ctx_new();
-	sfb_catalog *cat = NULL;
-	sfb_topology *topo = NULL;
-	sfb_plan *plan = NULL;
 	size_t nwarn;
 	sfb_status st;
 	int rc;
 
-	if (ctx == NULL)
-		return cli_error(EXIT_RUNTIME, "out of memory");
-	if ((rc = cli_load_plan(ctx, cmd, a, &cat, &topo, &plan)) != EXIT_GOOD)
-		goto out;
-	st = sfb_dns_lint(ctx, cat, topo);
-	cli_warnings(ctx);
-	if (st != SFB_OK) {
-		rc = cli_fail(ctx, st);
-		goto out;
-	}
-	nwarn = sfb_ctx_warning_count(ctx);
+	if ((rc = cli_load_plan(s, cmd, a)) != EXIT_GOOD)
+		return rc;
+	st = sfb_dns_lint(s->ctx, s->cat, s->topo);
+	cli_warnings(s->ctx);
+	if (st != SFB_OK)
+		return cli_fail(s->ctx, st);
+	nwarn = sfb_ctx_warning_count(s->ctx);
 	printf("%s: valid: topology '%s', %zu zone(s), %zu firewall(s), %zu host(s), "
 	    "%zu flow(s) through firewalls, %zu inside zones, %zu warning(s)\n", a->pos[0],
-	    sfb_topology_name(topo), sfb_topology_zone_count(topo),
-	    sfb_topology_firewall_count(topo), sfb_topology_host_count(topo),
-	    sfb_plan_firewall_flow_count(plan),
-	    sfb_plan_flow_count(plan) - sfb_plan_firewall_flow_count(plan), nwarn);
-	rc = nwarn > 0 && cli_flag(cmd, a, "strict") ? EXIT_FINDING : EXIT_GOOD;
-out:
-	sfb_plan_free(plan);
-	sfb_topology_free(topo);
-	sfb_catalog_free(cat);
-	sfb_ctx_free(ctx);
-	return rc;
+	    sfb_topology_name(s->topo), sfb_topology_zone_count(s->topo),
+	    sfb_topology_firewall_count(s->topo), sfb_topology_host_count(s->topo),
+	    sfb_plan_firewall_flow_count(s->plan),
+	    sfb_plan_flow_count(s->plan) - sfb_plan_firewall_flow_count(s->plan), nwarn);
+	return nwarn > 0 && cli_flag(cmd, a, "strict") ? EXIT_FINDING : EXIT_GOOD;
 }
 
 const struct cli_cmd cmd_validate = {

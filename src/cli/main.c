@@ -144,6 +144,24 @@ parse_args(const struct cli_cmd *c, int argc, char **argv, struct cli_args *a)
 	return EXIT_GOOD;
 }
 
+/* Run a command with a fresh session, and free what it loaded. */
+static int
+run_command(const struct cli_cmd *c, struct cli_args *a)
+{
+	struct cli_session s = { NULL, NULL, NULL, NULL };
+	int rc;
+
+	s.ctx = sfb_ctx_new();
+	if (s.ctx == NULL)
+		return cli_error(EXIT_RUNTIME, "out of memory");
+	rc = c->run(c, a, &s);
+	sfb_plan_free(s.plan);
+	sfb_topology_free(s.topo);
+	sfb_catalog_free(s.cat);
+	sfb_ctx_free(s.ctx);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -178,5 +196,5 @@ main(int argc, char **argv)
 		return EXIT_GOOD;
 	if (rc != EXIT_GOOD)
 		return rc;
-	return c->run(c, &a);
+	return run_command(c, &a);
 }
