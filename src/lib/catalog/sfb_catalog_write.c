@@ -163,64 +163,35 @@ write_table(const sfb_catalog *cat, long profile, sfb_buf *b, bool md)
 {
 	static const char *const cols[] = { "id", "profile", "from", "to", "protocol",
 		"src_ports", "dst_ports", "app", "purpose", "required", "condition", "cite" };
-	const size_t ncols = sizeof(cols) / sizeof(cols[0]);
 	const struct sfb_cflow *f;
-	void (*cell)(sfb_buf *, const char *) = md ? sfb_md_cell : sfb_csv_field;
-	const char *sep = md ? " | " : ",";
-	sfb_buf tmp;
-	size_t i, c;
+	sfb_table t;
+	size_t i;
 
-	sfb_buf_init(&tmp);
-	sfb_buf_puts(b, md ? "| " : "");
-	for (c = 0; c < ncols; c++)
-		sfb_buf_printf(b, "%s%s", c ? sep : "", cols[c]);
-	sfb_buf_puts(b, md ? " |\n|" : "\n");
-	for (c = 0; md && c < ncols; c++)
-		sfb_buf_puts(b, "---|");
-	sfb_buf_puts(b, md ? "\n" : "");
+	sfb_table_init(&t, b, md, cols, sizeof(cols) / sizeof(cols[0]));
 	for (i = 0; i < cat->nflows; i++) {
 		f = &cat->flows[i];
 		if (!selected(cat, f, profile))
 			continue;
-		sfb_buf_puts(b, md ? "| " : "");
-		cell(b, f->id);
-		sfb_buf_puts(b, sep);
-		cell(b, cat->profiles[f->profile].name);
-		sfb_buf_puts(b, sep);
-		sfb_buf_reset(&tmp);
-		roles_list(&tmp, cat, f->from, f->nfrom, " ");
-		cell(b, sfb_buf_str(&tmp));
-		sfb_buf_puts(b, sep);
-		sfb_buf_reset(&tmp);
-		roles_list(&tmp, cat, f->to, f->nto, " ");
-		cell(b, sfb_buf_str(&tmp));
-		sfb_buf_puts(b, sep);
-		cell(b, sfb_proto_name(f->proto));
-		sfb_buf_puts(b, sep);
-		sfb_buf_reset(&tmp);
-		sfb_portset_print(&tmp, &f->sport);
-		cell(b, sfb_buf_str(&tmp));
-		sfb_buf_puts(b, sep);
-		sfb_buf_reset(&tmp);
-		sfb_portset_print(&tmp, &f->dport);
-		cell(b, sfb_buf_str(&tmp));
-		sfb_buf_puts(b, sep);
-		cell(b, f->app);
-		sfb_buf_puts(b, sep);
-		cell(b, f->purpose);
-		sfb_buf_puts(b, sep);
-		cell(b, f->required ? "required" : "optional");
-		sfb_buf_puts(b, sep);
-		cell(b, f->condition != NULL ? f->condition : "");
-		sfb_buf_puts(b, sep);
-		sfb_buf_reset(&tmp);
-		sfb_cites_text(&tmp, cat, f->cite, f->ncite);
-		cell(b, sfb_buf_str(&tmp));
-		sfb_buf_puts(b, md ? " |\n" : "\r\n");
+		sfb_table_put(&t, f->id);
+		sfb_table_put(&t, cat->profiles[f->profile].name);
+		roles_list(sfb_table_scratch(&t), cat, f->from, f->nfrom, " ");
+		sfb_table_put_scratch(&t);
+		roles_list(sfb_table_scratch(&t), cat, f->to, f->nto, " ");
+		sfb_table_put_scratch(&t);
+		sfb_table_put(&t, sfb_proto_name(f->proto));
+		sfb_portset_print(sfb_table_scratch(&t), &f->sport);
+		sfb_table_put_scratch(&t);
+		sfb_portset_print(sfb_table_scratch(&t), &f->dport);
+		sfb_table_put_scratch(&t);
+		sfb_table_put(&t, f->app);
+		sfb_table_put(&t, f->purpose);
+		sfb_table_put(&t, f->required ? "required" : "optional");
+		sfb_table_put(&t, f->condition != NULL ? f->condition : "");
+		sfb_cites_text(sfb_table_scratch(&t), cat, f->cite, f->ncite);
+		sfb_table_put_scratch(&t);
+		sfb_table_row(&t);
 	}
-	if (tmp.oom)
-		b->oom = true;
-	sfb_buf_free(&tmp);
+	sfb_table_free(&t);
 }
 
 sfb_status

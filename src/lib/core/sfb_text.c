@@ -41,6 +41,66 @@ sfb_md_cell(sfb_buf *b, const char *s)
 	}
 }
 
+void
+sfb_table_init(sfb_table *t, sfb_buf *out, bool md, const char *const *cols, size_t n)
+{
+	const char *p;
+	size_t c;
+
+	t->out = out;
+	t->md = md;
+	t->col = 0;
+	sfb_buf_init(&t->scratch);
+	for (c = 0; c < n; c++) {
+		sfb_buf_puts(out, c == 0 ? (md ? "| " : "") : (md ? " | " : ","));
+		for (p = cols[c]; *p != '\0'; p++)
+			sfb_buf_putc(out, !md && *p == ' ' ? '_' : *p);
+	}
+	sfb_buf_puts(out, md ? " |\n|" : "\r\n");
+	for (c = 0; md && c < n; c++)
+		sfb_buf_puts(out, "---|");
+	sfb_buf_puts(out, md ? "\n" : "");
+}
+
+void
+sfb_table_put(sfb_table *t, const char *cell)
+{
+	sfb_buf_puts(t->out, t->col == 0 ? (t->md ? "| " : "") : (t->md ? " | " : ","));
+	if (t->md)
+		sfb_md_cell(t->out, cell);
+	else
+		sfb_csv_field(t->out, cell);
+	t->col++;
+}
+
+sfb_buf *
+sfb_table_scratch(sfb_table *t)
+{
+	sfb_buf_reset(&t->scratch);
+	return &t->scratch;
+}
+
+void
+sfb_table_put_scratch(sfb_table *t)
+{
+	sfb_table_put(t, sfb_buf_str(&t->scratch));
+}
+
+void
+sfb_table_row(sfb_table *t)
+{
+	sfb_buf_puts(t->out, t->md ? " |\n" : "\r\n");
+	t->col = 0;
+}
+
+void
+sfb_table_free(sfb_table *t)
+{
+	if (t->scratch.oom)
+		t->out->oom = true;
+	sfb_buf_free(&t->scratch);
+}
+
 json_t *
 sfb_jb_obj(sfb_jb *jb)
 {

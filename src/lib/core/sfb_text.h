@@ -14,6 +14,26 @@ void sfb_csv_field(sfb_buf *b, const char *s);
 /* A Markdown table cell: '|' escaped, newlines turned into spaces. */
 void sfb_md_cell(sfb_buf *b, const char *s);
 
+/* A CSV (RFC 4180, CRLF rows) or Markdown table, written row by row: the
+ * one writer behind every table sfbnet prints.  Cells are put in order;
+ * sfb_table_row() ends a row.  A cell that needs building is built in
+ * sfb_table_scratch() and put with sfb_table_put_scratch(). */
+typedef struct sfb_table {
+	sfb_buf *out;
+	sfb_buf scratch;
+	bool md;
+	size_t col;
+} sfb_table;
+
+/* Start a table on out with its header (CSV header names get '_' for ' '). */
+void sfb_table_init(sfb_table *t, sfb_buf *out, bool md, const char *const *cols, size_t n);
+void sfb_table_put(sfb_table *t, const char *cell);
+sfb_buf *sfb_table_scratch(sfb_table *t);   /* emptied, for the next cell */
+void sfb_table_put_scratch(sfb_table *t);
+void sfb_table_row(sfb_table *t);
+/* Free the scratch buffer; a failure in it marks out as failed. */
+void sfb_table_free(sfb_table *t);
+
 /* JSON builder: every add remembers a failure in jb->failed, so a writer
  * checks once at the end. */
 typedef struct sfb_jb {

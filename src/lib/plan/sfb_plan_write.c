@@ -293,51 +293,44 @@ write_table(struct writer *w, sfb_buf *b, bool md)
 		"source_hosts", "source_addresses", "destination_hosts",
 		"destination_addresses", "destination_public", "src_ports", "dst_ports", "app",
 		"purpose", "required", "condition", "cite" };
-	const size_t ncols = sizeof(cols) / sizeof(cols[0]);
-	void (*cell)(sfb_buf *, const char *) = md ? sfb_md_cell : sfb_csv_field;
-	const char *sep = md ? " | " : ",";
 	const struct sfb_entry *e;
 	const struct sfb_cflow *f;
-	size_t i, c;
+	sfb_table t;
+	size_t i;
 
-	sfb_buf_puts(b, md ? "| " : "");
-	for (c = 0; c < ncols; c++)
-		sfb_buf_printf(b, "%s%s", c ? sep : "", cols[c]);
-	sfb_buf_puts(b, md ? " |\n|" : "\r\n");
-	for (c = 0; md && c < ncols; c++)
-		sfb_buf_puts(b, "---|");
-	sfb_buf_puts(b, md ? "\n" : "");
+	sfb_table_init(&t, b, md, cols, sizeof(cols) / sizeof(cols[0]));
 	for (i = 0; i < w->p->nentries; i++) {
 		e = &w->p->entries[i];
 		if (!wanted(w, e))
 			continue;
 		f = &w->cat->flows[e->flow];
-		sfb_buf_puts(b, md ? "| " : "");
-#define CELL_TMP(stmt) do { sfb_buf_reset(&w->tmp); stmt; cell(b, sfb_buf_str(&w->tmp)); \
-		sfb_buf_puts(b, sep); } while (0)
-		CELL_TMP(sfb_buf_puts(&w->tmp, fw_name(w, e) != NULL ? fw_name(w, e) : "-"));
-		CELL_TMP(sfb_buf_puts(&w->tmp, f->id));
-		CELL_TMP(sfb_buf_puts(&w->tmp, w->cat->profiles[f->profile].name));
-		CELL_TMP(sfb_buf_puts(&w->tmp, sfb_proto_name(f->proto)));
-		CELL_TMP(eps_cell(w, &w->tmp, e->src_eps, e->nsrc));
-		CELL_TMP(sfb_addrset_print(&w->tmp, &e->src));
-		CELL_TMP(eps_cell(w, &w->tmp, e->dst_eps, e->ndst));
-		CELL_TMP(sfb_addrset_print(&w->tmp, &e->dst));
-		CELL_TMP(sfb_addrset_print(&w->tmp, &e->dst_public));
-		CELL_TMP(sfb_portset_print(&w->tmp, &f->sport));
-		CELL_TMP(sfb_portset_print(&w->tmp, &f->dport));
-		CELL_TMP(sfb_buf_puts(&w->tmp, f->app));
-		CELL_TMP(sfb_buf_puts(&w->tmp, f->purpose));
-		CELL_TMP(sfb_buf_puts(&w->tmp, f->required ? "required" : "optional"));
-		CELL_TMP(sfb_buf_puts(&w->tmp, f->condition != NULL ? f->condition : ""));
-#undef CELL_TMP
-		sfb_buf_reset(&w->tmp);
-		sfb_cites_text(&w->tmp, w->cat, f->cite, f->ncite);
-		cell(b, sfb_buf_str(&w->tmp));
-		sfb_buf_puts(b, md ? " |\n" : "\r\n");
+		sfb_table_put(&t, fw_name(w, e) != NULL ? fw_name(w, e) : "-");
+		sfb_table_put(&t, f->id);
+		sfb_table_put(&t, w->cat->profiles[f->profile].name);
+		sfb_table_put(&t, sfb_proto_name(f->proto));
+		eps_cell(w, sfb_table_scratch(&t), e->src_eps, e->nsrc);
+		sfb_table_put_scratch(&t);
+		sfb_addrset_print(sfb_table_scratch(&t), &e->src);
+		sfb_table_put_scratch(&t);
+		eps_cell(w, sfb_table_scratch(&t), e->dst_eps, e->ndst);
+		sfb_table_put_scratch(&t);
+		sfb_addrset_print(sfb_table_scratch(&t), &e->dst);
+		sfb_table_put_scratch(&t);
+		sfb_addrset_print(sfb_table_scratch(&t), &e->dst_public);
+		sfb_table_put_scratch(&t);
+		sfb_portset_print(sfb_table_scratch(&t), &f->sport);
+		sfb_table_put_scratch(&t);
+		sfb_portset_print(sfb_table_scratch(&t), &f->dport);
+		sfb_table_put_scratch(&t);
+		sfb_table_put(&t, f->app);
+		sfb_table_put(&t, f->purpose);
+		sfb_table_put(&t, f->required ? "required" : "optional");
+		sfb_table_put(&t, f->condition != NULL ? f->condition : "");
+		sfb_cites_text(sfb_table_scratch(&t), w->cat, f->cite, f->ncite);
+		sfb_table_put_scratch(&t);
+		sfb_table_row(&t);
 	}
-	if (w->tmp.oom)
-		b->oom = true;
+	sfb_table_free(&t);
 }
 
 sfb_status
