@@ -41,6 +41,7 @@ struct cli_session {
 	sfb_catalog *cat;
 	sfb_topology *topo;
 	sfb_plan *plan;
+	char *out;         /* what the command writes: to -o FILE or stdout */
 };
 
 struct cli_cmd {

@@ -16,23 +16,17 @@ run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 {
 	static const char *const formats[] = { "text", "json", "csv", "md", NULL };
 	const char *fmt;
-	char *text = NULL;
 	sfb_status st;
 	int rc;
 
 	if ((rc = cli_format(cmd, a, formats, "text", &fmt)) != EXIT_GOOD ||
 	    (rc = cli_load_catalog(s, cmd, a)) != EXIT_GOOD)
-		goto out;
+		return rc;
 	st = sfb_catalog_write(s->ctx, s->cat, cli_opt(cmd, a, "profile"),
-	    (sfb_format)sfb_format_parse(fmt), &text);
-	if (st != SFB_OK) {
-		rc = cli_fail(s->ctx, st);
-		goto out;
-	}
-	rc = cli_output(cmd, a, text);
-out:
-	free(text);
-	return rc;
+	    (sfb_format)sfb_format_parse(fmt), &s->out);
+	if (st != SFB_OK)
+		return cli_fail(s->ctx, st);
+	return EXIT_GOOD;
 }
 
 const struct cli_cmd cmd_catalog = {

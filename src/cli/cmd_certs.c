@@ -19,38 +19,28 @@ run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 {
 	static const char *const formats[] = { "text", "json", NULL };
 	const char *dir = cli_opt(cmd, a, "openssl-dir"), *fmt;
-	char *text = NULL;
 	size_t n;
 	int rc;
 	sfb_status st;
 
 	if ((rc = cli_format(cmd, a, formats, "text", &fmt)) != EXIT_GOOD)
-		goto out;
-	if (cli_flag(cmd, a, "keys") && dir == NULL) {
-		rc = cli_error(EXIT_USAGE, "certs: --keys needs --openssl-dir DIR");
-		goto out;
-	}
+		return rc;
+	if (cli_flag(cmd, a, "keys") && dir == NULL)
+		return cli_error(EXIT_USAGE, "certs: --keys needs --openssl-dir DIR");
 	if ((rc = cli_load_topology(s, cmd, a)) != EXIT_GOOD)
-		goto out;
+		return rc;
 	st = sfb_certs_write(s->ctx, s->cat, s->topo, strcmp(fmt, "json") == 0 ? SFB_CERTS_JSON :
-	    SFB_CERTS_TEXT, &text);
-	if (st != SFB_OK) {
-		rc = cli_fail(s->ctx, st);
-		goto out;
-	}
+	    SFB_CERTS_TEXT, &s->out);
+	if (st != SFB_OK)
+		return cli_fail(s->ctx, st);
 	if (dir != NULL) {
 		st = sfb_certs_write_openssl(s->ctx, s->cat, s->topo, dir, cli_flag(cmd, a, "keys"), &n);
-		if (st != SFB_OK) {
-			rc = cli_fail(s->ctx, st);
-			goto out;
-		}
+		if (st != SFB_OK)
+			return cli_fail(s->ctx, st);
 		fprintf(stderr, "wrote %zu OpenSSL request configuration(s)%s to %s\n", n,
 		    cli_flag(cmd, a, "keys") ? ", keys and CSRs" : "", dir);
 	}
-	rc = cli_output(cmd, a, text);
-out:
-	free(text);
-	return rc;
+	return EXIT_GOOD;
 }
 
 const struct cli_cmd cmd_certs = {

@@ -19,34 +19,26 @@ run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 {
 	static const char *const formats[] = { "zone", "json", NULL };
 	const char *view = cli_opt(cmd, a, "view"), *fmt;
-	char *text = NULL;
 	int rc, views = SFB_DNS_ALL;
 	sfb_status st;
 
 	if ((rc = cli_format(cmd, a, formats, "zone", &fmt)) != EXIT_GOOD)
-		goto out;
+		return rc;
 	if (view != NULL && strcmp(view, "internal") == 0)
 		views = SFB_DNS_INTERNAL;
 	else if (view != NULL && strcmp(view, "external") == 0)
 		views = SFB_DNS_EXTERNAL;
-	else if (view != NULL && strcmp(view, "all") != 0) {
-		rc = cli_error(EXIT_USAGE, "dns: unknown view '%s' (internal, external, all)", view);
-		goto out;
-	}
+	else if (view != NULL && strcmp(view, "all") != 0)
+		return cli_error(EXIT_USAGE, "dns: unknown view '%s' (internal, external, all)", view);
 	if ((rc = cli_load_topology(s, cmd, a)) != EXIT_GOOD)
-		goto out;
+		return rc;
 	st = sfb_dns_write(s->ctx, s->cat, s->topo, views, cli_opt(cmd, a, "zone"),
 	    cli_flag(cmd, a, "standalone"), strcmp(fmt, "json") == 0 ? SFB_DNS_JSON : SFB_DNS_ZONE,
-	    &text);
+	    &s->out);
 	cli_warnings(s->ctx);
-	if (st != SFB_OK) {
-		rc = cli_fail(s->ctx, st);
-		goto out;
-	}
-	rc = cli_output(cmd, a, text);
-out:
-	free(text);
-	return rc;
+	if (st != SFB_OK)
+		return cli_fail(s->ctx, st);
+	return EXIT_GOOD;
 }
 
 const struct cli_cmd cmd_dns = {

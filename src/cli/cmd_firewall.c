@@ -20,44 +20,30 @@ run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 {
 	const char *tname = cli_opt(cmd, a, "target");
 	const char *fw = cli_opt(cmd, a, "firewall"), *host = cli_opt(cmd, a, "host");
-	char *text = NULL;
 	sfb_status st;
 	int rc, target;
 
-	if (tname == NULL) {
-		rc = cli_error(EXIT_USAGE, "firewall: --target is required (" TARGETS ")");
-		goto out;
-	}
-	if ((target = sfb_target_parse(tname)) < 0) {
-		rc = cli_error(EXIT_USAGE, "firewall: unknown target '%s' (" TARGETS ")", tname);
-		goto out;
-	}
+	if (tname == NULL)
+		return cli_error(EXIT_USAGE, "firewall: --target is required (" TARGETS ")");
+	if ((target = sfb_target_parse(tname)) < 0)
+		return cli_error(EXIT_USAGE, "firewall: unknown target '%s' (" TARGETS ")", tname);
 	/* A host firewall and a network firewall are chosen differently; an
 	 * option that would be ignored is refused instead. */
-	if (sfb_target_per_host((sfb_target)target) && fw != NULL) {
-		rc = cli_error(EXIT_USAGE, "firewall: --target %s writes the rules of one host: "
+	if (sfb_target_per_host((sfb_target)target) && fw != NULL)
+		return cli_error(EXIT_USAGE, "firewall: --target %s writes the rules of one host: "
 		    "use --host, not --firewall", tname);
-		goto out;
-	}
-	if (!sfb_target_per_host((sfb_target)target) && host != NULL) {
-		rc = cli_error(EXIT_USAGE, "firewall: --host applies to --target windows only");
-		goto out;
-	}
+	if (!sfb_target_per_host((sfb_target)target) && host != NULL)
+		return cli_error(EXIT_USAGE, "firewall: --host applies to --target windows only");
 	if ((rc = cli_load_plan(s, cmd, a)) != EXIT_GOOD)
-		goto out;
+		return rc;
 	cli_warnings(s->ctx);
 	if (sfb_target_per_host((sfb_target)target))
-		st = sfb_host_firewall_write(s->ctx, s->plan, (sfb_target)target, host, &text);
+		st = sfb_host_firewall_write(s->ctx, s->plan, (sfb_target)target, host, &s->out);
 	else
-		st = sfb_firewall_write(s->ctx, s->plan, (sfb_target)target, fw, &text);
-	if (st != SFB_OK) {
-		rc = cli_fail(s->ctx, st);
-		goto out;
-	}
-	rc = cli_output(cmd, a, text);
-out:
-	free(text);
-	return rc;
+		st = sfb_firewall_write(s->ctx, s->plan, (sfb_target)target, fw, &s->out);
+	if (st != SFB_OK)
+		return cli_fail(s->ctx, st);
+	return EXIT_GOOD;
 }
 
 const struct cli_cmd cmd_firewall = {

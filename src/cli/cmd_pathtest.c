@@ -89,7 +89,7 @@ run_probe(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 	static const char *const formats[] = { "text", "json", NULL };
 	sfb_probe_result *res = NULL;
 	sfb_probe_opts o;
-	char *token = NULL, *text = NULL;
+	char *token = NULL;
 	const char *fmt;
 	sfb_status st;
 	int rc;
@@ -120,16 +120,13 @@ run_probe(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 	st = sfb_probe_run(s->ctx, s->plan, &o, &res);
 	if (st == SFB_OK)
 		st = sfb_probe_write(s->ctx, res, strcmp(fmt, "json") == 0 ? SFB_FORMAT_JSON :
-		    SFB_FORMAT_TEXT, &text);
+		    SFB_FORMAT_TEXT, &s->out);
 	if (st != SFB_OK) {
 		rc = cli_fail(s->ctx, st);
 		goto out;
 	}
-	rc = cli_output(cmd, a, text);
-	if (rc == EXIT_GOOD && !sfb_probe_all_required_pass(res))
-		rc = EXIT_FINDING;
+	rc = sfb_probe_all_required_pass(res) ? EXIT_GOOD : EXIT_FINDING;
 out:
-	free(text);
 	free(token);
 	sfb_probe_result_free(res);
 	return rc;

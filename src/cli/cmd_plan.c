@@ -16,24 +16,18 @@ run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 {
 	static const char *const formats[] = { "text", "json", "csv", "md", NULL };
 	const char *fmt;
-	char *text = NULL;
 	sfb_status st;
 	int rc;
 
 	if ((rc = cli_format(cmd, a, formats, "text", &fmt)) != EXIT_GOOD ||
 	    (rc = cli_load_plan(s, cmd, a)) != EXIT_GOOD)
-		goto out;
+		return rc;
 	cli_warnings(s->ctx);
 	st = sfb_plan_write(s->ctx, s->plan, cli_opt(cmd, a, "firewall"),
-	    (sfb_format)sfb_format_parse(fmt), &text);
-	if (st != SFB_OK) {
-		rc = cli_fail(s->ctx, st);
-		goto out;
-	}
-	rc = cli_output(cmd, a, text);
-out:
-	free(text);
-	return rc;
+	    (sfb_format)sfb_format_parse(fmt), &s->out);
+	if (st != SFB_OK)
+		return cli_fail(s->ctx, st);
+	return EXIT_GOOD;
 }
 
 const struct cli_cmd cmd_plan = {

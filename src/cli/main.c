@@ -148,13 +148,19 @@ parse_args(const struct cli_cmd *c, int argc, char **argv, struct cli_args *a)
 static int
 run_command(const struct cli_cmd *c, struct cli_args *a)
 {
-	struct cli_session s = { NULL, NULL, NULL, NULL };
-	int rc;
+	struct cli_session s = { NULL, NULL, NULL, NULL, NULL };
+	int rc, wrc;
 
 	s.ctx = sfb_ctx_new();
 	if (s.ctx == NULL)
 		return cli_error(EXIT_RUNTIME, "out of memory");
 	rc = c->run(c, a, &s);
+	/* A command's output is written once it has run, whole or not at
+	 * all; a finding (exit 1) still has its report written. */
+	if (s.out != NULL && (rc == EXIT_GOOD || rc == EXIT_FINDING) &&
+	    (wrc = cli_output(c, a, s.out)) != EXIT_GOOD)
+		rc = wrc;
+	free(s.out);
 	sfb_plan_free(s.plan);
 	sfb_topology_free(s.topo);
 	sfb_catalog_free(s.cat);
