@@ -4,7 +4,7 @@
 # nmap on the same setup (results: docs/benchmarks.md, "Path test").
 #
 #  1. builds a Release sfbnet in bench/build (incremental: only if needed);
-#  2. the setup (tests/pathtest/lib.sh): three network namespaces made here,
+#  2. the setup (tests/lib/netns.sh): three network namespaces made here,
 #     client 10.99.1.10 — firewall — server 10.99.2.10; the topology has the
 #     StarLeaf profile only: sl-media-tcp and sl-media-udp, TCP and UDP
 #     50000-59999 from source ports 50000-50059, client -> server; the
@@ -42,8 +42,8 @@ reps=${BENCH_REPS:-5}
 nmap_reps=${BENCH_NMAP_REPS:-3}
 bdir=${BENCH_BUILD:-bench/build}
 name=bench/pathtest
-# shellcheck source=tests/pathtest/lib.sh
-. tests/pathtest/lib.sh
+# shellcheck source=tests/lib/netns.sh
+. tests/lib/netns.sh
 tmp=$pt_tmp
 trap 'if [ -n "${BENCH_KEEP:-}" ]; then mkdir -p "$BENCH_KEEP" && cp -r "$tmp"/. "$BENCH_KEEP"/; fi; pt_cleanup' EXIT
 die() { echo "bench: $*" >&2; exit 3; }

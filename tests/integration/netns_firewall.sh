@@ -27,43 +27,18 @@ if [ "$(id -u)" != 0 ] || ! command -v nft >/dev/null || ! command -v ip >/dev/n
 fi
 if [ ! -x "$probe" ]; then echo "$name: no pktprobe helper at $probe"; exit 2; fi
 
-cli=sfbc$$ fwn=sfbf$$ srv=sfbs$$
-made=() pids=()
-tmp=$(mktemp -d)
-# shellcheck disable=SC2317  # called by the EXIT trap
-cleanup() {
-	local p n
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	for n in "${made[@]}"; do ip netns del "$n" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-skip() { echo "SKIP: $*"; exit 77; }
-
-# ---- namespaces; nothing below touches the host's own namespace ---------
-for n in "$cli" "$fwn" "$srv"; do
-	ip netns add "$n" 2>/dev/null || skip "cannot create network namespace $n"
-	made+=("$n")
-done
+# ---- namespaces (tests/lib/netns.sh: client 10.99.1.10, firewall, server
+# 10.99.2.10, all made here; its EXIT trap removes them) ------------------
+# shellcheck source=tests/lib/netns.sh
+. "$(dirname "$0")/../lib/netns.sh"
+pt_setup
+cli=$CLI fwn=$FW srv=$SRV tmp=$pt_tmp
+# A second address on each host, not in the topology: traffic from or to it
+# must be dropped.
 {
-	ip -n "$fwn" link add in0 type veth peer name eth0 netns "$cli" &&
-	ip -n "$fwn" link add out0 type veth peer name eth0 netns "$srv" &&
-	ip -n "$cli" link set lo up && ip -n "$fwn" link set lo up && ip -n "$srv" link set lo up &&
-	ip -n "$fwn" addr add 10.99.1.1/24 dev in0 && ip -n "$fwn" link set in0 up &&
-	ip -n "$fwn" addr add 10.99.2.1/24 dev out0 && ip -n "$fwn" link set out0 up &&
-	ip netns exec "$fwn" sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward' &&
-	ip -n "$cli" addr add 10.99.1.10/24 dev eth0 && ip -n "$cli" addr add 10.99.1.20/24 dev eth0 &&
-	ip -n "$cli" link set eth0 up && ip -n "$cli" route add default via 10.99.1.1 &&
-	ip -n "$srv" addr add 10.99.2.10/24 dev eth0 && ip -n "$srv" addr add 10.99.2.20/24 dev eth0 &&
-	ip -n "$srv" link set eth0 up && ip -n "$srv" route add default via 10.99.2.1
-} 2>"$tmp/setup.err" || { cat "$tmp/setup.err"; skip "cannot set up veths and routes in the test namespaces"; }
-
-pass=0 fail=0
-ok() { echo "PASS: $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
-finish() { echo "$name: $pass passed, $fail failed"; [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]; exit; }
+	ip -n "$cli" addr add 10.99.1.20/24 dev eth0 &&
+	ip -n "$srv" addr add 10.99.2.20/24 dev eth0
+} 2>"$tmp/setup.err" || { cat "$tmp/setup.err"; pt_skip "cannot add the second addresses"; }
 
 # ---- the plan: which flows, which ports ---------------------------------
 "$bin" plan "$topo" -F "$fw" --format json -o "$tmp/plan.json" || { bad "sfbnet plan $topo"; finish; }
@@ -120,7 +95,7 @@ start_server() {  # ns, log, addrs, ports...
 	local ns=$1 log=$2 addrs=$3; shift 3
 	: >"$log"
 	ip netns exec "$ns" "$probe" serve 100 "$addrs" "$@" >"$log" 2>&1 &
-	pids+=($!)
+	pt_pids+=($!)
 	for _ in $(seq 50); do grep -q '^ready' "$log" && return 0; sleep 0.1; done
 	bad "echo server in $ns did not start: $(head -3 "$log")"; finish
 }

@@ -10,7 +10,7 @@
 # listens on.  The JSON range strings are compared exactly, and port by port
 # (no port with two verdicts, none missing, "unverified" always empty).
 #
-# Scenarios (namespaces client, firewall, server; see lib.sh):
+# Scenarios (namespaces client, firewall, server; see tests/lib/netns.sh):
 #   1 sfbnet's own ruleset for the topology, tproxy responder: all pass,
 #     exit status 0 (also the baseline: every port is reachable when allowed)
 #   2 hand-written drops, tproxy responder: open/filtered, exit status 1
@@ -26,8 +26,8 @@ set -u
 bin=$(realpath "$1")
 name=pathtest/ground-truth
 here=$(dirname "$0")
-# shellcheck source=tests/pathtest/lib.sh
-. "$here/lib.sh"
+# shellcheck source=tests/lib/netns.sh
+. "$here/../lib/netns.sh"
 pt_need realpath
 [ -x "$bin" ] || { echo "$name: no sfbnet at $1"; exit 2; }
 pt_setup

@@ -29,8 +29,8 @@ bin=$(realpath "$1")
 send=$(realpath "$2")
 name=pathtest/no-amplification
 here=$(dirname "$0")
-# shellcheck source=tests/pathtest/lib.sh
-. "$here/lib.sh"
+# shellcheck source=tests/lib/netns.sh
+. "$here/../lib/netns.sh"
 pt_need realpath
 if [ ! -x "$bin" ] || [ ! -x "$send" ]; then echo "$name: usage: $0 SFBNET PTSEND"; exit 2; fi
 pt_setup

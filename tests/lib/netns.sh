@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Shared by tests/pathtest/*.sh and bench/pathtest.sh (sourced, not run).
+# Shared by tests/pathtest/*.sh, tests/integration/netns_firewall.sh and
+# bench/pathtest.sh (sourced, not run).
 #
 # Three network namespaces made here with a unique $$ suffix and nothing
 # else: a client (10.99.1.10/24), a firewall routing between two veths
