@@ -37,24 +37,20 @@ has_role(const struct sfb_endpoint *ep, long role)
 	return false;
 }
 
-/* Private, shared, loopback or link-local IPv4/IPv6: not reachable from the
- * internet without NAT. */
-static bool
-is_private(const struct sfb_endpoint *ep)
+/* Private, shared, loopback and link-local IPv4/IPv6: not reachable from
+ * the internet without NAT. */
+static sfb_status
+private_ranges(sfb_addrset *priv)
 {
 	static const char *const ranges[] = { "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
 		"100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "fc00::/7", "fe80::/10", NULL };
-	sfb_addrset priv;
-	bool r;
 	size_t i;
+	sfb_status st;
 
-	sfb_addrset_init(&priv);
 	for (i = 0; ranges[i] != NULL; i++)
-		if (sfb_addrset_parse(&priv, ranges[i]) != SFB_OK)
-			break;
-	r = sfb_addrset_overlaps(&ep->addr, &priv);
-	sfb_addrset_free(&priv);
-	return r;
+		if ((st = sfb_addrset_parse(priv, ranges[i])) != SFB_OK)
+			return st;
+	return SFB_OK;
 }
 
 static sfb_status
@@ -95,18 +91,22 @@ static sfb_status
 check_edge_public(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t)
 {
 	static const char *const roles[] = { "edge-access", "edge-webconf", "edge-av", NULL };
+	sfb_addrset priv;
 	size_t i, k;
-	sfb_status st;
+	sfb_status st = SFB_OK;
 
 	if (!profile_on(cat, t, "sfb-edge") && !profile_on(cat, t, "sfb-hybrid"))
 		return SFB_OK;
+	sfb_addrset_init(&priv);
+	if ((st = private_ranges(&priv)) != SFB_OK)
+		goto out;
 	for (i = 0; i < t->neps; i++) {
 		const struct sfb_endpoint *ep = &t->eps[i];
 
 		for (k = 0; roles[k] != NULL; k++)
 			if (has_role(ep, sfb_catalog_role(cat, roles[k])))
 				break;
-		if (roles[k] == NULL || ep->pub_text != NULL || !is_private(ep))
+		if (roles[k] == NULL || ep->pub_text != NULL || !sfb_addrset_overlaps(&ep->addr, &priv))
 			continue;
 		st = sfb_warn(ctx, t->file, ep->line, ep->col, "the %s endpoint of host '%s' has "
 		    "a private address and no public address: external users, federation and "
@@ -114,9 +114,11 @@ check_edge_public(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t)
 		    "environmental requirements, public IP addresses and NAT]", roles[k],
 		    t->hosts[ep->host].name);
 		if (st != SFB_OK)
-			return st;
+			goto out;
 	}
-	return SFB_OK;
+out:
+	sfb_addrset_free(&priv);
+	return st;
 }
 
 static sfb_status
