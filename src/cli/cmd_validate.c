@@ -22,7 +22,7 @@ run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 	cli_warnings(s->ctx);
 	if (st != SFB_OK)
 		return cli_fail(s->ctx, st);
-	nwarn = sfb_ctx_warning_count(s->ctx);
+	nwarn = sfb_ctx_warning_total(s->ctx);
 	printf("%s: valid: topology '%s', %zu zone(s), %zu firewall(s), %zu host(s), "
 	    "%zu flow(s) through firewalls, %zu inside zones, %zu warning(s)\n", a->pos[0],
 	    sfb_topology_name(s->topo), sfb_topology_zone_count(s->topo),

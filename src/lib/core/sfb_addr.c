@@ -21,6 +21,7 @@
  * would silently move a rule from one to the other. */
 #include "sfb_iset.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define V4_BITS 32u
@@ -549,6 +550,42 @@ sfb_addrset_copy(sfb_addrset *dst, const sfb_addrset *src)
 		goto out;
 	commit(dst, &t4, &t6);
 out:
+	sfb_iset_free(&t4);
+	sfb_iset_free(&t6);
+	return st;
+}
+
+sfb_status
+sfb_addrset_union_many(sfb_addrset *dst, const sfb_addrset *const *src, size_t n)
+{
+	const sfb_iset **v = NULL;
+	sfb_iset t4, t6;
+	size_t i;
+	sfb_status st = SFB_OK;
+
+	sfb_iset_init(&t4);
+	sfb_iset_init(&t6);
+	if (n == 0)
+		goto out;
+	v = calloc(n, sizeof(*v));
+	if (v == NULL) {
+		st = SFB_ENOMEM;
+		goto out;
+	}
+	/* Both families into copies first, so a failure leaves dst as it was. */
+	for (i = 0; i < n; i++)
+		v[i] = &src[i]->v4;
+	if ((st = sfb_iset_copy(&t4, &dst->v4)) != SFB_OK ||
+	    (st = sfb_iset_union_many(&t4, v, n)) != SFB_OK)
+		goto out;
+	for (i = 0; i < n; i++)
+		v[i] = &src[i]->v6;
+	if ((st = sfb_iset_copy(&t6, &dst->v6)) != SFB_OK ||
+	    (st = sfb_iset_union_many(&t6, v, n)) != SFB_OK)
+		goto out;
+	commit(dst, &t4, &t6);
+out:
+	free(v);
 	sfb_iset_free(&t4);
 	sfb_iset_free(&t6);
 	return st;

@@ -1,5 +1,6 @@
 /* Library context: error and warning reporting, and small allocation helpers. */
 #include "sfb_ctx.h"
+#include "sfb_esc.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -27,6 +28,8 @@ sfb_ctx_clear_warnings(sfb_ctx *ctx)
 	for (i = 0; i < ctx->nwarn; i++)
 		free(ctx->warn[i]);
 	ctx->nwarn = 0;
+	ctx->nkinds = 0;
+	ctx->summaries_stale = false;
 }
 
 void
@@ -36,6 +39,7 @@ sfb_ctx_free(sfb_ctx *ctx)
 		return;
 	sfb_ctx_clear_warnings(ctx);
 	free(ctx->warn);
+	free(ctx->kinds);
 	sfb_buf_free(&ctx->err);
 	free(ctx);
 }
@@ -48,9 +52,47 @@ sfb_ctx_error(const sfb_ctx *ctx)
 	return sfb_buf_str(&ctx->err);
 }
 
-size_t
-sfb_ctx_warning_count(const sfb_ctx *ctx)
+/* Rewrite the "... more" line of every capped kind with its final count.
+ * Its first form (written when the cap was reached) stays if this fails. */
+static void
+update_summaries(sfb_ctx *ctx)
 {
+	const struct sfb_warn_kind *k;
+	sfb_buf b;
+	size_t i;
+
+	for (i = 0; i < ctx->nkinds; i++) {
+		k = &ctx->kinds[i];
+		if (k->n <= SFB_WARN_PER_KIND)
+			continue;
+		sfb_buf_init(&b);
+		sfb_buf_printf(&b, "... and %zu more warning(s) of the same kind as the one above "
+		    "(%zu in all; the first %d are shown)", k->n - SFB_WARN_PER_KIND, k->n,
+		    SFB_WARN_PER_KIND);
+		if (sfb_buf_status(&b) == SFB_OK) {
+			free(ctx->warn[k->summary]);
+			ctx->warn[k->summary] = sfb_buf_take(&b);
+		}
+		sfb_buf_free(&b);
+	}
+	ctx->summaries_stale = false;
+}
+
+size_t
+sfb_ctx_warning_total(const sfb_ctx *ctx)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ctx->nkinds; i++)
+		n += ctx->kinds[i].n;
+	return n;
+}
+
+size_t
+sfb_ctx_warning_count(sfb_ctx *ctx)
+{
+	if (ctx->summaries_stale)
+		update_summaries(ctx);
 	return ctx->nwarn;
 }
 
@@ -80,6 +122,30 @@ format_place(sfb_buf *b, const char *file, int line, int col)
 	sfb_buf_puts(b, ": ");
 }
 
+/* Messages quote what the input said (names, keys, the file path): shown
+ * on a terminal, a control character in them could move the cursor or
+ * change colours, so unsafe code points are written as <U+XXXX>. */
+static void
+sanitize(sfb_buf *b)
+{
+	sfb_buf clean;
+	size_t off;
+	unsigned long cp;
+
+	if (b->oom || b->len == 0 || !sfb_esc_find_unsafe(b->data, b->len, &off, &cp))
+		return;
+	sfb_buf_init(&clean);
+	sfb_esc_putn(&clean, SFB_ESC_LINE, b->data, b->len);
+	if (sfb_buf_status(&clean) != SFB_OK) {
+		sfb_buf_free(&clean);
+		sfb_buf_free(b);
+		b->oom = true;
+		return;
+	}
+	sfb_buf_free(b);
+	*b = clean;
+}
+
 sfb_status
 sfb_fail(sfb_ctx *ctx, sfb_status st, const char *file, int line, int col,
     const char *fmt, ...)
@@ -91,6 +157,7 @@ sfb_fail(sfb_ctx *ctx, sfb_status st, const char *file, int line, int col,
 	va_start(ap, fmt);
 	sfb_buf_vprintf(&ctx->err, fmt, ap);
 	va_end(ap);
+	sanitize(&ctx->err);
 	return st;
 }
 
@@ -103,6 +170,7 @@ sfb_failf(sfb_ctx *ctx, sfb_status st, const char *fmt, ...)
 	va_start(ap, fmt);
 	sfb_buf_vprintf(&ctx->err, fmt, ap);
 	va_end(ap);
+	sanitize(&ctx->err);
 	return st;
 }
 
@@ -114,27 +182,77 @@ sfb_oom(sfb_ctx *ctx)
 	return SFB_ENOMEM;
 }
 
+/* The kind of a warning: its format string (same call site, same kind). */
+static struct sfb_warn_kind *
+warn_kind(sfb_ctx *ctx, const void *fmt)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->nkinds; i++)
+		if (ctx->kinds[i].fmt == fmt)
+			return &ctx->kinds[i];
+	if (sfb_grow(&ctx->kinds, &ctx->capkinds, ctx->nkinds + 1, sizeof(*ctx->kinds)) != SFB_OK)
+		return NULL;
+	ctx->kinds[ctx->nkinds].fmt = fmt;
+	ctx->kinds[ctx->nkinds].n = 0;
+	ctx->kinds[ctx->nkinds].summary = 0;
+	return &ctx->kinds[ctx->nkinds++];
+}
+
+static sfb_status
+add_warning(sfb_ctx *ctx, sfb_buf *b)
+{
+	sfb_status st = sfb_buf_status(b);
+
+	if (st == SFB_OK)
+		st = sfb_grow(&ctx->warn, &ctx->capwarn, ctx->nwarn + 1, sizeof(char *));
+	if (st == SFB_OK)
+		ctx->warn[ctx->nwarn++] = sfb_buf_take(b);
+	return st;
+}
+
+sfb_status
+sfb_vwarn_kind(sfb_ctx *ctx, const void *kind, const char *file, int line, int col,
+    const char *fmt, va_list ap)
+{
+	struct sfb_warn_kind *k = warn_kind(ctx, kind);
+	sfb_buf b;
+	sfb_status st;
+
+	if (k == NULL)
+		return SFB_ENOMEM;
+	if (++k->n > SFB_WARN_PER_KIND + 1) {
+		ctx->summaries_stale = true;
+		return SFB_OK;
+	}
+	sfb_buf_init(&b);
+	if (k->n == SFB_WARN_PER_KIND + 1) {
+		/* The line that stands for the rest; its count is filled in when
+		 * the warnings are read (sfb_ctx_warning_count). */
+		k->summary = ctx->nwarn;
+		ctx->summaries_stale = true;
+		sfb_buf_puts(&b, "... and more warnings of the same kind as the one above");
+		st = add_warning(ctx, &b);
+		goto out;
+	}
+	format_place(&b, file, line, col);
+	sfb_buf_vprintf(&b, fmt, ap);
+	sanitize(&b);
+	st = add_warning(ctx, &b);
+out:
+	sfb_buf_free(&b);
+	return st;
+}
+
 sfb_status
 sfb_warn(sfb_ctx *ctx, const char *file, int line, int col, const char *fmt, ...)
 {
-	sfb_buf b;
 	va_list ap;
 	sfb_status st;
 
-	sfb_buf_init(&b);
-	format_place(&b, file, line, col);
 	va_start(ap, fmt);
-	sfb_buf_vprintf(&b, fmt, ap);
+	st = sfb_vwarn_kind(ctx, fmt, file, line, col, fmt, ap);
 	va_end(ap);
-	st = sfb_buf_status(&b);
-	if (st != SFB_OK)
-		goto out;
-	st = sfb_grow(&ctx->warn, &ctx->capwarn, ctx->nwarn + 1, sizeof(char *));
-	if (st != SFB_OK)
-		goto out;
-	ctx->warn[ctx->nwarn++] = sfb_buf_take(&b);
-out:
-	sfb_buf_free(&b);
 	return st;
 }
 

@@ -2,13 +2,29 @@
 #ifndef SFB_CTX_H
 #define SFB_CTX_H
 
+#include <stdarg.h>
+
 #include "sfbnet/context.h"
 #include "sfb_buf.h"
+
+/* Warnings of one kind (one format string: one place in the code) after
+ * the first SFB_WARN_PER_KIND are counted, not kept: a file with 300
+ * unconnected zones gives a few lines and a count, not a million lines. */
+#define SFB_WARN_PER_KIND 20
+
+struct sfb_warn_kind {
+	const void *fmt;      /* identifies the kind: the format string */
+	size_t n;             /* warnings of this kind so far */
+	size_t summary;       /* index in warn[] of its "... more" line, once capped */
+};
 
 struct sfb_ctx {
 	sfb_buf err;
 	char **warn;
 	size_t nwarn, capwarn;
+	struct sfb_warn_kind *kinds;
+	size_t nkinds, capkinds;
+	bool summaries_stale;
 };
 
 /* Set the context error to "file:line:col: message" (the place parts are
@@ -24,6 +40,11 @@ sfb_status sfb_oom(sfb_ctx *ctx);
 /* Add a warning, formatted like errors. */
 sfb_status sfb_warn(sfb_ctx *ctx, const char *file, int line, int col,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* sfb_warn with an explicit kind (the caller's own format string, where
+ * the warning is formatted on behalf of another function). */
+sfb_status sfb_vwarn_kind(sfb_ctx *ctx, const void *kind, const char *file, int line,
+    int col, const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 
 /* Grow an array so that it holds at least n elements of size el. */
 sfb_status sfb_grow(void *arrp, size_t *cap, size_t n, size_t el);

@@ -243,6 +243,55 @@ sfb_iset_add(sfb_iset *s, sfb_u128 lo, sfb_u128 hi)
 
 /* --- set algebra (linear merges of the sorted arrays) ----------------- */
 
+static int
+cmp_range_lo(const void *a, const void *b)
+{
+	const sfb_range *x = a, *y = b;
+
+	return sfb_u128_cmp(x->lo, y->lo);
+}
+
+/* One sort and one merge for many sets: building a set of k pieces by k
+ * pairwise unions would cost k times its size. */
+sfb_status
+sfb_iset_union_many(sfb_iset *dst, const sfb_iset *const *src, size_t n)
+{
+	sfb_iset all, t;
+	size_t i, total = dst->n;
+	sfb_status st = SFB_OK;
+
+	sfb_iset_init(&all);
+	sfb_iset_init(&t);
+	for (i = 0; i < n; i++) {
+		if (total > SIZE_MAX - src[i]->n) {
+			st = SFB_ENOMEM;
+			goto out;
+		}
+		total += src[i]->n;
+	}
+	if (total == dst->n)
+		goto out;
+	if ((st = reserve(&all, total)) != SFB_OK || (st = reserve(&t, total)) != SFB_OK)
+		goto out;
+	if (dst->n > 0)
+		memcpy(all.r, dst->r, dst->n * sizeof(*all.r));
+	all.n = dst->n;
+	for (i = 0; i < n; i++) {
+		if (src[i]->n == 0)
+			continue;
+		memcpy(all.r + all.n, src[i]->r, src[i]->n * sizeof(*all.r));
+		all.n += src[i]->n;
+	}
+	qsort(all.r, all.n, sizeof(*all.r), cmp_range_lo);
+	for (i = 0; i < all.n; i++)
+		(void)append(&t, all.r[i].lo, all.r[i].hi);  /* room reserved */
+	take(dst, &t);
+out:
+	sfb_iset_free(&all);
+	sfb_iset_free(&t);
+	return st;
+}
+
 sfb_status
 sfb_iset_union(sfb_iset *dst, const sfb_iset *src)
 {

@@ -39,6 +39,8 @@ sfb_status sfb_iset_copy(sfb_iset *dst, const sfb_iset *src);
 /* Add [lo, hi]; lo > hi is SFB_EINVAL. */
 sfb_status sfb_iset_add(sfb_iset *s, sfb_u128 lo, sfb_u128 hi);
 sfb_status sfb_iset_union(sfb_iset *dst, const sfb_iset *src); /* dst |= src */
+/* dst |= src[0] | ... | src[n-1], in one sort (n log n in the pieces). */
+sfb_status sfb_iset_union_many(sfb_iset *dst, const sfb_iset *const *src, size_t n);
 /* out = a & b, out = a - b; out may not alias a or b. */
 sfb_status sfb_iset_intersect(sfb_iset *out, const sfb_iset *a, const sfb_iset *b);
 sfb_status sfb_iset_diff(sfb_iset *out, const sfb_iset *a, const sfb_iset *b);
@@ -87,6 +89,8 @@ void sfb_addrset_init(sfb_addrset *a);
 void sfb_addrset_free(sfb_addrset *a);
 sfb_status sfb_addrset_copy(sfb_addrset *dst, const sfb_addrset *src);
 sfb_status sfb_addrset_union(sfb_addrset *dst, const sfb_addrset *src);
+/* dst |= every set of src (n of them), in one sort per family. */
+sfb_status sfb_addrset_union_many(sfb_addrset *dst, const sfb_addrset *const *src, size_t n);
 sfb_status sfb_addrset_intersect(sfb_addrset *out, const sfb_addrset *a, const sfb_addrset *b);
 sfb_status sfb_addrset_diff(sfb_addrset *out, const sfb_addrset *a, const sfb_addrset *b);
 sfb_status sfb_addrset_all(sfb_addrset *a); /* 0.0.0.0/0 and ::/0 */

@@ -1,5 +1,6 @@
 /* Text output helpers: CSV, Markdown, JSON building. */
 #include "sfb_text.h"
+#include "sfb_esc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -7,38 +8,13 @@
 void
 sfb_csv_field(sfb_buf *b, const char *s)
 {
-	const char *p;
-
-	if (s == NULL)
-		return;
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		sfb_buf_puts(b, s);
-		return;
-	}
-	sfb_buf_putc(b, '"');
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '"')
-			sfb_buf_putc(b, '"');
-		sfb_buf_putc(b, *p);
-	}
-	sfb_buf_putc(b, '"');
+	sfb_esc_put(b, SFB_ESC_CSV, s);
 }
 
 void
 sfb_md_cell(sfb_buf *b, const char *s)
 {
-	const char *p;
-
-	if (s == NULL)
-		return;
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '|')
-			sfb_buf_puts(b, "\\|");
-		else if (*p == '\n' || *p == '\r')
-			sfb_buf_putc(b, ' ');
-		else
-			sfb_buf_putc(b, *p);
-	}
+	sfb_esc_put(b, SFB_ESC_MD, s);
 }
 
 void

@@ -9,9 +9,9 @@
 
 #include "sfb_buf.h"
 
-/* A CSV field (RFC 4180 quoting when needed). */
+/* A CSV field (RFC 4180 quoting when needed; sfb_esc.h SFB_ESC_CSV). */
 void sfb_csv_field(sfb_buf *b, const char *s);
-/* A Markdown table cell: '|' escaped, newlines turned into spaces. */
+/* A Markdown table cell (sfb_esc.h SFB_ESC_MD). */
 void sfb_md_cell(sfb_buf *b, const char *s);
 
 /* A CSV (RFC 4180, CRLF rows) or Markdown table, written row by row: the

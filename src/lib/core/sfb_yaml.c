@@ -444,6 +444,8 @@ vreport(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *n, bool fail, const ch
 	sfb_status st;
 	int line = n != NULL ? n->line : 0, col = n != NULL ? n->col : 0;
 
+	if (!fail)
+		return sfb_vwarn_kind(ctx, fmt, d->file, line, col, fmt, ap);
 	sfb_buf_init(&msg);
 	sfb_buf_vprintf(&msg, fmt, ap);
 	if (sfb_buf_status(&msg) != SFB_OK)

@@ -1,6 +1,7 @@
 /* Certificates: one per pool (or endpoint) of each catalog certificate's
  * role, with its subject and SANs expanded over the topology. */
 #include "sfb_certs.h"
+#include "sfb_esc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -153,7 +154,9 @@ write_text(sfb_buf *b, const sfb_catalog *cat, const sfb_topology *t,
 	const struct sfb_cert *c;
 	size_t i, k;
 
-	sfb_buf_printf(b, "%zu certificate(s) for topology '%s'\n", l->n, t->name);
+	sfb_buf_printf(b, "%zu certificate(s) for topology '", l->n);
+	sfb_esc_put(b, SFB_ESC_LINE, t->name);
+	sfb_buf_puts(b, "'\n");
 	for (i = 0; i < l->n; i++) {
 		c = &l->v[i];
 		sfb_buf_printf(b, "\n%s  (%s, %s)\n  subject: CN=%s\n  SAN:", c->entry->id,

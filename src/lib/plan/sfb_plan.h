@@ -2,6 +2,8 @@
 #ifndef SFB_PLAN_H
 #define SFB_PLAN_H
 
+#include <stdint.h>
+
 #include "sfbnet/plan.h"
 #include "catalog/sfb_catalog.h"
 #include "topo/sfb_topology.h"
@@ -37,11 +39,22 @@ struct sfb_plan {
 	size_t nentries, capentries;
 	struct sfb_unmatched *unmatched;
 	size_t nunmatched, capunmatched;
-	/* zone paths: path_fws[zs * nzones + zd] lists the firewalls crossed
-	 * from zone zs to zone zd (path_len < 0: no path). */
-	size_t *path_fws;
-	int *path_len;
+	/* Zone paths, as the breadth-first tree from each source zone:
+	 * [zs * nzones + zd] gives the number of firewalls from zs to zd
+	 * (path_len, -1: no path) and the last hop into zd (via_fw, and
+	 * via_zone, the zone it comes from).  12 bytes a pair of zones, where
+	 * a table of whole paths would need zones^2 x firewalls. */
+	int32_t *path_len;
+	uint32_t *via_fw, *via_zone;
 };
+
+/* Number of firewalls on the path from zone zs to zone zd; -1: none. */
+int sfb_plan_path_len(const sfb_plan *plan, size_t zs, size_t zd);
+
+/* Work limit of one plan: zone path steps walked (pairs of source and
+ * destination zones times their path lengths, over all flows).  A topology
+ * past it is refused (exit status 2) rather than planned for minutes. */
+#define SFB_PLAN_MAX_STEPS 400000000ull
 
 /* Entries of one firewall: [*first, *first + *count). */
 void sfb_plan_fw_range(const sfb_plan *plan, size_t fw, size_t *first, size_t *count);

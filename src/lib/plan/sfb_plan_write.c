@@ -1,5 +1,6 @@
 /* Plan writers: text, JSON (stable, docs/plan-format.md), CSV, Markdown. */
 #include "sfb_plan.h"
+#include "sfb_esc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +61,9 @@ write_text(struct writer *w, sfb_buf *b)
 	for (i = 0, k = 0; i < w->p->nentries; i++)
 		if (wanted(w, &w->p->entries[i]) && w->p->entries[i].fw != SFB_NO_FIREWALL)
 			k++;
-	sfb_buf_printf(b, "plan for %s: %zu flow(s) through firewalls\n", w->t->name, k);
+	sfb_buf_puts(b, "plan for ");
+	sfb_esc_put(b, SFB_ESC_LINE, w->t->name);
+	sfb_buf_printf(b, ": %zu flow(s) through firewalls\n", k);
 	for (i = 0; i < w->p->nentries; i++) {
 		e = &w->p->entries[i];
 		if (!wanted(w, e))

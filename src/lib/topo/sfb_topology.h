@@ -8,6 +8,17 @@
 #include "catalog/sfb_catalog.h"
 #include "sfb_iset.h"
 
+/* Input limits: far above any real deployment, low enough that what is
+ * computed from a topology stays within a few hundred megabytes (the zone
+ * path table grows with zones squared).  A file past one is refused with
+ * exit status 2, naming the limit. */
+#define SFB_TOPO_NAME_MAX      256
+#define SFB_TOPO_MAX_ZONES     2048
+#define SFB_TOPO_MAX_FIREWALLS 4096
+#define SFB_TOPO_MAX_HOSTS     500000
+#define SFB_TOPO_MAX_ENDPOINTS 1000000
+#define SFB_TOPO_MAX_DOMAINS   10000
+
 struct sfb_zone {
 	char *name;
 	sfb_addrset nets;    /* as written; empty for the default zone */

@@ -3,7 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "sfb_esc.h"
 #include "sfb_yaml.h"
 
 /* Everything a load needs, so helpers take one argument. */
@@ -210,14 +212,29 @@ find_zone(const sfb_topology *t, const char *name)
 	return -1;
 }
 
+static sfb_status find_duplicate(struct loader *L, const char *const *names, size_t stride,
+    size_t n, bool nocase, size_t *orig, size_t *dup);
+
+/* A list longer than its limit is refused before anything is built from
+ * it (see SFB_TOPO_MAX_* in sfb_topology.h). */
+static sfb_status
+check_count(struct loader *L, const sfb_ynode *seq, const char *what, size_t n, size_t max)
+{
+	if (n <= max)
+		return SFB_OK;
+	return sfb_y_fail(L->ctx, L->d, seq, "%zu %s: more than this sfbnet's limit of %zu",
+	    n, what, max);
+}
+
 static sfb_status
 load_header(struct loader *L, const sfb_ynode *root)
 {
 	const sfb_ynode *n, *item;
 	const char *s;
 	uint64_t version;
+	unsigned long cp;
 	sfb_status st;
-	size_t i, j;
+	size_t i, j, off;
 	long p;
 
 	if ((st = sfb_y_uint(L->ctx, L->d, sfb_y_get(root, "version"), "version", 1000,
@@ -227,8 +244,22 @@ load_header(struct loader *L, const sfb_ynode *root)
 		return sfb_y_fail(L->ctx, L->d, sfb_y_get(root, "version"),
 		    "unsupported topology version %llu (this sfbnet reads version 1)",
 		    (unsigned long long)version);
-	if ((st = sfb_y_str(L->ctx, L->d, sfb_y_get(root, "name"), "name", &s)) != SFB_OK ||
-	    (st = dup_into(L, &L->t->name, s)) != SFB_OK)
+	if ((st = sfb_y_str(L->ctx, L->d, sfb_y_get(root, "name"), "name", &s)) != SFB_OK)
+		return st;
+	/* The name is the one free text of a topology, and it is written into
+	 * the comments of every generated file: a control character, a line
+	 * separator or a bidirectional control has no business in it. */
+	if (sfb_esc_find_unsafe(s, strlen(s), &off, &cp))
+		return sfb_y_fail(L->ctx, L->d, sfb_y_get(root, "name"),
+		    "name: %s at byte %zu is not allowed in a name (control characters, "
+		    "line separators and bidirectional controls are refused)",
+		    (cp & 0x80000000ul) ? "an invalid UTF-8 byte" :
+		    cp < 0x20 || cp == 0x7f ? "a control character" : "a Unicode control character",
+		    off + 1);
+	if (strlen(s) > SFB_TOPO_NAME_MAX)
+		return sfb_y_fail(L->ctx, L->d, sfb_y_get(root, "name"),
+		    "name: longer than %d bytes", SFB_TOPO_NAME_MAX);
+	if ((st = dup_into(L, &L->t->name, s)) != SFB_OK)
 		return st;
 
 	n = sfb_y_get(root, "sip_domains");
@@ -236,6 +267,8 @@ load_header(struct loader *L, const sfb_ynode *root)
 		return st;
 	if (n->n == 0)
 		return sfb_y_fail(L->ctx, L->d, n, "sip_domains must name at least one domain");
+	if ((st = check_count(L, n, "SIP domains", n->n, SFB_TOPO_MAX_DOMAINS)) != SFB_OK)
+		return st;
 	L->t->sip_domains = calloc(n->n, sizeof(char *));
 	if (L->t->sip_domains == NULL)
 		return sfb_oom(L->ctx);
@@ -244,11 +277,13 @@ load_header(struct loader *L, const sfb_ynode *root)
 		    &L->t->sip_domains[i])) != SFB_OK)
 			return st;
 		L->t->nsip++;
-		for (j = 0; j < i; j++)
-			if (strcasecmp(L->t->sip_domains[j], L->t->sip_domains[i]) == 0)
-				return sfb_y_fail(L->ctx, L->d, n->kids[i],
-				    "duplicate SIP domain '%s'", L->t->sip_domains[i]);
 	}
+	if ((st = find_duplicate(L, (const char *const *)L->t->sip_domains, sizeof(char *),
+	    L->t->nsip, true, &j, &i)) != SFB_OK)
+		return st;
+	if (i < L->t->nsip)
+		return sfb_y_fail(L->ctx, L->d, n->kids[i], "duplicate SIP domain '%s'",
+		    L->t->sip_domains[i]);
 	if ((n = sfb_y_get(root, "ad_domain")) != NULL &&
 	    (st = get_dns_name(L, n, "ad_domain", &L->t->ad_domain)) != SFB_OK)
 		return st;
@@ -379,6 +414,8 @@ load_zones(struct loader *L, const sfb_ynode *root)
 
 	sfb_addrset_init(&all);
 	if ((st = sfb_y_expect(L->ctx, L->d, seq, SFB_Y_SEQ, "zones")) != SFB_OK)
+		goto out;
+	if ((st = check_count(L, seq, "zones", seq->n, SFB_TOPO_MAX_ZONES)) != SFB_OK)
 		goto out;
 	if (seq->n == 0) {
 		st = sfb_y_fail(L->ctx, L->d, seq, "zones must name at least one zone");
@@ -552,7 +589,8 @@ load_firewalls(struct loader *L, const sfb_ynode *root)
 
 	if (seq == NULL)
 		return SFB_OK;
-	if ((st = sfb_y_expect(L->ctx, L->d, seq, SFB_Y_SEQ, "firewalls")) != SFB_OK)
+	if ((st = sfb_y_expect(L->ctx, L->d, seq, SFB_Y_SEQ, "firewalls")) != SFB_OK ||
+	    (st = check_count(L, seq, "firewalls", seq->n, SFB_TOPO_MAX_FIREWALLS)) != SFB_OK)
 		return st;
 	L->t->fws = calloc(seq->n + 1, sizeof(*L->t->fws));
 	if (L->t->fws == NULL)
@@ -735,7 +773,8 @@ load_hosts(struct loader *L, const sfb_ynode *root)
 	sfb_status st;
 	size_t i, j;
 
-	if ((st = sfb_y_expect(L->ctx, L->d, seq, SFB_Y_SEQ, "hosts")) != SFB_OK)
+	if ((st = sfb_y_expect(L->ctx, L->d, seq, SFB_Y_SEQ, "hosts")) != SFB_OK ||
+	    (st = check_count(L, seq, "hosts", seq->n, SFB_TOPO_MAX_HOSTS)) != SFB_OK)
 		return st;
 	L->t->hosts = calloc(seq->n + 1, sizeof(*L->t->hosts));
 	if (L->t->hosts == NULL)
@@ -762,6 +801,9 @@ load_hosts(struct loader *L, const sfb_ynode *root)
 			return st;
 		if (eps->n == 0)
 			return sfb_y_fail(L->ctx, L->d, eps, "host '%s' has no endpoints", name);
+		if ((st = check_count(L, eps, "endpoints", L->t->neps + eps->n,
+		    SFB_TOPO_MAX_ENDPOINTS)) != SFB_OK)
+			return st;
 		host->first_ep = L->t->neps;
 		for (j = 0; j < eps->n; j++)
 			if ((st = load_endpoint(L, eps->kids[j], L->t->nhosts - 1)) != SFB_OK)
@@ -942,35 +984,74 @@ cmp_name_ref(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-/* Duplicate host names, found by sorting (n log n for large topologies). */
+static int
+cmp_name_ref_nocase(const void *a, const void *b)
+{
+	const struct name_ref *x = a, *y = b;
+	int c = strcasecmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* The first name (in list order) that repeats an earlier one, found by
+ * sorting, so that 100,000 names cost n log n: *dup is its index and
+ * *orig the index of its first occurrence; *dup == n when none repeats. */
+static sfb_status
+find_duplicate(struct loader *L, const char *const *names, size_t stride, size_t n,
+    bool nocase, size_t *orig, size_t *dup)
+{
+	struct name_ref *refs;
+	size_t i;
+
+	*dup = n;
+	if (n < 2)
+		return SFB_OK;
+	refs = calloc(n, sizeof(*refs));
+	if (refs == NULL)
+		return sfb_oom(L->ctx);
+	for (i = 0; i < n; i++) {
+		refs[i].name = *(const char *const *)((const char *)names + i * stride);
+		refs[i].idx = i;
+	}
+	qsort(refs, n, sizeof(*refs), nocase ? cmp_name_ref_nocase : cmp_name_ref);
+	for (i = 1; i < n; i++) {
+		bool same = nocase ? strcasecmp(refs[i].name, refs[i - 1].name) == 0 :
+		    strcmp(refs[i].name, refs[i - 1].name) == 0;
+
+		/* Equal names sort by index, so refs[i - 1] of a run of equal
+		 * names is preceded by the run's first occurrence. */
+		if (same && refs[i].idx < *dup) {
+			size_t k = i - 1;
+
+			while (k > 0 && (nocase ? strcasecmp(refs[k - 1].name, refs[i].name) == 0 :
+			    strcmp(refs[k - 1].name, refs[i].name) == 0))
+				k--;
+			*dup = refs[i].idx;
+			*orig = refs[k].idx;
+		}
+	}
+	free(refs);
+	return SFB_OK;
+}
+
+/* Duplicate host names. */
 static sfb_status
 check_duplicate_hosts(struct loader *L, const sfb_ynode *root)
 {
 	const sfb_ynode *seq = sfb_y_get(root, "hosts");
-	struct name_ref *refs;
-	sfb_status st = SFB_OK;
-	size_t i;
+	size_t orig = 0, dup;
+	sfb_status st;
 
-	if (L->t->nhosts < 2)
+	if ((st = find_duplicate(L, (const char *const *)&L->t->hosts[0].name,
+	    sizeof(L->t->hosts[0]), L->t->nhosts, false, &orig, &dup)) != SFB_OK)
+		return st;
+	if (dup == L->t->nhosts)
 		return SFB_OK;
-	refs = calloc(L->t->nhosts, sizeof(*refs));
-	if (refs == NULL)
-		return sfb_oom(L->ctx);
-	for (i = 0; i < L->t->nhosts; i++) {
-		refs[i].name = L->t->hosts[i].name;
-		refs[i].idx = i;
-	}
-	qsort(refs, L->t->nhosts, sizeof(*refs), cmp_name_ref);
-	for (i = 1; i < L->t->nhosts; i++) {
-		if (strcmp(refs[i].name, refs[i - 1].name) == 0) {
-			st = sfb_y_fail(L->ctx, L->d, sfb_y_get(seq->kids[refs[i].idx], "name"),
-			    "duplicate host name '%s' (first at line %d)", refs[i].name,
-			    sfb_y_get(seq->kids[refs[i - 1].idx], "name")->line);
-			break;
-		}
-	}
-	free(refs);
-	return st;
+	return sfb_y_fail(L->ctx, L->d, sfb_y_get(seq->kids[dup], "name"),
+	    "duplicate host name '%s' (first at line %d)", L->t->hosts[dup].name,
+	    sfb_y_get(seq->kids[orig], "name")->line);
 }
 
 sfb_status

@@ -1,0 +1,182 @@
+/* Escaping text from outside into generated files (see sfb_esc.h). */
+#include "sfb_esc.h"
+
+#include <string.h>
+
+#define ESC_INVALID 0x80000000ul   /* a byte that does not start valid UTF-8 */
+
+/* One code point from c: its value, or ESC_INVALID | byte for a byte that is
+ * not the start of a well-formed UTF-8 sequence (overlong forms, surrogates
+ * and values past U+10FFFF included), in which case only that byte is
+ * consumed. */
+static unsigned long
+next_cp(sfb_cur *c)
+{
+	static const unsigned long min[4] = { 0, 0x80, 0x800, 0x10000 };
+	size_t start = c->pos, n, i;
+	unsigned long cp;
+	int b = sfb_cur_get(c), k;
+
+	if (b < 0x80)
+		return (unsigned long)b;
+	if ((b & 0xE0) == 0xC0) {
+		n = 1;
+		cp = (unsigned long)(b & 0x1F);
+	} else if ((b & 0xF0) == 0xE0) {
+		n = 2;
+		cp = (unsigned long)(b & 0x0F);
+	} else if ((b & 0xF8) == 0xF0) {
+		n = 3;
+		cp = (unsigned long)(b & 0x07);
+	} else {
+		return ESC_INVALID | (unsigned long)b;
+	}
+	for (i = 0; i < n; i++) {
+		k = sfb_cur_peek(c);
+		if (k < 0 || (k & 0xC0) != 0x80)
+			break;
+		sfb_cur_get(c);
+		cp = (cp << 6) | (unsigned long)(k & 0x3F);
+	}
+	if (i < n || cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+		c->pos = start + 1;
+		return ESC_INVALID | (unsigned long)b;
+	}
+	return cp;
+}
+
+static bool
+unsafe(unsigned long cp)
+{
+	return (cp & ESC_INVALID) != 0 || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) ||
+	    cp == 0x2028 || cp == 0x2029 || cp == 0x200E || cp == 0x200F ||
+	    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+}
+
+bool
+sfb_esc_find_unsafe(const char *s, size_t n, size_t *off, unsigned long *cp)
+{
+	sfb_cur c;
+	size_t at;
+	unsigned long v;
+
+	sfb_cur_init(&c, s, n);
+	while (!sfb_cur_eof(&c)) {
+		at = c.pos;
+		v = next_cp(&c);
+		if (unsafe(v)) {
+			*off = at;
+			*cp = v;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A CSV field that a spreadsheet would evaluate: = + @ first, or '-'
+ * followed by anything but a plain number ("-" alone and "-5" stay). */
+static bool
+csv_formula(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return false;
+	if (s[0] == '=' || s[0] == '+' || s[0] == '@')
+		return true;
+	if (s[0] != '-' || n == 1)
+		return false;
+	for (i = 1; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '.'))
+			return true;
+	return false;
+}
+
+static bool
+csv_needs_quotes(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == ',' || s[i] == '"')
+			return true;
+	return false;
+}
+
+/* Write one safe code point (the bytes [from, to) of s) for lang. */
+static void
+put_safe(sfb_buf *b, enum sfb_esc_lang lang, unsigned long cp, const char *p, size_t len)
+{
+	switch (lang) {
+	case SFB_ESC_DQ:
+		if (cp == '"' || cp == '\\') {
+			sfb_buf_putc(b, '\'');
+			return;
+		}
+		break;
+	case SFB_ESC_PS:
+		if (cp == '\'' || (cp >= 0x2018 && cp <= 0x201B)) {
+			sfb_buf_puts(b, "''");
+			return;
+		}
+		break;
+	case SFB_ESC_MD:
+		switch (cp) {
+		case '|': sfb_buf_puts(b, "\\|"); return;
+		case '`': sfb_buf_puts(b, "\\`"); return;
+		case '<': sfb_buf_puts(b, "&lt;"); return;
+		case '>': sfb_buf_puts(b, "&gt;"); return;
+		case '&': sfb_buf_puts(b, "&amp;"); return;
+		default: break;
+		}
+		break;
+	case SFB_ESC_CSV:
+		if (cp == '"') {
+			sfb_buf_puts(b, "\"\"");
+			return;
+		}
+		break;
+	case SFB_ESC_LINE:
+		break;
+	}
+	sfb_buf_add(b, p, len);
+}
+
+void
+sfb_esc_putn(sfb_buf *b, enum sfb_esc_lang lang, const char *s, size_t n)
+{
+	sfb_cur c;
+	size_t at;
+	unsigned long cp;
+	bool quote = false;
+
+	if (s == NULL)
+		return;
+	if (lang == SFB_ESC_CSV) {
+		if (csv_formula(s, n))
+			sfb_buf_putc(b, '\'');
+		quote = csv_needs_quotes(s, n);
+		if (quote)
+			sfb_buf_putc(b, '"');
+	}
+	sfb_cur_init(&c, s, n);
+	while (!sfb_cur_eof(&c)) {
+		at = c.pos;
+		cp = next_cp(&c);
+		if (!unsafe(cp))
+			put_safe(b, lang, cp, s + at, c.pos - at);
+		else if (cp & ESC_INVALID)
+			sfb_buf_printf(b, "<%02lX>", cp & 0xFF);
+		else
+			sfb_buf_printf(b, "<U+%04lX>", cp);
+	}
+	if (quote)
+		sfb_buf_putc(b, '"');
+}
+
+void
+sfb_esc_put(sfb_buf *b, enum sfb_esc_lang lang, const char *s)
+{
+	if (s != NULL)
+		sfb_esc_putn(b, lang, s, strlen(s));
+}
