@@ -32,6 +32,26 @@ size_t sfb_ctx_warning_total(const sfb_ctx *ctx);
 const char *sfb_ctx_warning(const sfb_ctx *ctx, size_t i);
 void sfb_ctx_clear_warnings(sfb_ctx *ctx);
 
+/* Write len bytes of data to path, whole or not at all; the one writer of
+ * the library and of the sfbnet program (-o FILE).
+ *   - A regular file, or none yet: a temporary file in the same directory
+ *     is written, synced and renamed over it, so a reader finds the old
+ *     content or the new one, never part of either.  A file replaced keeps
+ *     its permission bits (and its owner when the caller is root); a new
+ *     one gets exactly mode_if_new (the umask is not applied: 0644 for
+ *     rules, 0600 for keys).
+ *   - A symbolic link (or a chain of them) stays a link: the file it ends
+ *     at is replaced as above, with the temporary file in that file's
+ *     directory; a dangling link gets its target created.
+ *   - A character device or a FIFO (/dev/null, /dev/stdout) is opened and
+ *     written as it is, without truncation.
+ *   - A directory, directly or through a link, is SFB_EINVAL ("is a
+ *     directory"); so are other kinds of file.
+ * On failure the temporary file is removed, the target is as it was, and
+ * the error names path (SFB_EIO for a file that cannot be written). */
+sfb_status sfb_file_write(sfb_ctx *ctx, const char *path, const void *data, size_t len,
+    unsigned mode_if_new);
+
 const char *sfb_version(void);
 
 #ifdef __cplusplus

@@ -22,6 +22,17 @@ typedef struct sfb_plan sfb_plan;
  * profile is a menu, and most deployments use only part of it. */
 sfb_status sfb_plan_build(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo,
     sfb_plan **out);
+/* What sfb_plan_build_for keeps. */
+#define SFB_PLAN_COUNT_ONLY 0x1u   /* count the flows, keep none (validate) */
+
+/* sfb_plan_build, keeping only the flows through the firewall named
+ * firewall (NULL: every flow), or none with SFB_PLAN_COUNT_ONLY; the counts
+ * below are those of the whole plan either way.  Paths are computed for
+ * every zone, so a one-firewall plan writes that firewall's rules exactly
+ * as the whole plan would, at a fraction of the memory on a topology with
+ * many firewalls.  An unknown firewall is SFB_ENOTFOUND. */
+sfb_status sfb_plan_build_for(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo,
+    const char *firewall, unsigned flags, sfb_plan **out);
 void sfb_plan_free(sfb_plan *plan);
 
 /* Number of planned flows (through any firewall, or inside one zone). */

@@ -76,6 +76,10 @@ void cli_warnings(sfb_ctx *ctx);
 int cli_load_catalog(struct cli_session *s, const struct cli_cmd *cmd, const struct cli_args *a);
 int cli_load_topology(struct cli_session *s, const struct cli_cmd *cmd, const struct cli_args *a);
 int cli_load_plan(struct cli_session *s, const struct cli_cmd *cmd, const struct cli_args *a);
+/* The plan of one firewall only (NULL: all), or only its counts
+ * (SFB_PLAN_COUNT_ONLY): sfb_plan_build_for. */
+int cli_load_plan_for(struct cli_session *s, const struct cli_cmd *cmd,
+    const struct cli_args *a, const char *firewall, unsigned flags);
 /* --format value among allowed (NULL-terminated), default def. */
 int cli_format(const struct cli_cmd *cmd, const struct cli_args *a, const char *const *allowed,
     const char *def, const char **out);

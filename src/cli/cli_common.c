@@ -1,13 +1,11 @@
-/* What the subcommands share: options, errors, loading, atomic output. */
+/* What the subcommands share: options, errors, loading, output. */
 #include "cli.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static int
@@ -116,12 +114,19 @@ cli_load_topology(struct cli_session *s, const struct cli_cmd *cmd, const struct
 int
 cli_load_plan(struct cli_session *s, const struct cli_cmd *cmd, const struct cli_args *a)
 {
+	return cli_load_plan_for(s, cmd, a, NULL, 0);
+}
+
+int
+cli_load_plan_for(struct cli_session *s, const struct cli_cmd *cmd, const struct cli_args *a,
+    const char *firewall, unsigned flags)
+{
 	sfb_status st;
 	int rc;
 
 	if ((rc = cli_load_topology(s, cmd, a)) != EXIT_GOOD)
 		return rc;
-	st = sfb_plan_build(s->ctx, s->cat, s->topo, &s->plan);
+	st = sfb_plan_build_for(s->ctx, s->cat, s->topo, firewall, flags, &s->plan);
 	return st == SFB_OK ? EXIT_GOOD : cli_fail(s->ctx, st);
 }
 
@@ -168,67 +173,24 @@ int
 cli_output(const struct cli_cmd *cmd, const struct cli_args *a, const char *text)
 {
 	const char *path = cli_opt(cmd, a, "output");
-	size_t n = strlen(text), plen;
-	struct stat sb;
-	char *tmp = NULL;
-	int fd = -1, rc = EXIT_GOOD;
+	sfb_ctx *ctx = NULL;
+	sfb_status st;
+	int rc = EXIT_GOOD;
 
 	if (path == NULL || strcmp(path, "-") == 0) {
-		if (write_all(STDOUT_FILENO, text, n) != 0)
+		if (write_all(STDOUT_FILENO, text, strlen(text)) != 0)
 			return cli_error(EXIT_RUNTIME, "writing standard output: %s", strerror(errno));
 		return EXIT_GOOD;
 	}
-	/* A device, a pipe or a symbolic link (-o /dev/null, /dev/stdout, a
-	 * FIFO) is written through as it is: renaming a file over it would
-	 * replace the device or the link itself. */
-	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-		return cli_error(EXIT_USAGE, "%s: is a directory", path);
-	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-		/* O_TRUNC: a link to a longer file must not keep its tail. */
-		fd = open(path, O_WRONLY | O_CLOEXEC | (S_ISLNK(sb.st_mode) ? O_TRUNC : 0));
-		if (fd < 0)
-			return cli_error(EXIT_RUNTIME, "%s: cannot open: %s", path, strerror(errno));
-		if (write_all(fd, text, n) != 0) {
-			close(fd);
-			return cli_error(EXIT_RUNTIME, "%s: write failed: %s", path, strerror(errno));
-		}
-		close(fd);
-		return EXIT_GOOD;
-	}
-	/* A temporary file in the same directory, renamed over the target
-	 * only once complete, so a failure never leaves half a file. */
-	plen = strlen(path);
-	tmp = malloc(plen + 16);
-	if (tmp == NULL)
+	/* The library's writer, the only one: atomic for a file (also behind
+	 * a link), written through for a device or a FIFO.  A context of its
+	 * own, as the command's may hold an error already reported. */
+	ctx = sfb_ctx_new();
+	if (ctx == NULL)
 		return cli_error(EXIT_RUNTIME, "out of memory");
-	memcpy(tmp, path, plen);
-	memcpy(tmp + plen, ".tmp.XXXXXX", 12);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = cli_error(EXIT_RUNTIME, "%s: cannot create: %s", path, strerror(errno));
-		goto out;
-	}
-	if (write_all(fd, text, n) != 0 || fsync(fd) != 0) {
-		rc = cli_error(EXIT_RUNTIME, "%s: write failed: %s", path, strerror(errno));
-		goto out;
-	}
-	if (fchmod(fd, 0644) != 0 || close(fd) != 0) {
-		fd = -1;
-		rc = cli_error(EXIT_RUNTIME, "%s: write failed: %s", path, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		rc = cli_error(EXIT_RUNTIME, "%s: cannot rename into place: %s", path,
-		    strerror(errno));
-		goto out;
-	}
-	free(tmp);
-	return EXIT_GOOD;
-out:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
+	st = sfb_file_write(ctx, path, text, strlen(text), 0644);
+	if (st != SFB_OK)
+		rc = cli_fail(ctx, st);
+	sfb_ctx_free(ctx);
 	return rc;
 }

@@ -34,7 +34,9 @@ run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 		    "use --host, not --firewall", tname);
 	if (!sfb_target_per_host((sfb_target)target) && host != NULL)
 		return cli_error(EXIT_USAGE, "firewall: --host applies to --target windows only");
-	if ((rc = cli_load_plan(s, cmd, a)) != EXIT_GOOD)
+	/* A network firewall's rules need only its own flows: the plan keeps
+	 * no others (a host's need every firewall's). */
+	if ((rc = cli_load_plan_for(s, cmd, a, fw, 0)) != EXIT_GOOD)
 		return rc;
 	cli_warnings(s->ctx);
 	if (sfb_target_per_host((sfb_target)target))

@@ -20,7 +20,7 @@ run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 	int rc;
 
 	if ((rc = cli_format(cmd, a, formats, "text", &fmt)) != EXIT_GOOD ||
-	    (rc = cli_load_plan(s, cmd, a)) != EXIT_GOOD)
+	    (rc = cli_load_plan_for(s, cmd, a, cli_opt(cmd, a, "firewall"), 0)) != EXIT_GOOD)
 		return rc;
 	cli_warnings(s->ctx);
 	st = sfb_plan_write(s->ctx, s->plan, cli_opt(cmd, a, "firewall"),

@@ -16,7 +16,7 @@ run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 	sfb_status st;
 	int rc;
 
-	if ((rc = cli_load_plan(s, cmd, a)) != EXIT_GOOD)
+	if ((rc = cli_load_plan_for(s, cmd, a, NULL, SFB_PLAN_COUNT_ONLY)) != EXIT_GOOD)
 		return rc;
 	st = sfb_dns_lint(s->ctx, s->cat, s->topo);
 	cli_warnings(s->ctx);

@@ -1,4 +1,5 @@
 /* sfbnet: the command table, option parsing and help generated from it. */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,13 +76,39 @@ find_command(const char *name)
 	return NULL;
 }
 
+/* The option getopt_long refused, for the message.  optopt is the short
+ * option's character (also inside a cluster such as -xf, where argv does
+ * not tell which character it was: optind has not moved past the cluster
+ * yet), the value of one of our long options (256 + its index, or 'h' for
+ * --help) when its value is missing or one was given to a flag, and 0 for
+ * an unknown long option, which is then the argument itself (--frob). */
+static void
+option_name(const struct cli_cmd *c, const char *arg, int opt, char *out, size_t n)
+{
+	int i;
+
+	if (opt >= 256) {
+		for (i = 0; c->opts[i].name != NULL && i < opt - 256; i++)
+			;
+		snprintf(out, n, "--%s", c->opts[i].name != NULL ? c->opts[i].name : "?");
+	} else if (opt == 'h') {
+		snprintf(out, n, "--help");
+	} else if (opt > 0 && isprint(opt)) {
+		snprintf(out, n, "-%c", opt);
+	} else if (opt > 0) {
+		snprintf(out, n, "-\\x%02x", (unsigned)opt);
+	} else {
+		snprintf(out, n, "%s", arg);
+	}
+}
+
 /* Parse argv for command c with getopt_long, from an option table built
  * from c->opts. */
 static int
 parse_args(const struct cli_cmd *c, int argc, char **argv, struct cli_args *a)
 {
 	struct option lopts[CLI_MAX_OPTS + 2];
-	char shorts[3 * CLI_MAX_OPTS + 4];
+	char shorts[3 * CLI_MAX_OPTS + 4], bad[64];
 	size_t ns = 0;
 	int n, ch, idx;
 
@@ -114,10 +141,10 @@ parse_args(const struct cli_cmd *c, int argc, char **argv, struct cli_args *a)
 			return -1;
 		}
 		if (ch == '?' || ch == ':') {
-			const char *bad = argv[optind - 1];
-
+			option_name(c, argv[optind - 1], optopt, bad, sizeof(bad));
 			return cli_error(EXIT_USAGE, "%s: %s option '%s' (see sfbnet %s --help)",
-			    c->name, ch == ':' ? "missing value for" : "unknown", bad, c->name);
+			    c->name, ch == ':' ? "missing value for" : optopt >= 256 || optopt == 'h' ?
+			    "no value allowed for" : "unknown", bad, c->name);
 		}
 		if (ch >= 256) {
 			idx = ch - 256;

@@ -3,7 +3,10 @@
 #include "sfb_esc.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -329,38 +332,162 @@ out:
 	return st;
 }
 
-sfb_status
-sfb_write_file(sfb_ctx *ctx, const char *path, const void *data, size_t len, unsigned mode)
+/* --- writing a file whole ------------------------------------------------ */
+
+/* Symbolic links followed before giving up: the kernel's own limit. */
+#define LINK_HOPS_MAX 40
+
+static bool
+write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
-	sfb_buf tmp;
 	ssize_t w;
-	int fd = -1;
-	sfb_status st = SFB_OK;
 
-	sfb_buf_init(&tmp);
-	sfb_buf_printf(&tmp, "%s.tmp.XXXXXX", path);
-	if (sfb_buf_status(&tmp) != SFB_OK) {
-		st = sfb_oom(ctx);
-		goto out;
-	}
-	fd = mkstemp(tmp.data);
-	if (fd < 0) {
-		st = sfb_fail(ctx, SFB_EIO, path, 0, 0, "cannot create: %s", strerror(errno));
-		goto out;
-	}
 	while (len > 0) {
 		w = write(fd, p, len);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0) {
-			st = sfb_fail(ctx, SFB_EIO, path, 0, 0, "write failed: %s", strerror(errno));
-			goto out;
-		}
+		if (w < 0)
+			return false;
 		p += w;
 		len -= (size_t)w;
 	}
-	if (fchmod(fd, (mode_t)mode) != 0 || fsync(fd) != 0) {
+	return true;
+}
+
+/* The length of the directory part of path, its last slash included (0 for
+ * a bare name). */
+static size_t
+dir_len(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL ? (size_t)(slash - path) + 1 : 0;
+}
+
+/* Follow the symbolic links that path's last component goes through, to the
+ * name of the file they end at, in *out; *exists says whether that file is
+ * there (and *sb is its lstat).  A dangling link names the file to create,
+ * which is why this is a readlink loop and not realpath(), which fails on a
+ * dangling link.  Links in the directory part are left to the kernel: they
+ * do not change which directory the file is renamed in. */
+static sfb_status
+final_name(sfb_ctx *ctx, const char *path, sfb_buf *out, bool *exists, struct stat *sb)
+{
+	char target[PATH_MAX];
+	sfb_buf next, swap;
+	ssize_t n;
+	int hops;
+	sfb_status st = SFB_OK;
+
+	sfb_buf_init(&next);
+	sfb_buf_puts(out, path);
+	*exists = false;
+	for (hops = 0;; hops++) {
+		if (sfb_buf_status(out) != SFB_OK) {
+			st = sfb_oom(ctx);
+			goto out;
+		}
+		if (lstat(out->data, sb) != 0) {
+			if (errno == ENOENT)
+				break;  /* the file to create */
+			st = sfb_fail(ctx, SFB_EIO, path, 0, 0, "cannot examine %s: %s", out->data,
+			    strerror(errno));
+			goto out;
+		}
+		if (!S_ISLNK(sb->st_mode)) {
+			*exists = true;
+			break;
+		}
+		if (hops == LINK_HOPS_MAX) {
+			st = sfb_fail(ctx, SFB_EINVAL, path, 0, 0, "too many levels of symbolic links");
+			goto out;
+		}
+		n = readlink(out->data, target, sizeof(target));
+		if (n < 0 || (size_t)n >= sizeof(target)) {
+			st = sfb_fail(ctx, SFB_EIO, path, 0, 0, "cannot read the symbolic link %s: %s",
+			    out->data, n < 0 ? strerror(errno) : "target too long");
+			goto out;
+		}
+		/* A relative target is relative to the link's own directory. */
+		sfb_buf_reset(&next);
+		if (target[0] != '/')
+			sfb_buf_add(&next, out->data, dir_len(out->data));
+		sfb_buf_add(&next, target, (size_t)n);
+		swap = *out;
+		*out = next;
+		next = swap;
+	}
+	if (out->len > 0 && out->data[out->len - 1] == '/')
+		st = sfb_fail(ctx, SFB_EINVAL, path, 0, 0, "is a directory");
+out:
+	sfb_buf_free(&next);
+	return st;
+}
+
+/* Make the rename durable.  Best effort: the file is in place already, and
+ * some filesystems cannot sync a directory. */
+static void
+sync_dir(const char *file)
+{
+	sfb_buf dir;
+	int fd;
+
+	sfb_buf_init(&dir);
+	if (dir_len(file) > 0)
+		sfb_buf_add(&dir, file, dir_len(file));
+	else
+		sfb_buf_puts(&dir, ".");
+	if (sfb_buf_status(&dir) == SFB_OK) {
+		fd = open(dir.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			(void)fsync(fd);
+			close(fd);
+		}
+	}
+	sfb_buf_free(&dir);
+}
+
+/* A temporary file next to target, written, synced and renamed over it: a
+ * reader sees the old file or the new one, never part of either.  old is
+ * the file replaced (NULL: a new file). */
+static sfb_status
+replace_file(sfb_ctx *ctx, const char *path, const char *target, const struct stat *old,
+    const void *data, size_t len, unsigned mode_if_new)
+{
+	sfb_buf tmp;
+	mode_t mode = (mode_t)(mode_if_new & 07777);
+	bool made = false;
+	int fd = -1;
+	sfb_status st = SFB_OK;
+
+	sfb_buf_init(&tmp);
+	sfb_buf_printf(&tmp, "%s.tmp.XXXXXX", target);
+	if (sfb_buf_status(&tmp) != SFB_OK) {
+		st = sfb_oom(ctx);
+		goto out;
+	}
+	fd = mkostemp(tmp.data, O_CLOEXEC);
+	if (fd < 0) {
+		st = sfb_fail(ctx, SFB_EIO, path, 0, 0, "cannot create a temporary file next to %s: %s",
+		    target, strerror(errno));
+		goto out;
+	}
+	made = true;
+	if (!write_all(fd, data, len)) {
+		st = sfb_fail(ctx, SFB_EIO, path, 0, 0, "write failed: %s", strerror(errno));
+		goto out;
+	}
+	if (old != NULL) {
+		/* The file replaced keeps its permissions, and its owner when we
+		 * may give it (root); otherwise the new file is ours. */
+		mode = old->st_mode & 07777;
+		if (geteuid() == 0 && fchown(fd, old->st_uid, old->st_gid) != 0) {
+			/* best effort: keep our own ownership */
+		}
+	}
+	/* After fchown, which clears set-id bits. */
+	if (fchmod(fd, mode) != 0 || fsync(fd) != 0) {
 		st = sfb_fail(ctx, SFB_EIO, path, 0, 0, "write failed: %s", strerror(errno));
 		goto out;
 	}
@@ -370,15 +497,90 @@ sfb_write_file(sfb_ctx *ctx, const char *path, const void *data, size_t len, uns
 		goto out;
 	}
 	fd = -1;
-	if (rename(tmp.data, path) != 0)
-		st = sfb_fail(ctx, SFB_EIO, path, 0, 0, "cannot rename into place: %s",
+	if (rename(tmp.data, target) != 0) {
+		st = sfb_fail(ctx, SFB_EIO, path, 0, 0, "cannot rename into place as %s: %s", target,
 		    strerror(errno));
+		goto out;
+	}
+	made = false;
+	sync_dir(target);
 out:
 	if (fd >= 0)
 		close(fd);
-	if (st != SFB_OK && tmp.data != NULL)
+	if (made)
 		unlink(tmp.data);
 	sfb_buf_free(&tmp);
+	return st;
+}
+
+/* A character device or a FIFO (/dev/null, /dev/stdout on a terminal or a
+ * pipe) is written as it is: renaming a file over it would replace it. */
+static sfb_status
+write_through(sfb_ctx *ctx, const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	sfb_status st = SFB_OK;
+
+	if (fd < 0)
+		return sfb_fail(ctx, SFB_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+	if (!write_all(fd, data, len))
+		st = sfb_fail(ctx, SFB_EIO, path, 0, 0, "write failed: %s", strerror(errno));
+	if (close(fd) != 0 && st == SFB_OK)
+		st = sfb_fail(ctx, SFB_EIO, path, 0, 0, "write failed: %s", strerror(errno));
+	return st;
+}
+
+sfb_status
+sfb_file_write(sfb_ctx *ctx, const char *path, const void *data, size_t len,
+    unsigned mode_if_new)
+{
+	struct stat opened, sb;
+	sfb_buf target;
+	bool there = false, exists;
+	sfb_status st;
+
+	sfb_buf_init(&target);
+	if (path == NULL || *path == '\0') {
+		st = sfb_failf(ctx, SFB_EINVAL, "no file name to write to");
+		goto out;
+	}
+	/* What the path opens, every link followed by the kernel: also the
+	 * links of /proc (/dev/stdout), whose targets are not file names. */
+	if (stat(path, &opened) == 0) {
+		there = true;
+		if (S_ISDIR(opened.st_mode)) {
+			st = sfb_fail(ctx, SFB_EINVAL, path, 0, 0, "is a directory");
+			goto out;
+		}
+		if (S_ISCHR(opened.st_mode) || S_ISFIFO(opened.st_mode)) {
+			st = write_through(ctx, path, data, len);
+			goto out;
+		}
+		if (!S_ISREG(opened.st_mode)) {
+			st = sfb_fail(ctx, SFB_EINVAL, path, 0, 0,
+			    "is not a regular file, a character device or a FIFO");
+			goto out;
+		}
+	} else if (errno == ELOOP) {
+		st = sfb_fail(ctx, SFB_EINVAL, path, 0, 0, "too many levels of symbolic links");
+		goto out;
+	} else if (errno != ENOENT) {
+		st = sfb_fail(ctx, SFB_EIO, path, 0, 0, "cannot examine: %s", strerror(errno));
+		goto out;
+	}
+	/* A regular file, or none yet: replace the file the links end at, so
+	 * the links stay links. */
+	if ((st = final_name(ctx, path, &target, &exists, &sb)) != SFB_OK)
+		goto out;
+	if (exists != there || (exists && (sb.st_dev != opened.st_dev ||
+	    sb.st_ino != opened.st_ino))) {
+		/* A /proc link to a deleted file, or a link changed meanwhile. */
+		st = sfb_fail(ctx, SFB_EIO, path, 0, 0, "cannot tell which file the name leads to");
+		goto out;
+	}
+	st = replace_file(ctx, path, target.data, exists ? &sb : NULL, data, len, mode_if_new);
+out:
+	sfb_buf_free(&target);
 	return st;
 }
 

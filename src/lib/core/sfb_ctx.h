@@ -59,9 +59,6 @@ sfb_status sfb_buf_finish(sfb_ctx *ctx, sfb_buf *b, sfb_status st, char **out);
 /* Read a whole file (at most SFB_MAX_INPUT bytes) into b. */
 #define SFB_MAX_INPUT (64u * 1024 * 1024)
 sfb_status sfb_read_file(sfb_ctx *ctx, const char *path, sfb_buf *b);
-/* Write data to path whole or not at all (temporary file in the same
- * directory, fsync, rename), with the given permission bits. */
-sfb_status sfb_write_file(sfb_ctx *ctx, const char *path, const void *data, size_t len,
-    unsigned mode);
+/* Writing a file whole or not at all: sfb_file_write, in sfbnet/context.h. */
 
 #endif

@@ -3,8 +3,12 @@
 #include "sfb_certs.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>
@@ -125,43 +129,89 @@ out:
 	return st;
 }
 
-sfb_status
-sfb_certs_write_openssl(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo,
-    const char *dir, bool keys, size_t *count)
-{
-	struct sfb_certlist l;
-	sfb_buf path, text, key, csr;
-	const struct sfb_cert *c;
-	size_t i;
-	sfb_status st;
+/* The suffixes of the files of one certificate: its configuration, and
+ * with --keys its key and request. */
+static const char *const suffix[3] = { ".cnf", ".key", ".csr" };
 
-	*count = 0;
+/* A certificate's file base becomes a file name in DIR: it must stay in
+ * DIR, be distinct, and leave room for the writer's temporary name. */
+static sfb_status
+check_file_names(sfb_ctx *ctx, const struct sfb_certlist *l)
+{
+	const char *b;
+	size_t i, j;
+
+	for (i = 0; i < l->n; i++) {
+		b = l->v[i].file_base;
+		if (*b == '\0' || *b == '.' || strchr(b, '/') != NULL)
+			return sfb_failf(ctx, SFB_EINVAL, "certificate %s: '%s' cannot be a file name",
+			    l->v[i].entry->id, b);
+		/* ".cnf" and the writer's ".tmp.XXXXXX" */
+		if (strlen(b) + 4 + 11 > NAME_MAX)
+			return sfb_failf(ctx, SFB_EINVAL, "certificate %s: the file name '%s' is too long",
+			    l->v[i].entry->id, b);
+		for (j = 0; j < i; j++)
+			if (strcmp(l->v[j].file_base, b) == 0)
+				return sfb_failf(ctx, SFB_EINVAL, "certificates %s and %s would both be "
+				    "written to %s.cnf", l->v[j].entry->id, l->v[i].entry->id, b);
+	}
+	return SFB_OK;
+}
+
+/* In an existing DIR, every name this run writes must be free or a regular
+ * file: a directory or a link there is the user's, not ours to replace. */
+static sfb_status
+check_targets(sfb_ctx *ctx, const struct sfb_certlist *l, const char *dir, bool keys,
+    sfb_buf *path)
+{
+	struct stat sb;
+	size_t i, k;
+
+	for (i = 0; i < l->n; i++) {
+		for (k = 0; k < (keys ? 3u : 1u); k++) {
+			sfb_buf_reset(path);
+			sfb_buf_printf(path, "%s/%s%s", dir, l->v[i].file_base, suffix[k]);
+			if (sfb_buf_status(path) != SFB_OK)
+				return sfb_oom(ctx);
+			if (lstat(path->data, &sb) == 0) {
+				if (!S_ISREG(sb.st_mode))
+					return sfb_fail(ctx, SFB_EINVAL, path->data, 0, 0,
+					    "is in the way: not a regular file");
+			} else if (errno != ENOENT) {
+				return sfb_fail(ctx, SFB_EIO, path->data, 0, 0, "cannot examine: %s",
+				    strerror(errno));
+			}
+		}
+	}
+	return SFB_OK;
+}
+
+/* The configuration, and with keys the key and the request, of every
+ * certificate into the directory tmp; each name written is added to
+ * written, so that a failure can remove it. */
+static sfb_status
+write_all_files(sfb_ctx *ctx, const struct sfb_certlist *l, const char *tmp, bool keys,
+    sfb_strv *written)
+{
+	const struct sfb_cert *c;
+	sfb_buf name, path, text, key, csr;
+	const sfb_buf *body;
+	size_t i, k;
+	sfb_status st = SFB_OK;
+
+	sfb_buf_init(&name);
 	sfb_buf_init(&path);
 	sfb_buf_init(&text);
 	sfb_buf_init(&key);
 	sfb_buf_init(&csr);
-	if ((st = sfb_certs_build(ctx, cat, topo, &l)) != SFB_OK)
-		goto out;
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-		st = sfb_fail(ctx, SFB_EIO, dir, 0, 0, "cannot create the directory: %s",
-		    strerror(errno));
-		goto out;
-	}
-	/* Check every name first, so a bad one writes no file at all. */
-	if ((st = sfb_certs_check_names(ctx, &l)) != SFB_OK)
-		goto out;
-	for (i = 0; i < l.n; i++) {
-		c = &l.v[i];
+	for (i = 0; i < l->n; i++) {
+		c = &l->v[i];
 		sfb_buf_reset(&text);
 		write_config(&text, c);
-		sfb_buf_reset(&path);
-		sfb_buf_printf(&path, "%s/%s.cnf", dir, c->file_base);
-		if (sfb_buf_status(&text) != SFB_OK || sfb_buf_status(&path) != SFB_OK) {
+		if (sfb_buf_status(&text) != SFB_OK) {
 			st = sfb_oom(ctx);
 			goto out;
 		}
-		if ((st = sfb_write_file(ctx, sfb_buf_str(&path), text.data, text.len, 0644)) != SFB_OK)
-			goto out;
 		if (keys) {
 			sfb_buf_reset(&key);
 			sfb_buf_reset(&csr);
@@ -170,27 +220,25 @@ sfb_certs_write_openssl(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology
 				    "request for %s", c->file_base);
 				goto out;
 			}
+		}
+		for (k = 0; k < (keys ? 3u : 1u); k++) {
+			body = k == 0 ? &text : k == 1 ? &key : &csr;
+			sfb_buf_reset(&name);
+			sfb_buf_printf(&name, "%s%s", c->file_base, suffix[k]);
 			sfb_buf_reset(&path);
-			sfb_buf_printf(&path, "%s/%s.key", dir, c->file_base);
-			if (sfb_buf_status(&path) != SFB_OK) {
+			sfb_buf_printf(&path, "%s/%s", tmp, sfb_buf_str(&name));
+			if (sfb_buf_status(&name) != SFB_OK || sfb_buf_status(&path) != SFB_OK ||
+			    sfb_strv_add(written, sfb_buf_str(&name), false) != SFB_OK) {
 				st = sfb_oom(ctx);
 				goto out;
 			}
-			if ((st = sfb_write_file(ctx, sfb_buf_str(&path), key.data, key.len, 0600)) != SFB_OK)
-				goto out;
-			sfb_buf_reset(&path);
-			sfb_buf_printf(&path, "%s/%s.csr", dir, c->file_base);
-			if (sfb_buf_status(&path) != SFB_OK) {
-				st = sfb_oom(ctx);
-				goto out;
-			}
-			if ((st = sfb_write_file(ctx, sfb_buf_str(&path), csr.data, csr.len, 0644)) != SFB_OK)
+			if ((st = sfb_file_write(ctx, sfb_buf_str(&path), sfb_buf_str(body), body->len,
+			    k == 1 ? 0600 : 0644)) != SFB_OK)
 				goto out;
 		}
-		(*count)++;
 	}
 out:
-	sfb_certs_free(&l);
+	sfb_buf_free(&name);
 	sfb_buf_free(&path);
 	sfb_buf_free(&text);
 	/* the key never stays in freed memory */
@@ -198,5 +246,192 @@ out:
 		OPENSSL_cleanse(key.data, key.cap);
 	sfb_buf_free(&key);
 	sfb_buf_free(&csr);
+	return st;
+}
+
+/* dir/name, or dir/name.old (the copy of a file replaced, kept to put it
+ * back if a later move fails), into b. */
+static bool
+join(sfb_buf *b, const char *dir, const char *name, bool old)
+{
+	sfb_buf_reset(b);
+	sfb_buf_printf(b, "%s/%s%s", dir, name, old ? ".old" : "");
+	return sfb_buf_status(b) == SFB_OK;
+}
+
+/* Move the files written in tmp (a directory inside dir, so every rename
+ * stays on one filesystem) into dir, one by one.  A file of dir that is
+ * replaced is first hard-linked into tmp as NAME.old, so that when a move
+ * fails the files moved so far can be taken back and the old ones put back
+ * where they were.  (A filesystem without hard links gets no copy: a
+ * failure there cannot bring back a file already replaced.) */
+static sfb_status
+move_into(sfb_ctx *ctx, const char *tmp, const char *dir, const sfb_strv *names)
+{
+	sfb_buf src, dst, old;
+	bool *kept = NULL;
+	size_t i, moved = 0;
+	sfb_status st = SFB_OK;
+
+	sfb_buf_init(&src);
+	sfb_buf_init(&dst);
+	sfb_buf_init(&old);
+	kept = calloc(names->n + 1, sizeof(*kept));
+	if (kept == NULL) {
+		st = sfb_oom(ctx);
+		goto out;
+	}
+	for (i = 0; i < names->n; i++) {
+		if (!join(&dst, dir, names->v[i], false) || !join(&old, tmp, names->v[i], true)) {
+			st = sfb_oom(ctx);
+			goto out;
+		}
+		if (link(dst.data, old.data) == 0)
+			kept[i] = true;
+		else if (errno != ENOENT && errno != EPERM && errno != EOPNOTSUPP) {
+			st = sfb_fail(ctx, SFB_EIO, dst.data, 0, 0, "cannot keep a copy to restore "
+			    "on failure: %s", strerror(errno));
+			goto out;
+		}
+	}
+	for (moved = 0; moved < names->n; moved++) {
+		if (!join(&src, tmp, names->v[moved], false) ||
+		    !join(&dst, dir, names->v[moved], false)) {
+			st = sfb_oom(ctx);
+			goto out;
+		}
+		if (rename(src.data, dst.data) != 0) {
+			st = sfb_fail(ctx, SFB_EIO, dst.data, 0, 0, "cannot move into place: %s",
+			    strerror(errno));
+			goto out;
+		}
+	}
+out:
+	/* On failure, undo the moves: the old file back, or none. */
+	for (i = 0; st != SFB_OK && i < moved; i++) {
+		if (!join(&dst, dir, names->v[i], false) || !join(&old, tmp, names->v[i], true))
+			break;
+		if (!kept[i] || rename(old.data, dst.data) != 0)
+			unlink(dst.data);
+	}
+	/* The copies have served (or were restored above). */
+	for (i = 0; kept != NULL && i < names->n; i++)
+		if (kept[i] && join(&old, tmp, names->v[i], true))
+			unlink(old.data);
+	free(kept);
+	sfb_buf_free(&src);
+	sfb_buf_free(&dst);
+	sfb_buf_free(&old);
+	return st;
+}
+
+/* Remove the temporary directory and whatever of this run is still in it. */
+static void
+remove_tmp(const char *tmp, const sfb_strv *names, sfb_buf *path)
+{
+	size_t i;
+
+	for (i = 0; i < names->n; i++)
+		if (join(path, tmp, names->v[i], false))
+			unlink(path->data);
+	rmdir(tmp);
+}
+
+/* All or nothing: every check first, then every file into a fresh
+ * temporary directory, and only when all were written, into DIR (the
+ * temporary directory renamed to DIR when there was none, or its files
+ * moved in one by one).  A failure at any point removes what this run
+ * wrote. */
+sfb_status
+sfb_certs_write_openssl(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo,
+    const char *dir, bool keys, size_t *count)
+{
+	struct sfb_certlist l;
+	struct stat sb;
+	sfb_buf d, tmp, path;
+	sfb_strv written;
+	bool exists = false, made = false;
+	sfb_status st;
+
+	*count = 0;
+	sfb_buf_init(&d);
+	sfb_buf_init(&tmp);
+	sfb_buf_init(&path);
+	sfb_strv_init(&written);
+	if ((st = sfb_certs_build(ctx, cat, topo, &l)) != SFB_OK)
+		goto out;
+	if ((st = sfb_certs_check_names(ctx, &l)) != SFB_OK ||
+	    (st = check_file_names(ctx, &l)) != SFB_OK)
+		goto out;
+	/* "csr/" is "csr": the temporary name goes next to it, not inside. */
+	sfb_buf_puts(&d, dir);
+	while (d.len > 1 && d.data[d.len - 1] == '/')
+		d.data[--d.len] = '\0';
+	if (sfb_buf_status(&d) != SFB_OK) {
+		st = sfb_oom(ctx);
+		goto out;
+	}
+	if (d.len == 0) {
+		st = sfb_failf(ctx, SFB_EINVAL, "no directory name for the OpenSSL files");
+		goto out;
+	}
+	if (stat(d.data, &sb) == 0) {
+		if (!S_ISDIR(sb.st_mode)) {
+			st = sfb_fail(ctx, SFB_EINVAL, dir, 0, 0, "is not a directory");
+			goto out;
+		}
+		exists = true;
+		if ((st = check_targets(ctx, &l, d.data, keys, &path)) != SFB_OK)
+			goto out;
+	} else if (errno != ENOENT) {
+		st = sfb_fail(ctx, SFB_EIO, dir, 0, 0, "cannot examine: %s", strerror(errno));
+		goto out;
+	} else if (lstat(d.data, &sb) == 0) {
+		/* renaming a directory over it would replace the user's link */
+		st = sfb_fail(ctx, SFB_EINVAL, dir, 0, 0, "is a symbolic link to nothing");
+		goto out;
+	}
+	/* A new DIR is made next to it and renamed into place whole.  In an
+	 * existing one the temporary directory goes inside, so that moving the
+	 * files stays on DIR's filesystem even when DIR is a mount point or a
+	 * link to another one. */
+	if (exists)
+		sfb_buf_printf(&tmp, "%s/.sfbnet.tmp.XXXXXX", d.data);
+	else
+		sfb_buf_printf(&tmp, "%s.tmp.XXXXXX", d.data);
+	if (sfb_buf_status(&tmp) != SFB_OK) {
+		st = sfb_oom(ctx);
+		goto out;
+	}
+	if (mkdtemp(tmp.data) == NULL) {
+		st = sfb_fail(ctx, SFB_EIO, dir, 0, 0, "cannot create a temporary directory %s: %s",
+		    tmp.data, strerror(errno));
+		goto out;
+	}
+	made = true;
+	if ((st = write_all_files(ctx, &l, tmp.data, keys, &written)) != SFB_OK)
+		goto out;
+	if (exists) {
+		if ((st = move_into(ctx, tmp.data, d.data, &written)) != SFB_OK)
+			goto out;
+	} else {
+		/* mkdtemp's 0700 kept the files private while being written; the
+		 * directory gets the mode mkdir(DIR, 0755) would give it. */
+		if (chmod(tmp.data, 0755) != 0 || rename(tmp.data, d.data) != 0) {
+			st = sfb_fail(ctx, SFB_EIO, dir, 0, 0, "cannot move %s into place: %s", tmp.data,
+			    strerror(errno));
+			goto out;
+		}
+		made = false;
+	}
+	*count = l.n;
+out:
+	if (made)
+		remove_tmp(tmp.data, &written, &path);
+	sfb_certs_free(&l);
+	sfb_strv_free(&written);
+	sfb_buf_free(&d);
+	sfb_buf_free(&tmp);
+	sfb_buf_free(&path);
 	return st;
 }

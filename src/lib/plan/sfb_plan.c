@@ -14,14 +14,14 @@ struct role_zone {
 
 /* What one flow adds to one firewall (a slot: a firewall index, or nfws
  * for "inside one zone") while the flow is planned: the source zones, the
- * destination zones, and the destination zones reached from the outside
- * zone (for the NAT public addresses).  Turned into an entry when the flow
- * is done. */
+ * destination zones as a bitmap over zones, and the destination zones
+ * reached from the outside zone (for the NAT public addresses).  Turned
+ * into an entry when the flow is done. */
 struct pending {
 	size_t *zs, nzs, capzs;
-	size_t *zd, nzd, capzd;
-	size_t *zp, nzp, capzp;
-	size_t src_gen;     /* the source zone pass that last added to zs */
+	uint64_t *dst, *pub;   /* nwords each */
+	size_t ndst;           /* bits set in dst */
+	size_t src_gen;        /* the source zone pass that last added to zs */
 	bool touched;
 };
 
@@ -31,11 +31,18 @@ struct builder {
 	const sfb_catalog *cat;
 	const sfb_topology *t;
 	struct role_zone *rz;  /* [role * nzones + zone] */
+	uint32_t *order;       /* [zs * nzones + i]: zones in breadth-first order from zs */
+	uint32_t *norder;      /* [zs]: how many zones zs reaches (itself included) */
+	size_t nwords;         /* 64-bit words of a zone bitmap */
 	struct pending *pend;  /* [slot], nfws + 1 */
+	uint64_t *pend_bits;   /* the bitmaps of every slot, in one block */
 	size_t *touched, ntouched;
 	size_t *zsrc, *zdst;   /* zones of the current flow's sources / destinations */
+	uint64_t *isdst;       /* bitmap of zdst */
+	uint64_t *below;       /* [zone * nwords]: destination zones under a zone, one source's tree */
+	bool *has_below;
+	size_t *zlist;         /* scratch: zones of a bitmap */
 	size_t gen;
-	unsigned long long steps;
 	const sfb_addrset **sets;   /* scratch for unions */
 	size_t capsets;
 };
@@ -60,17 +67,19 @@ compute_paths(struct builder *B)
 {
 	const sfb_topology *t = B->t;
 	size_t nz = t->nzones, s, i, k, f, z, head, tail, *adj_start = NULL, *adj = NULL;
-	size_t nadj = 0, *queue = NULL;
+	size_t nadj = 0;
+	uint32_t *queue;
 	int32_t *dist;
 	sfb_status st = SFB_OK;
 
 	B->plan->path_len = malloc((nz * nz + 1) * sizeof(int32_t));
 	B->plan->via_fw = malloc((nz * nz + 1) * sizeof(uint32_t));
 	B->plan->via_zone = malloc((nz * nz + 1) * sizeof(uint32_t));
+	B->order = malloc((nz * nz + 1) * sizeof(uint32_t));
+	B->norder = malloc((nz + 1) * sizeof(uint32_t));
 	adj_start = calloc(nz + 2, sizeof(size_t));
-	queue = calloc(nz + 1, sizeof(size_t));
 	if (B->plan->path_len == NULL || B->plan->via_fw == NULL || B->plan->via_zone == NULL ||
-	    adj_start == NULL || queue == NULL) {
+	    B->order == NULL || B->norder == NULL || adj_start == NULL) {
 		st = sfb_oom(B->ctx);
 		goto out;
 	}
@@ -97,7 +106,8 @@ compute_paths(struct builder *B)
 			dist[i] = -1;
 		dist[s] = 0;
 		head = tail = 0;
-		queue[tail++] = s;
+		queue = &B->order[s * nz];
+		queue[tail++] = (uint32_t)s;
 		while (head < tail) {
 			z = queue[head++];
 			for (i = adj_start[z]; i < adj_start[z + 1]; i++) {
@@ -110,15 +120,15 @@ compute_paths(struct builder *B)
 					dist[nzid] = dist[z] + 1;
 					B->plan->via_fw[s * nz + nzid] = (uint32_t)f;
 					B->plan->via_zone[s * nz + nzid] = (uint32_t)z;
-					queue[tail++] = nzid;
+					queue[tail++] = (uint32_t)nzid;
 				}
 			}
 		}
+		B->norder[s] = (uint32_t)tail;
 	}
 out:
 	free(adj_start);
 	free(adj);
-	free(queue);
 	return st;
 }
 
@@ -128,12 +138,12 @@ index_endpoints(struct builder *B)
 	const sfb_topology *t = B->t;
 	const struct sfb_endpoint *ep;
 	struct role_zone *rz;
-	size_t i, r;
+	size_t i, r, k, n = B->cat->nroles * t->nzones;
 
-	B->rz = calloc(B->cat->nroles * t->nzones + 1, sizeof(*B->rz));
+	B->rz = calloc(n + 1, sizeof(*B->rz));
 	if (B->rz == NULL)
 		return sfb_oom(B->ctx);
-	for (i = 0; i < B->cat->nroles * t->nzones; i++) {
+	for (i = 0; i < n; i++) {
 		sfb_addrset_init(&B->rz[i].addr);
 		sfb_addrset_init(&B->rz[i].pub);
 	}
@@ -141,12 +151,27 @@ index_endpoints(struct builder *B)
 		ep = &t->eps[i];
 		for (r = 0; r < ep->nroles; r++) {
 			rz = rz_at(B, ep->roles[r], ep->zone);
-			if (sfb_grow(&rz->eps, &rz->cap, rz->neps + 1, sizeof(size_t)) != SFB_OK ||
-			    sfb_addrset_union(&rz->addr, &ep->addr) != SFB_OK ||
-			    sfb_addrset_union(&rz->pub, &ep->pub) != SFB_OK)
+			if (sfb_grow(&rz->eps, &rz->cap, rz->neps + 1, sizeof(size_t)) != SFB_OK)
 				return sfb_oom(B->ctx);
 			rz->eps[rz->neps++] = i;
 		}
+	}
+	/* The addresses of each (role, zone) in one union each: thousands of
+	 * clients in one zone are not thousands of set copies. */
+	for (i = 0; i < n; i++) {
+		rz = &B->rz[i];
+		if (rz->neps == 0)
+			continue;
+		if (sfb_grow(&B->sets, &B->capsets, rz->neps, sizeof(*B->sets)) != SFB_OK)
+			return sfb_oom(B->ctx);
+		for (k = 0; k < rz->neps; k++)
+			B->sets[k] = &t->eps[rz->eps[k]].addr;
+		if (sfb_addrset_union_many(&rz->addr, B->sets, rz->neps) != SFB_OK)
+			return sfb_oom(B->ctx);
+		for (k = 0; k < rz->neps; k++)
+			B->sets[k] = &t->eps[rz->eps[k]].pub;
+		if (sfb_addrset_union_many(&rz->pub, B->sets, rz->neps) != SFB_OK)
+			return sfb_oom(B->ctx);
 	}
 	return SFB_OK;
 }
@@ -196,17 +221,13 @@ sfb_plan_free(sfb_plan *plan)
 size_t
 sfb_plan_flow_count(const sfb_plan *plan)
 {
-	return plan->nentries;
+	return plan->count_fw + plan->count_intra;
 }
 
 size_t
 sfb_plan_firewall_flow_count(const sfb_plan *plan)
 {
-	size_t i, n = 0;
-
-	for (i = 0; i < plan->nentries; i++)
-		n += plan->entries[i].fw != SFB_NO_FIREWALL;
-	return n;
+	return plan->count_fw;
 }
 
 static int
@@ -240,9 +261,35 @@ push(size_t **v, size_t *n, size_t *cap, size_t x)
 	return SFB_OK;
 }
 
-/* Note that the current flow goes from zone zs to zone zd through slot. */
-static sfb_status
-note_pass(struct builder *B, size_t slot, size_t zs, size_t zd)
+static bool
+bit_has(const uint64_t *bm, size_t i)
+{
+	return (bm[i / 64] >> (i % 64)) & 1u;
+}
+
+static void
+bit_set(uint64_t *bm, size_t i)
+{
+	bm[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+/* dst |= src over n words; the number of bits that were new in dst. */
+static size_t
+bits_or(uint64_t *dst, const uint64_t *src, size_t n)
+{
+	size_t i, added = 0;
+
+	for (i = 0; i < n; i++) {
+		added += (size_t)__builtin_popcountll(src[i] & ~dst[i]);
+		dst[i] |= src[i];
+	}
+	return added;
+}
+
+/* The slot's pending part, marked as used by the current flow, with zs
+ * among its sources. */
+static struct pending *
+touch(struct builder *B, size_t slot, size_t zs)
 {
 	struct pending *p = &B->pend[slot];
 
@@ -253,13 +300,57 @@ note_pass(struct builder *B, size_t slot, size_t zs, size_t zd)
 	if (p->src_gen != B->gen) {
 		p->src_gen = B->gen;
 		if (push(&p->zs, &p->nzs, &p->capzs, zs) != SFB_OK)
-			return SFB_ENOMEM;
+			return NULL;
 	}
-	if (push(&p->zd, &p->nzd, &p->capzd, zd) != SFB_OK)
+	return p;
+}
+
+/* The current flow goes from zone zs to the single zone zd through slot. */
+static sfb_status
+pass_one(struct builder *B, size_t slot, size_t zs, size_t zd)
+{
+	struct pending *p = touch(B, slot, zs);
+
+	if (p == NULL)
 		return SFB_ENOMEM;
-	if (B->t->zones[zs].is_default && push(&p->zp, &p->nzp, &p->capzp, zd) != SFB_OK)
-		return SFB_ENOMEM;
+	if (!bit_has(p->dst, zd)) {
+		bit_set(p->dst, zd);
+		p->ndst++;
+	}
+	if (B->t->zones[zs].is_default)
+		bit_set(p->pub, zd);
 	return SFB_OK;
+}
+
+/* The current flow goes from zone zs to the destination zones of bitmap
+ * bm through slot.  A slot that already has every destination zone of the
+ * flow gains nothing from it. */
+static sfb_status
+pass_many(struct builder *B, size_t slot, size_t zs, size_t nzdst, const uint64_t *bm)
+{
+	struct pending *p = touch(B, slot, zs);
+	bool outside = B->t->zones[zs].is_default;
+
+	if (p == NULL)
+		return SFB_ENOMEM;
+	if (p->ndst < nzdst)
+		p->ndst += bits_or(p->dst, bm, B->nwords);
+	if (outside)
+		(void)bits_or(p->pub, bm, B->nwords);
+	return SFB_OK;
+}
+
+/* Zones of a bitmap, ascending, into B->zlist. */
+static size_t
+bits_list(struct builder *B, const uint64_t *bm)
+{
+	size_t w, n = 0;
+	uint64_t x;
+
+	for (w = 0; w < B->nwords; w++)
+		for (x = bm[w]; x != 0; x &= x - 1)
+			B->zlist[n++] = w * 64 + (size_t)__builtin_ctzll(x);
+	return n;
 }
 
 /* The addresses of the role zones of roles x zones into one set: every
@@ -296,14 +387,18 @@ flush_flow(struct builder *B, size_t flow)
 	const struct sfb_cflow *f = &B->cat->flows[flow];
 	struct sfb_entry *e;
 	struct pending *p;
-	size_t i, slot;
+	size_t i, n, slot;
 
 	for (i = 0; i < B->ntouched; i++) {
 		slot = B->touched[i];
 		p = &B->pend[slot];
-		p->nzs = sort_unique(p->zs, p->nzs);
-		p->nzd = sort_unique(p->zd, p->nzd);
-		p->nzp = sort_unique(p->zp, p->nzp);
+		if (slot == B->t->nfws)
+			B->plan->count_intra++;
+		else
+			B->plan->count_fw++;
+		if (B->plan->count_only ||
+		    (B->plan->keep_slot <= B->t->nfws && B->plan->keep_slot != slot))
+			goto next;
 		if (sfb_grow(&B->plan->entries, &B->plan->capentries, B->plan->nentries + 1,
 		    sizeof(*B->plan->entries)) != SFB_OK)
 			return SFB_ENOMEM;
@@ -315,13 +410,21 @@ flush_flow(struct builder *B, size_t flow)
 		sfb_addrset_init(&e->dst);
 		sfb_addrset_init(&e->dst_public);
 		if (gather(B, f->from, f->nfrom, p->zs, p->nzs, false, &e->src, &e->src_eps,
-		    &e->nsrc, &e->capsrc) != SFB_OK ||
-		    gather(B, f->to, f->nto, p->zd, p->nzd, false, &e->dst, &e->dst_eps,
-		    &e->ndst, &e->capdst) != SFB_OK ||
-		    gather(B, f->to, f->nto, p->zp, p->nzp, true, &e->dst_public, NULL, NULL,
+		    &e->nsrc, &e->capsrc) != SFB_OK)
+			return SFB_ENOMEM;
+		n = bits_list(B, p->dst);
+		if (gather(B, f->to, f->nto, B->zlist, n, false, &e->dst, &e->dst_eps,
+		    &e->ndst, &e->capdst) != SFB_OK)
+			return SFB_ENOMEM;
+		n = bits_list(B, p->pub);
+		if (gather(B, f->to, f->nto, B->zlist, n, true, &e->dst_public, NULL, NULL,
 		    NULL) != SFB_OK)
 			return SFB_ENOMEM;
-		p->nzs = p->nzd = p->nzp = 0;
+next:
+		memset(p->dst, 0, B->nwords * sizeof(uint64_t));
+		memset(p->pub, 0, B->nwords * sizeof(uint64_t));
+		p->nzs = 0;
+		p->ndst = 0;
 		p->touched = false;
 	}
 	B->ntouched = 0;
@@ -380,13 +483,60 @@ note_unmatched(struct builder *B, size_t flow)
 	return SFB_OK;
 }
 
+/* From source zone zs to every destination zone of the flow, path by path:
+ * cheap when the flow has few destination zones or short paths. */
 static sfb_status
-too_much_work(struct builder *B)
+plan_walk(struct builder *B, size_t zs, size_t ndst)
 {
-	return sfb_fail(B->ctx, SFB_ERANGE, B->t->file, 0, 0,
-	    "planning this topology needs more than %llu zone path steps, this sfbnet's limit "
-	    "(%zu zones, %zu firewalls: roles spread over many zones of a long chain); "
-	    "group zones or split the topology", SFB_PLAN_MAX_STEPS, B->t->nzones, B->t->nfws);
+	const sfb_plan *P = B->plan;
+	size_t nz = B->t->nzones, j, zd, z;
+
+	for (j = 0; j < ndst; j++) {
+		zd = B->zdst[j];
+		if (P->path_len[zs * nz + zd] < 0)
+			continue;
+		if (zd == zs && pass_one(B, B->t->nfws, zs, zd) != SFB_OK)
+			return SFB_ENOMEM;
+		for (z = zd; z != zs; z = P->via_zone[zs * nz + z])
+			if (pass_one(B, P->via_fw[zs * nz + z], zs, zd) != SFB_OK)
+				return SFB_ENOMEM;
+	}
+	return SFB_OK;
+}
+
+/* From source zone zs to every destination zone at once, over the
+ * breadth-first tree of zs: leaves first, each zone collects the
+ * destination zones beneath it, and the firewall into a zone passes the
+ * flow to exactly those.  zones x words, however long the paths. */
+static sfb_status
+plan_tree(struct builder *B, size_t zs, size_t ndst)
+{
+	const sfb_plan *P = B->plan;
+	const uint32_t *order = &B->order[zs * B->t->nzones];
+	size_t nz = B->t->nzones, nw = B->nwords, i, z, parent;
+	uint64_t *bm;
+
+	for (i = 0; i < B->norder[zs]; i++) {
+		z = order[i];
+		memset(&B->below[z * nw], 0, nw * sizeof(uint64_t));
+		B->has_below[z] = bit_has(B->isdst, z);
+		if (B->has_below[z])
+			bit_set(&B->below[z * nw], z);
+	}
+	for (i = B->norder[zs]; i-- > 1;) {
+		z = order[i];
+		if (!B->has_below[z])
+			continue;
+		bm = &B->below[z * nw];
+		if (pass_many(B, P->via_fw[zs * nz + z], zs, ndst, bm) != SFB_OK)
+			return SFB_ENOMEM;
+		parent = P->via_zone[zs * nz + z];
+		(void)bits_or(&B->below[parent * nw], bm, nw);
+		B->has_below[parent] = true;
+	}
+	if (bit_has(B->isdst, zs) && pass_one(B, B->t->nfws, zs, zs) != SFB_OK)
+		return SFB_ENOMEM;
+	return SFB_OK;
 }
 
 static sfb_status
@@ -395,42 +545,42 @@ plan_flow(struct builder *B, size_t flow)
 	const struct sfb_cflow *f = &B->cat->flows[flow];
 	const sfb_plan *P = B->plan;
 	size_t nz = B->t->nzones, nsrc = 0, ndst = 0, i, j, zs, zd, z;
-	int len;
+	unsigned long long walk;
+	sfb_status st;
 
+	memset(B->isdst, 0, B->nwords * sizeof(uint64_t));
 	for (z = 0; z < nz; z++) {
 		if (zone_has(B, f->from, f->nfrom, z))
 			B->zsrc[nsrc++] = z;
-		if (zone_has(B, f->to, f->nto, z))
+		if (zone_has(B, f->to, f->nto, z)) {
 			B->zdst[ndst++] = z;
+			bit_set(B->isdst, z);
+		}
 	}
 	if (nsrc == 0 || ndst == 0)
 		return note_unmatched(B, flow);
 	for (i = 0; i < nsrc; i++) {
 		zs = B->zsrc[i];
 		B->gen++;
+		walk = 0;
 		for (j = 0; j < ndst; j++) {
 			zd = B->zdst[j];
-			len = P->path_len[zs * nz + zd];
-			B->steps += len > 0 ? (unsigned long long)len : 1;
-			if (B->steps > SFB_PLAN_MAX_STEPS)
-				return too_much_work(B);
-			if (len < 0) {
-				if (sfb_warn(B->ctx, B->t->file, 0, 0,
-				    "flow %s: no firewall path from zone '%s' to zone '%s'",
-				    f->id, B->t->zones[zs].name, B->t->zones[zd].name) != SFB_OK)
-					return sfb_oom(B->ctx);
+			if (P->path_len[zs * nz + zd] >= 0) {
+				walk += (unsigned long long)P->path_len[zs * nz + zd] + 1;
 				continue;
 			}
-			if (len == 0) {
-				if (note_pass(B, B->t->nfws, zs, zd) != SFB_OK)
-					return sfb_oom(B->ctx);
-				continue;
-			}
-			/* Walk the path back from zd to zs. */
-			for (z = zd; z != zs; z = P->via_zone[zs * nz + z])
-				if (note_pass(B, P->via_fw[zs * nz + z], zs, zd) != SFB_OK)
-					return sfb_oom(B->ctx);
+			if (sfb_warn(B->ctx, B->t->file, 0, 0,
+			    "flow %s: no firewall path from zone '%s' to zone '%s'",
+			    f->id, B->t->zones[zs].name, B->t->zones[zd].name) != SFB_OK)
+				return sfb_oom(B->ctx);
 		}
+		/* Path by path, or the whole tree at once: whichever costs less. */
+		if (walk <= (unsigned long long)B->norder[zs] * (B->nwords + 2))
+			st = plan_walk(B, zs, ndst);
+		else
+			st = plan_tree(B, zs, ndst);
+		if (st != SFB_OK)
+			return sfb_oom(B->ctx);
 	}
 	return flush_flow(B, flow) == SFB_OK ? SFB_OK : sfb_oom(B->ctx);
 }
@@ -451,6 +601,15 @@ sfb_status
 sfb_plan_build(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo,
     sfb_plan **out)
 {
+	return sfb_plan_build_for(ctx, cat, topo, NULL, 0, out);
+}
+
+sfb_status
+sfb_plan_build_for(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo,
+    const char *firewall, unsigned flags, sfb_plan **out)
+{
+	long fw = -1;
+
 	struct builder B;
 	size_t i, nslots = 0;
 	sfb_status st;
@@ -467,14 +626,36 @@ sfb_plan_build(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo,
 	}
 	B.plan->cat = cat;
 	B.plan->topo = topo;
+	B.plan->count_only = (flags & SFB_PLAN_COUNT_ONLY) != 0;
+	B.plan->keep_slot = topo->nfws + 1;
+	if (firewall != NULL) {
+		if ((fw = sfb_topology_find_firewall(topo, firewall)) < 0) {
+			st = sfb_failf(ctx, SFB_ENOTFOUND, "no firewall named '%s' in %s", firewall,
+			    topo->file);
+			goto out;
+		}
+		B.plan->keep_slot = (size_t)fw;
+	}
 	nslots = topo->nfws + 1;
+	B.nwords = (topo->nzones + 63) / 64;
 	B.pend = calloc(nslots, sizeof(*B.pend));
+	B.pend_bits = calloc(nslots * 2 * B.nwords + 1, sizeof(uint64_t));
 	B.touched = calloc(nslots, sizeof(size_t));
 	B.zsrc = calloc(topo->nzones + 1, sizeof(size_t));
 	B.zdst = calloc(topo->nzones + 1, sizeof(size_t));
-	if (B.pend == NULL || B.touched == NULL || B.zsrc == NULL || B.zdst == NULL) {
+	B.zlist = calloc(topo->nzones + 1, sizeof(size_t));
+	B.isdst = calloc(B.nwords + 1, sizeof(uint64_t));
+	B.below = calloc(topo->nzones * B.nwords + 1, sizeof(uint64_t));
+	B.has_below = calloc(topo->nzones + 1, sizeof(bool));
+	if (B.pend == NULL || B.pend_bits == NULL || B.touched == NULL || B.zsrc == NULL ||
+	    B.zdst == NULL || B.zlist == NULL || B.isdst == NULL || B.below == NULL ||
+	    B.has_below == NULL) {
 		st = sfb_oom(ctx);
 		goto out;
+	}
+	for (i = 0; i < nslots; i++) {
+		B.pend[i].dst = &B.pend_bits[i * 2 * B.nwords];
+		B.pend[i].pub = &B.pend_bits[(i * 2 + 1) * B.nwords];
 	}
 	if ((st = compute_paths(&B)) != SFB_OK || (st = index_endpoints(&B)) != SFB_OK)
 		goto out;
@@ -497,15 +678,19 @@ sfb_plan_build(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo,
 	B.plan = NULL;
 out:
 	free_role_zones(&B);
-	for (i = 0; B.pend != NULL && i < nslots; i++) {
+	for (i = 0; B.pend != NULL && i < nslots; i++)
 		free(B.pend[i].zs);
-		free(B.pend[i].zd);
-		free(B.pend[i].zp);
-	}
 	free(B.pend);
+	free(B.pend_bits);
 	free(B.touched);
 	free(B.zsrc);
 	free(B.zdst);
+	free(B.zlist);
+	free(B.isdst);
+	free(B.below);
+	free(B.has_below);
+	free(B.order);
+	free(B.norder);
 	free(B.sets);
 	sfb_plan_free(B.plan);
 	return st;

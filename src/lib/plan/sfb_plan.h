@@ -46,15 +46,17 @@ struct sfb_plan {
 	 * a table of whole paths would need zones^2 x firewalls. */
 	int32_t *path_len;
 	uint32_t *via_fw, *via_zone;
+	/* Flows of the whole plan, whether or not their entries are kept. */
+	size_t count_fw, count_intra;
+	/* sfb_plan_build_for: entries kept only for this firewall (a slot
+	 * index; nfws + 1 keeps every slot), or none at all. */
+	size_t keep_slot;
+	bool count_only;
 };
 
 /* Number of firewalls on the path from zone zs to zone zd; -1: none. */
 int sfb_plan_path_len(const sfb_plan *plan, size_t zs, size_t zd);
 
-/* Work limit of one plan: zone path steps walked (pairs of source and
- * destination zones times their path lengths, over all flows).  A topology
- * past it is refused (exit status 2) rather than planned for minutes. */
-#define SFB_PLAN_MAX_STEPS 400000000ull
 
 /* Entries of one firewall: [*first, *first + *count). */
 void sfb_plan_fw_range(const sfb_plan *plan, size_t fw, size_t *first, size_t *count);

@@ -252,11 +252,16 @@ verdict_of_errno(int err)
 	}
 }
 
+/* Send k (from 0) of a probe carries the nonce p->nonce + k: the responder
+ * answers each message once only (a replay gets nothing), so a UDP retry
+ * must be a new message, and an echo of any send is still recognised as
+ * ours (read_echo). */
 static bool
 send_probe(struct probe *p)
 {
 	struct prober *pr = p->pr;
-	struct sfb_wire m = { SFB_WIRE_PROBE, (uint8_t)pr->t[p->target].proto, p->port, p->nonce };
+	struct sfb_wire m = { SFB_WIRE_PROBE, (uint8_t)pr->t[p->target].proto, p->port,
+	    p->nonce + p->sends };
 	unsigned char buf[SFB_WIRE_LEN];
 	ssize_t n;
 
@@ -298,8 +303,10 @@ read_echo(struct probe *p)
 		    V_UNVERIFIED);
 		return;
 	}
+	/* The echo of any of its sends: a late answer to the first counts as
+	 * much as the answer to a retry. */
 	if (sfb_wire_decode(buf, (size_t)n, pr->o->token, strlen(pr->o->token), &m) &&
-	    m.kind == SFB_WIRE_ECHO && m.nonce == p->nonce && m.port == p->port &&
+	    m.kind == SFB_WIRE_ECHO && m.nonce - p->nonce < p->sends && m.port == p->port &&
 	    m.proto == pr->t[p->target].proto) {
 		note_rtt(pr, p);
 		finish(p, V_OPEN);

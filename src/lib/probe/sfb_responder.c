@@ -60,7 +60,8 @@ struct responder {
 	size_t nconn;
 	bool tproxy;
 	sfb_timer end;
-	uint64_t answered, ignored;
+	struct sfb_replay seen;  /* the probes answered: a replay gets nothing */
+	uint64_t answered, ignored, replays, refused;
 };
 
 static void
@@ -78,7 +79,10 @@ conn_close(struct conn *c)
 }
 
 /* Answer a decoded probe if it is ours: the token matched (decode checked
- * the tag), it is a probe, and it names the port it arrived on. */
+ * the tag), it is a probe, it names the port it arrived on, and it was not
+ * answered before.  Without the last check the responder would echo a
+ * captured probe every time it is sent again, to whatever source address
+ * the sender writes on it: a reflector for anyone who saw one probe. */
 static bool
 echo_of(struct responder *rs, const unsigned char *in, size_t len, int proto, uint16_t port,
     unsigned char out[SFB_WIRE_LEN])
@@ -90,6 +94,18 @@ echo_of(struct responder *rs, const unsigned char *in, size_t len, int proto, ui
 	    m.proto != proto || m.port != port) {
 		rs->ignored++;
 		return false;
+	}
+	switch (sfb_replay_add(&rs->seen, in)) {
+	case SFB_REPLAY_SEEN:
+		rs->replays++;
+		return false;
+	case SFB_REPLAY_FULL:
+		if (rs->refused++ == 0 && rs->o->verbose)
+			fprintf(stderr, "responder: %zu probes answered, as many as it remembers: new "
+			    "probes are no longer answered (start a new session)\n", rs->seen.n);
+		return false;
+	default:
+		break;
 	}
 	m.kind = SFB_WIRE_ECHO;
 	if (!sfb_wire_encode(&m, key, strlen(key), out))
@@ -458,7 +474,13 @@ sfb_responder_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_responder_opts *
 	if (nconns > CONNS_MAX)
 		nconns = CONNS_MAX;
 	rs.conns = calloc((size_t)nconns, sizeof(*rs.conns));
-	if (rs.ls == NULL || rs.conns == NULL || sfb_loop_new(&rs.loop) != SFB_OK) {
+	/* Room for every port probed 8 times: a prober's run sends one probe
+	 * per port, a UDP one up to --retries more (1 by default), so that is
+	 * several runs; a session that needs more is refused new probes rather
+	 * than made to forget old ones (sfb_wire.h). */
+	if (rs.ls == NULL || rs.conns == NULL ||
+	    !sfb_replay_init(&rs.seen, nports > SFB_REPLAY_MAX / 8 ? SFB_REPLAY_MAX : (size_t)nports * 8) ||
+	    sfb_loop_new(&rs.loop) != SFB_OK) {
 		st = sfb_oom(ctx);
 		goto out;
 	}
@@ -505,9 +527,13 @@ sfb_responder_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_responder_opts *
 		goto out;
 	}
 	st = sfb_loop_run(rs.loop);
-	if (o->verbose)
+	if (o->verbose) {
 		fprintf(stderr, "responder: answered %llu probe(s), ignored %llu\n",
 		    (unsigned long long)rs.answered, (unsigned long long)rs.ignored);
+		fprintf(stderr, "responder: not answered: %llu replay(s) of a probe answered "
+		    "before, %llu new probe(s) with the memory of answered probes full\n",
+		    (unsigned long long)rs.replays, (unsigned long long)rs.refused);
+	}
 out:
 	if (rules)
 		sfb_tproxy_remove(TPROXY_MARK);
@@ -519,6 +545,7 @@ out:
 	sfb_loop_free(rs.loop);
 	free(rs.ls);
 	free(rs.conns);
+	sfb_replay_free(&rs.seen);
 	sfb_portset_free(&tcp);
 	sfb_portset_free(&udp);
 	return st;

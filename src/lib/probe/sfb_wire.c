@@ -1,6 +1,7 @@
 /* The path-test message, built and checked through the cursor API. */
 #include "sfb_wire.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -70,4 +71,64 @@ sfb_wire_decode(const void *buf, size_t len, const void *key, size_t keylen,
 	if (!tag_of(buf, key, keylen, want))
 		return false;
 	return CRYPTO_memcmp(tag, want, TAG_LEN) == 0;
+}
+
+bool
+sfb_replay_init(struct sfb_replay *r, size_t expected)
+{
+	size_t slots = 2048;
+
+	memset(r, 0, sizeof(*r));
+	if (expected < 1024)
+		expected = 1024;
+	if (expected > SFB_REPLAY_MAX)
+		expected = SFB_REPLAY_MAX;
+	/* at most half full, so a lookup stays a few slots long */
+	while (slots < 2 * expected)
+		slots *= 2;
+	r->slot = calloc(slots, sizeof(*r->slot));
+	if (r->slot == NULL)
+		return false;
+	r->mask = slots - 1;
+	r->max = expected;
+	return true;
+}
+
+void
+sfb_replay_free(struct sfb_replay *r)
+{
+	free(r->slot);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+sfb_replay_add(struct sfb_replay *r, const unsigned char msg[SFB_WIRE_LEN])
+{
+	uint32_t hi = 0, lo = 0;
+	uint64_t key;
+	size_t i;
+	sfb_cur c;
+
+	sfb_cur_init(&c, msg, SFB_WIRE_LEN);
+	if (!sfb_cur_skip(&c, TAG_OFF) || !sfb_cur_u32be(&c, &hi) || !sfb_cur_u32be(&c, &lo))
+		return SFB_REPLAY_FULL;  /* cannot happen: 34 bytes hold the tag */
+	key = ((uint64_t)hi << 32) | lo;
+	if (key == 0) {
+		if (r->has_zero)
+			return SFB_REPLAY_SEEN;
+		if (r->n >= r->max)
+			return SFB_REPLAY_FULL;
+		r->has_zero = true;
+		r->n++;
+		return SFB_REPLAY_NEW;
+	}
+	/* An HMAC output: its low bits are as good an index as any hash. */
+	for (i = (size_t)key & r->mask; r->slot[i] != 0; i = (i + 1) & r->mask)
+		if (r->slot[i] == key)
+			return SFB_REPLAY_SEEN;
+	if (r->n >= r->max)
+		return SFB_REPLAY_FULL;
+	r->slot[i] = key;
+	r->n++;
+	return SFB_REPLAY_NEW;
 }

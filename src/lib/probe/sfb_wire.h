@@ -10,8 +10,9 @@
  *  18  tag    (16 B)     HMAC-SHA256(session token, bytes 0..17), truncated
  *
  * A responder answers only a well-formed probe whose tag proves the token,
- * whose port is the port it arrived on, and never with more bytes than it
- * received: the echo is exactly as long as the probe. */
+ * whose port is the port it arrived on, and that it has not answered before
+ * (struct sfb_replay below), and never with more bytes than it received:
+ * the echo is exactly as long as the probe. */
 #ifndef SFB_WIRE_H
 #define SFB_WIRE_H
 
@@ -36,5 +37,38 @@ bool sfb_wire_encode(const struct sfb_wire *m, const void *key, size_t keylen,
 /* Parse and authenticate; false for anything malformed or forged. */
 bool sfb_wire_decode(const void *buf, size_t len, const void *key, size_t keylen,
     struct sfb_wire *m);
+
+/* The probes a responder has answered, so that a replay of one (the same
+ * 34 bytes, from anyone: a captured probe sent again with a spoofed source)
+ * is not answered again.  A probe is known by its tag: the tag covers the
+ * nonce, protocol and port, so a fresh probe has a new one, and only the
+ * token's holder can make valid tags, so the keys are evenly spread and no
+ * one else can fill the set.  Kept are the first 8 bytes of the tag (two
+ * probes sharing them: a chance of one in 2^64 per pair, which would leave
+ * one unanswered).
+ *
+ * Open addressing with linear probing in a power-of-two table at most half
+ * full.  The set never forgets: when it holds max probes it refuses new
+ * ones (SFB_REPLAY_FULL), since forgetting old ones would make them
+ * answerable again. */
+#define SFB_REPLAY_MAX (1u << 20)   /* probes remembered at most: 16 MiB of table */
+
+struct sfb_replay {
+	uint64_t *slot;      /* 0: free (a key of 0 is kept in has_zero) */
+	size_t mask;         /* slots - 1 */
+	size_t n, max;
+	bool has_zero;
+};
+
+enum { SFB_REPLAY_NEW, SFB_REPLAY_SEEN, SFB_REPLAY_FULL };
+
+/* Room for expected probes (at least 1024, at most SFB_REPLAY_MAX); false
+ * when the memory cannot be had. */
+bool sfb_replay_init(struct sfb_replay *r, size_t expected);
+void sfb_replay_free(struct sfb_replay *r);
+/* Remember msg, a probe that decoded: SFB_REPLAY_NEW when it was not known
+ * (and is now), SFB_REPLAY_SEEN for a replay, SFB_REPLAY_FULL when it is
+ * new but there is no room left (not remembered, not to be answered). */
+int sfb_replay_add(struct sfb_replay *r, const unsigned char msg[SFB_WIRE_LEN]);
 
 #endif
