@@ -12,6 +12,7 @@ sfb_strv_init(sfb_strv *s)
 {
 	s->v = NULL;
 	s->n = s->cap = 0;
+	sfb_strmap_init(&s->idx);
 }
 
 void
@@ -22,6 +23,7 @@ sfb_strv_free(sfb_strv *s)
 	for (i = 0; i < s->n; i++)
 		free(s->v[i]);
 	free(s->v);
+	sfb_strmap_free(&s->idx);
 	sfb_strv_init(s);
 }
 
@@ -30,10 +32,27 @@ sfb_strv_has(const sfb_strv *s, const char *str)
 {
 	size_t i;
 
+	if (s->idx.n > 0)
+		return sfb_strmap_get(&s->idx, str, &i);
 	for (i = 0; i < s->n; i++)
-		if (strcasecmp(s->v[i], str) == 0)
+		if (s->v[i] != NULL && strcasecmp(s->v[i], str) == 0)
 			return true;
 	return false;
+}
+
+/* Keep the index up to date with v[s->n - 1], building it at the size
+ * where it starts to pay. */
+static sfb_status
+index_last(sfb_strv *s)
+{
+	size_t i;
+
+	if (s->n < SFB_STRV_INDEX_AT)
+		return SFB_OK;
+	for (i = s->idx.n > 0 ? s->n - 1 : 0; i < s->n; i++)
+		if (s->v[i] != NULL && sfb_strmap_put(&s->idx, s->v[i], i, NULL, NULL) != SFB_OK)
+			return SFB_ENOMEM;
+	return SFB_OK;
 }
 
 sfb_status
@@ -52,7 +71,7 @@ sfb_strv_addn(sfb_strv *s, const char *str, size_t n, bool unique)
 		return SFB_ENOMEM;
 	}
 	s->v[s->n++] = copy;
-	return SFB_OK;
+	return index_last(s);
 }
 
 sfb_status

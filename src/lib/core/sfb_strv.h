@@ -6,10 +6,16 @@
 #include <stddef.h>
 
 #include "sfbnet/status.h"
+#include "sfb_strmap.h"
+
+/* Past a few strings, a hash index answers "is it there?" (sfb_strv_has,
+ * unique adds) so that building a list of n unique names costs n, not n^2. */
+#define SFB_STRV_INDEX_AT 16
 
 typedef struct sfb_strv {
 	char **v;
 	size_t n, cap;
+	sfb_strmap idx;       /* every string, once n reached SFB_STRV_INDEX_AT */
 } sfb_strv;
 
 void sfb_strv_init(sfb_strv *s);

@@ -79,24 +79,30 @@ sfb_certs_build(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t,
     struct sfb_certlist *out)
 {
 	struct sfb_expand x;
+	struct sfb_facts facts;
+	const struct sfb_pools *pl;
 	struct sfb_pools pools;
 	struct sfb_pool single;
 	size_t i, p, k;
 	sfb_status st = SFB_OK;
 
 	memset(out, 0, sizeof(*out));
+	if (sfb_facts_init(&facts, cat, t) != SFB_OK)
+		return sfb_oom(ctx);
 	for (i = 0; i < cat->ncerts && st == SFB_OK; i++) {
 		const struct sfb_ccert *e = &cat->certs[i];
 
 		if (e->profile >= t->nprofiles || !t->profile_on[e->profile])
 			continue;
-		if (sfb_pools_of_role(t, e->role, &pools) != SFB_OK) {
+		if ((pl = sfb_facts_pools(&facts, e->role)) == NULL) {
 			st = sfb_oom(ctx);
 			break;
 		}
+		pools = *pl;
 		for (p = 0; p < pools.n && st == SFB_OK; p++) {
 			memset(&x, 0, sizeof(x));
 			x.ctx = ctx;
+			x.facts = &facts;
 			x.cat = cat;
 			x.t = t;
 			x.entry_id = e->id;
@@ -116,8 +122,8 @@ sfb_certs_build(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t,
 				st = build_one(&x, e, t->eps[pools.v[p].eps[k]].fqdn, out);
 			}
 		}
-		sfb_pools_free(&pools);
 	}
+	sfb_facts_free(&facts);
 	if (st != SFB_OK)
 		sfb_certs_free(out);
 	return st;

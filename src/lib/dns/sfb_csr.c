@@ -186,12 +186,34 @@ check_targets(sfb_ctx *ctx, const struct sfb_certlist *l, const char *dir, bool 
 	return SFB_OK;
 }
 
+/* A file of the temporary directory tmp could not be written: the message
+ * names it in dir, the directory the user named, without the temporary
+ * path the writer's message starts with. */
+static sfb_status
+fail_in(sfb_ctx *ctx, sfb_status st, const char *dir, const char *tmp, const char *name)
+{
+	const char *msg = sfb_ctx_error(ctx);
+	size_t n = strlen(tmp);
+	char *why;
+
+	if (st == SFB_ENOMEM)
+		return st;
+	if (strncmp(msg, tmp, n) == 0 && msg[n] == '/' && strncmp(msg + n + 1, name,
+	    strlen(name)) == 0 && strncmp(msg + n + 1 + strlen(name), ": ", 2) == 0)
+		msg += n + 1 + strlen(name) + 2;
+	if ((why = sfb_strdup(msg)) == NULL)
+		return sfb_oom(ctx);
+	st = sfb_fail(ctx, st, dir, 0, 0, "%s: %s (no file of this run was kept)", name, why);
+	free(why);
+	return st;
+}
+
 /* The configuration, and with keys the key and the request, of every
  * certificate into the directory tmp; each name written is added to
- * written, so that a failure can remove it. */
+ * written, so that a failure can remove it.  dir is for messages. */
 static sfb_status
-write_all_files(sfb_ctx *ctx, const struct sfb_certlist *l, const char *tmp, bool keys,
-    sfb_strv *written)
+write_all_files(sfb_ctx *ctx, const struct sfb_certlist *l, const char *dir, const char *tmp,
+    bool keys, sfb_strv *written)
 {
 	const struct sfb_cert *c;
 	sfb_buf name, path, text, key, csr;
@@ -233,8 +255,10 @@ write_all_files(sfb_ctx *ctx, const struct sfb_certlist *l, const char *tmp, boo
 				goto out;
 			}
 			if ((st = sfb_file_write(ctx, sfb_buf_str(&path), sfb_buf_str(body), body->len,
-			    k == 1 ? 0600 : 0644)) != SFB_OK)
+			    k == 1 ? 0600 : 0644)) != SFB_OK) {
+				st = fail_in(ctx, st, dir, tmp, sfb_buf_str(&name));
 				goto out;
+			}
 		}
 	}
 out:
@@ -409,7 +433,7 @@ sfb_certs_write_openssl(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology
 		goto out;
 	}
 	made = true;
-	if ((st = write_all_files(ctx, &l, tmp.data, keys, &written)) != SFB_OK)
+	if ((st = write_all_files(ctx, &l, dir, tmp.data, keys, &written)) != SFB_OK)
 		goto out;
 	if (exists) {
 		if ((st = move_into(ctx, tmp.data, d.data, &written)) != SFB_OK)

@@ -233,7 +233,7 @@ static sfb_status
 record_values(struct sfb_expand *x, const struct sfb_cdns *e, sfb_strv *out)
 {
 	struct valctx v = { x, e, out };
-	struct sfb_pools pools;
+	const struct sfb_pools *pools;
 	const char *prole;
 	size_t i;
 	int kind;
@@ -243,17 +243,17 @@ record_values(struct sfb_expand *x, const struct sfb_cdns *e, sfb_strv *out)
 	prole = pool_role_of(e->value_ee) != NULL ? pool_role_of(e->value_ee) :
 	    pool_role_of(e->value_se);
 	if (prole != NULL) {
-		if (sfb_pools_of_role(x->t, (size_t)sfb_catalog_role(x->cat, prole), &pools) != SFB_OK)
+		pools = sfb_facts_pools(x->facts, (size_t)sfb_catalog_role(x->cat, prole));
+		if (pools == NULL)
 			return SFB_ENOMEM;
-		for (i = 0; i < pools.n && st == SFB_OK; i++) {
-			if (x->chosen_pool != NULL && (pools.v[i].fqdn == NULL ||
-			    strcasecmp(pools.v[i].fqdn, x->chosen_pool) != 0))
+		for (i = 0; i < pools->n && st == SFB_OK; i++) {
+			if (x->chosen_pool != NULL && (pools->v[i].fqdn == NULL ||
+			    strcasecmp(pools->v[i].fqdn, x->chosen_pool) != 0))
 				continue;
-			kind = sfb_pool_is_enterprise(&pools.v[i]) ? e->value_ee : e->value_se;
+			kind = sfb_pool_is_enterprise(&pools->v[i]) ? e->value_ee : e->value_se;
 			if (pool_role_of(kind) != NULL)
-				st = pool_values(&v, &pools.v[i], kind);
+				st = pool_values(&v, &pools->v[i], kind);
 		}
-		sfb_pools_free(&pools);
 		if (st != SFB_OK || out->n > 0 || e->value_ee == e->value_se)
 			return st;
 	}
@@ -343,9 +343,12 @@ static sfb_status
 dns_records(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t, struct rrset *set)
 {
 	struct sfb_expand x;
+	struct sfb_facts facts;
 	size_t i;
-	sfb_status st;
+	sfb_status st = SFB_OK;
 
+	if (sfb_facts_init(&facts, cat, t) != SFB_OK)
+		return sfb_oom(ctx);
 	for (i = 0; i < cat->ndns; i++) {
 		const struct sfb_cdns *e = &cat->dns[i];
 
@@ -353,13 +356,18 @@ dns_records(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t, struct 
 			continue;
 		memset(&x, 0, sizeof(x));
 		x.ctx = ctx;
+		x.facts = &facts;
 		x.cat = cat;
 		x.t = t;
 		x.entry_id = e->id;
-		if ((st = records_of(&x, e, set)) != SFB_OK)
-			return st == SFB_ENOMEM ? sfb_oom(ctx) : st;
+		if ((st = records_of(&x, e, set)) != SFB_OK) {
+			if (st == SFB_ENOMEM)
+				st = sfb_oom(ctx);
+			break;
+		}
 	}
-	return SFB_OK;
+	sfb_facts_free(&facts);
+	return st;
 }
 
 /* Records in output order: view, zone, then the catalog's order. */

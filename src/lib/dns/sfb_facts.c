@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sfb_strmap.h"
+
 void
 sfb_pools_free(struct sfb_pools *p)
 {
@@ -33,42 +35,95 @@ has_role(const struct sfb_endpoint *ep, size_t role)
 	return false;
 }
 
+/* The pools of a role, one pass over the endpoints: members find their
+ * pool, and a pool its load balancer address, through hash maps. */
 sfb_status
 sfb_pools_of_role(const sfb_topology *t, size_t role, struct sfb_pools *out)
 {
 	const struct sfb_endpoint *ep;
 	const char *key;
 	struct sfb_pool *p;
-	size_t i, k;
+	sfb_strmap bykey, decl;
+	size_t i, k, d;
+	bool had;
+	sfb_status st = SFB_OK;
 
 	memset(out, 0, sizeof(*out));
+	sfb_strmap_init(&bykey);
+	sfb_strmap_init(&decl);
+	for (d = 0; d < t->npools; d++)
+		if ((st = sfb_strmap_put(&decl, t->pools[d].fqdn, d, NULL, NULL)) != SFB_OK)
+			goto out;
 	for (i = 0; i < t->neps; i++) {
 		ep = &t->eps[i];
 		if (!has_role(ep, role))
 			continue;
 		key = t->hosts[ep->host].pool != NULL ? t->hosts[ep->host].pool : ep->fqdn;
-		for (k = 0; k < out->n; k++)
-			if (key != NULL && out->v[k].fqdn != NULL && strcasecmp(out->v[k].fqdn, key) == 0)
-				break;
-		if (k == out->n) {
-			if (sfb_grow(&out->v, &out->cap, out->n + 1, sizeof(*out->v)) != SFB_OK)
-				goto oom;
+		had = false;
+		k = out->n;
+		/* Endpoints without any name stand alone, each its own pool. */
+		if (key != NULL && (st = sfb_strmap_put(&bykey, key, out->n, &had, &k)) != SFB_OK)
+			goto out;
+		if (!had) {
+			if ((st = sfb_grow(&out->v, &out->cap, out->n + 1, sizeof(*out->v))) != SFB_OK)
+				goto out;
 			p = &out->v[out->n++];
 			memset(p, 0, sizeof(*p));
 			p->fqdn = key;
-			for (size_t d = 0; key != NULL && d < t->npools; d++)
-				if (strcasecmp(t->pools[d].fqdn, key) == 0)
-					p->vip = t->pools[d].vip;
+			if (key != NULL && sfb_strmap_get(&decl, key, &d))
+				p->vip = t->pools[d].vip;
 		}
 		p = &out->v[k];
-		if (sfb_grow(&p->eps, &p->cap, p->neps + 1, sizeof(size_t)) != SFB_OK)
-			goto oom;
+		if ((st = sfb_grow(&p->eps, &p->cap, p->neps + 1, sizeof(size_t))) != SFB_OK)
+			goto out;
 		p->eps[p->neps++] = i;
 	}
+out:
+	sfb_strmap_free(&bykey);
+	sfb_strmap_free(&decl);
+	if (st != SFB_OK)
+		sfb_pools_free(out);
+	return st;
+}
+
+sfb_status
+sfb_facts_init(struct sfb_facts *f, const sfb_catalog *cat, const sfb_topology *t)
+{
+	memset(f, 0, sizeof(*f));
+	f->t = t;
+	f->nroles = cat->nroles;
+	f->byrole = calloc(cat->nroles + 1, sizeof(*f->byrole));
+	f->done = calloc(cat->nroles + 1, sizeof(*f->done));
+	if (f->byrole == NULL || f->done == NULL) {
+		sfb_facts_free(f);
+		return SFB_ENOMEM;
+	}
 	return SFB_OK;
-oom:
-	sfb_pools_free(out);
-	return SFB_ENOMEM;
+}
+
+void
+sfb_facts_free(struct sfb_facts *f)
+{
+	size_t i;
+
+	for (i = 0; f->byrole != NULL && i < f->nroles; i++)
+		sfb_pools_free(&f->byrole[i]);
+	free(f->byrole);
+	free(f->done);
+	memset(f, 0, sizeof(*f));
+}
+
+const struct sfb_pools *
+sfb_facts_pools(struct sfb_facts *f, size_t role)
+{
+	if (role >= f->nroles)
+		return NULL;
+	if (!f->done[role]) {
+		if (sfb_pools_of_role(f->t, role, &f->byrole[role]) != SFB_OK)
+			return NULL;
+		f->done[role] = true;
+	}
+	return &f->byrole[role];
 }
 
 sfb_status
@@ -84,7 +139,7 @@ static sfb_status
 values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
 {
 	const sfb_topology *t = x->t;
-	struct sfb_pools pools;
+	const struct sfb_pools *pools;
 	const char *key = NULL, *url = NULL;
 	const char *role_name = NULL, *chosen = NULL;
 	bool member = false, pool = false;
@@ -119,14 +174,12 @@ values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
 		 * Apps server; every other key is needed whenever asked for. */
 		if (url == NULL && strncmp(key, "office_web_apps", 15) == 0 &&
 		    sfb_catalog_role(x->cat, "office-web-apps") >= 0) {
-			struct sfb_pools owa;
+			const struct sfb_pools *owa = sfb_facts_pools(x->facts,
+			    (size_t)sfb_catalog_role(x->cat, "office-web-apps"));
 
-			if (sfb_pools_of_role(t, (size_t)sfb_catalog_role(x->cat, "office-web-apps"),
-			    &owa) != SFB_OK)
+			if (owa == NULL)
 				return SFB_ENOMEM;
-			k = owa.n;
-			sfb_pools_free(&owa);
-			if (k == 0)
+			if (owa->n == 0)
 				return SFB_OK;
 		}
 		/* The administration URL is optional in Skype for Business. */
@@ -165,25 +218,19 @@ values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
 	role = sfb_catalog_role(x->cat, role_name);
 	if (role < 0)
 		return SFB_OK;
-	if (sfb_pools_of_role(t, (size_t)role, &pools) != SFB_OK)
+	if ((pools = sfb_facts_pools(x->facts, (size_t)role)) == NULL)
 		return SFB_ENOMEM;
-	for (i = 0; i < pools.n && st == SFB_OK; i++) {
-		if (pool || member) {
-			if (member) {
-				for (k = 0; k < pools.v[i].neps && st == SFB_OK; k++)
-					if (t->eps[pools.v[i].eps[k]].fqdn != NULL)
-						st = sfb_strv_add(out, t->eps[pools.v[i].eps[k]].fqdn, true);
-			} else if (pools.v[i].fqdn != NULL) {
-				st = sfb_strv_add(out, pools.v[i].fqdn, true);
-			}
+	for (i = 0; i < pools->n && st == SFB_OK; i++) {
+		if (pool && !member) {
+			if (pools->v[i].fqdn != NULL)
+				st = sfb_strv_add(out, pools->v[i].fqdn, true);
 			continue;
 		}
-		/* Edge service names: the endpoints' own FQDNs. */
-		for (k = 0; k < pools.v[i].neps && st == SFB_OK; k++)
-			if (t->eps[pools.v[i].eps[k]].fqdn != NULL)
-				st = sfb_strv_add(out, t->eps[pools.v[i].eps[k]].fqdn, true);
+		/* Members, and the Edge service names: the endpoints' own FQDNs. */
+		for (k = 0; k < pools->v[i].neps && st == SFB_OK; k++)
+			if (t->eps[pools->v[i].eps[k]].fqdn != NULL)
+				st = sfb_strv_add(out, t->eps[pools->v[i].eps[k]].fqdn, true);
 	}
-	sfb_pools_free(&pools);
 	return st;
 }
 

@@ -24,9 +24,24 @@ void sfb_pools_free(struct sfb_pools *p);
 /* Enterprise Edition: a pool with more than one member. */
 bool sfb_pool_is_enterprise(const struct sfb_pool *p);
 
+/* The pools of each role, computed once per run of dns, certs or the lint
+ * (an expansion asks for them again and again). */
+struct sfb_facts {
+	const sfb_topology *t;
+	struct sfb_pools *byrole;   /* [role], valid where done[role] */
+	bool *done;
+	size_t nroles;
+};
+
+sfb_status sfb_facts_init(struct sfb_facts *f, const sfb_catalog *cat, const sfb_topology *t);
+void sfb_facts_free(struct sfb_facts *f);
+/* The pools of role (owned by f); NULL when out of memory. */
+const struct sfb_pools *sfb_facts_pools(struct sfb_facts *f, size_t role);
+
 /* What an expansion is for: a DNS record, or a certificate of one pool. */
 struct sfb_expand {
 	sfb_ctx *ctx;
+	struct sfb_facts *facts;
 	const sfb_catalog *cat;
 	const sfb_topology *t;
 	const char *entry_id;       /* for messages */

@@ -2,8 +2,11 @@
  * documents; every finding is a warning carrying its citation. */
 #include "sfb_certs.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "sfb_strmap.h"
 
 #include "sfbnet/dns.h"
 
@@ -53,27 +56,43 @@ private_ranges(sfb_addrset *priv)
 	return SFB_OK;
 }
 
+/* Each SIP domain needs an Access Edge name inside it.  The domains are
+ * indexed, and each Access Edge name marks the domains it lies in by its
+ * suffixes: names x labels, not names x domains. */
 static sfb_status
 check_federation_srv(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t)
 {
 	long access = sfb_catalog_role(cat, "edge-access");
+	const char *target = NULL, *suffix;
+	sfb_strmap domains;
+	bool *match = NULL;
 	size_t d, i;
-	bool match;
-	sfb_status st;
+	sfb_status st = SFB_OK;
 
+	sfb_strmap_init(&domains);
 	if (!profile_on(cat, t, "sfb-edge") && !profile_on(cat, t, "sfb-hybrid"))
-		return SFB_OK;
-	for (d = 0; d < t->nsip; d++) {
-		const char *target = NULL;
-
-		match = false;
-		for (i = 0; i < t->neps; i++) {
-			if (!has_role(&t->eps[i], access) || t->eps[i].fqdn == NULL)
-				continue;
-			target = t->eps[i].fqdn;
-			match |= in_domain(target, t->sip_domains[d]);
+		goto out;
+	match = calloc(t->nsip + 1, sizeof(bool));
+	if (match == NULL) {
+		st = SFB_ENOMEM;
+		goto out;
+	}
+	for (d = 0; d < t->nsip; d++)
+		if ((st = sfb_strmap_put(&domains, t->sip_domains[d], d, NULL, NULL)) != SFB_OK)
+			goto out;
+	for (i = 0; i < t->neps; i++) {
+		if (!has_role(&t->eps[i], access) || t->eps[i].fqdn == NULL)
+			continue;
+		target = t->eps[i].fqdn;
+		for (suffix = target; suffix != NULL; suffix = strchr(suffix, '.')) {
+			if (*suffix == '.')
+				suffix++;
+			if (sfb_strmap_get(&domains, suffix, &d))
+				match[d] = true;
 		}
-		if (target == NULL || match)
+	}
+	for (d = 0; target != NULL && d < t->nsip && st == SFB_OK; d++) {
+		if (match[d])
 			continue;
 		st = sfb_warn(ctx, t->file, 0, 0, "SIP domain '%s': its federation SRV record "
 		    "_sipfederationtls._tcp.%s would point at the Access Edge '%s', outside the "
@@ -81,10 +100,11 @@ check_federation_srv(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t
 		    "an Access Edge name in %s (on the Edge certificate too) [ms-sfb-hybrid: DNS "
 		    "settings, federation SRV record]", t->sip_domains[d], t->sip_domains[d], target,
 		    t->sip_domains[d]);
-		if (st != SFB_OK)
-			return st;
 	}
-	return SFB_OK;
+out:
+	free(match);
+	sfb_strmap_free(&domains);
+	return st;
 }
 
 static sfb_status

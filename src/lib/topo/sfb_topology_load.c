@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "sfb_esc.h"
+#include "sfb_strmap.h"
 #include "sfb_yaml.h"
 
 /* Everything a load needs, so helpers take one argument. */
@@ -926,36 +927,53 @@ load_pools(struct loader *L, const sfb_ynode *root)
 	static const char *const keys[] = { "!fqdn", "vip", NULL };
 	const sfb_ynode *seq = sfb_y_get(root, "pools"), *p;
 	struct sfb_pooldecl *pd;
+	sfb_strmap used, declared;
 	sfb_addrset tmp;
 	const char *s;
-	sfb_status st;
+	sfb_status st = SFB_OK;
 	size_t i, j;
+	bool had;
 
+	sfb_strmap_init(&used);
+	sfb_strmap_init(&declared);
 	if (seq == NULL)
-		return SFB_OK;
-	if ((st = sfb_y_expect(L->ctx, L->d, seq, SFB_Y_SEQ, "pools")) != SFB_OK)
-		return st;
+		goto out;
+	if ((st = sfb_y_expect(L->ctx, L->d, seq, SFB_Y_SEQ, "pools")) != SFB_OK ||
+	    (st = check_count(L, seq, "pools", seq->n, SFB_TOPO_MAX_HOSTS)) != SFB_OK)
+		goto out;
 	L->t->pools = calloc(seq->n + 1, sizeof(*L->t->pools));
-	if (L->t->pools == NULL)
-		return sfb_oom(L->ctx);
+	if (L->t->pools == NULL) {
+		st = sfb_oom(L->ctx);
+		goto out;
+	}
+	/* The pools the hosts name, indexed once. */
+	for (j = 0; j < L->t->nhosts; j++)
+		if (L->t->hosts[j].pool != NULL &&
+		    (st = sfb_strmap_put(&used, L->t->hosts[j].pool, j, NULL, NULL)) != SFB_OK) {
+			st = sfb_oom(L->ctx);
+			goto out;
+		}
 	for (i = 0; i < seq->n; i++) {
 		p = seq->kids[i];
 		if ((st = sfb_y_check_keys(L->ctx, L->d, p, "a pool", keys)) != SFB_OK)
-			return st;
+			goto out;
 		pd = &L->t->pools[L->t->npools++];
 		if ((st = get_dns_name(L, sfb_y_get(p, "fqdn"), "pool fqdn", &pd->fqdn)) != SFB_OK)
-			return st;
-		for (j = 0; j + 1 < L->t->npools; j++)
-			if (strcasecmp(L->t->pools[j].fqdn, pd->fqdn) == 0)
-				return sfb_y_fail(L->ctx, L->d, sfb_y_get(p, "fqdn"),
-				    "duplicate pool '%s'", pd->fqdn);
-		for (j = 0; j < L->t->nhosts; j++)
-			if (L->t->hosts[j].pool != NULL &&
-			    strcasecmp(L->t->hosts[j].pool, pd->fqdn) == 0)
-				break;
-		if (j == L->t->nhosts)
-			return sfb_y_fail(L->ctx, L->d, sfb_y_get(p, "fqdn"),
-			    "no host has pool '%s'", pd->fqdn);
+			goto out;
+		if ((st = sfb_strmap_put(&declared, pd->fqdn, i, &had, &j)) != SFB_OK) {
+			st = sfb_oom(L->ctx);
+			goto out;
+		}
+		if (had) {
+			st = sfb_y_fail(L->ctx, L->d, sfb_y_get(p, "fqdn"), "duplicate pool '%s'",
+			    pd->fqdn);
+			goto out;
+		}
+		if (!sfb_strmap_get(&used, pd->fqdn, &j)) {
+			st = sfb_y_fail(L->ctx, L->d, sfb_y_get(p, "fqdn"), "no host has pool '%s'",
+			    pd->fqdn);
+			goto out;
+		}
 		if (sfb_y_get(p, "vip") == NULL)
 			continue;
 		sfb_addrset_init(&tmp);
@@ -963,9 +981,12 @@ load_pools(struct loader *L, const sfb_ynode *root)
 		sfb_addrset_free(&tmp);
 		if (st != SFB_OK || (st = sfb_y_str(L->ctx, L->d, sfb_y_get(p, "vip"), "vip",
 		    &s)) != SFB_OK || (st = dup_into(L, &pd->vip, s)) != SFB_OK)
-			return st;
+			goto out;
 	}
-	return SFB_OK;
+out:
+	sfb_strmap_free(&used);
+	sfb_strmap_free(&declared);
+	return st;
 }
 
 struct name_ref {
