@@ -291,9 +291,63 @@ utf8_len(const sfb_cur *c)
  * sees it: libfyaml 0.7.12 ends a document silently at a NUL (the rest of a
  * topology would vanish) and loops forever on some invalid UTF-8 (upstream
  * issue #101). */
+/* Flow brackets nested deeper than the tree may be: counted before libfyaml
+ * sees the text, because libfyaml 0.7.12 scans a whole run of '[' (hundreds
+ * of bytes of state each) before the first event reaches the depth check:
+ * 4 MB of '[' took 1.4 GB.  A light scan: quotes are taken as quotes only
+ * where a scalar may start, comments run to the end of the line, and a
+ * closing bracket never takes the count below zero, so a stray bracket in
+ * a plain scalar costs nothing but a level of headroom. */
+struct bracket_scan {
+	int depth;
+	char quote;          /* '\'' or '"' inside a quoted scalar, else 0 */
+	bool comment, escape;
+	int prev;            /* the previous byte, -1 at the start of a line */
+};
+
+/* One byte; false when the nesting passes the limit. */
+static bool
+bracket_step(struct bracket_scan *b, int ch)
+{
+	bool token_start = b->prev < 0 || b->prev == ' ' || b->prev == '\t' ||
+	    b->prev == '[' || b->prev == '{' || b->prev == ',' || b->prev == ':' ||
+	    b->prev == '-';
+
+	if (ch == '\n') {
+		b->comment = false;
+		b->prev = -1;
+		return true;
+	}
+	if (b->comment) {
+		b->prev = ch;
+		return true;
+	}
+	if (b->quote != 0) {
+		if (b->escape)
+			b->escape = false;
+		else if (b->quote == '"' && ch == '\\')
+			b->escape = true;
+		else if (ch == b->quote)
+			b->quote = 0;
+		b->prev = ch;
+		return true;
+	}
+	if (ch == '#' && (b->prev < 0 || b->prev == ' ' || b->prev == '\t'))
+		b->comment = true;
+	else if ((ch == '\'' || ch == '"') && token_start)
+		b->quote = (char)ch;
+	else if (ch == '[' || ch == '{')
+		b->depth++;
+	else if ((ch == ']' || ch == '}') && b->depth > 0)
+		b->depth--;
+	b->prev = ch;
+	return b->depth <= SFB_YAML_MAX_DEPTH;
+}
+
 static sfb_status
 check_text(sfb_ctx *ctx, const char *file, const char *text, size_t len)
 {
+	struct bracket_scan br = { 0, 0, false, false, -1 };
 	sfb_cur c;
 	int line = 1, col = 1;
 	size_t n;
@@ -306,6 +360,9 @@ check_text(sfb_ctx *ctx, const char *file, const char *text, size_t len)
 		if ((n = utf8_len(&c)) == 0)
 			return sfb_fail(ctx, SFB_EINVAL, file, line, col,
 			    "invalid UTF-8: the file must be UTF-8 text");
+		if (!bracket_step(&br, sfb_cur_peek(&c)))
+			return sfb_fail(ctx, SFB_EINVAL, file, line, col,
+			    "brackets nested more than %d deep", SFB_YAML_MAX_DEPTH);
 		if (sfb_cur_peek(&c) == '\n') {
 			line++;
 			col = 0;

@@ -2,6 +2,7 @@
  * BIND zone-file lines or JSON. */
 #include "sfb_facts.h"
 #include "sfb_esc.h"
+#include "sfb_strmap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,12 @@ struct rr {
 struct rrset {
 	struct rr *v;
 	size_t n, cap;
+	/* Indexes, so that 100,000 records are not 100,000 searches of the
+	 * set: every record's identity, and the domains records belong to. */
+	sfb_strv keys;
+	sfb_strmap seen;          /* keys -> record */
+	sfb_strmap domains;       /* SIP and AD domains */
+	bool have_domains;
 };
 
 static void
@@ -36,6 +43,9 @@ rrset_free(struct rrset *s)
 		free(s->v[i].value);
 	}
 	free(s->v);
+	sfb_strmap_free(&s->seen);
+	sfb_strmap_free(&s->domains);
+	sfb_strv_free(&s->keys);
 }
 
 static char *
@@ -50,26 +60,35 @@ lower_dup(const char *s)
 }
 
 /* The zone a name belongs to: the longest SIP or AD domain it ends with,
- * else its parent domain. */
-static char *
-zone_of(const sfb_topology *t, const char *name)
+ * else its parent domain.  Suffixes are tried longest first, each one a
+ * lookup in the index of domains. */
+static sfb_status
+zone_of(struct rrset *s, const sfb_topology *t, const char *name, char **out)
 {
-	const char *best = NULL, *cand, *dot;
-	size_t nl = strlen(name), cl, i;
+	const char *suffix, *dot;
+	size_t i;
 
-	for (i = 0; i <= t->nsip; i++) {
-		cand = i < t->nsip ? t->sip_domains[i] : t->ad_domain;
-		if (cand == NULL)
-			continue;
-		cl = strlen(cand);
-		if ((nl == cl || (nl > cl && name[nl - cl - 1] == '.')) &&
-		    strcasecmp(name + nl - cl, cand) == 0 && (best == NULL || cl > strlen(best)))
-			best = cand;
+	*out = NULL;
+	if (!s->have_domains) {
+		for (i = 0; i <= t->nsip; i++) {
+			const char *d = i < t->nsip ? t->sip_domains[i] : t->ad_domain;
+
+			if (d != NULL && sfb_strmap_put(&s->domains, d, i, NULL, NULL) != SFB_OK)
+				return SFB_ENOMEM;
+		}
+		s->have_domains = true;
 	}
-	if (best != NULL)
-		return lower_dup(best);
+	for (suffix = name; suffix != NULL; suffix = strchr(suffix, '.')) {
+		if (*suffix == '.')
+			suffix++;
+		if (sfb_strmap_get(&s->domains, suffix, &i)) {
+			*out = lower_dup(suffix);
+			return *out != NULL ? SFB_OK : SFB_ENOMEM;
+		}
+	}
 	dot = strchr(name, '.');
-	return lower_dup(dot != NULL && dot[1] != '\0' ? dot + 1 : name);
+	*out = lower_dup(dot != NULL && dot[1] != '\0' ? dot + 1 : name);
+	return *out != NULL ? SFB_OK : SFB_ENOMEM;
 }
 
 static bool
@@ -83,28 +102,35 @@ add_rr(struct rrset *s, const sfb_topology *t, int view, const char *name, int t
     const char *value, const struct sfb_cdns *e)
 {
 	struct rr *r;
-	size_t i;
+	sfb_buf key;
+	bool had;
 	char *lname = lower_dup(name), *lval = lower_dup(value);
 	const char *tname = type == SFB_RR_SRV ? "SRV" : type == SFB_RR_CNAME ? "CNAME" :
 	    is_v6(value) ? "AAAA" : "A";
 
 	if (lname == NULL || lval == NULL)
 		goto oom;
-	for (i = 0; i < s->n; i++) {
-		r = &s->v[i];
-		if (r->view == view && strcmp(r->name, lname) == 0 && strcmp(r->type, tname) == 0 &&
-		    strcmp(r->value, lval) == 0 &&
-		    (type != SFB_RR_SRV || (r->entry->prio == e->prio && r->entry->port == e->port))) {
-			free(lname);
-			free(lval);
-			return SFB_OK;  /* the same record asked for twice */
-		}
+	/* The same record asked for twice is one record. */
+	sfb_buf_init(&key);
+	sfb_buf_printf(&key, "%d %s %s %s %d %d", view, lname, tname, lval,
+	    type == SFB_RR_SRV ? (int)e->prio : 0, type == SFB_RR_SRV ? (int)e->port : 0);
+	if (sfb_buf_status(&key) != SFB_OK || sfb_strv_add(&s->keys, sfb_buf_str(&key), false) !=
+	    SFB_OK) {
+		sfb_buf_free(&key);
+		goto oom;
+	}
+	sfb_buf_free(&key);
+	if (sfb_strmap_put(&s->seen, s->keys.v[s->keys.n - 1], s->n, &had, NULL) != SFB_OK)
+		goto oom;
+	if (had) {
+		free(lname);
+		free(lval);
+		return SFB_OK;
 	}
 	if (sfb_grow(&s->v, &s->cap, s->n + 1, sizeof(*s->v)) != SFB_OK)
 		goto oom;
 	r = &s->v[s->n];
-	r->zone = zone_of(t, lname);
-	if (r->zone == NULL)
+	if (zone_of(s, t, lname, &r->zone) != SFB_OK)
 		goto oom;
 	r->view = view;
 	r->name = lname;
@@ -479,11 +505,16 @@ sfb_status
 sfb_dns_write(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo, int views,
     const char *zone, bool standalone, sfb_dns_format fmt, char **out)
 {
-	struct rrset set = { NULL, 0, 0 };
+	struct rrset set;
 	char *zone_copy = NULL;
 	sfb_buf b;
 	size_t i, j;
 	sfb_status st;
+
+	memset(&set, 0, sizeof(set));
+	sfb_strv_init(&set.keys);
+	sfb_strmap_init(&set.seen);
+	sfb_strmap_init(&set.domains);
 
 	*out = NULL;
 	sfb_buf_init(&b);

@@ -16,6 +16,7 @@ struct loader {
 	const sfb_ydoc *d;
 	sfb_topology *t;
 	size_t capzones, capfws, caphosts, capeps;
+	sfb_strmap zone_index;   /* zone name -> index (every endpoint looks its zone up) */
 };
 
 const char *
@@ -203,10 +204,15 @@ get_url_or_name(struct loader *L, const sfb_ynode *n, const char *what, char **o
 }
 
 static long
-find_zone(const sfb_topology *t, const char *name)
+find_zone(const struct loader *L, const char *name)
 {
+	const sfb_topology *t = L->t;
 	size_t i;
 
+	/* The index compares without regard to case, zone names with it: a
+	 * hit of another case falls back to the list. */
+	if (sfb_strmap_get(&L->zone_index, name, &i) && strcmp(t->zones[i].name, name) == 0)
+		return (long)i;
 	for (i = 0; i < t->nzones; i++)
 		if (strcmp(t->zones[i].name, name) == 0)
 			return (long)i;
@@ -437,7 +443,7 @@ load_zones(struct loader *L, const sfb_ynode *root)
 			    "'%s' is not a valid zone name (letters, digits, '-', '_', '.')", name);
 			goto out;
 		}
-		if (find_zone(L->t, name) >= 0) {
+		if (find_zone(L, name) >= 0) {
 			st = sfb_y_fail(L->ctx, L->d, sfb_y_get(z, "name"),
 			    "duplicate zone name '%s'", name);
 			goto out;
@@ -447,6 +453,11 @@ load_zones(struct loader *L, const sfb_ynode *root)
 		sfb_addrset_init(&zone->space);
 		if ((st = dup_into(L, &zone->name, name)) != SFB_OK)
 			goto out;
+		if (sfb_strmap_put(&L->zone_index, zone->name, L->t->nzones - 1, NULL, NULL) !=
+		    SFB_OK) {
+			st = sfb_oom(L->ctx);
+			goto out;
+		}
 		nets = sfb_y_get(z, "networks");
 		if (nets == NULL || sfb_y_is_null(nets)) {
 			if (dflt >= 0) {
@@ -623,7 +634,7 @@ load_firewalls(struct loader *L, const sfb_ynode *root)
 		for (j = 0; j < between->n; j++) {
 			if ((st = sfb_y_str(L->ctx, L->d, between->kids[j], "a zone", &zname)) != SFB_OK)
 				return st;
-			if ((z = find_zone(L->t, zname)) < 0)
+			if ((z = find_zone(L, zname)) < 0)
 				return sfb_y_fail(L->ctx, L->d, between->kids[j],
 				    "firewall '%s' is between unknown zone '%s'", name, zname);
 			for (k = 0; k < fw->nzones; k++)
@@ -683,7 +694,7 @@ load_endpoint(struct loader *L, const sfb_ynode *e, size_t host)
 	if ((st = sfb_y_check_keys(L->ctx, L->d, e, "an endpoint", keys)) != SFB_OK ||
 	    (st = sfb_y_str(L->ctx, L->d, sfb_y_get(e, "zone"), "zone", &zname)) != SFB_OK)
 		return st;
-	if ((z = find_zone(L->t, zname)) < 0)
+	if ((z = find_zone(L, zname)) < 0)
 		return sfb_y_fail(L->ctx, L->d, sfb_y_get(e, "zone"), "unknown zone '%s'", zname);
 	zone = &L->t->zones[z];
 	if (sfb_grow(&L->t->eps, &L->capeps, L->t->neps + 1, sizeof(*L->t->eps)) != SFB_OK)
@@ -1118,6 +1129,7 @@ sfb_topology_parse(sfb_ctx *ctx, const sfb_catalog *cat, const char *name,
 	L.t = NULL;
 out:
 	sfb_topology_free(L.t);
+	sfb_strmap_free(&L.zone_index);
 	sfb_ydoc_free(d);
 	return st;
 }
