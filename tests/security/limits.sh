@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Input limits and bounded diagnostics (issue 16): a file past a limit is
+# refused with exit status 2, its position and the limit, before the work
+# it would cause; a file that warns about the same thing thousands of times
+# prints a few lines and a count.  (How fast and how small: bench/scale.sh.)
+set -u
+bin=$(realpath "$1")
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sfb-lim.XXXXXX") || exit 3
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
+
+header() {
+	printf 'version: 1\nname: limits\nsip_domains: [contoso.com]\nprofiles: [sfb-server]\n'
+	printf 'simple_urls: { meet: meet.contoso.com, dialin: dialin.contoso.com }\n'
+	printf 'web_services: { internal: webint.contoso.com, external: webext.contoso.com }\n'
+}
+# expect FILE EXIT MESSAGE-GLOB: validate and firewall -o both refuse it,
+# with the message, and write nothing.
+expect() {
+	local out rc
+	out=$("$bin" validate "$1" 2>&1 >/dev/null); rc=$?
+	# shellcheck disable=SC2053  # $3 is a glob
+	if [ "$rc" = "$2" ] && [[ $out == $3 ]]; then ok; else bad "$1: exit $rc: $out"; fi
+	"$bin" firewall "$1" -t nftables -o "$tmp/out.nft" >/dev/null 2>&1
+	[ ! -e "$tmp/out.nft" ] && ok || bad "$1: firewall -o wrote a file"
+}
+
+# 2,049 zones: one more than the limit.
+{ header; echo "zones:"; for i in $(seq 0 2048); do echo "  - { name: z$i, networks: [10.$((i / 256)).$((i % 256)).0/24] }"; done
+  echo "hosts:"; echo "  - { name: fe1, endpoints: [ { zone: z0, address: 10.0.0.1, roles: [front-end] } ] }"; } >"$tmp/zones.yaml"
+expect "$tmp/zones.yaml" 2 "$tmp/zones.yaml:8:3: 2049 zones: more than this sfbnet's limit of 2048"
+
+# 4,097 firewalls between two zones.
+{ header; echo "zones: [ { name: a, networks: [10.1.0.0/16] }, { name: b } ]"; echo "firewalls:"
+  for i in $(seq 0 4096); do echo "  - { name: fw$i, between: [a, b] }"; done
+  echo "hosts:"; echo "  - { name: fe1, endpoints: [ { zone: a, address: 10.1.0.1, roles: [front-end] } ] }"; } >"$tmp/fws.yaml"
+expect "$tmp/fws.yaml" 2 "$tmp/fws.yaml:9:3: 4097 firewalls: more than this sfbnet's limit of 4096"
+
+# A run of 4 MB of '[': refused at the 65th, before the YAML parser sees it.
+{ header; printf 'zones: '; head -c 4000000 /dev/zero | tr '\0' '['; echo; } >"$tmp/brackets.yaml"
+expect "$tmp/brackets.yaml" 2 "$tmp/brackets.yaml:7:72: brackets nested more than 64 deep"
+# Brackets inside quoted scalars and comments do not count.
+{ header; printf 'ad_domain: corp.contoso.com # %s\n' "$(head -c 200 /dev/zero | tr '\0' '[')"
+  echo "zones: [ { name: a, networks: [10.1.0.0/16] } ]"
+  echo "hosts: [ { name: fe1, pool: pool.contoso.com, endpoints: [ { zone: a, address: 10.1.0.1, fqdn: fe1.contoso.com, roles: [front-end] } ] } ]"; } >"$tmp/quoted.yaml"
+sed -i "s/^name: limits/name: \"$(head -c 100 /dev/zero | tr '\0' '[')\"/" "$tmp/quoted.yaml"
+"$bin" validate "$tmp/quoted.yaml" >/dev/null 2>&1 && ok || bad "brackets in a comment and a quoted name were counted"
+
+# A topology name past 256 bytes.
+sed "s/^name: limits/name: $(head -c 300 /dev/zero | tr '\0' 'n')/" <(header; echo "zones: [ { name: a } ]"
+  echo "hosts: [ { name: c, endpoints: [ { zone: a, roles: [client] } ] } ]") >"$tmp/longname.yaml"
+expect "$tmp/longname.yaml" 2 "$tmp/longname.yaml:2:7: name: longer than 256 bytes"
+
+# 300 zones no firewall joins, each with clients and a Front End: 300^2
+# "no firewall path" warnings become 20 lines and one count.
+{ header; echo "zones:"; for i in $(seq 0 299); do echo "  - { name: z$i, networks: [10.$((i / 256)).$((i % 256)).0/24] }"; done
+  echo "hosts:"; for i in $(seq 0 299); do
+	echo "  - { name: h$i, pool: pool$i.contoso.com, endpoints: [ { zone: z$i, address: 10.$((i / 256)).$((i % 256)).1, fqdn: fe$i.contoso.com, roles: [front-end] }, { zone: z$i, network: 10.$((i / 256)).$((i % 256)).128/25, roles: [client] } ] }"
+  done; } >"$tmp/islands.yaml"
+out=$("$bin" validate "$tmp/islands.yaml" 2>"$tmp/err"); rc=$?
+lines=$(wc -l <"$tmp/err")
+total=$(sed -n 's/.* \([0-9]*\) warning(s)$/\1/p' <<<"$out")
+[ "$rc" = 0 ] && ok || bad "islands: validate exit $rc"
+[ "$lines" -le 45 ] && ok || bad "islands: $lines warning lines (want at most 20 per kind)"
+grep -q '^warning: \.\.\. and [0-9]* more warning(s) of the same kind' "$tmp/err" && ok ||
+	bad "islands: no line counts the warnings left out"
+[ "${total:-0}" -gt 10000 ] && ok || bad "islands: validate counts ${total:-none} warnings, want all of them"
+
+echo "limits: $pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
