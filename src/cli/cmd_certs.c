@@ -49,6 +49,8 @@ const struct cli_cmd cmd_certs = {
 	"domains, simple URLs, web services, pool and member FQDNs as the role requires),\n"
 	"EKU, and public or private CA.  With --openssl-dir, write one request\n"
 	"configuration per certificate, so `openssl req -new -config FILE` works as is;\n"
-	"with --keys, also a key (mode 0600) and a CSR generated through OpenSSL.",
+	"with --keys, also a key (mode 0600) and a CSR generated through OpenSSL.\n"
+	"DIR is created when missing; all its files are written, or none (a failure\n"
+	"removes what the run wrote).",
 	run
 };

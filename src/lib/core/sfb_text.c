@@ -154,6 +154,52 @@ dump_to_buf(const char *p, size_t n, void *arg)
 	return b->oom ? -1 : 0;
 }
 
+struct nested {
+	sfb_buf *b;
+	size_t pad;      /* spaces after each line break */
+};
+
+static int
+dump_nested(const char *p, size_t n, void *arg)
+{
+	struct nested *x = arg;
+	const char *nl;
+	size_t k;
+
+	static const char spaces[] = "                ";
+
+	while (n > 0 && (nl = memchr(p, '\n', n)) != NULL) {
+		sfb_buf_add(x->b, p, (size_t)(nl - p) + 1);
+		for (k = x->pad; k > 0; k -= k < sizeof(spaces) - 1 ? k : sizeof(spaces) - 1)
+			sfb_buf_add(x->b, spaces, k < sizeof(spaces) - 1 ? k : sizeof(spaces) - 1);
+		n -= (size_t)(nl - p) + 1;
+		p = nl + 1;
+	}
+	sfb_buf_add(x->b, p, n);
+	return x->b->oom ? -1 : 0;
+}
+
+sfb_status
+sfb_jb_dump_nested(sfb_jb *jb, json_t *value, size_t depth, sfb_buf *b)
+{
+	struct nested x = { b, depth * 2 };
+	sfb_status st = SFB_OK;
+
+	if (jb->failed || value == NULL) {
+		st = SFB_ENOMEM;
+		goto out;
+	}
+	if (json_dump_callback(value, dump_nested, &x, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	    JSON_ENCODE_ANY) != 0) {
+		st = SFB_ENOMEM;
+		goto out;
+	}
+	st = sfb_buf_status(b);
+out:
+	json_decref(value);
+	return st;
+}
+
 sfb_status
 sfb_jb_dump(sfb_jb *jb, json_t *root, sfb_buf *b)
 {

@@ -49,6 +49,10 @@ void sfb_jb_int(sfb_jb *jb, json_t *obj, const char *key, long long v);
 void sfb_jb_bool(sfb_jb *jb, json_t *obj, const char *key, bool v);
 void sfb_jb_push(sfb_jb *jb, json_t *arr, json_t *value);  /* value stolen */
 void sfb_jb_push_str(sfb_jb *jb, json_t *arr, const char *s);
+/* Serialize value (consumed) as it would be indented at nesting depth
+ * depth of a larger document, without a final newline: a writer streams a
+ * long array one element at a time, with the same bytes as one dump. */
+sfb_status sfb_jb_dump_nested(sfb_jb *jb, json_t *value, size_t depth, sfb_buf *b);
 /* Serialize root (consumed) as indented JSON with a final newline into b. */
 sfb_status sfb_jb_dump(sfb_jb *jb, json_t *root, sfb_buf *b);
 

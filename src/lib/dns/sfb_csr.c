@@ -17,6 +17,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "sfb_strmap.h"
 #include "sfbnet/dns.h"
 
 #define KEY_BITS 2048
@@ -134,28 +135,44 @@ out:
 static const char *const suffix[3] = { ".cnf", ".key", ".csr" };
 
 /* A certificate's file base becomes a file name in DIR: it must stay in
- * DIR, be distinct, and leave room for the writer's temporary name. */
+ * DIR, be distinct (without regard to case, as names are on some
+ * filesystems and in DNS), and leave room for the writer's temporary name. */
 static sfb_status
 check_file_names(sfb_ctx *ctx, const struct sfb_certlist *l)
 {
+	sfb_strmap seen;
 	const char *b;
-	size_t i, j;
+	size_t i, first;
+	bool had;
+	sfb_status st = SFB_OK;
 
+	sfb_strmap_init(&seen);
 	for (i = 0; i < l->n; i++) {
 		b = l->v[i].file_base;
-		if (*b == '\0' || *b == '.' || strchr(b, '/') != NULL)
-			return sfb_failf(ctx, SFB_EINVAL, "certificate %s: '%s' cannot be a file name",
+		if (*b == '\0' || *b == '.' || strchr(b, '/') != NULL) {
+			st = sfb_failf(ctx, SFB_EINVAL, "certificate %s: '%s' cannot be a file name",
 			    l->v[i].entry->id, b);
+			goto out;
+		}
 		/* ".cnf" and the writer's ".tmp.XXXXXX" */
-		if (strlen(b) + 4 + 11 > NAME_MAX)
-			return sfb_failf(ctx, SFB_EINVAL, "certificate %s: the file name '%s' is too long",
+		if (strlen(b) + 4 + 11 > NAME_MAX) {
+			st = sfb_failf(ctx, SFB_EINVAL, "certificate %s: the file name '%s' is too long",
 			    l->v[i].entry->id, b);
-		for (j = 0; j < i; j++)
-			if (strcmp(l->v[j].file_base, b) == 0)
-				return sfb_failf(ctx, SFB_EINVAL, "certificates %s and %s would both be "
-				    "written to %s.cnf", l->v[j].entry->id, l->v[i].entry->id, b);
+			goto out;
+		}
+		if (sfb_strmap_put(&seen, b, i, &had, &first) != SFB_OK) {
+			st = sfb_oom(ctx);
+			goto out;
+		}
+		if (had) {
+			st = sfb_failf(ctx, SFB_EINVAL, "certificates %s and %s would both be written to "
+			    "%s.cnf", l->v[first].entry->id, l->v[i].entry->id, b);
+			goto out;
+		}
 	}
-	return SFB_OK;
+out:
+	sfb_strmap_free(&seen);
+	return st;
 }
 
 /* In an existing DIR, every name this run writes must be free or a regular

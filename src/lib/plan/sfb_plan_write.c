@@ -235,12 +235,17 @@ entry_json(struct writer *w, sfb_jb *jb, const struct sfb_entry *e)
 	return o;
 }
 
+/* The plan as JSON.  The head (format, firewalls, endpoints) is one
+ * document; the flows are streamed, each built, written and freed in turn,
+ * so memory follows the output, not the output times jansson's overhead.
+ * The bytes are those one dump of the whole document would give. */
 static sfb_status
 write_json(struct writer *w, sfb_buf *b)
 {
 	sfb_jb jb = { false };
 	json_t *root = sfb_jb_obj(&jb), *a, *o, *z;
-	size_t i, k;
+	size_t i, k, n = 0;
+	sfb_status st;
 
 	sfb_jb_str(&jb, root, "format", "sfbnet-plan");
 	sfb_jb_int(&jb, root, "version", 1);
@@ -259,11 +264,25 @@ write_json(struct writer *w, sfb_buf *b)
 	}
 	sfb_jb_set(&jb, root, "firewalls", a);
 	sfb_jb_set(&jb, root, "endpoints", endpoints_json(w, &jb));
-	a = sfb_jb_arr(&jb);
-	for (i = 0; i < w->p->nentries; i++)
-		if (wanted(w, &w->p->entries[i]))
-			sfb_jb_push(&jb, a, entry_json(w, &jb, &w->p->entries[i]));
-	sfb_jb_set(&jb, root, "flows", a);
+	if ((st = sfb_jb_dump(&jb, root, b)) != SFB_OK)
+		return st;
+	/* Reopen the object: drop its closing "\n}\n". */
+	if (b->len < 3)
+		return SFB_EINTERNAL;
+	b->len -= 3;
+	b->data[b->len] = '\0';
+	sfb_buf_puts(b, ",\n  \"flows\": [");
+	for (i = 0; i < w->p->nentries; i++) {
+		if (!wanted(w, &w->p->entries[i]))
+			continue;
+		sfb_buf_puts(b, n++ == 0 ? "\n    " : ",\n    ");
+		if (w->tmp.oom)
+			jb.failed = true;
+		if ((st = sfb_jb_dump_nested(&jb, entry_json(w, &jb, &w->p->entries[i]), 2, b)) !=
+		    SFB_OK)
+			return st;
+	}
+	sfb_buf_puts(b, n > 0 ? "\n  ],\n  \"unmatched\": " : "],\n  \"unmatched\": ");
 	a = sfb_jb_arr(&jb);
 	for (i = 0; w->only_fw < 0 && i < w->p->nunmatched; i++) {
 		const struct sfb_unmatched *u = &w->p->unmatched[i];
@@ -274,10 +293,12 @@ write_json(struct writer *w, sfb_buf *b)
 		sfb_jb_str(&jb, o, "missing_role", w->cat->roles[u->missing_role].name);
 		sfb_jb_push(&jb, a, o);
 	}
-	sfb_jb_set(&jb, root, "unmatched", a);
 	if (w->tmp.oom)
 		jb.failed = true;
-	return sfb_jb_dump(&jb, root, b);
+	if ((st = sfb_jb_dump_nested(&jb, a, 1, b)) != SFB_OK)
+		return st;
+	sfb_buf_puts(b, "\n}\n");
+	return sfb_buf_status(b);
 }
 
 static void

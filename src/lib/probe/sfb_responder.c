@@ -433,7 +433,7 @@ sfb_responder_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_responder_opts *
 	uint16_t tproxy_tcp = 0, tproxy_udp = 0;
 	bool rules = false;
 	sfb_timer sigcheck;
-	size_t i;
+	size_t i, remember;
 	sfb_status st;
 
 	memset(&rs, 0, sizeof(rs));
@@ -478,8 +478,8 @@ sfb_responder_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_responder_opts *
 	 * per port, a UDP one up to --retries more (1 by default), so that is
 	 * several runs; a session that needs more is refused new probes rather
 	 * than made to forget old ones (sfb_wire.h). */
-	if (rs.ls == NULL || rs.conns == NULL ||
-	    !sfb_replay_init(&rs.seen, nports > SFB_REPLAY_MAX / 8 ? SFB_REPLAY_MAX : (size_t)nports * 8) ||
+	remember = nports > SFB_REPLAY_MAX / 8 ? SFB_REPLAY_MAX : (size_t)nports * 8;
+	if (rs.ls == NULL || rs.conns == NULL || !sfb_replay_init(&rs.seen, remember) ||
 	    sfb_loop_new(&rs.loop) != SFB_OK) {
 		st = sfb_oom(ctx);
 		goto out;
