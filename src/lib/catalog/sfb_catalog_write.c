@@ -1,5 +1,6 @@
 /* Catalog writers: text, JSON (stable, see docs/catalog-format.md), CSV, Markdown. */
 #include "sfb_catalog.h"
+#include "sfb_esc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +31,12 @@ sfb_cites_text(sfb_buf *b, const sfb_catalog *cat, const struct sfb_cite *c, siz
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		sfb_buf_printf(b, "%s%s: %s", i ? "; " : "", cat->docs[c[i].doc].id, c[i].section);
+	/* Catalog text may come from --catalog DIR: nothing of it may end the
+	 * line (a zone-file comment, a text report) it is written on. */
+	for (i = 0; i < n; i++) {
+		sfb_buf_printf(b, "%s%s: ", i ? "; " : "", cat->docs[c[i].doc].id);
+		sfb_esc_put(b, SFB_ESC_LINE, c[i].section);
+	}
 }
 
 json_t *
@@ -149,9 +154,16 @@ write_text(const sfb_catalog *cat, long profile, sfb_buf *b)
 		sfb_portset_print(b, &f->sport);
 		sfb_buf_puts(b, " dst ");
 		sfb_portset_print(b, &f->dport);
-		sfb_buf_printf(b, "  %s\n  %s\n", f->app, f->purpose);
-		if (f->condition != NULL)
-			sfb_buf_printf(b, "  only if: %s\n", f->condition);
+		sfb_buf_puts(b, "  ");
+		sfb_esc_put(b, SFB_ESC_LINE, f->app);
+		sfb_buf_puts(b, "\n  ");
+		sfb_esc_put(b, SFB_ESC_LINE, f->purpose);
+		sfb_buf_putc(b, '\n');
+		if (f->condition != NULL) {
+			sfb_buf_puts(b, "  only if: ");
+			sfb_esc_put(b, SFB_ESC_LINE, f->condition);
+			sfb_buf_putc(b, '\n');
+		}
 		sfb_buf_puts(b, "  cite: ");
 		sfb_cites_text(b, cat, f->cite, f->ncite);
 		sfb_buf_puts(b, "\n\n");

@@ -171,8 +171,9 @@ write_text(sfb_buf *b, const sfb_catalog *cat, const sfb_topology *t,
 			sfb_buf_printf(b, "%s%s", k ? ", " : " ", c->san.v[k]);
 		sfb_buf_puts(b, c->san.n == 0 ? " none\n  EKU: " : "\n  EKU: ");
 		eku_text(b, c->entry->eku, ", ");
-		sfb_buf_printf(b, "\n  CA: %s\n  purpose: %s\n  cite: ",
-		    c->entry->public_ca ? "public" : "private", c->entry->purpose);
+		sfb_buf_printf(b, "\n  CA: %s\n  purpose: ", c->entry->public_ca ? "public" : "private");
+		sfb_esc_put(b, SFB_ESC_LINE, c->entry->purpose);
+		sfb_buf_puts(b, "\n  cite: ");
 		sfb_cites_text(b, cat, c->entry->cite, c->entry->ncite);
 		sfb_buf_putc(b, '\n');
 	}

@@ -447,7 +447,9 @@ write_zone(sfb_buf *b, const sfb_catalog *cat, const sfb_topology *t, struct rrs
 				    r->zone);
 		}
 		prev = r;
-		sfb_buf_printf(b, "; %s: %s [", r->entry->id, r->entry->purpose);
+		sfb_buf_printf(b, "; %s: ", r->entry->id);
+		sfb_esc_put(b, SFB_ESC_LINE, r->entry->purpose);
+		sfb_buf_puts(b, " [");
 		sfb_cites_text(b, cat, r->entry->cite, r->entry->ncite);
 		sfb_buf_puts(b, "]\n");
 		nl = strlen(r->name);

@@ -87,10 +87,16 @@ write_text(struct writer *w, sfb_buf *b)
 		sfb_portset_print(b, &f->sport);
 		sfb_buf_puts(b, " -> dst ");
 		sfb_portset_print(b, &f->dport);
-		sfb_buf_printf(b, "  %s  %s\n", f->app, f->required ? "required" : "optional");
-		sfb_buf_printf(b, "  purpose: %s\n", f->purpose);
-		if (f->condition != NULL)
-			sfb_buf_printf(b, "  only if: %s\n", f->condition);
+		sfb_buf_puts(b, "  ");
+		sfb_esc_put(b, SFB_ESC_LINE, f->app);
+		sfb_buf_printf(b, "  %s\n  purpose: ", f->required ? "required" : "optional");
+		sfb_esc_put(b, SFB_ESC_LINE, f->purpose);
+		sfb_buf_putc(b, '\n');
+		if (f->condition != NULL) {
+			sfb_buf_puts(b, "  only if: ");
+			sfb_esc_put(b, SFB_ESC_LINE, f->condition);
+			sfb_buf_putc(b, '\n');
+		}
 		sfb_buf_puts(b, "  from (");
 		roles_text(b, w->cat, f->from, f->nfrom);
 		sfb_buf_puts(b, "):\n");
