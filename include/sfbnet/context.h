@@ -47,8 +47,9 @@ void sfb_ctx_clear_warnings(sfb_ctx *ctx);
  *     written as it is, without truncation.
  *   - A directory, directly or through a link, is SFB_EINVAL ("is a
  *     directory"); so are other kinds of file.
- * On failure the temporary file is removed, the target is as it was, and
- * the error names path (SFB_EIO for a file that cannot be written). */
+ * On failure the temporary file is removed, a file replaced is as it was
+ * (a device or a FIFO may have taken part of the data), and the error names
+ * path (SFB_EIO for a file that cannot be written). */
 sfb_status sfb_file_write(sfb_ctx *ctx, const char *path, const void *data, size_t len,
     unsigned mode_if_new);
 

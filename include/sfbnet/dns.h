@@ -38,10 +38,12 @@ typedef enum sfb_certs_format {
 /* Every certificate the topology needs: subject, SANs, EKU, CA. */
 sfb_status sfb_certs_write(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo,
     sfb_certs_format fmt, char **out);
-/* One OpenSSL request configuration per certificate into dir (which must
- * exist); with keys, also a private key and a CSR made through OpenSSL.
- * Files are written whole (temporary file + rename).  *count receives the
- * number of certificates. */
+/* One OpenSSL request configuration per certificate into dir (created when
+ * it does not exist); with keys, also a private key and a CSR made through
+ * OpenSSL.  All or nothing: every name is checked first, every file is
+ * written into a temporary directory, then that becomes dir or its files
+ * are moved in; on a failure nothing of the run is left.  *count receives
+ * the number of certificates. */
 sfb_status sfb_certs_write_openssl(sfb_ctx *ctx, const sfb_catalog *cat,
     const sfb_topology *topo, const char *dir, bool keys, size_t *count);
 

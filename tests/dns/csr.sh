@@ -39,7 +39,8 @@ if [ -n "$missing" ]; then
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sfb-csr.XXXXXX") || exit 3
-trap 'rm -rf "$tmp"' EXIT
+immutable=""  # a file made immutable (chattr +i) for a moment: rm -rf cannot remove it
+trap '[ -z "$immutable" ] || chattr -i "$immutable"; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
@@ -287,6 +288,120 @@ else
 	if [ "$(cat "$tmp/old.zone")" = "old content" ]; then ok; else
 		bad "dns without simple_urls.meet changed the existing output file"
 	fi
+fi
+
+# All or nothing: --openssl-dir DIR writes every file or none of them.
+#   - a DIR that does not exist is created with all its files, and nothing
+#     is left next to it;
+#   - in an existing DIR, a file of the same name is replaced and the
+#     others are left alone;
+#   - a name in the way (a directory where a key goes): exit 2 naming it,
+#     DIR exactly as it was, nothing of the run left;
+#   - a move into DIR that fails midway (the last file to be moved made
+#     immutable with chattr +i): exit 3 naming it, and every file moved
+#     before it taken back, the old files restored (the same inodes);
+#   - a filesystem that fills up midway (a 24 KiB tmpfs in a private mount
+#     namespace: nine .cnf files need 36 KiB): exit 3, no DIR when there
+#     was none, DIR as it was when there was one, no temporary directory.
+ref="$tmp/aon-ref"
+if ! timeout 60 "$bin" certs "$src" --openssl-dir "$ref" --keys >/dev/null 2>"$tmp/err"; then
+	bad "certs --openssl-dir into a new directory failed: $(cat "$tmp/err")"
+else
+	nref=$(find "$ref" -type f | wc -l)
+	if [ -d "$ref" ] && [ "$nref" -gt 3 ] && [ "$(stat -c %a "$ref")" = 755 ]; then ok; else
+		bad "certs --openssl-dir into a new directory: $nref file(s), mode $(stat -c %a "$ref" 2>&1)"
+	fi
+	leftover=$(find "$tmp" -maxdepth 1 -name 'aon-ref.tmp.*')
+	if [ -z "$leftover" ]; then ok; else
+		bad "certs --openssl-dir left a temporary directory next to DIR: $leftover"
+	fi
+	keys=("$ref"/*.key)
+	key=$(basename "${keys[0]}")
+	base=${key%.key}
+	cnfs=("$ref"/*.cnf)
+
+	d="$tmp/aon-existing"
+	mkdir "$d"
+	echo "mine" >"$d/unrelated.txt"
+	echo "old" >"$d/$base.cnf"
+	if timeout 60 "$bin" certs "$src" --openssl-dir "$d" >/dev/null 2>"$tmp/err" &&
+		cmp -s "$d/$base.cnf" "$ref/$base.cnf" && [ "$(cat "$d/unrelated.txt")" = mine ] &&
+		all=("$d"/* "$d"/.[!.]*) && [ "${#all[@]}" = $((${#cnfs[@]} + 1)) ]; then ok; else
+		bad "certs --openssl-dir into an existing directory: not every .cnf replaced or written," \
+			"or another file touched: $(cat "$tmp/err")"
+	fi
+
+	d="$tmp/aon-in-the-way"
+	mkdir -p "$d/$key"
+	echo "mine" >"$d/unrelated.txt"
+	echo "old" >"$d/$base.cnf"
+	before=$(cd "$d" && find . -printf '%p %y %s %T@\n' | sort; cat ./*.cnf ./*.txt)
+	expect_rc=$(timeout 60 "$bin" certs "$src" --openssl-dir "$d" --keys 2>&1 >/dev/null)
+	rc=$?
+	after=$(cd "$d" && find . -printf '%p %y %s %T@\n' | sort; cat ./*.cnf ./*.txt)
+	if [ "$rc" = 2 ] && grep -qF -- "$d/$key" <<<"$expect_rc" && [ "$before" = "$after" ]; then ok; else
+		bad "certs --keys with a directory where $key goes: exit $rc (want 2), message" \
+			"'$expect_rc', directory changed: $([ "$before" = "$after" ] && echo no || echo yes)"
+	fi
+
+	d="$tmp/aon-undo"
+	cp -a "$ref" "$d"
+	for f in "$d"/*.cnf; do echo "old $(basename "$f")" >"$f"; done
+	last=$(jq -r '.certificates[-1].file' "$tmp/$(basename "$src" .yaml).json").cnf
+	state() { (cd "$d" && find . -printf '%p %y %i %s %m\n' | sort && cat ./*.cnf); }
+	before=$(state)
+	if [ -f "$d/$last" ] && chattr +i "$d/$last" 2>/dev/null; then
+		immutable="$d/$last"
+		out=$(timeout 60 "$bin" certs "$src" --openssl-dir "$d" 2>&1 >/dev/null)
+		rc=$?
+		chattr -i "$immutable" && immutable=""
+		if [ "$rc" = 3 ] && grep -qF -- "$d/$last" <<<"$out"; then ok; else
+			bad "certs --openssl-dir, the last move failing: exit $rc (want 3), message '$out'"
+		fi
+		if [ "$(state)" = "$before" ]; then ok; else
+			bad "certs --openssl-dir, the last move failing: the directory changed:" \
+				"$(diff <(echo "$before") <(state) | head -5)"
+		fi
+	else
+		echo "SKIP: $name: a failing move: cannot make $d/$last immutable (chattr +i)"
+	fi
+fi
+
+cat >"$tmp/aon-full.sh" <<'INNER'
+bin=$1 src=$2 m=$3 outside=$4
+say() { echo "$1 $2"; }
+mount -t tmpfs -o size=24k sfbnet-csr-test "$m" 2>/dev/null || { say skip "cannot mount a tmpfs"; exit 0; }
+try() {  # what, DIR, extra option
+	timeout 60 "$bin" certs "$src" --openssl-dir "$2" $3 >/dev/null 2>"$outside/aon.err"
+	rc=$?
+	if [ "$rc" = 3 ] && grep -q . "$outside/aon.err"; then say ok "$1: exit 3: $(head -1 "$outside/aon.err")"
+	else say bad "$1: exit $rc (want 3): $(head -1 "$outside/aon.err")"; fi
+}
+try "full filesystem, new DIR" "$m/new"
+if [ -z "$(ls -A "$m")" ]; then say ok "full filesystem, new DIR: nothing left"
+else say bad "full filesystem, new DIR: left $(ls -A "$m" | tr '\n' ' ')"; fi
+try "full filesystem, new DIR, --keys" "$m/new" --keys
+if [ -z "$(ls -A "$m")" ]; then say ok "full filesystem, new DIR, --keys: nothing left"
+else say bad "full filesystem, new DIR, --keys: left $(ls -A "$m" | tr '\n' ' ')"; fi
+mkdir "$m/old"
+echo "mine" >"$m/old/unrelated.txt"
+state() { (cd "$m" && find . -printf '%p %y %s %m\n' | sort && cat old/*); }
+before=$(state)
+try "full filesystem, existing DIR, --keys" "$m/old" --keys
+if [ "$(state)" = "$before" ]; then say ok "full filesystem, existing DIR: as it was"
+else say bad "full filesystem, existing DIR: changed: $(state | tr '\n' ' ')"; fi
+INNER
+mkdir "$tmp/aon-mnt"
+if command -v unshare >/dev/null && unshare -m --propagation private true 2>/dev/null; then
+	while read -r verdict what; do
+		case $verdict in
+		ok) ok ;;
+		skip) echo "SKIP: $name: full filesystem cases: $what" ;;
+		*) bad "$what" ;;
+		esac
+	done < <(unshare -m --propagation private bash "$tmp/aon-full.sh" "$bin" "$src" "$tmp/aon-mnt" "$tmp")
+else
+	echo "SKIP: $name: full filesystem cases: no private mount namespace (unshare -m)"
 fi
 
 echo "$name: $pass passed, $fail failed"

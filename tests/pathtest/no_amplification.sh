@@ -4,17 +4,22 @@
 # mode, then tproxy mode; TCP 50000-50003, UDP 40000-40003) is sent, from
 # the client namespace by the ptsend helper, messages without the token,
 # with a wrong token, forged, truncated, oversized, replayed to another
-# port, naming the other protocol, of the echo kind, random garbage, and
-# valid probes.  nftables counters in the server namespace count every
+# port, naming the other protocol, of the echo kind, random garbage, valid
+# probes, and replays of valid probes.  nftables counters in the server namespace count every
 # packet it sends back (UDP from the probed ports, TCP segments carrying
 # data, anything else that is not TCP) and the UDP bytes it received.
 #
 # Checks, per mode:
 #   - no reply at all (UDP datagram, TCP data, ICMP) to anything without a
 #     valid tag; every such TCP connection is closed by the responder;
-#   - exactly one correct echo per valid probe (UDP and TCP, also a replay
-#     of the same bytes: the responder is stateless), never more reply
-#     bytes than request bytes;
+#   - exactly one correct echo per valid probe (UDP and TCP), never more
+#     reply bytes than request bytes;
+#   - no second echo for a probe answered once: the same bytes sent COUNT
+#     times get one echo in all; a probe answered, sent again by a later
+#     ptsend, gets no reply at all (UDP datagram or TCP data), and a fresh
+#     valid probe after it gets its one echo; once the responder remembers
+#     as many probes as it can, new ones get no reply and the old ones are
+#     still not answered again;
 #   - the process runs as a user other than root with no capability (bind)
 #     or only CAP_NET_ADMIN and CAP_NET_BIND_SERVICE (tproxy);
 #   - SIGTERM ends it with status 0 and (tproxy) removes its nft table, ip
@@ -103,8 +108,8 @@ udp_case() {  # mode case count want_echoes [port]
 	local line r e sb rb
 	line=$(ip netns exec "$CLI" "$send" udp "$PT_S" "${5:-$uport}" "$2" "$3" 300 "$tok")
 	r=$(field replies "$line") e=$(field echoes "$line") sb=$(field sent_bytes "$line") rb=$(field reply_bytes "$line")
-	if [ -z "$r" ]; then bad "$1 udp $2: ptsend failed"; return; fi
-	set -- "$1" "$2${5:+ to port $5}" "$3" "$4"
+	if [ -z "$r" ]; then bad "$1 udp ${2%%:*}: ptsend failed"; return; fi
+	set -- "$1" "${2%%:*}${5:+ to port $5}" "$3" "$4"
 	if [ "$4" = 0 ]; then
 		if [ "$r" = 0 ]; then ok "$1 udp $2: $3 datagram(s) ($sb bytes), no reply"
 		else bad "$1 udp $2: $3 datagram(s), $r repl(ies), $rb bytes"; fi
@@ -121,6 +126,7 @@ tcp_case() {  # mode case count max_echoes
 	t1=$EPOCHREALTIME
 	r=$(field replies "$line") e=$(field echoes "$line") sb=$(field sent_bytes "$line")
 	rb=$(field reply_bytes "$line") open=$(field open "$line")
+	set -- "$1" "${2%%:*}" "$3" "$4"
 	if [ -z "$r" ]; then bad "$1 tcp $2: ptsend failed"; return; fi
 	local took
 	took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
@@ -157,7 +163,13 @@ for mode in $modes; do
 	if [ "$p_rep" = 0 ]; then ok "$mode: the server sent no UDP from the probed ports to any of the unauthenticated datagrams"
 	else bad "$mode: the server sent $p_rep UDP packet(s) to unauthenticated datagrams"; fi
 	udp_case "$mode" valid 20 20
-	udp_case "$mode" replay 20 20
+	# Replays: the responder answers a probe once.  The same bytes 20
+	# times get one echo; a probe answered, sent again, gets nothing; and
+	# a fresh probe after that is answered.
+	udp_case "$mode" replay 20 1
+	udp_case "$mode" "keep:$tmp/probe-$mode-udp" 1 1
+	udp_case "$mode" "resend:$tmp/probe-$mode-udp" 5 0
+	udp_case "$mode" valid 1 1
 	for p in 40000 40001 40002 40003; do
 		udp_case "$mode" valid 1 1 "$p"
 	done
@@ -169,7 +181,10 @@ for mode in $modes; do
 	if [ "$p_data" = 0 ]; then ok "$mode: the server sent no TCP segment with data to the unauthenticated connections"
 	else bad "$mode: the server sent $p_data TCP segment(s) with data to unauthenticated connections"; fi
 	tcp_case "$mode" valid 5 5
-	tcp_case "$mode" replay 5 5
+	tcp_case "$mode" replay 5 1
+	tcp_case "$mode" "keep:$tmp/probe-$mode-tcp" 1 1
+	tcp_case "$mode" "resend:$tmp/probe-$mode-tcp" 3 0
+	tcp_case "$mode" valid 1 1
 	# A probe followed by more bytes on a stream: the responder reads the
 	# 34 bytes of the message, echoes them and closes; never more.
 	tcp_case "$mode" pad35 5 5
@@ -185,6 +200,25 @@ for mode in $modes; do
 	else bad "$mode: server counters: $p_data TCP segment(s) with data for $tcp_total_echo echo(es)"; fi
 	if [ "$p_other" = 0 ]; then ok "$mode: server counters: nothing else sent to the client (no ICMP)"
 	else bad "$mode: server counters: $p_other other packet(s) sent to the client"; fi
+	# The memory of answered probes holds 1024 here (8 ports x 8, raised to
+	# the least it keeps), and every probe answered so far is in it.  When
+	# it is full, new probes are refused, and the old ones are not
+	# forgotten to make room: a replay still gets nothing.
+	# (Counted by the server's counter: ptsend's socket cannot queue 512
+	# echoes that it reads only after sending.)
+	room=$((1024 - p_rep - p_data)) got=0
+	for _ in 1 2 3 4; do
+		ip netns exec "$CLI" "$send" udp "$PT_S" "$uport" valid 512 300 "$tok" >/dev/null
+		read -r p_now _ <<<"$(counter udp_rep)"
+		got=$((p_now - p_rep))
+		[ "$got" -ge "$room" ] && break
+	done
+	if [ "$got" = "$room" ]; then ok "$mode: $got more probes answered, as many as the memory had room for"
+	else bad "$mode: $got more probes answered, the memory had room for $room"; fi
+	udp_case "$mode (memory full)" valid 5 0
+	udp_case "$mode (memory full)" "resend:$tmp/probe-$mode-udp" 5 0
+	if grep -q 'as many as it remembers' "$tmp/resp.log"; then ok "$mode: the responder says its memory is full"
+	else bad "$mode: the responder did not say that its memory is full"; fi
 	if grep -q ' mode' "$tmp/resp.log" && kill -0 "$rpid" 2>/dev/null; then ok "$mode: the responder is still running"
 	else bad "$mode: the responder died: $(tail -3 "$tmp/resp.log")"; fi
 	kill -TERM "$rpid"

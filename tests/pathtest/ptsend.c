@@ -18,6 +18,9 @@
  * CASE, the message sent (PORT is the port it goes to):
  *   valid       a correct probe for PORT, a fresh nonce each
  *   replay      one correct probe for PORT, the same bytes COUNT times
+ *   keep:FILE   as valid, and the first message is written to FILE
+ *   resend:FILE the message in FILE (from keep:FILE), the same bytes COUNT
+ *               times: a replay in another run of ptsend
  *   notag       a correct header, the 16 tag bytes zero
  *   wrongtoken  a correct header, the tag made with another token
  *   otherport   a correct probe for PORT+1 (captured and replayed to PORT)
@@ -113,7 +116,17 @@ make(const char *c, int proto, unsigned port, unsigned char *buf)
 	uint16_t r;
 
 	memset(buf, 0, 1400);
-	if (strcmp(c, "valid") == 0 || strcmp(c, "replay") == 0) {
+	if (strncmp(c, "resend:", 7) == 0) {
+		FILE *fp = fopen(c + 7, "rb");
+
+		if (fp == NULL || fread(buf, 1, MSG, fp) != MSG) {
+			fprintf(stderr, "ptsend: cannot read a message from %s\n", c + 7);
+			exit(2);
+		}
+		fclose(fp);
+		return MSG;
+	}
+	if (strcmp(c, "valid") == 0 || strcmp(c, "replay") == 0 || strncmp(c, "keep:", 5) == 0) {
 		build(buf, 1, proto, port, token);
 		return MSG;
 	}
@@ -233,6 +246,14 @@ main(int argc, char **argv)
 		} else
 			len[i] = make(argv[4], proto, port, buf[i]);
 		memcpy(sent[i], buf[i], MSG);
+	}
+	if (strncmp(argv[4], "keep:", 5) == 0) {
+		FILE *fp = fopen(argv[4] + 5, "wb");
+
+		if (fp == NULL || fwrite(buf[0], 1, MSG, fp) != MSG || fclose(fp) != 0) {
+			fprintf(stderr, "ptsend: cannot write the message to %s\n", argv[4] + 5);
+			return 2;
+		}
 	}
 	if (proto == 17) {
 		int fd = socket(AF_INET, SOCK_DGRAM, 0);
