@@ -7,15 +7,17 @@
 # With -DSFB_FUZZ=ON (clang only): also real libFuzzer binaries <target>,
 # built against an instrumented copy of the library:
 #   cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DSFB_FUZZ=ON
-#   cmake --build build-fuzz -j2 --target fuzz_topology fuzz_catalog fuzz_ports_addrs fuzz_wire
+#   cmake --build build-fuzz -j2 --target fuzz_topology fuzz_catalog fuzz_ports_addrs fuzz_wire \
+#       fuzz_downstream
 option(SFB_FUZZ "Build libFuzzer fuzz targets (needs clang)" OFF)
 
-set(SFB_FUZZ_TARGETS fuzz_topology fuzz_catalog fuzz_ports_addrs fuzz_wire)
+set(SFB_FUZZ_TARGETS fuzz_topology fuzz_catalog fuzz_ports_addrs fuzz_wire fuzz_downstream)
 set(SFB_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
 # Extra sources per target (fuzz_common.c: the guard against known libfyaml
 # bugs, shared by the YAML targets).
 set(SFB_FUZZ_EXTRA_fuzz_topology ${SFB_FUZZ_DIR}/fuzz_common.c)
 set(SFB_FUZZ_EXTRA_fuzz_catalog ${SFB_FUZZ_DIR}/fuzz_common.c)
+set(SFB_FUZZ_EXTRA_fuzz_downstream ${SFB_FUZZ_DIR}/fuzz_common.c)
 set(SFB_FUZZ_EXTRA_fuzz_ports_addrs "")
 set(SFB_FUZZ_EXTRA_fuzz_wire "")
 
