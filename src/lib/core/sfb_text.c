@@ -145,6 +145,12 @@ sfb_jb_push_str(sfb_jb *jb, json_t *arr, const char *s)
 	sfb_jb_push(jb, arr, s != NULL ? json_string(s) : json_null());
 }
 
+void
+sfb_jb_push_checked(sfb_jb *jb, json_t *arr, const char *s, size_t n)
+{
+	sfb_jb_push(jb, arr, json_stringn_nocheck(s, n));
+}
+
 static int
 dump_to_buf(const char *p, size_t n, void *arg)
 {

@@ -13,6 +13,10 @@ struct writer {
 	const sfb_topology *t;
 	long only_fw;        /* -1: every entry */
 	sfb_buf tmp;
+	/* JSON: every endpoint's id, written once ("name\0name#2\0..."),
+	 * and where each starts; flows refer to endpoints thousands of times. */
+	sfb_buf ids;
+	size_t *id_at;
 };
 
 static bool
@@ -174,17 +178,33 @@ endpoints_json(struct writer *w, sfb_jb *jb)
 	return a;
 }
 
+/* Every endpoint's id, once. */
+static sfb_status
+make_ids(struct writer *w)
+{
+	size_t i;
+
+	w->id_at = calloc(w->t->neps + 1, sizeof(size_t));
+	if (w->id_at == NULL)
+		return SFB_ENOMEM;
+	for (i = 0; i < w->t->neps; i++) {
+		w->id_at[i] = w->ids.len;
+		endpoint_id(w, &w->ids, i);
+		sfb_buf_putc(&w->ids, '\0');
+	}
+	w->id_at[w->t->neps] = w->ids.len;
+	return sfb_buf_status(&w->ids);
+}
+
 static json_t *
 endpoint_refs(struct writer *w, sfb_jb *jb, const size_t *eps, size_t n)
 {
 	json_t *a = sfb_jb_arr(jb);
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		sfb_buf_reset(&w->tmp);
-		endpoint_id(w, &w->tmp, eps[i]);
-		sfb_jb_push_str(jb, a, sfb_buf_str(&w->tmp));
-	}
+	for (i = 0; i < n; i++)
+		sfb_jb_push_checked(jb, a, w->ids.data + w->id_at[eps[i]],
+		    w->id_at[eps[i] + 1] - w->id_at[eps[i]] - 1);
 	return a;
 }
 
@@ -253,6 +273,8 @@ write_json(struct writer *w, sfb_buf *b)
 	size_t i, k, n = 0;
 	sfb_status st;
 
+	if (make_ids(w) != SFB_OK)
+		jb.failed = true;
 	sfb_jb_str(&jb, root, "format", "sfbnet-plan");
 	sfb_jb_int(&jb, root, "version", 1);
 	sfb_jb_str(&jb, root, "topology", w->t->name);
@@ -378,6 +400,7 @@ sfb_plan_write(sfb_ctx *ctx, const sfb_plan *plan, const char *firewall, sfb_for
 	w.t = plan->topo;
 	w.only_fw = -1;
 	sfb_buf_init(&w.tmp);
+	sfb_buf_init(&w.ids);
 	sfb_buf_init(&b);
 	if (firewall != NULL && (w.only_fw = sfb_topology_find_firewall(w.t, firewall)) < 0) {
 		st = sfb_failf(ctx, SFB_ENOTFOUND, "no firewall named '%s' in %s", firewall,
@@ -399,6 +422,8 @@ sfb_plan_write(sfb_ctx *ctx, const sfb_plan *plan, const char *firewall, sfb_for
 	st = sfb_buf_finish(ctx, &b, st, out);
 out:
 	sfb_buf_free(&w.tmp);
+	sfb_buf_free(&w.ids);
+	free(w.id_at);
 	sfb_buf_free(&b);
 	return st;
 }
