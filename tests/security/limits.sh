@@ -53,6 +53,24 @@ sed "s/^name: limits/name: $(head -c 300 /dev/zero | tr '\0' 'n')/" <(header; ec
   echo "hosts: [ { name: c, endpoints: [ { zone: a, roles: [client] } ] } ]") >"$tmp/longname.yaml"
 expect "$tmp/longname.yaml" 2 "$tmp/longname.yaml:2:7: name: longer than 256 bytes"
 
+# 400 Front Ends x 1,000 SIP domains: every member's certificate carries
+# every domain's names, 1.2 million in all from a 100 kB file.  certs (and
+# validate, whose checks build the certificates) stop at the limit.
+{ printf 'version: 1\nname: limits\nsip_domains: [contoso.com'
+  for i in $(seq 1 999); do printf ', d%d.example.com' "$i"; done
+  printf ']\nprofiles: [sfb-server]\n'
+  printf 'simple_urls: { meet: meet.contoso.com, dialin: dialin.contoso.com }\n'
+  printf 'web_services: { internal: webint.contoso.com, external: webext.contoso.com }\n'
+  echo "zones: [ { name: a, networks: [10.0.0.0/8] } ]"; echo "hosts:"
+  for i in $(seq 0 399); do
+	echo "  - { name: fe$i, pool: pool.contoso.com, endpoints: [ { zone: a, address: 10.0.$((i / 256)).$((i % 256)), fqdn: fe$i.contoso.com, roles: [front-end] } ] }"
+  done; } >"$tmp/names.yaml"
+out=$("$bin" certs "$tmp/names.yaml" -o "$tmp/names.out" 2>&1); rc=$?
+if [ "$rc" = 2 ] && [[ $out == "$tmp/names.yaml: the certificates of this topology carry more than 1000000 names"* ]] &&
+    [ ! -e "$tmp/names.out" ]; then ok; else bad "names: certs exit $rc: $out"; fi
+"$bin" validate "$tmp/names.yaml" >/dev/null 2>&1; rc=$?
+[ "$rc" = 2 ] && ok || bad "names: validate exit $rc"
+
 # 300 zones no firewall joins, each with clients and a Front End: 300^2
 # "no firewall path" warnings become 20 lines and one count.
 { header; echo "zones:"; for i in $(seq 0 299); do echo "  - { name: z$i, networks: [10.$((i / 256)).$((i % 256)).0/24] }"; done

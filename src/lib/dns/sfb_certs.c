@@ -65,6 +65,16 @@ build_one(struct sfb_expand *x, const struct sfb_ccert *e, const char *name,
 	for (i = 0; i < e->nsan; i++)
 		if ((st = sfb_expand_template(x, e->san[i], &c->san)) != SFB_OK)
 			goto out;
+	/* Every member's certificate carries every SIP domain's names: a
+	 * small file can ask for members x domains names. */
+	out->nnames += 1 + c->san.n;
+	if (out->nnames > SFB_NAMES_MAX) {
+		st = sfb_fail(x->ctx, SFB_ERANGE, x->t->file, 0, 0,
+		    "the certificates of this topology carry more than %d names (this sfbnet's "
+		    "limit; %zu certificates so far, the last with %zu SANs)", SFB_NAMES_MAX, out->n,
+		    c->san.n);
+		goto out;
+	}
 	sfb_buf_printf(&base, "%s-%s", e->id, name != NULL ? name : c->subject);
 	if ((c->file_base = sfb_buf_take(&base)) == NULL)
 		st = sfb_oom(x->ctx);

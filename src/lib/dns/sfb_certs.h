@@ -16,6 +16,7 @@ struct sfb_cert {
 struct sfb_certlist {
 	struct sfb_cert *v;
 	size_t n, cap;
+	size_t nnames;       /* subjects and SANs of all of them (SFB_NAMES_MAX) */
 };
 
 /* Longest common name a certificate may carry (RFC 5280, ub-common-name). */

@@ -127,6 +127,11 @@ add_rr(struct rrset *s, const sfb_topology *t, int view, const char *name, int t
 		free(lval);
 		return SFB_OK;
 	}
+	if (s->n >= SFB_NAMES_MAX) {
+		free(lname);
+		free(lval);
+		return SFB_ERANGE;
+	}
 	if (sfb_grow(&s->v, &s->cap, s->n + 1, sizeof(*s->v)) != SFB_OK)
 		goto oom;
 	r = &s->v[s->n];
@@ -327,8 +332,13 @@ records_for_names(struct sfb_expand *x, const struct sfb_cdns *e, struct rrset *
 		for (i = 0; i < names.n; i++)
 			for (k = 0; k < values.n; k++)
 				if ((st = add_rr(set, x->t, view, names.v[i], e->type, values.v[k],
-				    e)) != SFB_OK)
+				    e)) != SFB_OK) {
+					if (st == SFB_ERANGE)
+						st = sfb_fail(x->ctx, SFB_ERANGE, x->t->file, 0, 0,
+						    "the topology asks for more than %d DNS records "
+						    "(this sfbnet's limit)", SFB_NAMES_MAX);
 					goto out;
+				}
 	}
 out:
 	sfb_strv_free(&names);

@@ -264,6 +264,12 @@ expand_from(struct sfb_expand *x, const char *tmpl, sfb_buf *prefix, sfb_strv *o
 	sfb_strv_init(&vals);
 	st = values_of(x, open + 1, (size_t)(close - open - 1), &vals);
 	for (i = 0; st == SFB_OK && i < vals.n; i++) {
+		if (out->n >= SFB_NAMES_MAX) {
+			st = sfb_fail(x->ctx, SFB_ERANGE, x->t->file, 0, 0,
+			    "%s: the topology asks for more than %d names from one template "
+			    "(this sfbnet's limit)", x->entry_id, SFB_NAMES_MAX);
+			break;
+		}
 		keep = prefix->len;
 		sfb_buf_add(prefix, tmpl, (size_t)(open - tmpl));
 		sfb_buf_puts(prefix, vals.v[i]);

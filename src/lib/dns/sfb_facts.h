@@ -52,6 +52,12 @@ struct sfb_expand {
 	const char *chosen_pool, *chosen_access, *chosen_webconf, *chosen_av;
 };
 
+/* Most names one run of dns or certs may produce (an expansion, a list of
+ * certificates' names, the DNS records): a small file must not ask for
+ * 10,000 front ends x 10,000 SIP domains.  Past it: SFB_ERANGE, naming the
+ * limit (exit status 2). */
+#define SFB_NAMES_MAX 1000000
+
 /* Expand every placeholder of template into out (the cross product of
  * multi-valued ones, e.g. one name per SIP domain).  A placeholder whose
  * topology key is missing is SFB_ENOTFOUND with a message naming the key;
