@@ -328,10 +328,18 @@ check_output(const char *what, const char *out, bool json)
 
 /* ---- statuses ---- */
 
+/* The size limits of docs/topology.md ("Limits"): what a topology asks
+ * for past them is refused with SFB_ERANGE and a message naming the limit. */
+static bool
+documented_limit(sfb_ctx *ctx, sfb_status st)
+{
+	return st == SFB_ERANGE && strstr(sfb_ctx_error(ctx), "this sfbnet's limit") != NULL;
+}
+
 static void
 must(sfb_ctx *ctx, sfb_status st, const char *what)
 {
-	if (st == SFB_OK || st == SFB_ENOMEM)
+	if (st == SFB_OK || st == SFB_ENOMEM || documented_limit(ctx, st))
 		return;
 	fprintf(stderr, NAME ": %s failed on a valid topology: %s: %s\n", what,
 	    sfb_status_str(st), sfb_ctx_error(ctx));
@@ -369,7 +377,8 @@ must_dnscert(sfb_ctx *ctx, sfb_status st, const char *what)
 {
 	char msg[512];
 
-	if (st == SFB_OK || st == SFB_ENOMEM || documented_needs(ctx, st))
+	if (st == SFB_OK || st == SFB_ENOMEM || documented_needs(ctx, st) ||
+	    documented_limit(ctx, st))
 		return;
 	if (st == SFB_EINTERNAL)
 		must(ctx, st, what);

@@ -293,10 +293,25 @@ static sfb_status
 add_item(struct sfb_ritems *it, const struct sfb_entry *e, const sfb_addrset *src,
     const sfb_addrset *dst, const char *iif, const char *oif)
 {
+	if (it->n >= SFB_EMIT_MAX_RULES)
+		return SFB_ERANGE;
 	if (sfb_grow(&it->v, &it->cap, it->n + 1, sizeof(*it->v)) != SFB_OK)
 		return SFB_ENOMEM;
 	it->v[it->n++] = (struct sfb_ritem){ e, src, dst, iif, oif };
 	return SFB_OK;
+}
+
+sfb_status
+sfb_emit_too_many(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const char *target)
+{
+	const struct sfb_firewall *f = &plan->topo->fws[fw];
+
+	return sfb_fail(ctx, SFB_ERANGE, plan->topo->file, 0, 0,
+	    "the %s rules of firewall '%s' would be more than %d (this sfbnet's limit): it "
+	    "joins %zu zones, and a rule is written for each pair of them a flow crosses "
+	    "between; split it into firewalls of fewer zones%s", target, f->name,
+	    SFB_EMIT_MAX_RULES, f->nzones,
+	    f->ifnames != NULL ? " or leave its interfaces out" : "");
 }
 
 static const char *

@@ -90,6 +90,17 @@ struct sfb_ritems {
 	size_t nsplits, capsplits;
 };
 
+/* Most rules one ruleset may have: a firewall joining many zones, with
+ * interfaces (or on the SRX, whose policies are per zone pair), gets one
+ * rule per pair of its zones for each flow, which a 76 kB topology can
+ * drive into hundreds of megabytes.  Past it: SFB_ERANGE. */
+#define SFB_EMIT_MAX_RULES 100000
+
+/* SFB_ERANGE with the message for a ruleset past SFB_EMIT_MAX_RULES. */
+sfb_status sfb_emit_too_many(sfb_ctx *ctx, const sfb_plan *plan, size_t fw,
+    const char *target);
+
+/* SFB_ERANGE past SFB_EMIT_MAX_RULES items. */
 sfb_status sfb_emit_items(const sfb_plan *plan, size_t fw, struct sfb_ritems *out);
 void sfb_emit_items_free(struct sfb_ritems *it);
 

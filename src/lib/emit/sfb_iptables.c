@@ -227,6 +227,8 @@ sfb_iptables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family, sf
 out:
 	if (st == SFB_ENOMEM)
 		st = sfb_oom(ctx);
+	else if (st == SFB_ERANGE)
+		st = sfb_emit_too_many(ctx, plan, fw, family == 4 ? "iptables" : "ip6tables");
 	sfb_setreg_free(&x.dsts);
 	sfb_setreg_free(&srcs);
 	free(pairs);

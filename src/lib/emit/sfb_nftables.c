@@ -164,6 +164,8 @@ sfb_nftables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
 out:
 	if (st == SFB_ENOMEM)
 		st = sfb_oom(ctx);
+	else if (st == SFB_ERANGE)
+		st = sfb_emit_too_many(ctx, plan, fw, "nftables");
 	sfb_setreg_free(&n.sets[0]);
 	sfb_setreg_free(&n.sets[1]);
 	sfb_emit_items_free(&n.items);

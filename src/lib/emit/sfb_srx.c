@@ -79,7 +79,7 @@ collect(struct srx *x)
 	const struct sfb_cflow *f;
 	const struct sfb_zsplit *s, *d;
 	int protos[2], np, k;
-	size_t i, a, z;
+	size_t i, a, z, rules = 0;
 
 	for (i = 0; i < x->count; i++) {
 		e = &x->plan->entries[x->first + i];
@@ -90,6 +90,10 @@ collect(struct srx *x)
 		s = &x->srcs[i];
 		d = &x->dsts[i];
 		np = sfb_emit_protos(f->proto, protos);
+		/* A policy per pair of zones: bounded before anything is built. */
+		rules += s->n * d->n * (size_t)np;
+		if (rules > SFB_EMIT_MAX_RULES)
+			return SFB_ERANGE;
 		for (a = 0; a < s->n; a++) {
 			for (z = 0; z < d->n; z++) {
 				if (s->p[a].zone == d->p[z].zone ||
@@ -324,8 +328,11 @@ sfb_srx_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
 		st = SFB_ENOMEM;
 		goto out;
 	}
-	if ((st = collect(&x)) != SFB_OK)
+	if ((st = collect(&x)) != SFB_OK) {
+		if (st == SFB_ERANGE)
+			st = sfb_emit_too_many(ctx, plan, fw, "Juniper SRX");
 		goto out;
+	}
 
 	sfb_emit_header(b, plan, fw, "Juniper SRX", "#");
 	sfb_buf_puts(b, "#   (the SRX translates destinations before the policy lookup)\n"

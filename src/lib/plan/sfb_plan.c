@@ -67,7 +67,7 @@ compute_paths(struct builder *B)
 {
 	const sfb_topology *t = B->t;
 	size_t nz = t->nzones, s, i, k, f, z, head, tail, *adj_start = NULL, *adj = NULL;
-	size_t nadj = 0;
+	size_t nadj = 0, *fw_seen = NULL;
 	uint32_t *queue;
 	int32_t *dist;
 	sfb_status st = SFB_OK;
@@ -78,8 +78,9 @@ compute_paths(struct builder *B)
 	B->order = malloc((nz * nz + 1) * sizeof(uint32_t));
 	B->norder = malloc((nz + 1) * sizeof(uint32_t));
 	adj_start = calloc(nz + 2, sizeof(size_t));
+	fw_seen = calloc(t->nfws + 1, sizeof(size_t));
 	if (B->plan->path_len == NULL || B->plan->via_fw == NULL || B->plan->via_zone == NULL ||
-	    B->order == NULL || B->norder == NULL || adj_start == NULL) {
+	    B->order == NULL || B->norder == NULL || adj_start == NULL || fw_seen == NULL) {
 		st = sfb_oom(B->ctx);
 		goto out;
 	}
@@ -112,6 +113,12 @@ compute_paths(struct builder *B)
 			z = queue[head++];
 			for (i = adj_start[z]; i < adj_start[z + 1]; i++) {
 				f = adj[i];
+				/* A firewall's zones all have their distance once
+				 * it was crossed: a firewall of many zones is
+				 * scanned once per source, not once per zone. */
+				if (fw_seen[f] == s + 1)
+					continue;
+				fw_seen[f] = s + 1;
 				for (k = 0; k < t->fws[f].nzones; k++) {
 					size_t nzid = t->fws[f].zones[k];
 
@@ -129,6 +136,7 @@ compute_paths(struct builder *B)
 out:
 	free(adj_start);
 	free(adj);
+	free(fw_seen);
 	return st;
 }
 
