@@ -50,20 +50,72 @@ void
 sfb_setreg_free(struct sfb_setreg *r)
 {
 	free(r->sets);
+	free(r->tab);
+	free(r->hash);
 	sfb_setreg_init(r);
+}
+
+static uint64_t
+iset_hash(uint64_t h, const sfb_iset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		h = (h ^ s->r[i].lo.hi) * 1099511628211ull;
+		h = (h ^ s->r[i].lo.lo) * 1099511628211ull;
+		h = (h ^ s->r[i].hi.hi) * 1099511628211ull;
+		h = (h ^ s->r[i].hi.lo) * 1099511628211ull;
+	}
+	return (h ^ s->n) * 1099511628211ull;
+}
+
+static uint64_t
+addrset_hash(const sfb_addrset *a)
+{
+	return iset_hash(iset_hash(1469598103934665603ull, &a->v4), &a->v6);
+}
+
+/* Put set i into the table (which has room). */
+static void
+tab_put(struct sfb_setreg *r, size_t i)
+{
+	size_t k;
+
+	for (k = (size_t)r->hash[i] & (r->tcap - 1); r->tab[k] != 0; k = (k + 1) & (r->tcap - 1))
+		;
+	r->tab[k] = i + 1;
 }
 
 long
 sfb_setreg_add(struct sfb_setreg *r, const sfb_addrset *a)
 {
-	size_t i;
+	uint64_t h = addrset_hash(a);
+	size_t k, i, ncap, *tab;
 
-	for (i = 0; i < r->n; i++)
-		if (sfb_addrset_equal(r->sets[i], a))
+	for (k = r->tcap ? (size_t)h & (r->tcap - 1) : 0; r->tcap && r->tab[k] != 0;
+	    k = (k + 1) & (r->tcap - 1)) {
+		i = r->tab[k] - 1;
+		if (r->hash[i] == h && sfb_addrset_equal(r->sets[i], a))
 			return (long)i;
-	if (sfb_grow(&r->sets, &r->cap, r->n + 1, sizeof(*r->sets)) != SFB_OK)
+	}
+	if (sfb_grow(&r->sets, &r->cap, r->n + 1, sizeof(*r->sets)) != SFB_OK ||
+	    sfb_grow(&r->hash, &r->hcap, r->n + 1, sizeof(*r->hash)) != SFB_OK)
 		return -1;
 	r->sets[r->n] = a;
+	r->hash[r->n] = h;
+	/* At most half full: a bigger table, and everything put again. */
+	if ((r->n + 1) * 2 > r->tcap) {
+		ncap = r->tcap ? r->tcap * 2 : 64;
+		tab = calloc(ncap, sizeof(*tab));
+		if (tab == NULL)
+			return -1;
+		free(r->tab);
+		r->tab = tab;
+		r->tcap = ncap;
+		for (i = 0; i < r->n; i++)
+			tab_put(r, i);
+	}
+	tab_put(r, r->n);
 	return (long)r->n++;
 }
 

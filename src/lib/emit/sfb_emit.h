@@ -3,16 +3,22 @@
 #ifndef SFB_EMIT_H
 #define SFB_EMIT_H
 
+#include <stdint.h>
+
 #include "plan/sfb_plan.h"
 
 /* The firewall a ruleset is for: the named one, or the only one. */
 sfb_status sfb_emit_pick_firewall(sfb_ctx *ctx, const sfb_plan *plan, const char *name,
     size_t *fw);
 
-/* Distinct address sets of one family, in first-use order. */
+/* Distinct address sets of one family, in first-use order, found again
+ * through a hash of their ranges (a ruleset may name 100,000s of sets). */
 struct sfb_setreg {
 	const sfb_addrset **sets;
 	size_t n, cap;
+	size_t *tab;          /* open addressing: index + 1, 0 empty */
+	uint64_t *hash;       /* of sets[i] */
+	size_t tcap, hcap;    /* tcap: 0 or a power of two */
 };
 
 void sfb_setreg_init(struct sfb_setreg *r);
