@@ -231,6 +231,133 @@ test_same_zone(void **state)
 	release(&f);
 }
 
+
+/* A mesh of zones (a ring, a chain, a firewall of six zones), clients in
+ * every zone: each entry of the plan must hold exactly the source and
+ * destination endpoints of the zone pairs whose path crosses its firewall,
+ * found here pair by pair from the paths.  With destinations in every zone
+ * the planner takes the whole tree at once; this is its check against the
+ * path-by-path walk.  The side table of the six-zone firewall must agree
+ * with a look at each of its zones. */
+static void
+test_tree_matches_pairs(void **state)
+{
+	struct fixture f;
+	const sfb_topology *t;
+	const struct sfb_entry *e;
+	size_t i, zs, zd, z, k, nz, fw, a, b, want_side, bestlen;
+	bool src_want[64][16], dst_want[64][16];
+	int len;
+
+	(void)state;
+	build(&f, HEADER
+	    "profiles: [sfb-server]\n"
+	    "zones:\n"
+	    "  - { name: z0, networks: [10.0.0.0/16] }\n"
+	    "  - { name: z1, networks: [10.1.0.0/16] }\n"
+	    "  - { name: z2, networks: [10.2.0.0/16] }\n"
+	    "  - { name: z3, networks: [10.3.0.0/16] }\n"
+	    "  - { name: z4, networks: [10.4.0.0/16] }\n"
+	    "  - { name: z5, networks: [10.5.0.0/16] }\n"
+	    "  - { name: z6, networks: [10.6.0.0/16] }\n"
+	    "  - { name: z7, networks: [10.7.0.0/16] }\n"
+	    "  - { name: z8, networks: [10.8.0.0/16] }\n"
+	    "  - { name: z9, networks: [10.9.0.0/16] }\n"
+	    "  - { name: z10, networks: [10.10.0.0/16] }\n"
+	    "  - { name: z11, networks: [10.11.0.0/16] }\n"
+	    "firewalls:\n"
+	    "  - { name: r01, between: [z0, z1] }\n"
+	    "  - { name: r12, between: [z1, z2] }\n"
+	    "  - { name: r23, between: [z2, z3] }\n"
+	    "  - { name: r30, between: [z3, z0] }\n"
+	    "  - { name: six, between: [z3, z4, z5, z6, z7, z8] }\n"
+	    "  - { name: c89, between: [z8, z9] }\n"
+	    "  - { name: c910, between: [z9, z10] }\n"
+	    "  - { name: c1011, between: [z10, z11] }\n"
+	    "hosts:\n"
+	    "  - { name: c0, endpoints: [ { zone: z0, network: 10.0.1.0/24, roles: [client] } ] }\n"
+	    "  - { name: c1, endpoints: [ { zone: z1, network: 10.1.1.0/24, roles: [client] } ] }\n"
+	    "  - { name: c2, endpoints: [ { zone: z2, network: 10.2.1.0/24, roles: [client] } ] }\n"
+	    "  - { name: c3, endpoints: [ { zone: z3, network: 10.3.1.0/24, roles: [client] } ] }\n"
+	    "  - { name: c4, endpoints: [ { zone: z4, network: 10.4.1.0/24, roles: [client] } ] }\n"
+	    "  - { name: c5, endpoints: [ { zone: z5, network: 10.5.1.0/24, roles: [client] } ] }\n"
+	    "  - { name: c6, endpoints: [ { zone: z6, network: 10.6.1.0/24, roles: [client] } ] }\n"
+	    "  - { name: c7, endpoints: [ { zone: z7, network: 10.7.1.0/24, roles: [client] } ] }\n"
+	    "  - { name: c8, endpoints: [ { zone: z8, network: 10.8.1.0/24, roles: [client] } ] }\n"
+	    "  - { name: c9, endpoints: [ { zone: z9, network: 10.9.1.0/24, roles: [client] } ] }\n"
+	    "  - { name: c10, endpoints: [ { zone: z10, network: 10.10.1.0/24, roles: [client] } ] }\n"
+	    "  - { name: c11, endpoints: [ { zone: z11, network: 10.11.1.0/24, roles: [client] } ] }\n"
+	    "  - { name: fe0, endpoints: [ { zone: z0, address: 10.0.0.10, roles: [front-end] } ] }\n"
+	    "  - { name: fe5, endpoints: [ { zone: z5, address: 10.5.0.10, roles: [front-end] } ] }\n"
+	    "  - { name: fe11, endpoints: [ { zone: z11, address: 10.11.0.10, roles: [front-end] } ] }\n");
+	t = f.topo;
+	nz = t->nzones;
+	assert_true(t->nfws <= 16 && nz <= 64);
+	/* po-im-sip-pools: Front End to Front End, three zones to three;
+	 * every entry of every flow from clients to clients or pools is
+	 * compared below. */
+	for (i = 0; i < f.plan->nentries; i++) {
+		e = &f.plan->entries[i];
+		if (e->fw == SFB_NO_FIREWALL)
+			continue;
+		memset(src_want, 0, sizeof(src_want));
+		memset(dst_want, 0, sizeof(dst_want));
+		for (a = 0; a < t->neps; a++)
+			for (b = 0; b < t->neps; b++) {
+				const struct sfb_cflow *fl = &cat->flows[e->flow];
+				bool from = false, to = false;
+
+				for (k = 0; k < fl->nfrom; k++)
+					from |= t->eps[a].roles[0] == fl->from[k];
+				for (k = 0; k < fl->nto; k++)
+					to |= t->eps[b].roles[0] == fl->to[k];
+				if (!from || !to)
+					continue;
+				zs = t->eps[a].zone;
+				zd = t->eps[b].zone;
+				len = sfb_plan_path_len(f.plan, zs, zd);
+				for (z = zd; len > 0 && z != zs; z = f.plan->via_zone[zs * nz + z])
+					if (f.plan->via_fw[zs * nz + z] == e->fw) {
+						src_want[a][e->fw] = true;
+						dst_want[b][e->fw] = true;
+					}
+			}
+		for (a = 0; a < t->neps; a++) {
+			bool in_src = false, in_dst = false;
+
+			for (k = 0; k < e->nsrc; k++)
+				in_src |= e->src_eps[k] == a;
+			for (k = 0; k < e->ndst; k++)
+				in_dst |= e->dst_eps[k] == a;
+			if (in_src != src_want[a][e->fw] || in_dst != dst_want[a][e->fw])
+				fail_msg("flow %s, firewall %s, endpoint %s: in sources %d (want %d), "
+				    "in destinations %d (want %d)", cat->flows[e->flow].id,
+				    t->fws[e->fw].name, t->hosts[t->eps[a].host].name, in_src,
+				    src_want[a][e->fw], in_dst, dst_want[a][e->fw]);
+		}
+	}
+	/* The six-zone firewall has a side table; it agrees with a look at
+	 * each of its zones (nearest, ties by its zone order). */
+	fw = 4;
+	assert_string_equal(t->fws[fw].name, "six");
+	assert_non_null(f.plan->fw_side[fw]);
+	for (z = 0; z < nz; z++) {
+		want_side = SIZE_MAX;
+		bestlen = SIZE_MAX;
+		for (k = 0; k < t->fws[fw].nzones; k++) {
+			len = sfb_plan_path_len(f.plan, z, t->fws[fw].zones[k]);
+			if (len >= 0 && (size_t)len < bestlen) {
+				bestlen = (size_t)len;
+				want_side = k;
+			}
+		}
+		assert_int_equal(sfb_plan_fw_side(f.plan, fw, z), want_side);
+	}
+	assert_int_equal(sfb_plan_fw_side(f.plan, fw, 2), 0);   /* z2 -> z3, its first */
+	assert_int_equal(sfb_plan_fw_side(f.plan, fw, 11), 5);  /* z11 -> z8 */
+	release(&f);
+}
+
 int
 main(void)
 {
@@ -239,6 +366,7 @@ main(void)
 		cmocka_unit_test(test_three_legged),
 		cmocka_unit_test(test_unreachable_and_unmatched),
 		cmocka_unit_test(test_same_zone),
+		cmocka_unit_test(test_tree_matches_pairs),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -222,23 +222,9 @@ sfb_emit_is_all(const sfb_addrset *a, int family)
 size_t
 sfb_emit_fw_side(const sfb_plan *plan, size_t fw, size_t z)
 {
-	const sfb_topology *t = plan->topo;
-	const struct sfb_firewall *f = &t->fws[fw];
-	size_t k, best = SFB_NO_FIREWALL;
-	int len, bestlen = -1;
+	size_t k = sfb_plan_fw_side(plan, fw, z);
 
-	for (k = 0; k < f->nzones; k++) {
-		if (f->zones[k] == z)
-			return z;
-		/* Zone paths are shortest paths, so the nearest zone of the
-		 * firewall is the one a path from z reaches it through. */
-		len = sfb_plan_path_len(plan, z, f->zones[k]);
-		if (len >= 0 && (bestlen < 0 || len < bestlen)) {
-			bestlen = len;
-			best = f->zones[k];
-		}
-	}
-	return best;
+	return k == SIZE_MAX ? SFB_NO_FIREWALL : plan->topo->fws[fw].zones[k];
 }
 
 void
@@ -260,34 +246,51 @@ sfb_emit_zsplit(const sfb_plan *plan, size_t fw, const size_t *eps, size_t neps,
 	const sfb_topology *t = plan->topo;
 	const struct sfb_firewall *f = &t->fws[fw];
 	struct sfb_zsplit s = { NULL, 0 };
-	size_t k, i, side;
+	const sfb_addrset **sets = NULL;
+	size_t *side = NULL, *count = NULL, *at = NULL, k, i, n;
 	sfb_status st = SFB_OK;
 
 	s.p = calloc(f->nzones + 1, sizeof(*s.p));
-	if (s.p == NULL)
-		return SFB_ENOMEM;
-	for (k = 0; k < f->nzones; k++) {
+	side = calloc(neps + 1, sizeof(*side));
+	count = calloc(f->nzones + 1, sizeof(*count));
+	at = calloc(f->nzones + 1, sizeof(*at));
+	sets = calloc(neps + 1, sizeof(*sets));
+	if (s.p == NULL || side == NULL || count == NULL || at == NULL || sets == NULL) {
+		st = SFB_ENOMEM;
+		goto out;
+	}
+	/* Each endpoint's side once, then the endpoints of each side in one
+	 * union: endpoints + zones, not endpoints x zones x zones. */
+	for (i = 0; i < neps; i++) {
+		side[i] = sfb_plan_fw_side(plan, fw, t->eps[eps[i]].zone);
+		if (side[i] != SIZE_MAX)
+			count[side[i]]++;
+	}
+	for (k = 1; k < f->nzones; k++)
+		at[k] = at[k - 1] + count[k - 1];
+	for (i = 0; i < neps; i++)
+		if (side[i] != SIZE_MAX)
+			sets[at[side[i]]++] = &t->eps[eps[i]].addr;
+	for (k = 0, n = 0; k < f->nzones; n += count[k], k++) {
+		if (count[k] == 0)
+			continue;
 		s.p[s.n].zone = f->zones[k];
 		sfb_addrset_init(&s.p[s.n].addr);
-		for (i = 0; i < neps; i++) {
-			side = sfb_emit_fw_side(plan, fw, t->eps[eps[i]].zone);
-			if (side == f->zones[k] &&
-			    (st = sfb_addrset_union(&s.p[s.n].addr, &t->eps[eps[i]].addr)) != SFB_OK)
-				goto out;
-		}
-		if (sfb_addrset_empty(&s.p[s.n].addr))
-			sfb_addrset_free(&s.p[s.n].addr);
-		else
-			s.n++;
+		s.n++;
+		if ((st = sfb_addrset_union_many(&s.p[s.n - 1].addr, &sets[n], count[k])) != SFB_OK)
+			goto out;
+		if (sfb_addrset_empty(&s.p[s.n - 1].addr))
+			sfb_addrset_free(&s.p[--s.n].addr);
 	}
 	*out = s;
 	s.p = NULL;
 	s.n = 0;
 out:
-	if (s.p != NULL) {
-		s.n++;   /* the part being filled owns memory too */
-		sfb_zsplit_free(&s);
-	}
+	sfb_zsplit_free(&s);
+	free(side);
+	free(count);
+	free(at);
+	free(sets);
 	return st;
 }
 

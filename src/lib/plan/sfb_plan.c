@@ -59,6 +59,61 @@ sfb_plan_path_len(const sfb_plan *plan, size_t zs, size_t zd)
 	return plan->path_len[zs * plan->topo->nzones + zd];
 }
 
+/* The side of zone z, by a look at every zone of the firewall. */
+static size_t
+side_of(const sfb_plan *plan, size_t fw, size_t z)
+{
+	const struct sfb_firewall *f = &plan->topo->fws[fw];
+	size_t k, best = SIZE_MAX;
+	int len, bestlen = -1;
+
+	for (k = 0; k < f->nzones; k++) {
+		if (f->zones[k] == z)
+			return k;
+		/* Zone paths are shortest paths, so the nearest zone of the
+		 * firewall is the one a path from z reaches it through. */
+		len = sfb_plan_path_len(plan, z, f->zones[k]);
+		if (len >= 0 && (bestlen < 0 || len < bestlen)) {
+			bestlen = len;
+			best = k;
+		}
+	}
+	return best;
+}
+
+size_t
+sfb_plan_fw_side(const sfb_plan *plan, size_t fw, size_t z)
+{
+	if (plan->fw_side != NULL && plan->fw_side[fw] != NULL)
+		return plan->fw_side[fw][z] == UINT32_MAX ? SIZE_MAX : plan->fw_side[fw][z];
+	return side_of(plan, fw, z);
+}
+
+/* The side tables of the firewalls of many zones: zones x their zones once,
+ * not for every endpoint of every rule. */
+static sfb_status
+compute_sides(struct builder *B)
+{
+	const sfb_topology *t = B->t;
+	size_t f, z, k;
+
+	B->plan->fw_side = calloc(t->nfws + 1, sizeof(*B->plan->fw_side));
+	if (B->plan->fw_side == NULL)
+		return sfb_oom(B->ctx);
+	for (f = 0; f < t->nfws; f++) {
+		if (t->fws[f].nzones <= SFB_SIDE_TABLE_AT)
+			continue;
+		B->plan->fw_side[f] = malloc((t->nzones + 1) * sizeof(uint32_t));
+		if (B->plan->fw_side[f] == NULL)
+			return sfb_oom(B->ctx);
+		for (z = 0; z < t->nzones; z++) {
+			k = side_of(B->plan, f, z);
+			B->plan->fw_side[f][z] = k == SIZE_MAX ? UINT32_MAX : (uint32_t)k;
+		}
+	}
+	return SFB_OK;
+}
+
 /* Shortest firewall path from every zone to every other: breadth-first from
  * each zone over the firewalls that touch it, firewalls and zones visited
  * in topology order so the choice is the same on every run. */
@@ -220,6 +275,9 @@ sfb_plan_free(sfb_plan *plan)
 		entry_free(&plan->entries[i]);
 	free(plan->entries);
 	free(plan->unmatched);
+	for (i = 0; plan->fw_side != NULL && i < plan->topo->nfws; i++)
+		free(plan->fw_side[i]);
+	free(plan->fw_side);
 	free(plan->path_len);
 	free(plan->via_fw);
 	free(plan->via_zone);
@@ -665,7 +723,8 @@ sfb_plan_build_for(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *top
 		B.pend[i].dst = &B.pend_bits[i * 2 * B.nwords];
 		B.pend[i].pub = &B.pend_bits[(i * 2 + 1) * B.nwords];
 	}
-	if ((st = compute_paths(&B)) != SFB_OK || (st = index_endpoints(&B)) != SFB_OK)
+	if ((st = compute_paths(&B)) != SFB_OK || (st = compute_sides(&B)) != SFB_OK ||
+	    (st = index_endpoints(&B)) != SFB_OK)
 		goto out;
 	for (i = 0; i < cat->nflows; i++) {
 		if (cat->flows[i].profile >= topo->nprofiles ||

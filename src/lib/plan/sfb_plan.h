@@ -46,6 +46,11 @@ struct sfb_plan {
 	 * a table of whole paths would need zones^2 x firewalls. */
 	int32_t *path_len;
 	uint32_t *via_fw, *via_zone;
+	/* [fw], for a firewall of more than SFB_SIDE_TABLE_AT zones: [zone] ->
+	 * the index in its zones of the one traffic from that zone enters it
+	 * by (UINT32_MAX: none); NULL for smaller firewalls, where a look at
+	 * each of its zones is as quick. */
+	uint32_t **fw_side;
 	/* Flows of the whole plan, whether or not their entries are kept. */
 	size_t count_fw, count_intra;
 	/* sfb_plan_build_for: entries kept only for this firewall (a slot
@@ -56,6 +61,14 @@ struct sfb_plan {
 
 /* Number of firewalls on the path from zone zs to zone zd; -1: none. */
 int sfb_plan_path_len(const sfb_plan *plan, size_t zs, size_t zd);
+
+#define SFB_SIDE_TABLE_AT 4
+
+/* The zone of firewall fw on the side of zone z, as an index into its
+ * zones: z itself when fw touches it, else the zone of fw nearest to z
+ * (ties: the firewall's zone order).  SIZE_MAX when no zone of fw leads
+ * to z. */
+size_t sfb_plan_fw_side(const sfb_plan *plan, size_t fw, size_t z);
 
 
 /* Entries of one firewall: [*first, *first + *count). */
