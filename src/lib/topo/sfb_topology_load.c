@@ -932,13 +932,38 @@ out:
 
 /* pools: [{ fqdn, vip }]: the load balancer address of a pool whose
  * members share web services (Enterprise Edition). */
+/* True if host h has an external Edge endpoint (access, web conferencing
+ * or A/V) with a NAT public address. */
+static bool
+edge_nat(const struct loader *L, size_t h)
+{
+	static const char *const roles[] = { "edge-access", "edge-webconf", "edge-av", NULL };
+	const struct sfb_host *host = &L->t->hosts[h];
+	const struct sfb_endpoint *ep;
+	size_t i, r, k;
+	long role;
+
+	for (i = host->first_ep; i < host->first_ep + host->nep; i++) {
+		ep = &L->t->eps[i];
+		if (ep->pub_text == NULL)
+			continue;
+		for (k = 0; roles[k] != NULL; k++) {
+			role = sfb_catalog_role(L->cat, roles[k]);
+			for (r = 0; role >= 0 && r < ep->nroles; r++)
+				if (ep->roles[r] == (size_t)role)
+					return true;
+		}
+	}
+	return false;
+}
+
 static sfb_status
 load_pools(struct loader *L, const sfb_ynode *root)
 {
 	static const char *const keys[] = { "!fqdn", "vip", NULL };
 	const sfb_ynode *seq = sfb_y_get(root, "pools"), *p;
 	struct sfb_pooldecl *pd;
-	sfb_strmap used, declared;
+	sfb_strmap used, declared, natted;
 	sfb_addrset tmp;
 	const char *s;
 	sfb_status st = SFB_OK;
@@ -947,6 +972,7 @@ load_pools(struct loader *L, const sfb_ynode *root)
 
 	sfb_strmap_init(&used);
 	sfb_strmap_init(&declared);
+	sfb_strmap_init(&natted);
 	if (seq == NULL)
 		goto out;
 	if ((st = sfb_y_expect(L->ctx, L->d, seq, SFB_Y_SEQ, "pools")) != SFB_OK ||
@@ -957,10 +983,13 @@ load_pools(struct loader *L, const sfb_ynode *root)
 		st = sfb_oom(L->ctx);
 		goto out;
 	}
-	/* The pools the hosts name, indexed once. */
+	/* The pools the hosts name, indexed once; and the Edge pools behind
+	 * NAT (an external Edge endpoint with a public address). */
 	for (j = 0; j < L->t->nhosts; j++)
 		if (L->t->hosts[j].pool != NULL &&
-		    (st = sfb_strmap_put(&used, L->t->hosts[j].pool, j, NULL, NULL)) != SFB_OK) {
+		    ((st = sfb_strmap_put(&used, L->t->hosts[j].pool, j, NULL, NULL)) != SFB_OK ||
+		    (edge_nat(L, j) &&
+		    (st = sfb_strmap_put(&natted, L->t->hosts[j].pool, j, NULL, NULL)) != SFB_OK))) {
 			st = sfb_oom(L->ctx);
 			goto out;
 		}
@@ -987,6 +1016,16 @@ load_pools(struct loader *L, const sfb_ynode *root)
 		}
 		if (sfb_y_get(p, "vip") == NULL)
 			continue;
+		/* Topology Builder refuses the combination: an Edge pool behind
+		 * NAT is balanced by DNS, never by a hardware load balancer. */
+		if (sfb_strmap_get(&natted, pd->fqdn, &j)) {
+			st = sfb_y_fail(L->ctx, L->d, sfb_y_get(p, "vip"), "pool '%s' is an Edge pool "
+			    "behind NAT (host '%s' has a public address): NAT is not supported with "
+			    "hardware load balancing, so give it no vip (DNS load balancing) or no "
+			    "public addresses [ms-tb-edge-ip: Topology Builder, Add Edge Server IP "
+			    "Options, NAT support]", pd->fqdn, L->t->hosts[j].name);
+			goto out;
+		}
 		sfb_addrset_init(&tmp);
 		st = add_address(L, sfb_y_get(p, "vip"), "vip", true, &tmp);
 		sfb_addrset_free(&tmp);
@@ -997,6 +1036,7 @@ load_pools(struct loader *L, const sfb_ynode *root)
 out:
 	sfb_strmap_free(&used);
 	sfb_strmap_free(&declared);
+	sfb_strmap_free(&natted);
 	return st;
 }
 
@@ -1086,6 +1126,84 @@ check_duplicate_hosts(struct loader *L, const sfb_ynode *root)
 	    sfb_y_get(seq->kids[orig], "name")->line);
 }
 
+/* One address of an endpoint that stands for a single address, for the
+ * duplicate check: its family and value. */
+struct addr_ref {
+	int family;
+	sfb_u128 key;
+	size_t ep;
+};
+
+static int
+cmp_addr_ref(const void *a, const void *b)
+{
+	const struct addr_ref *x = a, *y = b;
+	int c;
+
+	if (x->family != y->family)
+		return x->family - y->family;
+	if ((c = sfb_u128_cmp(x->key, y->key)) != 0)
+		return c;
+	return x->ep < y->ep ? -1 : x->ep > y->ep;
+}
+
+/* Two hosts on one address: the firewall cannot tell them apart, so every
+ * rule for one opens the other's ports too.  (One host may put several
+ * endpoints on its address: the roles of one server.)  Found by sorting;
+ * the error is at the later endpoint and names the earlier. */
+static sfb_status
+check_duplicate_addresses(struct loader *L)
+{
+	const sfb_topology *t = L->t;
+	const struct sfb_endpoint *ep, *prev;
+	struct addr_ref *refs;
+	size_t i, k, n = 0, best = SIZE_MAX, first = 0;
+	sfb_status st = SFB_OK;
+
+	refs = calloc(t->neps + 1, sizeof(*refs));
+	if (refs == NULL)
+		return sfb_oom(L->ctx);
+	for (i = 0; i < t->neps; i++) {
+		ep = &t->eps[i];
+		if (ep->addr_text == NULL || !sfb_addr_is_single(ep->addr_text))
+			continue;
+		if (ep->addr.v4.n == 1 && ep->addr.v6.n == 0)
+			refs[n] = (struct addr_ref){ 4, ep->addr.v4.r[0].lo, i };
+		else if (ep->addr.v6.n == 1 && ep->addr.v4.n == 0)
+			refs[n] = (struct addr_ref){ 6, ep->addr.v6.r[0].lo, i };
+		else
+			continue;
+		n++;
+	}
+	qsort(refs, n, sizeof(*refs), cmp_addr_ref);
+	/* The first endpoint in file order whose address an endpoint of
+	 * another host, earlier in the file, already has. */
+	for (i = 1, k = 0; i < n; i++) {
+		if (refs[i].family != refs[i - 1].family ||
+		    sfb_u128_cmp(refs[i].key, refs[i - 1].key) != 0) {
+			k = i;   /* a new run of one address starts */
+			continue;
+		}
+		/* The run's first endpoint is the earliest (equal keys sort by
+		 * index): compare with it. */
+		if (t->eps[refs[k].ep].host != t->eps[refs[i].ep].host && refs[i].ep < best) {
+			best = refs[i].ep;
+			first = refs[k].ep;
+		}
+	}
+	if (best != SIZE_MAX) {
+		ep = &t->eps[best];
+		prev = &t->eps[first];
+		st = sfb_fail(L->ctx, SFB_EINVAL, t->file, ep->addr_line, ep->addr_col,
+		    "address %s of host '%s' is already the address of host '%s' (line %d): "
+		    "a firewall cannot tell two hosts on one address apart (put the roles of "
+		    "one server on one host)", ep->addr_text, t->hosts[ep->host].name,
+		    t->hosts[prev->host].name, prev->addr_line);
+	}
+	free(refs);
+	return st;
+}
+
 sfb_status
 sfb_topology_parse(sfb_ctx *ctx, const sfb_catalog *cat, const char *name,
     const char *text, size_t len, sfb_topology **out)
@@ -1123,7 +1241,8 @@ sfb_topology_parse(sfb_ctx *ctx, const sfb_catalog *cat, const char *name,
 	    (st = load_hosts(&L, root)) != SFB_OK ||
 	    (st = check_duplicate_hosts(&L, root)) != SFB_OK ||
 	    (st = load_pools(&L, root)) != SFB_OK ||
-	    (st = resolve_zones(&L)) != SFB_OK)
+	    (st = resolve_zones(&L)) != SFB_OK ||
+	    (st = check_duplicate_addresses(&L)) != SFB_OK)
 		goto out;
 	*out = L.t;
 	L.t = NULL;
