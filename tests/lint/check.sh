@@ -24,6 +24,10 @@ expect_warning tests/lint/meet-outside.yaml \
 	"simple_urls.meet 'meet.fabrikam.org' is not in any SIP domain.*\[ms-sfb-poster"
 expect_warning tests/lint/long-cn.yaml \
 	"certificate po-cert-front-end: the subject name '.*' has 88 characters, more than the 64.*RFC 5280"
+expect_warning tests/lint/edge-no-outside.yaml \
+	"edge-no-outside.yaml:[0-9]+:[0-9]+: the edge-access endpoint of host 'edge1' receives no flow from the outside zone: .*remote-client.*federated-partner.*\[catalog: the flows to edge-access\]"
+expect_warning tests/lint/edge-no-outside.yaml \
+	"the edge-av endpoint of host 'edge1' receives no flow from the outside zone"
 out=$("$bin" validate --strict tests/lint/clean.yaml 2>&1 >/dev/null); rc=$?
 if [ "$rc" -eq 0 ] && ! grep -q warning <<<"$out"; then pass=$((pass + 1)); else
 	printf 'FAIL: clean topology: exit %s\n%s\n' "$rc" "$out"; fail=$((fail + 1)); fi

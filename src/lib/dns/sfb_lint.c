@@ -196,6 +196,90 @@ check_cert_names(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t)
 	return st;
 }
 
+/* An external Edge service that no flow from the outside reaches: the
+ * topology has no endpoint in the outside zone with a role that connects to
+ * it (remote users, partners, Office 365, the internet), so no firewall gets
+ * an inbound rule for it and external users, federation and meetings fail.
+ * Which roles connect is the catalog's: the "from" roles of its flows. */
+static sfb_status
+check_edge_inbound(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t)
+{
+	static const char *const edge[] = { "edge-access", "edge-webconf", "edge-av", NULL };
+	bool *outside = NULL, *present = NULL;
+	const struct sfb_endpoint *first;
+	const struct sfb_cflow *f;
+	sfb_strv want;
+	sfb_buf list;
+	size_t i, k, r, e;
+	long role;
+	bool reached, has_outside = false;
+	sfb_status st = SFB_OK;
+
+	sfb_strv_init(&want);
+	sfb_buf_init(&list);
+	outside = calloc(cat->nroles + 1, sizeof(bool));
+	present = calloc(cat->nroles + 1, sizeof(bool));
+	if (outside == NULL || present == NULL) {
+		st = SFB_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < t->neps; i++)
+		for (r = 0; r < t->eps[i].nroles; r++) {
+			present[t->eps[i].roles[r]] = true;
+			if (t->zones[t->eps[i].zone].is_default)
+				outside[t->eps[i].roles[r]] = true;
+		}
+	for (i = 0; i < t->nzones; i++)
+		has_outside |= t->zones[i].is_default;
+	for (e = 0; has_outside && edge[e] != NULL && st == SFB_OK; e++) {
+		role = sfb_catalog_role(cat, edge[e]);
+		if (role < 0 || !present[role])
+			continue;
+		reached = false;
+		sfb_strv_free(&want);
+		for (i = 0; i < cat->nflows && !reached; i++) {
+			f = &cat->flows[i];
+			if (f->profile >= t->nprofiles || !t->profile_on[f->profile])
+				continue;
+			for (k = 0; k < f->nto && f->to[k] != (size_t)role; k++)
+				;
+			if (k == f->nto)
+				continue;
+			for (k = 0; k < f->nfrom && !reached; k++) {
+				reached = outside[f->from[k]];
+				if (!reached && (st = sfb_strv_add(&want, cat->roles[f->from[k]].name,
+				    true)) != SFB_OK)
+					goto out;
+			}
+		}
+		if (reached || want.n == 0)
+			continue;
+		for (i = 0, first = NULL; i < t->neps && first == NULL; i++)
+			for (r = 0; r < t->eps[i].nroles; r++)
+				if (t->eps[i].roles[r] == (size_t)role)
+					first = &t->eps[i];
+		sfb_buf_reset(&list);
+		for (i = 0; i < want.n; i++)
+			sfb_buf_printf(&list, "%s%s", i ? ", " : "", want.v[i]);
+		if (sfb_buf_status(&list) != SFB_OK) {
+			st = SFB_ENOMEM;
+			goto out;
+		}
+		st = sfb_warn(ctx, t->file, first->line, first->col, "the %s endpoint of host '%s' "
+		    "receives no flow from the outside zone: no endpoint there has a role that "
+		    "connects to it (%s), so no firewall gets an inbound rule for it; add the "
+		    "outside's users and partners (e.g. { zone: OUTSIDE, roles: [remote-client, "
+		    "federated-partner] }) [catalog: the flows to %s]", edge[e],
+		    t->hosts[first->host].name, sfb_buf_str(&list), edge[e]);
+	}
+out:
+	free(outside);
+	free(present);
+	sfb_strv_free(&want);
+	sfb_buf_free(&list);
+	return st;
+}
+
 sfb_status
 sfb_dns_lint(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo)
 {
@@ -203,6 +287,7 @@ sfb_dns_lint(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo)
 
 	if ((st = check_federation_srv(ctx, cat, topo)) != SFB_OK ||
 	    (st = check_edge_public(ctx, cat, topo)) != SFB_OK ||
+	    (st = check_edge_inbound(ctx, cat, topo)) != SFB_OK ||
 	    (st = check_simple_urls(ctx, topo)) != SFB_OK ||
 	    (st = check_cert_names(ctx, cat, topo)) != SFB_OK)
 		return st == SFB_ENOMEM ? sfb_oom(ctx) : st;
