@@ -9,6 +9,8 @@
 #include "sfbnet/topology.h"
 #include "sfbnet/plan.h"
 #include "sfbnet/dns.h"
+#include "sfbnet/pki.h"
+#include "sfbnet/lint.h"
 #include "sfbnet/pathtest.h"
 
 #endif

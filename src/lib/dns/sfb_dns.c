@@ -1,6 +1,6 @@
 /* DNS records from the catalog's dns: entries and the topology, written as
  * BIND zone-file lines or JSON. */
-#include "sfb_facts.h"
+#include "names/sfb_facts.h"
 #include "sfb_esc.h"
 #include "sfb_strmap.h"
 

@@ -1,6 +1,6 @@
 /* Checks of a topology against the DNS and certificate rules of the
  * documents; every finding is a warning carrying its citation. */
-#include "sfb_certs.h"
+#include "pki/sfb_certs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +8,7 @@
 
 #include "sfb_strmap.h"
 
-#include "sfbnet/dns.h"
+#include "sfbnet/lint.h"
 
 /* name is domain or inside it. */
 static bool

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sfbnet/dns.h"
+#include "sfbnet/pki.h"
 #include "sfb_text.h"
 
 void

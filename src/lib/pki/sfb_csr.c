@@ -18,7 +18,7 @@
 #include <openssl/x509v3.h>
 
 #include "sfb_strmap.h"
-#include "sfbnet/dns.h"
+#include "sfbnet/pki.h"
 
 #define KEY_BITS 2048
 

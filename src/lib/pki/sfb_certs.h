@@ -2,7 +2,7 @@
 #ifndef SFB_CERTS_H
 #define SFB_CERTS_H
 
-#include "sfb_facts.h"
+#include "names/sfb_facts.h"
 
 struct sfb_cert {
 	const struct sfb_ccert *entry;
