@@ -101,30 +101,6 @@ value_is_name(int v)
 	return v == SFB_VAL_POOL_FQDN || v == SFB_VAL_ACCESS_EDGE_FQDN;
 }
 
-void
-sfb_cat_free_dns(struct sfb_cdns *r)
-{
-	free(r->id);
-	free(r->name);
-	free(r->purpose);
-	free(r->condition);
-	sfb_cat_free_cites(r->cite, r->ncite);
-}
-
-void
-sfb_cat_free_cert(struct sfb_ccert *c)
-{
-	size_t i;
-
-	free(c->id);
-	free(c->subject);
-	for (i = 0; i < c->nsan; i++)
-		free(c->san[i]);
-	free(c->san);
-	free(c->purpose);
-	sfb_cat_free_cites(c->cite, c->ncite);
-}
-
 /* id and profile, shared by both kinds of entry. */
 static sfb_status
 load_id_profile(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,

@@ -12,145 +12,6 @@
 
 #define VOCABULARY_FILE "vocabulary.yaml"
 
-const char *
-sfb_proto_name(int proto)
-{
-	switch (proto) {
-	case SFB_PROTO_TCP: return "tcp";
-	case SFB_PROTO_UDP: return "udp";
-	case SFB_PROTO_BOTH: return "both";
-	}
-	return "?";
-}
-
-int
-sfb_format_parse(const char *name)
-{
-	static const char *const names[] = { "text", "json", "csv", "md" };
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(name, names[i]) == 0)
-			return (int)i;
-	return -1;
-}
-
-static long
-find_name(const struct sfb_name *v, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(v[i].name, name) == 0)
-			return (long)i;
-	return -1;
-}
-
-long
-sfb_catalog_role(const sfb_catalog *cat, const char *name)
-{
-	return find_name(cat->roles, cat->nroles, name);
-}
-
-long
-sfb_catalog_profile(const sfb_catalog *cat, const char *name)
-{
-	return find_name(cat->profiles, cat->nprofiles, name);
-}
-
-int
-sfb_catalog_has_profile(const sfb_catalog *cat, const char *name)
-{
-	return sfb_catalog_profile(cat, name) >= 0;
-}
-
-size_t
-sfb_catalog_flow_count(const sfb_catalog *cat)
-{
-	return cat->nflows;
-}
-
-static long
-find_doc(const sfb_catalog *cat, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < cat->ndocs; i++)
-		if (strcmp(cat->docs[i].id, id) == 0)
-			return (long)i;
-	return -1;
-}
-
-static void
-flow_free(struct sfb_cflow *f)
-{
-	free(f->id);
-	free(f->from);
-	free(f->to);
-	sfb_portset_free(&f->sport);
-	sfb_portset_free(&f->dport);
-	free(f->app);
-	free(f->purpose);
-	free(f->condition);
-	sfb_cat_free_cites(f->cite, f->ncite);
-}
-
-void
-sfb_catalog_free(sfb_catalog *cat)
-{
-	size_t i;
-
-	if (cat == NULL)
-		return;
-	for (i = 0; i < cat->ndocs; i++) {
-		free(cat->docs[i].id);
-		free(cat->docs[i].title);
-		free(cat->docs[i].source);
-		free(cat->docs[i].url);
-	}
-	for (i = 0; i < cat->nroles; i++) {
-		free(cat->roles[i].name);
-		free(cat->roles[i].description);
-	}
-	for (i = 0; i < cat->nprofiles; i++) {
-		free(cat->profiles[i].name);
-		free(cat->profiles[i].description);
-	}
-	for (i = 0; i < cat->nflows; i++)
-		flow_free(&cat->flows[i]);
-	for (i = 0; i < cat->ndns; i++)
-		sfb_cat_free_dns(&cat->dns[i]);
-	for (i = 0; i < cat->ncerts; i++)
-		sfb_cat_free_cert(&cat->certs[i]);
-	free(cat->dns);
-	free(cat->certs);
-	free(cat->docs);
-	free(cat->roles);
-	free(cat->profiles);
-	free(cat->flows);
-	free(cat);
-}
-
-/* A name of the vocabulary: lower-case letters, digits and '-'. */
-bool
-sfb_cat_valid_ident(const char *s)
-{
-	if (*s == '\0')
-		return false;
-	for (; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
-			return false;
-	return true;
-}
-
-/* Duplicate a string for the model; a NULL result is out of memory. */
-sfb_status
-sfb_cat_dup(sfb_ctx *ctx, char **dst, const char *s)
-{
-	*dst = sfb_strdup(s);
-	return *dst != NULL ? SFB_OK : sfb_oom(ctx);
-}
-
 static sfb_status
 load_names(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *seq, const char *what,
     struct sfb_name **v, size_t *n, size_t *cap)
@@ -174,7 +35,7 @@ load_names(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *seq, const char *wh
 		if (!sfb_cat_valid_ident(name))
 			return sfb_y_fail(ctx, d, sfb_y_get(item, "name"),
 			    "'%s' is not a valid name (a-z, 0-9, '-')", name);
-		if (find_name(*v, *n, name) >= 0)
+		if (sfb_cat_find_name(*v, *n, name) >= 0)
 			return sfb_y_fail(ctx, d, sfb_y_get(item, "name"),
 			    "duplicate name '%s'", name);
 		if (sfb_grow(v, cap, *n + 1, sizeof(**v)) != SFB_OK)
@@ -230,7 +91,7 @@ load_doc(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
 	if (!sfb_cat_valid_ident(id))
 		return sfb_y_fail(ctx, d, sfb_y_get(m, "id"),
 		    "'%s' is not a valid document id (a-z, 0-9, '-')", id);
-	prev = find_doc(cat, id);
+	prev = sfb_cat_find_doc(cat, id);
 	if (prev >= 0) {
 		doc = &cat->docs[prev];
 		if (own || doc->source != NULL || strcmp(doc->title, title) != 0 ||
@@ -351,71 +212,6 @@ load_roles(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d, const sfb_yn
 		(*out)[(*count)++] = (size_t)r;
 	}
 	return SFB_OK;
-}
-
-void
-sfb_cat_free_cites(struct sfb_cite *c, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(c[i].section);
-	free(c);
-}
-
-sfb_status
-sfb_cat_load_cites(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d,
-    const sfb_ynode *n, const char *own_doc, struct sfb_cite **out, size_t *count)
-{
-	static const char *const keys[] = { "!doc", "!section", NULL };
-	const char *doc, *section;
-	sfb_status st;
-	size_t i;
-	long di;
-
-	if ((st = sfb_y_expect(ctx, d, n, SFB_Y_SEQ, "cite")) != SFB_OK)
-		return st;
-	if (n->n == 0)
-		return sfb_y_fail(ctx, d, n, "cite must hold at least one citation");
-	*out = calloc(n->n, sizeof(**out));
-	if (*out == NULL)
-		return sfb_oom(ctx);
-	for (i = 0; i < n->n; i++) {
-		if ((st = sfb_y_check_keys(ctx, d, n->kids[i], "a citation", keys)) != SFB_OK ||
-		    (st = sfb_y_str(ctx, d, sfb_y_get(n->kids[i], "doc"), "doc", &doc)) != SFB_OK ||
-		    (st = sfb_y_str(ctx, d, sfb_y_get(n->kids[i], "section"), "section",
-		    &section)) != SFB_OK)
-			return st;
-		di = find_doc(cat, doc);
-		if (di < 0)
-			return sfb_y_fail(ctx, d, sfb_y_get(n->kids[i], "doc"),
-			    "citation of unknown document '%s'", doc);
-		if (i == 0 && strcmp(doc, own_doc) != 0)
-			return sfb_y_fail(ctx, d, sfb_y_get(n->kids[i], "doc"),
-			    "the first citation must be this file's document '%s'", own_doc);
-		(*out)[i].doc = (size_t)di;
-		if ((st = sfb_cat_dup(ctx, &(*out)[i].section, section)) != SFB_OK)
-			return st;
-		(*count)++;
-	}
-	return SFB_OK;
-}
-
-bool
-sfb_cat_id_taken(const sfb_catalog *cat, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < cat->nflows; i++)
-		if (strcmp(cat->flows[i].id, id) == 0)
-			return true;
-	for (i = 0; i < cat->ndns; i++)
-		if (strcmp(cat->dns[i].id, id) == 0)
-			return true;
-	for (i = 0; i < cat->ncerts; i++)
-		if (strcmp(cat->certs[i].id, id) == 0)
-			return true;
-	return false;
 }
 
 static sfb_status
