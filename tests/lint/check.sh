@@ -28,6 +28,16 @@ expect_warning tests/lint/edge-no-outside.yaml \
 	"edge-no-outside.yaml:[0-9]+:[0-9]+: the edge-access endpoint of host 'edge1' receives no flow from the outside zone: .*remote-client.*federated-partner.*\[catalog: the flows to edge-access\]"
 expect_warning tests/lint/edge-no-outside.yaml \
 	"the edge-av endpoint of host 'edge1' receives no flow from the outside zone"
+# Two Edge pools: no warning, and one external certificate per pool with
+# that pool's names only.
+out=$("$bin" validate --strict tests/lint/two-edge-pools.yaml 2>&1 >/dev/null); rc=$?
+if [ "$rc" -eq 0 ] && ! grep -q warning <<<"$out"; then pass=$((pass + 1)); else
+	printf 'FAIL: two Edge pools: exit %s\n%s\n' "$rc" "$out"; fail=$((fail + 1)); fi
+got=$("$bin" certs tests/lint/two-edge-pools.yaml --format json | jq -c '[.certificates[] |
+	select(.entry == "po-cert-edge-external") | [.subject, (.san | sort)]]')
+want='[["sip.contoso.com",["sip.contoso.com","sip.fabrikam.com","webcon-a.contoso.com"]],["access-b.contoso.com",["access-b.contoso.com","sip.contoso.com","sip.fabrikam.com","webcon-b.contoso.com"]]]'
+if [ "$got" = "$want" ]; then pass=$((pass + 1)); else
+	printf 'FAIL: two Edge pools: certificates\n got  %s\n want %s\n' "$got" "$want"; fail=$((fail + 1)); fi
 out=$("$bin" validate --strict tests/lint/clean.yaml 2>&1 >/dev/null); rc=$?
 if [ "$rc" -eq 0 ] && ! grep -q warning <<<"$out"; then pass=$((pass + 1)); else
 	printf 'FAIL: clean topology: exit %s\n%s\n' "$rc" "$out"; fail=$((fail + 1)); fi

@@ -134,6 +134,18 @@ sfb_url_host(const char *url, sfb_strv *out)
 	return sfb_strv_addn(out, h, strcspn(h, "/"), true);
 }
 
+/* True if host h is one of the hosts of the expansion's pool. */
+static bool
+on_pool_hosts(const struct sfb_expand *x, size_t h)
+{
+	size_t i;
+
+	for (i = 0; i < x->pool->neps; i++)
+		if (x->t->eps[x->pool->eps[i]].host == h)
+			return true;
+	return false;
+}
+
 /* Values of one placeholder. */
 static sfb_status
 values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
@@ -142,7 +154,7 @@ values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
 	const struct sfb_pools *pools;
 	const char *key = NULL, *url = NULL;
 	const char *role_name = NULL, *chosen = NULL;
-	bool member = false, pool = false;
+	bool member = false, pool = false, own_hosts = false;
 	sfb_status st = SFB_OK;
 	long role;
 	size_t i, k;
@@ -220,16 +232,27 @@ values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
 		return SFB_OK;
 	if ((pools = sfb_facts_pools(x->facts, (size_t)role)) == NULL)
 		return SFB_ENOMEM;
+	/* The pool's own hosts, when they have an endpoint of this role. */
+	for (i = 0; x->pool != NULL && !pool && !member && i < pools->n && !own_hosts; i++)
+		for (k = 0; k < pools->v[i].neps && !own_hosts; k++)
+			own_hosts = on_pool_hosts(x, t->eps[pools->v[i].eps[k]].host);
 	for (i = 0; i < pools->n && st == SFB_OK; i++) {
 		if (pool && !member) {
 			if (pools->v[i].fqdn != NULL)
 				st = sfb_strv_add(out, pools->v[i].fqdn, true);
 			continue;
 		}
-		/* Members, and the Edge service names: the endpoints' own FQDNs. */
-		for (k = 0; k < pools->v[i].neps && st == SFB_OK; k++)
-			if (t->eps[pools->v[i].eps[k]].fqdn != NULL)
-				st = sfb_strv_add(out, t->eps[pools->v[i].eps[k]].fqdn, true);
+		/* Members, and the Edge service names: the endpoints' own FQDNs;
+		 * for a certificate of a pool, those on the pool's own hosts
+		 * (an Edge pool's certificate names its own Access Edge, not
+		 * another pool's). */
+		for (k = 0; k < pools->v[i].neps && st == SFB_OK; k++) {
+			const struct sfb_endpoint *ep = &t->eps[pools->v[i].eps[k]];
+
+			if (ep->fqdn == NULL || (own_hosts && !on_pool_hosts(x, ep->host)))
+				continue;
+			st = sfb_strv_add(out, ep->fqdn, true);
+		}
 	}
 	return st;
 }

@@ -40,13 +40,13 @@ build_one(struct sfb_expand *x, const struct sfb_ccert *e, const char *name,
 	sfb_buf_init(&base);
 	if ((st = sfb_expand_template(x, e->subject, &subj)) != SFB_OK)
 		goto out;
-	if (subj.n != 1) {
-		if (subj.n > 1)
-			st = sfb_fail(x->ctx, SFB_EINVAL, x->t->file, 0, 0,
-			    "certificate %s: the subject '%s' names %zu names", e->id, e->subject,
-			    subj.n);
-		goto out;  /* nothing in the topology for this certificate */
-	}
+	/* Nothing in the topology for this certificate. */
+	if (subj.n == 0)
+		goto out;
+	/* A pool with several names for the subject's service (an Edge pool
+	 * whose hosts publish two Access Edge FQDNs, one per SIP domain): the
+	 * first in the topology is the subject, and the SANs, which name the
+	 * same service, carry them all. */
 	if (sfb_grow(&out->v, &out->cap, out->n + 1, sizeof(*out->v)) != SFB_OK) {
 		st = sfb_oom(x->ctx);
 		goto out;
@@ -56,8 +56,7 @@ build_one(struct sfb_expand *x, const struct sfb_ccert *e, const char *name,
 	sfb_strv_init(&c->san);
 	c->entry = e;
 	c->subject = subj.v[0];
-	subj.v[0] = NULL;
-	subj.n = 0;
+	subj.v[0] = NULL;    /* taken; the other names are freed with subj */
 	if (x->pool != NULL && x->pool->fqdn != NULL && (c->pool = sfb_strdup(x->pool->fqdn)) == NULL) {
 		st = sfb_oom(x->ctx);
 		goto out;
