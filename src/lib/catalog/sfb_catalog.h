@@ -117,6 +117,8 @@ struct sfb_catalog {
 /* Citations as text ("doc: section; doc: section") and as a JSON array of
  * { doc, section } (sfb_jb from sfb_text.h). */
 void sfb_cites_text(sfb_buf *b, const sfb_catalog *cat, const struct sfb_cite *c, size_t n);
+/* "  only if: CONDITION" and a line break, when the flow has a condition. */
+void sfb_condition_text(sfb_buf *b, const struct sfb_cflow *f);
 struct sfb_jb;
 struct json_t *sfb_cites_json(struct sfb_jb *jb, const sfb_catalog *cat,
     const struct sfb_cite *c, size_t n);

@@ -39,6 +39,16 @@ sfb_cites_text(sfb_buf *b, const sfb_catalog *cat, const struct sfb_cite *c, siz
 	}
 }
 
+void
+sfb_condition_text(sfb_buf *b, const struct sfb_cflow *f)
+{
+	if (f->condition == NULL)
+		return;
+	sfb_buf_puts(b, "  only if: ");
+	sfb_esc_put(b, SFB_ESC_LINE, f->condition);
+	sfb_buf_putc(b, '\n');
+}
+
 json_t *
 sfb_cites_json(sfb_jb *jb, const sfb_catalog *cat, const struct sfb_cite *c, size_t n)
 {
@@ -159,11 +169,7 @@ write_text(const sfb_catalog *cat, long profile, sfb_buf *b)
 		sfb_buf_puts(b, "\n  ");
 		sfb_esc_put(b, SFB_ESC_LINE, f->purpose);
 		sfb_buf_putc(b, '\n');
-		if (f->condition != NULL) {
-			sfb_buf_puts(b, "  only if: ");
-			sfb_esc_put(b, SFB_ESC_LINE, f->condition);
-			sfb_buf_putc(b, '\n');
-		}
+		sfb_condition_text(b, f);
 		sfb_buf_puts(b, "  cite: ");
 		sfb_cites_text(b, cat, f->cite, f->ncite);
 		sfb_buf_puts(b, "\n\n");

@@ -96,11 +96,7 @@ write_text(struct writer *w, sfb_buf *b)
 		sfb_buf_printf(b, "  %s\n  purpose: ", f->required ? "required" : "optional");
 		sfb_esc_put(b, SFB_ESC_LINE, f->purpose);
 		sfb_buf_putc(b, '\n');
-		if (f->condition != NULL) {
-			sfb_buf_puts(b, "  only if: ");
-			sfb_esc_put(b, SFB_ESC_LINE, f->condition);
-			sfb_buf_putc(b, '\n');
-		}
+		sfb_condition_text(b, f);
 		sfb_buf_puts(b, "  from (");
 		roles_text(b, w->cat, f->from, f->nfrom);
 		sfb_buf_puts(b, "):\n");

@@ -1045,26 +1045,29 @@ struct name_ref {
 	size_t idx;
 };
 
+/* Names in order, equal names in list order. */
 static int
-cmp_name_ref(const void *a, const void *b)
+then_by_index(const struct name_ref *x, const struct name_ref *y, int c)
 {
-	const struct name_ref *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-
 	if (c != 0)
 		return c;
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
 static int
+cmp_name_ref(const void *a, const void *b)
+{
+	const struct name_ref *x = a, *y = b;
+
+	return then_by_index(x, y, strcmp(x->name, y->name));
+}
+
+static int
 cmp_name_ref_nocase(const void *a, const void *b)
 {
 	const struct name_ref *x = a, *y = b;
-	int c = strcasecmp(x->name, y->name);
 
-	if (c != 0)
-		return c;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
+	return then_by_index(x, y, strcasecmp(x->name, y->name));
 }
 
 /* The first name (in list order) that repeats an earlier one, found by
