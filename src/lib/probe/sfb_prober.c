@@ -367,6 +367,15 @@ on_timeout(sfb_timer *t)
 		if (send_probe(p) && sfb_timer_start(pr->loop, &p->timer, slice) == SFB_OK)
 			return;
 	}
+	/* TCP, connected: the port is reachable and the echo is on its way on
+	 * a reliable stream; a busy responder (thousands of sockets) may be
+	 * slower than the round trips the timeout learnt from.  One more
+	 * timeout before the port counts as unverified. */
+	if (p->state == S_AWAIT && pr->t[p->target].proto == IPPROTO_TCP && !p->waited) {
+		p->waited = 1;
+		if (sfb_timer_start(pr->loop, &p->timer, current_timeout(pr)) == SFB_OK)
+			return;
+	}
 	finish(p, p->state == S_AWAIT && pr->t[p->target].proto == IPPROTO_TCP ?
 	    V_UNVERIFIED : V_FILTERED);
 	start_more(pr);

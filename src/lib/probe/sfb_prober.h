@@ -28,6 +28,7 @@ struct probe {
 	size_t target;
 	uint16_t port;
 	uint8_t state, verdict, sends;
+	uint8_t waited;         /* TCP: the echo already had its extra wait */
 	int fd;
 	sfb_io io;
 	sfb_timer timer;
