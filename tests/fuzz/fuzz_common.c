@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sfb_buf.h"
+
 bool sfb_fuzz_skip(const uint8_t *p, size_t n);
 const char *__lsan_default_suppressions(void);
 
@@ -29,45 +31,13 @@ const char *__lsan_default_suppressions(void);
 static bool
 utf8_ok(const uint8_t *p, size_t n)
 {
-	size_t i = 0, k, need;
-	uint8_t c, lo, hi;
+	unsigned long cp;
+	sfb_cur c;
 
-	while (i < n) {
-		c = p[i];
-		if (c == 0)
+	sfb_cur_init(&c, p, n);
+	while (!sfb_cur_eof(&c))
+		if (!sfb_cur_utf8(&c, &cp) || cp == 0)
 			return false;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		lo = 0x80;
-		hi = 0xbf;
-		if (c >= 0xc2 && c <= 0xdf)
-			need = 1;
-		else if (c >= 0xe0 && c <= 0xef) {
-			need = 2;
-			if (c == 0xe0)
-				lo = 0xa0;
-			else if (c == 0xed)
-				hi = 0x9f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			need = 3;
-			if (c == 0xf0)
-				lo = 0x90;
-			else if (c == 0xf4)
-				hi = 0x8f;
-		} else
-			return false;
-		if (n - i - 1 < need)
-			return false;
-		/* The first continuation byte has the narrower range. */
-		if (p[i + 1] < lo || p[i + 1] > hi)
-			return false;
-		for (k = 2; k <= need; k++)
-			if (p[i + k] < 0x80 || p[i + k] > 0xbf)
-				return false;
-		i += need + 1;
-	}
 	return true;
 }
 

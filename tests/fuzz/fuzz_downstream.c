@@ -182,48 +182,17 @@ finding(bool ignored, const char *kind, const char *fmt, ...)
 
 /* ---- output checks ---- */
 
-/* Decode one UTF-8 code point at s[i..n): its value and length, or false for
- * a byte that does not start a valid sequence (RFC 3629). */
+/* Decode one UTF-8 code point at s[i..n) with the library's strict decoder:
+ * its value and length, or false for a byte that does not start one. */
 static bool
 utf8_at(const unsigned char *s, size_t n, size_t i, unsigned long *cp, size_t *len)
 {
-	unsigned char c = s[i];
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t need, k;
+	sfb_cur c;
 
-	if (c < 0x80) {
-		*cp = c;
-		*len = 1;
-		return true;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		need = 1;
-		*cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		need = 2;
-		*cp = c & 0x0f;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 3;
-		*cp = c & 0x07;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else {
+	sfb_cur_init(&c, s + i, n - i);
+	if (!sfb_cur_utf8(&c, cp))
 		return false;
-	}
-	if (n - i - 1 < need || s[i + 1] < lo || s[i + 1] > hi)
-		return false;
-	for (k = 1; k <= need; k++) {
-		if (s[i + k] < 0x80 || s[i + k] > 0xbf)
-			return false;
-		*cp = (*cp << 6) | (s[i + k] & 0x3f);
-	}
-	*len = need + 1;
+	*len = c.pos;
 	return true;
 }
 

@@ -355,3 +355,48 @@ sfb_parse_uint(const char *s, uint64_t max, uint64_t *out)
 	sfb_cur_init_str(&c, s);
 	return sfb_cur_uint(&c, max, out) && sfb_cur_eof(&c);
 }
+
+bool
+sfb_cur_utf8(sfb_cur *c, unsigned long *cp)
+{
+	const unsigned char *p = c->p + c->pos;
+	size_t left = sfb_cur_left(c), need, k;
+	unsigned char b, lo = 0x80, hi = 0xbf;
+	unsigned long v;
+
+	if (left == 0)
+		return false;
+	b = p[0];
+	if (b < 0x80) {
+		*cp = b;
+		c->pos++;
+		return true;
+	}
+	if (b >= 0xc2 && b <= 0xdf) {
+		need = 1;
+		v = b & 0x1f;
+	} else if (b >= 0xe0 && b <= 0xef) {
+		need = 2;
+		v = b & 0x0f;
+		lo = b == 0xe0 ? 0xa0 : 0x80;   /* no overlong form */
+		hi = b == 0xed ? 0x9f : 0xbf;   /* no surrogate */
+	} else if (b >= 0xf0 && b <= 0xf4) {
+		need = 3;
+		v = b & 0x07;
+		lo = b == 0xf0 ? 0x90 : 0x80;   /* no overlong form */
+		hi = b == 0xf4 ? 0x8f : 0xbf;   /* nothing past U+10FFFF */
+	} else {
+		return false;
+	}
+	/* The first continuation byte has the narrower range. */
+	if (left < need + 1 || p[1] < lo || p[1] > hi)
+		return false;
+	for (k = 1; k <= need; k++) {
+		if (p[k] < 0x80 || p[k] > 0xbf)
+			return false;
+		v = (v << 6) | (p[k] & 0x3f);
+	}
+	*cp = v;
+	c->pos += need + 1;
+	return true;
+}

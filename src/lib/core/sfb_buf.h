@@ -71,6 +71,10 @@ bool sfb_cur_u8(sfb_cur *c, uint8_t *out);
 bool sfb_cur_u16be(sfb_cur *c, uint16_t *out);
 bool sfb_cur_u32be(sfb_cur *c, uint32_t *out);
 bool sfb_cur_bytes(sfb_cur *c, void *out, size_t n);
+/* One strict UTF-8 code point (RFC 3629: no overlong form, no surrogate,
+ * nothing past U+10FFFF) into *cp; false, with nothing consumed, at the end
+ * or at a byte that does not start one. */
+bool sfb_cur_utf8(sfb_cur *c, unsigned long *cp);
 
 /* Parse a whole string as an unsigned decimal number <= max. */
 bool sfb_parse_uint(const char *s, uint64_t max, uint64_t *out);

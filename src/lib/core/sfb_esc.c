@@ -5,44 +5,16 @@
 
 #define ESC_INVALID 0x80000000ul   /* a byte that does not start valid UTF-8 */
 
-/* One code point from c: its value, or ESC_INVALID | byte for a byte that is
- * not the start of a well-formed UTF-8 sequence (overlong forms, surrogates
- * and values past U+10FFFF included), in which case only that byte is
- * consumed. */
+/* One code point from c, or ESC_INVALID | byte for a byte that does not
+ * start a well-formed UTF-8 sequence (then only that byte is consumed). */
 static unsigned long
 next_cp(sfb_cur *c)
 {
-	static const unsigned long min[4] = { 0, 0x80, 0x800, 0x10000 };
-	size_t start = c->pos, n, i;
 	unsigned long cp;
-	int b = sfb_cur_get(c), k;
 
-	if (b < 0x80)
-		return (unsigned long)b;
-	if ((b & 0xE0) == 0xC0) {
-		n = 1;
-		cp = (unsigned long)(b & 0x1F);
-	} else if ((b & 0xF0) == 0xE0) {
-		n = 2;
-		cp = (unsigned long)(b & 0x0F);
-	} else if ((b & 0xF8) == 0xF0) {
-		n = 3;
-		cp = (unsigned long)(b & 0x07);
-	} else {
-		return ESC_INVALID | (unsigned long)b;
-	}
-	for (i = 0; i < n; i++) {
-		k = sfb_cur_peek(c);
-		if (k < 0 || (k & 0xC0) != 0x80)
-			break;
-		sfb_cur_get(c);
-		cp = (cp << 6) | (unsigned long)(k & 0x3F);
-	}
-	if (i < n || cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-		c->pos = start + 1;
-		return ESC_INVALID | (unsigned long)b;
-	}
-	return cp;
+	if (sfb_cur_utf8(c, &cp))
+		return cp;
+	return ESC_INVALID | (unsigned long)sfb_cur_get(c);
 }
 
 static bool

@@ -257,36 +257,6 @@ on_event(struct builder *bd, struct fy_event *ev)
 
 /* Length of the UTF-8 sequence at c (RFC 3629: no overlong forms, no
  * surrogates, nothing above U+10FFFF), 0 if it is not valid. */
-static size_t
-utf8_len(const sfb_cur *c)
-{
-	const unsigned char *p = c->p + c->pos;
-	size_t left = sfb_cur_left(c), need, k;
-	unsigned char b = p[0], lo = 0x80, hi = 0xbf;
-
-	if (b < 0x80)
-		return 1;
-	if (b >= 0xc2 && b <= 0xdf)
-		need = 1;
-	else if (b >= 0xe0 && b <= 0xef) {
-		need = 2;
-		lo = b == 0xe0 ? 0xa0 : 0x80;
-		hi = b == 0xed ? 0x9f : 0xbf;
-	} else if (b >= 0xf0 && b <= 0xf4) {
-		need = 3;
-		lo = b == 0xf0 ? 0x90 : 0x80;
-		hi = b == 0xf4 ? 0x8f : 0xbf;
-	} else {
-		return 0;
-	}
-	if (left < need + 1 || p[1] < lo || p[1] > hi)
-		return 0;
-	for (k = 2; k <= need; k++)
-		if (p[k] < 0x80 || p[k] > 0xbf)
-			return 0;
-	return need + 1;
-}
-
 /* Input must be UTF-8 text without NUL bytes.  Checked before libfyaml
  * sees it: libfyaml 0.7.12 ends a document silently at a NUL (the rest of a
  * topology would vanish) and loops forever on some invalid UTF-8 (upstream
@@ -350,24 +320,23 @@ check_text(sfb_ctx *ctx, const char *file, const char *text, size_t len)
 	struct bracket_scan br = { 0, 0, false, false, -1 };
 	sfb_cur c;
 	int line = 1, col = 1;
-	size_t n;
+	unsigned long cp;
 
 	sfb_cur_init(&c, text, len);
 	while (!sfb_cur_eof(&c)) {
 		if (sfb_cur_peek(&c) == 0)
 			return sfb_fail(ctx, SFB_EINVAL, file, line, col,
 			    "NUL byte: a topology or catalog file is text");
-		if ((n = utf8_len(&c)) == 0)
+		if (!sfb_cur_utf8(&c, &cp))
 			return sfb_fail(ctx, SFB_EINVAL, file, line, col,
 			    "invalid UTF-8: the file must be UTF-8 text");
-		if (!bracket_step(&br, sfb_cur_peek(&c)))
+		if (!bracket_step(&br, cp < 0x80 ? (int)cp : 0x80))
 			return sfb_fail(ctx, SFB_EINVAL, file, line, col,
 			    "brackets nested more than %d deep", SFB_YAML_MAX_DEPTH);
-		if (sfb_cur_peek(&c) == '\n') {
+		if (cp == '\n') {
 			line++;
 			col = 0;
 		}
-		sfb_cur_skip(&c, n);
 		col++;
 	}
 	return SFB_OK;
