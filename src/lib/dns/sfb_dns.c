@@ -19,6 +19,7 @@ struct rr {
 	const char *type;       /* "A", "AAAA", "CNAME", "SRV" */
 	char *value;            /* address, or target FQDN */
 	const struct sfb_cdns *entry;
+	char *key;              /* "view name type value prio port": what makes it one record */
 };
 
 struct rrset {
@@ -26,8 +27,7 @@ struct rrset {
 	size_t n, cap;
 	/* Indexes, so that 100,000 records are not 100,000 searches of the
 	 * set: every record's identity, and the domains records belong to. */
-	sfb_strv keys;
-	sfb_strmap seen;          /* keys -> record */
+	sfb_strmap seen;          /* the records' keys -> record */
 	sfb_strmap domains;       /* SIP and AD domains */
 	bool have_domains;
 };
@@ -41,11 +41,11 @@ rrset_free(struct rrset *s)
 		free(s->v[i].zone);
 		free(s->v[i].name);
 		free(s->v[i].value);
+		free(s->v[i].key);
 	}
 	free(s->v);
 	sfb_strmap_free(&s->seen);
 	sfb_strmap_free(&s->domains);
-	sfb_strv_free(&s->keys);
 }
 
 static char *
@@ -103,40 +103,38 @@ add_rr(struct rrset *s, const sfb_topology *t, int view, const char *name, int t
 {
 	struct rr *r;
 	sfb_buf key;
-	bool had;
+	size_t i;
+	sfb_status st;
 	char *lname = lower_dup(name), *lval = lower_dup(value);
 	const char *tname = type == SFB_RR_SRV ? "SRV" : type == SFB_RR_CNAME ? "CNAME" :
 	    is_v6(value) ? "AAAA" : "A";
 
+	sfb_buf_init(&key);
 	if (lname == NULL || lval == NULL)
 		goto oom;
 	/* The same record asked for twice is one record. */
-	sfb_buf_init(&key);
 	sfb_buf_printf(&key, "%d %s %s %s %d %d", view, lname, tname, lval,
 	    type == SFB_RR_SRV ? (int)e->prio : 0, type == SFB_RR_SRV ? (int)e->port : 0);
-	if (sfb_buf_status(&key) != SFB_OK || sfb_strv_add(&s->keys, sfb_buf_str(&key), false) !=
-	    SFB_OK) {
-		sfb_buf_free(&key);
+	if (sfb_buf_status(&key) != SFB_OK)
 		goto oom;
-	}
-	sfb_buf_free(&key);
-	if (sfb_strmap_put(&s->seen, s->keys.v[s->keys.n - 1], s->n, &had, NULL) != SFB_OK)
-		goto oom;
-	if (had) {
-		free(lname);
-		free(lval);
-		return SFB_OK;
+	if (sfb_strmap_get(&s->seen, sfb_buf_str(&key), &i)) {
+		st = SFB_OK;
+		goto out;
 	}
 	if (s->n >= SFB_NAMES_MAX) {
-		free(lname);
-		free(lval);
-		return SFB_ERANGE;
+		st = SFB_ERANGE;
+		goto out;
 	}
 	if (sfb_grow(&s->v, &s->cap, s->n + 1, sizeof(*s->v)) != SFB_OK)
 		goto oom;
 	r = &s->v[s->n];
-	if (zone_of(s, t, lname, &r->zone) != SFB_OK)
+	memset(r, 0, sizeof(*r));
+	if (zone_of(s, t, lname, &r->zone) != SFB_OK || (r->key = sfb_buf_take(&key)) == NULL ||
+	    sfb_strmap_put(&s->seen, r->key, s->n, NULL, NULL) != SFB_OK) {
+		free(r->zone);
+		free(r->key);
 		goto oom;
+	}
 	r->view = view;
 	r->name = lname;
 	r->value = lval;
@@ -145,9 +143,12 @@ add_rr(struct rrset *s, const sfb_topology *t, int view, const char *name, int t
 	s->n++;
 	return SFB_OK;
 oom:
+	st = SFB_ENOMEM;
+out:
 	free(lname);
 	free(lval);
-	return SFB_ENOMEM;
+	sfb_buf_free(&key);
+	return st;
 }
 
 /* The address of an endpoint as the record needs it. */
@@ -524,7 +525,6 @@ sfb_dns_write(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo, in
 	sfb_status st;
 
 	memset(&set, 0, sizeof(set));
-	sfb_strv_init(&set.keys);
 	sfb_strmap_init(&set.seen);
 	sfb_strmap_init(&set.domains);
 
@@ -540,6 +540,7 @@ sfb_dns_write(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo, in
 			free(set.v[i].zone);
 			free(set.v[i].name);
 			free(set.v[i].value);
+			free(set.v[i].key);
 		}
 	}
 	set.n = j;
