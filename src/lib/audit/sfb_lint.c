@@ -63,10 +63,10 @@ static sfb_status
 check_federation_srv(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t)
 {
 	long access = sfb_catalog_role(cat, "edge-access");
-	const char *target = NULL, *suffix;
+	const char *target = NULL;
 	sfb_strmap domains;
 	bool *match = NULL;
-	size_t d, i;
+	size_t d, i, k, n, in[SFB_MAX_LABELS];
 	sfb_status st = SFB_OK;
 
 	sfb_strmap_init(&domains);
@@ -77,19 +77,15 @@ check_federation_srv(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t
 		st = SFB_ENOMEM;
 		goto out;
 	}
-	for (d = 0; d < t->nsip; d++)
-		if ((st = sfb_strmap_put(&domains, t->sip_domains[d], d, NULL, NULL)) != SFB_OK)
-			goto out;
+	if ((st = sfb_domains_index(t, false, &domains)) != SFB_OK)
+		goto out;
 	for (i = 0; i < t->neps; i++) {
 		if (!has_role(&t->eps[i], access) || t->eps[i].fqdn == NULL)
 			continue;
 		target = t->eps[i].fqdn;
-		for (suffix = target; suffix != NULL; suffix = strchr(suffix, '.')) {
-			if (*suffix == '.')
-				suffix++;
-			if (sfb_strmap_get(&domains, suffix, &d))
-				match[d] = true;
-		}
+		n = sfb_domains_of(&domains, target, in, SFB_MAX_LABELS);
+		for (k = 0; k < n; k++)
+			match[in[k]] = true;
 	}
 	for (d = 0; target != NULL && d < t->nsip && st == SFB_OK; d++) {
 		if (match[d])

@@ -65,26 +65,18 @@ lower_dup(const char *s)
 static sfb_status
 zone_of(struct rrset *s, const sfb_topology *t, const char *name, char **out)
 {
-	const char *suffix, *dot;
-	size_t i;
+	const char *dot;
+	size_t at;
 
 	*out = NULL;
 	if (!s->have_domains) {
-		for (i = 0; i <= t->nsip; i++) {
-			const char *d = i < t->nsip ? t->sip_domains[i] : t->ad_domain;
-
-			if (d != NULL && sfb_strmap_put(&s->domains, d, i, NULL, NULL) != SFB_OK)
-				return SFB_ENOMEM;
-		}
+		if (sfb_domains_index(t, true, &s->domains) != SFB_OK)
+			return SFB_ENOMEM;
 		s->have_domains = true;
 	}
-	for (suffix = name; suffix != NULL; suffix = strchr(suffix, '.')) {
-		if (*suffix == '.')
-			suffix++;
-		if (sfb_strmap_get(&s->domains, suffix, &i)) {
-			*out = lower_dup(suffix);
-			return *out != NULL ? SFB_OK : SFB_ENOMEM;
-		}
+	if (sfb_domains_of(&s->domains, name, &at, 1) == 1) {
+		*out = lower_dup(at < t->nsip ? t->sip_domains[at] : t->ad_domain);
+		return *out != NULL ? SFB_OK : SFB_ENOMEM;
 	}
 	dot = strchr(name, '.');
 	*out = lower_dup(dot != NULL && dot[1] != '\0' ? dot + 1 : name);

@@ -127,6 +127,37 @@ sfb_facts_pools(struct sfb_facts *f, size_t role)
 }
 
 sfb_status
+sfb_domains_index(const sfb_topology *t, bool ad, sfb_strmap *m)
+{
+	size_t i;
+
+	for (i = 0; i < t->nsip; i++)
+		if (sfb_strmap_put(m, t->sip_domains[i], i, NULL, NULL) != SFB_OK)
+			return SFB_ENOMEM;
+	if (ad && t->ad_domain != NULL && sfb_strmap_put(m, t->ad_domain, t->nsip, NULL, NULL) !=
+	    SFB_OK)
+		return SFB_ENOMEM;
+	return SFB_OK;
+}
+
+/* Each suffix of name at a label boundary is one lookup: labels, not
+ * domains. */
+size_t
+sfb_domains_of(const sfb_strmap *m, const char *name, size_t *at, size_t max)
+{
+	const char *suffix;
+	size_t n = 0;
+
+	for (suffix = name; suffix != NULL && n < max; suffix = strchr(suffix, '.')) {
+		if (*suffix == '.')
+			suffix++;
+		if (sfb_strmap_get(m, suffix, &at[n]))
+			n++;
+	}
+	return n;
+}
+
+sfb_status
 sfb_url_host(const char *url, sfb_strv *out)
 {
 	const char *h = strncmp(url, "https://", 8) == 0 ? url + 8 : url;

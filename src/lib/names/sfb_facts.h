@@ -6,6 +6,7 @@
 
 #include "topo/sfb_topology.h"
 #include "sfb_strv.h"
+#include "sfb_strmap.h"
 
 /* Endpoints of one role that share a host pool (or stand alone). */
 struct sfb_pool {
@@ -37,6 +38,13 @@ sfb_status sfb_facts_init(struct sfb_facts *f, const sfb_catalog *cat, const sfb
 void sfb_facts_free(struct sfb_facts *f);
 /* The pools of role (owned by f); NULL when out of memory. */
 const struct sfb_pools *sfb_facts_pools(struct sfb_facts *f, size_t role);
+
+/* The SIP domains (and, with ad, the AD domain as index nsip) by name. */
+sfb_status sfb_domains_index(const sfb_topology *t, bool ad, sfb_strmap *m);
+/* The domains of m that name is in or equals, longest first, into at[]
+ * (at most max: a DNS name has at most 127 labels); their number. */
+size_t sfb_domains_of(const sfb_strmap *m, const char *name, size_t *at, size_t max);
+#define SFB_MAX_LABELS 127
 
 /* What an expansion is for: a DNS record, or a certificate of one pool. */
 struct sfb_expand {
