@@ -55,6 +55,51 @@ sfb_catalog_profile(const sfb_catalog *cat, const char *name)
 	return sfb_cat_find_name(cat->profiles, cat->nprofiles, name);
 }
 
+long
+sfb_catalog_version(const sfb_catalog *cat, const char *name)
+{
+	return sfb_cat_find_name(cat->versions, cat->nversions, name);
+}
+
+long
+sfb_catalog_feature(const sfb_catalog *cat, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cat->nfeatures; i++)
+		if (strcmp(cat->features[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+const char *
+sfb_scope_name(int scope)
+{
+	switch (scope) {
+	case SFB_SCOPE_POOL: return "pool";
+	case SFB_SCOPE_USES: return "uses";
+	}
+	return "global";
+}
+
+void
+sfb_when_text(sfb_buf *b, const sfb_catalog *cat, const struct sfb_when *w)
+{
+	const char *sep = "versions ";
+	size_t i;
+
+	for (i = 0; i < cat->nversions; i++)
+		if (w->versions & ((uint32_t)1 << i)) {
+			sfb_buf_printf(b, "%s%s", sep, cat->versions[i].name);
+			sep = ",";
+		}
+	sep = w->versions != 0 ? "; features " : "features ";
+	for (i = 0; i < w->nfeatures; i++) {
+		sfb_buf_printf(b, "%s%s", sep, cat->features[w->features[i]].name);
+		sep = ",";
+	}
+}
+
 int
 sfb_catalog_has_profile(const sfb_catalog *cat, const char *name)
 {
@@ -89,7 +134,9 @@ flow_free(struct sfb_cflow *f)
 	free(f->app);
 	free(f->purpose);
 	free(f->condition);
+	free(f->when.features);
 	sfb_cat_free_cites(f->cite, f->ncite);
+	sfb_cat_free_cites(f->reach_cite, f->nreach_cite);
 }
 
 void
@@ -113,6 +160,16 @@ sfb_catalog_free(sfb_catalog *cat)
 		free(cat->profiles[i].name);
 		free(cat->profiles[i].description);
 	}
+	for (i = 0; i < cat->nversions; i++) {
+		free(cat->versions[i].name);
+		free(cat->versions[i].description);
+	}
+	for (i = 0; i < cat->nfeatures; i++) {
+		free(cat->features[i].name);
+		free(cat->features[i].description);
+	}
+	free(cat->versions);
+	free(cat->features);
 	for (i = 0; i < cat->nflows; i++)
 		flow_free(&cat->flows[i]);
 	for (i = 0; i < cat->ndns; i++)

@@ -3,6 +3,7 @@
 #define SFB_CATALOG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "sfbnet/catalog.h"
 #include "sfb_ctx.h"
@@ -18,8 +19,42 @@ struct sfb_doc {
 	char *id, *title, *source, *url;
 };
 
-struct sfb_name {      /* a role or a profile of the vocabulary */
+/* Traits of a role (vocabulary `traits:`): what the code asks of a role
+ * instead of comparing its name. */
+enum {
+	SFB_TRAIT_SFB_SERVER = 1u << 0  /* runs Skype for Business / Lync Server: has a product version */
+};
+
+struct sfb_name {      /* a role, a profile or a version of the vocabulary */
 	char *name, *description;
+	unsigned traits;     /* roles: SFB_TRAIT_* bits */
+};
+
+/* A named option of a deployment (XMPP federation, a trunk transport ...)
+ * that conditional catalog entries depend on; a version 2 topology switches
+ * it on with `features:` (or off with "no-NAME" when it is on by default). */
+struct sfb_feature {
+	char *name, *description;
+	bool on_by_default;
+};
+
+/* Machine-readable condition of a catalog entry: planned only where the
+ * pool's product version is one of `versions` (a bit per cat->versions
+ * index; 0: every version) and every feature listed is on.  Version 1
+ * topologies ignore it, as they always did. */
+struct sfb_when {
+	uint32_t versions;
+	size_t *features, nfeatures;   /* indices into cat->features */
+};
+
+#define SFB_MAX_VERSIONS 32
+
+/* How far a flow reaches between the units (pools, and hosts outside any
+ * pool) of a version 2 topology. */
+enum sfb_scope {
+	SFB_SCOPE_GLOBAL,  /* every source to every destination */
+	SFB_SCOPE_POOL,    /* inside one pool (or one host) only */
+	SFB_SCOPE_USES     /* between a unit and what it uses (pools.uses, or its site) */
 };
 
 struct sfb_cite {
@@ -36,8 +71,16 @@ struct sfb_cflow {
 	sfb_portset sport, dport;
 	char *app, *purpose, *condition; /* condition may be NULL */
 	bool required;
+	int scope;           /* enum sfb_scope */
+	bool lb;             /* load-balanced: a pool's vip stands for its members */
+	long port_role;      /* dport is this role's main port (endpoint ports:), or -1 */
+	struct sfb_when when;
 	struct sfb_cite *cite;
 	size_t ncite;
+	/* What settles scope, lb and port_of: cited where a version 2 topology
+	 * applies them (a version 1 plan never does). */
+	struct sfb_cite *reach_cite;
+	size_t nreach_cite;
 };
 
 /* DNS records (see docs/catalog-format.md, "dns"). */
@@ -106,6 +149,10 @@ struct sfb_catalog {
 	size_t nroles, caproles;
 	struct sfb_name *profiles;
 	size_t nprofiles, capprofiles;
+	struct sfb_name *versions;     /* product versions, oldest first */
+	size_t nversions, capversions;
+	struct sfb_feature *features;
+	size_t nfeatures, capfeatures;
 	struct sfb_cflow *flows;
 	size_t nflows, capflows;
 	struct sfb_cdns *dns;
@@ -119,13 +166,23 @@ struct sfb_catalog {
 void sfb_cites_text(sfb_buf *b, const sfb_catalog *cat, const struct sfb_cite *c, size_t n);
 /* "  only if: CONDITION" and a line break, when the flow has a condition. */
 void sfb_condition_text(sfb_buf *b, const struct sfb_cflow *f);
+/* "  only with: ..." and "  reach: ..." lines for a flow's when, scope, lb
+ * and port_of (nothing for a plain flow). */
+void sfb_reach_text(sfb_buf *b, const sfb_catalog *cat, const struct sfb_cflow *f);
 struct sfb_jb;
+struct json_t *sfb_when_json(struct sfb_jb *jb, const sfb_catalog *cat,
+    const struct sfb_when *w);
 struct json_t *sfb_cites_json(struct sfb_jb *jb, const sfb_catalog *cat,
     const struct sfb_cite *c, size_t n);
 
 /* Index of a role / profile by name, or -1. */
 long sfb_catalog_role(const sfb_catalog *cat, const char *name);
 long sfb_catalog_profile(const sfb_catalog *cat, const char *name);
+long sfb_catalog_version(const sfb_catalog *cat, const char *name);
+long sfb_catalog_feature(const sfb_catalog *cat, const char *name);
+const char *sfb_scope_name(int scope);
+/* "versions a,b; features x,y" (empty when the entry has no condition). */
+void sfb_when_text(sfb_buf *b, const sfb_catalog *cat, const struct sfb_when *w);
 const char *sfb_proto_name(int proto);
 
 #endif

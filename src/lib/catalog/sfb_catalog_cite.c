@@ -34,7 +34,7 @@ sfb_cat_load_cites(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d,
 		if (di < 0)
 			return sfb_y_fail(ctx, d, sfb_y_get(n->kids[i], "doc"),
 			    "citation of unknown document '%s'", doc);
-		if (i == 0 && strcmp(doc, own_doc) != 0)
+		if (i == 0 && own_doc != NULL && strcmp(doc, own_doc) != 0)
 			return sfb_y_fail(ctx, d, sfb_y_get(n->kids[i], "doc"),
 			    "the first citation must be this file's document '%s'", own_doc);
 		(*out)[i].doc = (size_t)di;

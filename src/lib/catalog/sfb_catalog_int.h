@@ -14,7 +14,7 @@ long sfb_cat_find_doc(const sfb_catalog *cat, const char *id);
 long sfb_cat_find_name(const struct sfb_name *v, size_t n, const char *name);
 sfb_status sfb_cat_dup(sfb_ctx *ctx, char **dst, const char *s);
 /* sfb_catalog_cite.c: the `cite:` list of an entry; the first citation must
- * be own_doc. */
+ * be own_doc (unless it is NULL: a reach_cite list). */
 sfb_status sfb_cat_load_cites(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d,
     const sfb_ynode *n, const char *own_doc, struct sfb_cite **out, size_t *count);
 void sfb_cat_free_cites(struct sfb_cite *c, size_t n);

@@ -12,14 +12,39 @@
 
 #define VOCABULARY_FILE "vocabulary.yaml"
 
+/* traits: [word, ...] of a role; every word must be one the code knows. */
+static sfb_status
+load_traits(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *seq, unsigned *out)
+{
+	sfb_status st;
+	size_t i;
+
+	if (seq == NULL)
+		return SFB_OK;
+	if ((st = sfb_y_expect(ctx, d, seq, SFB_Y_SEQ, "traits")) != SFB_OK)
+		return st;
+	for (i = 0; i < seq->n; i++) {
+		if ((st = sfb_y_expect(ctx, d, seq->kids[i], SFB_Y_SCALAR, "a trait")) != SFB_OK)
+			return st;
+		if (strcmp(seq->kids[i]->str, "sfb-server") == 0)
+			*out |= SFB_TRAIT_SFB_SERVER;
+		else
+			return sfb_y_fail(ctx, d, seq->kids[i], "unknown trait '%s' (known: sfb-server)",
+			    seq->kids[i]->str);
+	}
+	return SFB_OK;
+}
+
 static sfb_status
 load_names(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *seq, const char *what,
     struct sfb_name **v, size_t *n, size_t *cap)
 {
 	static const char *const keys[] = { "!name", "!description", NULL };
+	static const char *const role_keys[] = { "!name", "!description", "traits", NULL };
 	const char *name, *desc;
 	sfb_ynode *item;
 	sfb_status st;
+	unsigned traits;
 	size_t i;
 
 	st = sfb_y_expect(ctx, d, seq, SFB_Y_SEQ, what);
@@ -27,7 +52,10 @@ load_names(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *seq, const char *wh
 		return st;
 	for (i = 0; i < seq->n; i++) {
 		item = seq->kids[i];
-		if ((st = sfb_y_check_keys(ctx, d, item, what, keys)) != SFB_OK ||
+		traits = 0;
+		if ((st = sfb_y_check_keys(ctx, d, item, what,
+		    strcmp(what, "a role") == 0 ? role_keys : keys)) != SFB_OK ||
+		    (st = load_traits(ctx, d, sfb_y_get(item, "traits"), &traits)) != SFB_OK ||
 		    (st = sfb_y_str(ctx, d, sfb_y_get(item, "name"), "name", &name)) != SFB_OK ||
 		    (st = sfb_y_str(ctx, d, sfb_y_get(item, "description"), "description",
 		    &desc)) != SFB_OK)
@@ -42,8 +70,52 @@ load_names(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *seq, const char *wh
 			return sfb_oom(ctx);
 		memset(&(*v)[*n], 0, sizeof(**v));
 		(*n)++;
+		(*v)[*n - 1].traits = traits;
 		if ((st = sfb_cat_dup(ctx, &(*v)[*n - 1].name, name)) != SFB_OK ||
 		    (st = sfb_cat_dup(ctx, &(*v)[*n - 1].description, desc)) != SFB_OK)
+			return st;
+	}
+	return SFB_OK;
+}
+
+/* features: [{ name, description, default }] */
+static sfb_status
+load_features(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *seq)
+{
+	static const char *const keys[] = { "!name", "!description", "!default", NULL };
+	const char *name, *desc;
+	struct sfb_feature *f;
+	sfb_ynode *item;
+	sfb_status st;
+	bool on;
+	size_t i;
+
+	if ((st = sfb_y_expect(ctx, d, seq, SFB_Y_SEQ, "features")) != SFB_OK)
+		return st;
+	for (i = 0; i < seq->n; i++) {
+		item = seq->kids[i];
+		if ((st = sfb_y_check_keys(ctx, d, item, "a feature", keys)) != SFB_OK ||
+		    (st = sfb_y_str(ctx, d, sfb_y_get(item, "name"), "name", &name)) != SFB_OK ||
+		    (st = sfb_y_str(ctx, d, sfb_y_get(item, "description"), "description",
+		    &desc)) != SFB_OK ||
+		    (st = sfb_y_bool(ctx, d, sfb_y_get(item, "default"), "default", &on)) != SFB_OK)
+			return st;
+		/* "no-" switches a feature off in a topology: no name may take it. */
+		if (!sfb_cat_valid_ident(name) || strncmp(name, "no-", 3) == 0)
+			return sfb_y_fail(ctx, d, sfb_y_get(item, "name"),
+			    "'%s' is not a valid feature name (a-z, 0-9, '-', not starting with 'no-')",
+			    name);
+		if (sfb_catalog_feature(cat, name) >= 0)
+			return sfb_y_fail(ctx, d, sfb_y_get(item, "name"),
+			    "duplicate feature '%s'", name);
+		if (sfb_grow(&cat->features, &cat->capfeatures, cat->nfeatures + 1,
+		    sizeof(*cat->features)) != SFB_OK)
+			return sfb_oom(ctx);
+		f = &cat->features[cat->nfeatures++];
+		memset(f, 0, sizeof(*f));
+		f->on_by_default = on;
+		if ((st = sfb_cat_dup(ctx, &f->name, name)) != SFB_OK ||
+		    (st = sfb_cat_dup(ctx, &f->description, desc)) != SFB_OK)
 			return st;
 	}
 	return SFB_OK;
@@ -52,17 +124,120 @@ load_names(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *seq, const char *wh
 static sfb_status
 load_vocabulary(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d)
 {
-	static const char *const keys[] = { "!roles", "!profiles", NULL };
+	static const char *const keys[] = { "!roles", "!profiles", "!versions", "!features",
+		NULL };
 	sfb_ynode *root = sfb_ydoc_root(d);
 	sfb_status st;
+	size_t i;
 
 	if ((st = sfb_y_check_keys(ctx, d, root, "the vocabulary", keys)) != SFB_OK)
 		return st;
 	if ((st = load_names(ctx, d, sfb_y_get(root, "roles"), "a role",
-	    &cat->roles, &cat->nroles, &cat->caproles)) != SFB_OK)
+	    &cat->roles, &cat->nroles, &cat->caproles)) != SFB_OK ||
+	    (st = load_names(ctx, d, sfb_y_get(root, "profiles"), "a profile",
+	    &cat->profiles, &cat->nprofiles, &cat->capprofiles)) != SFB_OK ||
+	    (st = load_names(ctx, d, sfb_y_get(root, "versions"), "a version",
+	    &cat->versions, &cat->nversions, &cat->capversions)) != SFB_OK)
 		return st;
-	return load_names(ctx, d, sfb_y_get(root, "profiles"), "a profile",
-	    &cat->profiles, &cat->nprofiles, &cat->capprofiles);
+	for (i = 0; i < cat->nroles && !(cat->roles[i].traits & SFB_TRAIT_SFB_SERVER); i++)
+		;
+	if (i == cat->nroles)
+		return sfb_y_fail(ctx, d, sfb_y_get(root, "roles"),
+		    "no role has the trait sfb-server (the product version of a pool needs one)");
+	if (cat->nversions > SFB_MAX_VERSIONS)
+		return sfb_y_fail(ctx, d, sfb_y_get(root, "versions"),
+		    "at most %d versions", SFB_MAX_VERSIONS);
+	return load_features(ctx, cat, d, sfb_y_get(root, "features"));
+}
+
+/* when: { versions: [..], features: [..] }: at least one of the two. */
+static sfb_status
+load_when(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
+    struct sfb_when *w)
+{
+	static const char *const keys[] = { "versions", "features", NULL };
+	const sfb_ynode *v = sfb_y_get(m, "versions"), *fs = sfb_y_get(m, "features");
+	sfb_status st;
+	size_t i;
+	long k;
+
+	if ((st = sfb_y_check_keys(ctx, d, m, "when", keys)) != SFB_OK)
+		return st;
+	if (v == NULL && fs == NULL)
+		return sfb_y_fail(ctx, d, m, "when must name versions, features or both");
+	if (v != NULL) {
+		if ((st = sfb_y_expect(ctx, d, v, SFB_Y_SEQ, "versions")) != SFB_OK)
+			return st;
+		if (v->n == 0)
+			return sfb_y_fail(ctx, d, v, "versions must name at least one version");
+		for (i = 0; i < v->n; i++) {
+			if ((st = sfb_y_expect(ctx, d, v->kids[i], SFB_Y_SCALAR, "a version")) != SFB_OK)
+				return st;
+			if ((k = sfb_catalog_version(cat, v->kids[i]->str)) < 0)
+				return sfb_y_fail(ctx, d, v->kids[i], "unknown version '%s'",
+				    v->kids[i]->str);
+			w->versions |= (uint32_t)1 << k;
+		}
+	}
+	if (fs != NULL) {
+		if ((st = sfb_y_expect(ctx, d, fs, SFB_Y_SEQ, "features")) != SFB_OK)
+			return st;
+		w->features = calloc(fs->n + 1, sizeof(size_t));
+		if (w->features == NULL)
+			return sfb_oom(ctx);
+		for (i = 0; i < fs->n; i++) {
+			if ((st = sfb_y_expect(ctx, d, fs->kids[i], SFB_Y_SCALAR, "a feature")) != SFB_OK)
+				return st;
+			if ((k = sfb_catalog_feature(cat, fs->kids[i]->str)) < 0)
+				return sfb_y_fail(ctx, d, fs->kids[i], "unknown feature '%s'",
+				    fs->kids[i]->str);
+			w->features[w->nfeatures++] = (size_t)k;
+		}
+	}
+	return SFB_OK;
+}
+
+/* scope, lb and port_of: how a flow meets a version 2 topology's pools. */
+static sfb_status
+load_reach(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
+    struct sfb_cflow *f)
+{
+	const sfb_ynode *n;
+	const char *s;
+	sfb_status st;
+	size_t i;
+	long r;
+
+	f->port_role = -1;
+	if ((n = sfb_y_get(m, "scope")) != NULL) {
+		if ((st = sfb_y_str(ctx, d, n, "scope", &s)) != SFB_OK)
+			return st;
+		if (strcmp(s, "global") == 0)
+			f->scope = SFB_SCOPE_GLOBAL;
+		else if (strcmp(s, "pool") == 0)
+			f->scope = SFB_SCOPE_POOL;
+		else if (strcmp(s, "uses") == 0)
+			f->scope = SFB_SCOPE_USES;
+		else
+			return sfb_y_fail(ctx, d, n, "scope must be global, pool or uses, not '%s'", s);
+	}
+	if ((n = sfb_y_get(m, "lb")) != NULL &&
+	    (st = sfb_y_bool(ctx, d, n, "lb", &f->lb)) != SFB_OK)
+		return st;
+	if ((n = sfb_y_get(m, "port_of")) != NULL) {
+		if ((st = sfb_y_str(ctx, d, n, "port_of", &s)) != SFB_OK)
+			return st;
+		if ((r = sfb_catalog_role(cat, s)) < 0)
+			return sfb_y_fail(ctx, d, n, "unknown role '%s'", s);
+		for (i = 0; i < f->nto && f->to[i] != (size_t)r; i++)
+			;
+		if (i == f->nto)
+			return sfb_y_fail(ctx, d, n, "port_of must be one of the flow's 'to' roles");
+		f->port_role = r;
+	}
+	if ((n = sfb_y_get(m, "when")) != NULL)
+		return load_when(ctx, cat, d, n, &f->when);
+	return SFB_OK;
 }
 
 /* Add one document (the file's own, or a reference).  A reference may be
@@ -220,7 +395,7 @@ load_flow(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
 {
 	static const char *const keys[] = { "!id", "!profile", "!from", "!to", "!protocol",
 		"!src_ports", "!dst_ports", "!app", "!purpose", "!required", "condition",
-		"!cite", NULL };
+		"scope", "lb", "port_of", "when", "!cite", "reach_cite", NULL };
 	const char *id, *profile, *proto, *app, *purpose, *cond = NULL;
 	struct sfb_cflow *f;
 	sfb_status st;
@@ -273,8 +448,17 @@ load_flow(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
 	    (st = sfb_load_ports(ctx, d, sfb_y_get(m, "dst_ports"), "dst_ports",
 	    &f->dport)) != SFB_OK ||
 	    (st = sfb_y_bool(ctx, d, sfb_y_get(m, "required"), "required",
-	    &f->required)) != SFB_OK)
+	    &f->required)) != SFB_OK ||
+	    (st = load_reach(ctx, cat, d, m, f)) != SFB_OK)
 		return st;
+	if (sfb_y_get(m, "reach_cite") != NULL) {
+		if (f->scope == SFB_SCOPE_GLOBAL && !f->lb && f->port_role < 0)
+			return sfb_y_fail(ctx, d, sfb_y_get(m, "reach_cite"),
+			    "reach_cite cites scope, lb or port_of, and this flow has none");
+		if ((st = sfb_cat_load_cites(ctx, cat, d, sfb_y_get(m, "reach_cite"), NULL,
+		    &f->reach_cite, &f->nreach_cite)) != SFB_OK)
+			return st;
+	}
 	return sfb_cat_load_cites(ctx, cat, d, sfb_y_get(m, "cite"), own_doc, &f->cite,
 	    &f->ncite);
 }

@@ -39,6 +39,51 @@ sfb_cites_text(sfb_buf *b, const sfb_catalog *cat, const struct sfb_cite *c, siz
 	}
 }
 
+json_t *
+sfb_when_json(sfb_jb *jb, const sfb_catalog *cat, const struct sfb_when *w)
+{
+	json_t *o, *a;
+	size_t i;
+
+	if (w->versions == 0 && w->nfeatures == 0)
+		return json_null();
+	o = sfb_jb_obj(jb);
+	a = sfb_jb_arr(jb);
+	for (i = 0; i < cat->nversions; i++)
+		if (w->versions & ((uint32_t)1 << i))
+			sfb_jb_push_str(jb, a, cat->versions[i].name);
+	sfb_jb_set(jb, o, "versions", a);
+	a = sfb_jb_arr(jb);
+	for (i = 0; i < w->nfeatures; i++)
+		sfb_jb_push_str(jb, a, cat->features[w->features[i]].name);
+	sfb_jb_set(jb, o, "features", a);
+	return o;
+}
+
+void
+sfb_reach_text(sfb_buf *b, const sfb_catalog *cat, const struct sfb_cflow *f)
+{
+	if (f->when.versions != 0 || f->when.nfeatures != 0) {
+		sfb_buf_puts(b, "  only with: ");
+		sfb_when_text(b, cat, &f->when);
+		sfb_buf_putc(b, '\n');
+	}
+	if (f->scope != SFB_SCOPE_GLOBAL || f->lb || f->port_role >= 0) {
+		sfb_buf_printf(b, "  reach: scope %s", sfb_scope_name(f->scope));
+		if (f->lb)
+			sfb_buf_puts(b, ", to the pool's load balancer vip");
+		if (f->port_role >= 0)
+			sfb_buf_printf(b, ", port from the %s endpoint's ports:",
+			    cat->roles[f->port_role].name);
+		if (f->nreach_cite > 0) {
+			sfb_buf_puts(b, " (");
+			sfb_cites_text(b, cat, f->reach_cite, f->nreach_cite);
+			sfb_buf_putc(b, ')');
+		}
+		sfb_buf_putc(b, '\n');
+	}
+}
+
 void
 sfb_condition_text(sfb_buf *b, const struct sfb_cflow *f)
 {
@@ -91,7 +136,12 @@ flow_json(sfb_jb *jb, const sfb_catalog *cat, const struct sfb_cflow *f, sfb_buf
 	sfb_jb_str(jb, o, "purpose", f->purpose);
 	sfb_jb_bool(jb, o, "required", f->required);
 	sfb_jb_str(jb, o, "condition", f->condition);
+	sfb_jb_set(jb, o, "when", sfb_when_json(jb, cat, &f->when));
+	sfb_jb_str(jb, o, "scope", sfb_scope_name(f->scope));
+	sfb_jb_bool(jb, o, "load_balanced", f->lb);
+	sfb_jb_str(jb, o, "port_of", f->port_role >= 0 ? cat->roles[f->port_role].name : NULL);
 	sfb_jb_set(jb, o, "cite", sfb_cites_json(jb, cat, f->cite, f->ncite));
+	sfb_jb_set(jb, o, "reach_cite", sfb_cites_json(jb, cat, f->reach_cite, f->nreach_cite));
 	return o;
 }
 
@@ -99,7 +149,7 @@ static sfb_status
 write_json(const sfb_catalog *cat, long profile, sfb_buf *out)
 {
 	sfb_jb jb = { false };
-	json_t *root = sfb_jb_obj(&jb), *a, *o;
+	json_t *root = sfb_jb_obj(&jb), *a, *o, *tr;
 	sfb_buf tmp;
 	size_t i;
 	sfb_status st;
@@ -122,6 +172,10 @@ write_json(const sfb_catalog *cat, long profile, sfb_buf *out)
 		o = sfb_jb_obj(&jb);
 		sfb_jb_str(&jb, o, "name", cat->roles[i].name);
 		sfb_jb_str(&jb, o, "description", cat->roles[i].description);
+		tr = sfb_jb_arr(&jb);
+		if (cat->roles[i].traits & SFB_TRAIT_SFB_SERVER)
+			sfb_jb_push_str(&jb, tr, "sfb-server");
+		sfb_jb_set(&jb, o, "traits", tr);
 		sfb_jb_push(&jb, a, o);
 	}
 	sfb_jb_set(&jb, root, "roles", a);
@@ -133,6 +187,23 @@ write_json(const sfb_catalog *cat, long profile, sfb_buf *out)
 		sfb_jb_push(&jb, a, o);
 	}
 	sfb_jb_set(&jb, root, "profiles", a);
+	a = sfb_jb_arr(&jb);
+	for (i = 0; i < cat->nversions; i++) {
+		o = sfb_jb_obj(&jb);
+		sfb_jb_str(&jb, o, "name", cat->versions[i].name);
+		sfb_jb_str(&jb, o, "description", cat->versions[i].description);
+		sfb_jb_push(&jb, a, o);
+	}
+	sfb_jb_set(&jb, root, "versions", a);
+	a = sfb_jb_arr(&jb);
+	for (i = 0; i < cat->nfeatures; i++) {
+		o = sfb_jb_obj(&jb);
+		sfb_jb_str(&jb, o, "name", cat->features[i].name);
+		sfb_jb_str(&jb, o, "description", cat->features[i].description);
+		sfb_jb_bool(&jb, o, "default", cat->features[i].on_by_default);
+		sfb_jb_push(&jb, a, o);
+	}
+	sfb_jb_set(&jb, root, "features", a);
 	a = sfb_jb_arr(&jb);
 	for (i = 0; i < cat->nflows; i++)
 		if (selected(cat, &cat->flows[i], profile))
@@ -170,17 +241,49 @@ write_text(const sfb_catalog *cat, long profile, sfb_buf *b)
 		sfb_esc_put(b, SFB_ESC_LINE, f->purpose);
 		sfb_buf_putc(b, '\n');
 		sfb_condition_text(b, f);
+		sfb_reach_text(b, cat, f);
 		sfb_buf_puts(b, "  cite: ");
 		sfb_cites_text(b, cat, f->cite, f->ncite);
 		sfb_buf_puts(b, "\n\n");
 	}
 }
 
+/* The features, and the flows each turns on (version 2 topologies). */
+static void
+write_features(const sfb_catalog *cat, long profile, sfb_buf *b)
+{
+	const struct sfb_cflow *f;
+	size_t i, j, k;
+
+	sfb_buf_puts(b, "features (a version 2 topology switches them with `features:`):\n");
+	for (i = 0; i < cat->nfeatures; i++) {
+		sfb_buf_printf(b, "  %s%s  ", cat->features[i].name,
+		    cat->features[i].on_by_default ? " (on by default)" : "");
+		sfb_esc_put(b, SFB_ESC_LINE, cat->features[i].description);
+		sfb_buf_puts(b, "\n    flows:");
+		for (j = k = 0; j < cat->nflows; j++) {
+			f = &cat->flows[j];
+			if (!selected(cat, f, profile))
+				continue;
+			for (k = 0; k < f->when.nfeatures && f->when.features[k] != i; k++)
+				;
+			if (k < f->when.nfeatures)
+				sfb_buf_printf(b, " %s", f->id);
+		}
+		sfb_buf_putc(b, '\n');
+	}
+	sfb_buf_puts(b, "versions:");
+	for (i = 0; i < cat->nversions; i++)
+		sfb_buf_printf(b, " %s", cat->versions[i].name);
+	sfb_buf_putc(b, '\n');
+}
+
 static void
 write_table(const sfb_catalog *cat, long profile, sfb_buf *b, bool md)
 {
 	static const char *const cols[] = { "id", "profile", "from", "to", "protocol",
-		"src_ports", "dst_ports", "app", "purpose", "required", "condition", "cite" };
+		"src_ports", "dst_ports", "app", "purpose", "required", "condition", "when",
+		"scope", "load_balanced", "port_of", "cite", "reach_cite" };
 	const struct sfb_cflow *f;
 	sfb_table t;
 	size_t i;
@@ -205,7 +308,14 @@ write_table(const sfb_catalog *cat, long profile, sfb_buf *b, bool md)
 		sfb_table_put(&t, f->purpose);
 		sfb_table_put(&t, f->required ? "required" : "optional");
 		sfb_table_put(&t, f->condition != NULL ? f->condition : "");
+		sfb_when_text(sfb_table_scratch(&t), cat, &f->when);
+		sfb_table_put_scratch(&t);
+		sfb_table_put(&t, sfb_scope_name(f->scope));
+		sfb_table_put(&t, f->lb ? "yes" : "no");
+		sfb_table_put(&t, f->port_role >= 0 ? cat->roles[f->port_role].name : "");
 		sfb_cites_text(sfb_table_scratch(&t), cat, f->cite, f->ncite);
+		sfb_table_put_scratch(&t);
+		sfb_cites_text(sfb_table_scratch(&t), cat, f->reach_cite, f->nreach_cite);
 		sfb_table_put_scratch(&t);
 		sfb_table_row(&t);
 	}
@@ -232,6 +342,7 @@ sfb_catalog_write(sfb_ctx *ctx, const sfb_catalog *cat, const char *profile,
 		break;
 	case SFB_FORMAT_TEXT:
 		write_text(cat, p, &b);
+		write_features(cat, p, &b);
 		break;
 	case SFB_FORMAT_CSV:
 	case SFB_FORMAT_MD:

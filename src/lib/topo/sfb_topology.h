@@ -45,23 +45,86 @@ struct sfb_endpoint {
 	int line, col;           /* of the endpoint, for messages */
 	int addr_line, addr_col; /* of its address / network(s) */
 	int pub_line, pub_col;   /* of its public address */
+	struct sfb_epport *ports; /* version 2 `ports:` */
+	size_t nports;
+	int ports_line, ports_col;
+	bool virt;               /* a load balancer vip or snat the loader added */
 };
+
+/* `ports:` of an endpoint: the port(s) of one role's main listening service
+ * there, instead of the catalog's (a flow's port_of). */
+struct sfb_epport {
+	size_t role;
+	sfb_portset ports;
+	int line, col;
+};
+
+#define SFB_NO_SITE ((size_t)-1)
 
 struct sfb_host {
 	char *name;
 	char *pool;           /* may be NULL */
 	size_t first_ep, nep; /* its endpoints: eps[first_ep .. first_ep+nep) */
+	size_t site;          /* version 2 `site:` (index), or SFB_NO_SITE */
+	size_t unit;          /* version 2: index into units */
+	int site_line, site_col;
+	bool virt;            /* stands for a pool's vip or snat (version 2) */
 };
 
-/* A pool named in `pools:`: its load balancer virtual address. */
+/* A site of a version 2 topology. */
+struct sfb_site {
+	char *name;
+	bool branch;
+	size_t central;       /* a branch: index of its central site */
+	int line, col;
+};
+
+/* One role a unit uses: the units it names (pools.uses). */
+struct sfb_use {
+	size_t role;
+	size_t *units, nunits;
+};
+
+/* What `uses` and sites relate (version 2): a pool, or a host outside any
+ * pool. */
+struct sfb_unit {
+	const char *name;     /* the pool's fqdn or the host's name (borrowed) */
+	size_t pool;          /* index into pools, or SIZE_MAX (undeclared pool, lone host) */
+	size_t host;          /* a lone host: its index; else SIZE_MAX */
+	size_t site;          /* SFB_NO_SITE: in no site, so it matches every site */
+	int version;          /* index into the catalog's versions, -1: not known */
+	struct sfb_use *uses;
+	size_t nuses;
+};
+
+/* A pool named in `pools:`: its load balancer virtual address, and in
+ * version 2 what Topology Builder knows of it. */
 struct sfb_pooldecl {
 	char *fqdn;
 	char *vip;            /* one IP address, as written */
+	char *snat;           /* version 2: the load balancer's source address towards members */
+	char *web_internal, *web_external;  /* version 2 web_services */
+	size_t site;
+	int version;          /* index into the catalog's versions, -1: the topology's product */
+	size_t unit;
+	size_t vip_ep, snat_ep;   /* the virtual endpoints (version 2), or SIZE_MAX */
+	int line, col;
+	int vip_line, vip_col;
 };
 
 struct sfb_topology {
 	char *file;
 	char *name;
+	int version;          /* format: 1 or 2 */
+	int product;          /* version 2 product: index into the catalog's versions, -1: none */
+	bool *feature_on;     /* indexed like the catalog's features (version 2) */
+	size_t nfeatures;
+	struct sfb_site *sites;
+	size_t nsites;
+	struct sfb_unit *units;
+	size_t nunits;
+	size_t nhosts_real, neps_real;  /* hosts and endpoints of the file; the
+	                                 * virtual ones (vip, snat) follow them */
 	char **sip_domains;
 	size_t nsip;
 	char *ad_domain;
@@ -83,5 +146,14 @@ struct sfb_topology {
 };
 
 long sfb_topology_find_firewall(const sfb_topology *t, const char *name);
+/* The port(s) endpoint ep gives role (ports:), or NULL. */
+const sfb_portset *sfb_endpoint_port(const struct sfb_endpoint *ep, size_t role);
+/* Version 2: may units a and b talk on a flow of scope "uses", where a has
+ * one of roles_a and b one of roles_b?  (See docs/topology-format.md.) */
+bool sfb_units_related(const sfb_topology *t, size_t a, size_t b, const size_t *roles_a,
+    size_t nra, const size_t *roles_b, size_t nrb);
+/* Does endpoint ep meet a version condition (bit mask over catalog versions)? */
+bool sfb_endpoint_version_ok(const sfb_topology *t, const sfb_catalog *cat, size_t ep,
+    uint32_t versions);
 
 #endif

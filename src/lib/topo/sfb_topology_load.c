@@ -8,16 +8,8 @@
 #include "sfb_esc.h"
 #include "sfb_strmap.h"
 #include "sfb_yaml.h"
+#include "sfb_topology_int.h"
 
-/* Everything a load needs, so helpers take one argument. */
-struct loader {
-	sfb_ctx *ctx;
-	const sfb_catalog *cat;
-	const sfb_ydoc *d;
-	sfb_topology *t;
-	size_t capzones, capfws, caphosts, capeps;
-	sfb_strmap zone_index;   /* zone name -> index (every endpoint looks its zone up) */
-};
 
 const char *
 sfb_topology_name(const sfb_topology *topo)
@@ -84,6 +76,9 @@ sfb_topology_free(sfb_topology *t)
 	for (i = 0; i < t->npools; i++) {
 		free(t->pools[i].fqdn);
 		free(t->pools[i].vip);
+		free(t->pools[i].snat);
+		free(t->pools[i].web_internal);
+		free(t->pools[i].web_external);
 	}
 	free(t->pools);
 	for (i = 0; i < t->nzones; i++) {
@@ -104,6 +99,16 @@ sfb_topology_free(sfb_topology *t)
 		free(t->hosts[i].name);
 		free(t->hosts[i].pool);
 	}
+	for (i = 0; i < t->nsites; i++)
+		free(t->sites[i].name);
+	free(t->sites);
+	for (i = 0; i < t->nunits; i++) {
+		for (size_t k = 0; k < t->units[i].nuses; k++)
+			free(t->units[i].uses[k].units);
+		free(t->units[i].uses);
+	}
+	free(t->units);
+	free(t->feature_on);
 	free(t->hosts);
 	for (i = 0; i < t->neps; i++) {
 		sfb_addrset_free(&t->eps[i].addr);
@@ -112,21 +117,24 @@ sfb_topology_free(sfb_topology *t)
 		free(t->eps[i].pub_text);
 		free(t->eps[i].fqdn);
 		free(t->eps[i].roles);
+		for (size_t k = 0; k < t->eps[i].nports; k++)
+			sfb_portset_free(&t->eps[i].ports[k].ports);
+		free(t->eps[i].ports);
 	}
 	free(t->eps);
 	free(t);
 }
 
-static sfb_status
-dup_into(struct loader *L, char **dst, const char *s)
+sfb_status
+sfb_tl_dup(struct loader *L, char **dst, const char *s)
 {
 	*dst = sfb_strdup(s);
 	return *dst != NULL ? SFB_OK : sfb_oom(L->ctx);
 }
 
 /* Names of zones, firewalls and hosts: letters, digits, '-', '_', '.'. */
-static bool
-valid_name(const char *s)
+bool
+sfb_tl_valid_name(const char *s)
 {
 	if (*s == '\0' || strlen(s) > 63)
 		return false;
@@ -165,8 +173,8 @@ valid_dns_name(const char *s)
 	return p[-1] != '-';
 }
 
-static sfb_status
-get_dns_name(struct loader *L, const sfb_ynode *n, const char *what, char **out)
+sfb_status
+sfb_tl_dns_name(struct loader *L, const sfb_ynode *n, const char *what, char **out)
 {
 	const char *s;
 	sfb_status st = sfb_y_str(L->ctx, L->d, n, what, &s);
@@ -175,7 +183,7 @@ get_dns_name(struct loader *L, const sfb_ynode *n, const char *what, char **out)
 		return st;
 	if (!valid_dns_name(s))
 		return sfb_y_fail(L->ctx, L->d, n, "%s: '%s' is not a valid DNS name", what, s);
-	return dup_into(L, out, s);
+	return sfb_tl_dup(L, out, s);
 }
 
 /* A URL like https://meet.contoso.com (the simple URLs) or a bare name. */
@@ -200,11 +208,11 @@ get_url_or_name(struct loader *L, const sfb_ynode *n, const char *what, char **o
 	if (!ok)
 		return sfb_y_fail(L->ctx, L->d, n,
 		    "%s: '%s' is not a DNS name or an https:// URL", what, s);
-	return dup_into(L, out, s);
+	return sfb_tl_dup(L, out, s);
 }
 
-static long
-find_zone(const struct loader *L, const char *name)
+long
+sfb_tl_zone(const struct loader *L, const char *name)
 {
 	const sfb_topology *t = L->t;
 	size_t i;
@@ -224,14 +232,36 @@ static sfb_status find_duplicate(struct loader *L, const char *const *names, siz
 
 /* A list longer than its limit is refused before anything is built from
  * it (see SFB_TOPO_MAX_* in sfb_topology.h). */
-static sfb_status
-check_count(struct loader *L, const sfb_ynode *seq, const char *what, size_t n, size_t max)
+sfb_status
+sfb_tl_count(struct loader *L, const sfb_ynode *seq, const char *what, size_t n, size_t max)
 {
 	if (n <= max)
 		return SFB_OK;
 	return sfb_y_fail(L->ctx, L->d, seq, "%zu %s: more than this sfbnet's limit of %zu",
 	    n, what, max);
 }
+
+/* A version 1 file that uses a key of version 2 gets told so, at the key. */
+static sfb_status
+v2_only(struct loader *L, const sfb_ynode *map, const char *what, const char *const *keys)
+{
+	size_t i;
+
+	if (L->t->version >= 2 || map == NULL || map->type != SFB_Y_MAP)
+		return SFB_OK;
+	for (i = 0; keys[i] != NULL; i++)
+		if (sfb_y_get(map, keys[i]) != NULL)
+			return sfb_y_fail(L->ctx, L->d, sfb_y_get(map, keys[i]),
+			    "%s: '%s' is a key of topology version 2 (this file says version: 1)",
+			    what, keys[i]);
+	return SFB_OK;
+}
+
+static const char *const top_v2_keys[] = { "product", "features", "sites", NULL };
+static const char *const host_v2_keys[] = { "site", NULL };
+static const char *const ep_v2_keys[] = { "ports", NULL };
+static const char *const pool_v2_keys[] = { "site", "version", "snat", "web_services", "uses",
+	NULL };
 
 static sfb_status
 load_header(struct loader *L, const sfb_ynode *root)
@@ -247,10 +277,14 @@ load_header(struct loader *L, const sfb_ynode *root)
 	if ((st = sfb_y_uint(L->ctx, L->d, sfb_y_get(root, "version"), "version", 1000,
 	    &version)) != SFB_OK)
 		return st;
-	if (version != 1)
+	if (version != 1 && version != 2)
 		return sfb_y_fail(L->ctx, L->d, sfb_y_get(root, "version"),
-		    "unsupported topology version %llu (this sfbnet reads version 1)",
+		    "unsupported topology version %llu (this sfbnet reads versions 1 and 2)",
 		    (unsigned long long)version);
+	L->t->version = (int)version;
+	L->t->product = -1;
+	if ((st = v2_only(L, root, "the topology", top_v2_keys)) != SFB_OK)
+		return st;
 	if ((st = sfb_y_str(L->ctx, L->d, sfb_y_get(root, "name"), "name", &s)) != SFB_OK)
 		return st;
 	/* The name is the one free text of a topology, and it is written into
@@ -266,7 +300,7 @@ load_header(struct loader *L, const sfb_ynode *root)
 	if (strlen(s) > SFB_TOPO_NAME_MAX)
 		return sfb_y_fail(L->ctx, L->d, sfb_y_get(root, "name"),
 		    "name: longer than %d bytes", SFB_TOPO_NAME_MAX);
-	if ((st = dup_into(L, &L->t->name, s)) != SFB_OK)
+	if ((st = sfb_tl_dup(L, &L->t->name, s)) != SFB_OK)
 		return st;
 
 	n = sfb_y_get(root, "sip_domains");
@@ -274,13 +308,13 @@ load_header(struct loader *L, const sfb_ynode *root)
 		return st;
 	if (n->n == 0)
 		return sfb_y_fail(L->ctx, L->d, n, "sip_domains must name at least one domain");
-	if ((st = check_count(L, n, "SIP domains", n->n, SFB_TOPO_MAX_DOMAINS)) != SFB_OK)
+	if ((st = sfb_tl_count(L, n, "SIP domains", n->n, SFB_TOPO_MAX_DOMAINS)) != SFB_OK)
 		return st;
 	L->t->sip_domains = calloc(n->n, sizeof(char *));
 	if (L->t->sip_domains == NULL)
 		return sfb_oom(L->ctx);
 	for (i = 0; i < n->n; i++) {
-		if ((st = get_dns_name(L, n->kids[i], "a SIP domain",
+		if ((st = sfb_tl_dns_name(L, n->kids[i], "a SIP domain",
 		    &L->t->sip_domains[i])) != SFB_OK)
 			return st;
 		L->t->nsip++;
@@ -292,7 +326,7 @@ load_header(struct loader *L, const sfb_ynode *root)
 		return sfb_y_fail(L->ctx, L->d, n->kids[i], "duplicate SIP domain '%s'",
 		    L->t->sip_domains[i]);
 	if ((n = sfb_y_get(root, "ad_domain")) != NULL &&
-	    (st = get_dns_name(L, n, "ad_domain", &L->t->ad_domain)) != SFB_OK)
+	    (st = sfb_tl_dns_name(L, n, "ad_domain", &L->t->ad_domain)) != SFB_OK)
 		return st;
 
 	n = sfb_y_get(root, "profiles");
@@ -314,7 +348,7 @@ load_header(struct loader *L, const sfb_ynode *root)
 			return sfb_y_fail(L->ctx, L->d, item, "profile '%s' listed twice", s);
 		L->t->profile_on[p] = true;
 	}
-	return SFB_OK;
+	return L->t->version >= 2 ? sfb_tl_v2_header(L, root) : SFB_OK;
 }
 
 static sfb_status
@@ -356,11 +390,11 @@ load_urls(struct loader *L, const sfb_ynode *root)
 		if ((st = sfb_y_check_keys(L->ctx, L->d, n, "web_services", ws_keys)) != SFB_OK)
 			return st;
 		if (sfb_y_get(n, "internal") != NULL &&
-		    (st = get_dns_name(L, sfb_y_get(n, "internal"), "internal",
+		    (st = sfb_tl_dns_name(L, sfb_y_get(n, "internal"), "internal",
 		    &L->t->web_internal)) != SFB_OK)
 			return st;
 		if (sfb_y_get(n, "external") != NULL &&
-		    (st = get_dns_name(L, sfb_y_get(n, "external"), "external",
+		    (st = sfb_tl_dns_name(L, sfb_y_get(n, "external"), "external",
 		    &L->t->web_external)) != SFB_OK)
 			return st;
 	}
@@ -368,8 +402,8 @@ load_urls(struct loader *L, const sfb_ynode *root)
 }
 
 /* Add one address or prefix to set, with a positioned error. */
-static sfb_status
-add_address(struct loader *L, const sfb_ynode *n, const char *what, bool single,
+sfb_status
+sfb_tl_address(struct loader *L, const sfb_ynode *n, const char *what, bool single,
     sfb_addrset *set)
 {
 	const char *s;
@@ -398,11 +432,11 @@ add_networks(struct loader *L, const sfb_ynode *n, const char *what, sfb_addrset
 	size_t i;
 
 	if (n->type != SFB_Y_SEQ)
-		return add_address(L, n, what, false, set);
+		return sfb_tl_address(L, n, what, false, set);
 	if (n->n == 0)
 		return sfb_y_fail(L->ctx, L->d, n, "%s must not be an empty list", what);
 	for (i = 0; i < n->n; i++)
-		if ((st = add_address(L, n->kids[i], what, false, set)) != SFB_OK)
+		if ((st = sfb_tl_address(L, n->kids[i], what, false, set)) != SFB_OK)
 			return st;
 	return SFB_OK;
 }
@@ -422,7 +456,7 @@ load_zones(struct loader *L, const sfb_ynode *root)
 	sfb_addrset_init(&all);
 	if ((st = sfb_y_expect(L->ctx, L->d, seq, SFB_Y_SEQ, "zones")) != SFB_OK)
 		goto out;
-	if ((st = check_count(L, seq, "zones", seq->n, SFB_TOPO_MAX_ZONES)) != SFB_OK)
+	if ((st = sfb_tl_count(L, seq, "zones", seq->n, SFB_TOPO_MAX_ZONES)) != SFB_OK)
 		goto out;
 	if (seq->n == 0) {
 		st = sfb_y_fail(L->ctx, L->d, seq, "zones must name at least one zone");
@@ -438,12 +472,12 @@ load_zones(struct loader *L, const sfb_ynode *root)
 		if ((st = sfb_y_check_keys(L->ctx, L->d, z, "a zone", keys)) != SFB_OK ||
 		    (st = sfb_y_str(L->ctx, L->d, sfb_y_get(z, "name"), "zone name", &name)) != SFB_OK)
 			goto out;
-		if (!valid_name(name)) {
+		if (!sfb_tl_valid_name(name)) {
 			st = sfb_y_fail(L->ctx, L->d, sfb_y_get(z, "name"),
 			    "'%s' is not a valid zone name (letters, digits, '-', '_', '.')", name);
 			goto out;
 		}
-		if (find_zone(L, name) >= 0) {
+		if (sfb_tl_zone(L, name) >= 0) {
 			st = sfb_y_fail(L->ctx, L->d, sfb_y_get(z, "name"),
 			    "duplicate zone name '%s'", name);
 			goto out;
@@ -451,7 +485,7 @@ load_zones(struct loader *L, const sfb_ynode *root)
 		zone = &L->t->zones[L->t->nzones++];
 		sfb_addrset_init(&zone->nets);
 		sfb_addrset_init(&zone->space);
-		if ((st = dup_into(L, &zone->name, name)) != SFB_OK)
+		if ((st = sfb_tl_dup(L, &zone->name, name)) != SFB_OK)
 			goto out;
 		if (sfb_strmap_put(&L->zone_index, zone->name, L->t->nzones - 1, NULL, NULL) !=
 		    SFB_OK) {
@@ -541,7 +575,7 @@ load_interfaces(struct loader *L, struct sfb_firewall *fw, const sfb_ynode *m)
 				return sfb_y_fail(L->ctx, L->d, m->kids[i + 1],
 				    "interface '%s' is already the one toward zone '%s'", ifname,
 				    L->t->zones[fw->zones[j]].name);
-		if ((st = dup_into(L, &fw->ifnames[k], ifname)) != SFB_OK)
+		if ((st = sfb_tl_dup(L, &fw->ifnames[k], ifname)) != SFB_OK)
 			return st;
 	}
 	for (k = 0; k < fw->nzones; k++)
@@ -602,7 +636,7 @@ load_firewalls(struct loader *L, const sfb_ynode *root)
 	if (seq == NULL)
 		return SFB_OK;
 	if ((st = sfb_y_expect(L->ctx, L->d, seq, SFB_Y_SEQ, "firewalls")) != SFB_OK ||
-	    (st = check_count(L, seq, "firewalls", seq->n, SFB_TOPO_MAX_FIREWALLS)) != SFB_OK)
+	    (st = sfb_tl_count(L, seq, "firewalls", seq->n, SFB_TOPO_MAX_FIREWALLS)) != SFB_OK)
 		return st;
 	L->t->fws = calloc(seq->n + 1, sizeof(*L->t->fws));
 	if (L->t->fws == NULL)
@@ -613,14 +647,14 @@ load_firewalls(struct loader *L, const sfb_ynode *root)
 		    (st = sfb_y_str(L->ctx, L->d, sfb_y_get(f, "name"), "firewall name",
 		    &name)) != SFB_OK)
 			return st;
-		if (!valid_name(name))
+		if (!sfb_tl_valid_name(name))
 			return sfb_y_fail(L->ctx, L->d, sfb_y_get(f, "name"),
 			    "'%s' is not a valid firewall name (letters, digits, '-', '_', '.')", name);
 		if (sfb_topology_find_firewall(L->t, name) >= 0)
 			return sfb_y_fail(L->ctx, L->d, sfb_y_get(f, "name"),
 			    "duplicate firewall name '%s'", name);
 		fw = &L->t->fws[L->t->nfws++];
-		if ((st = dup_into(L, &fw->name, name)) != SFB_OK)
+		if ((st = sfb_tl_dup(L, &fw->name, name)) != SFB_OK)
 			return st;
 		between = sfb_y_get(f, "between");
 		if ((st = sfb_y_expect(L->ctx, L->d, between, SFB_Y_SEQ, "between")) != SFB_OK)
@@ -634,7 +668,7 @@ load_firewalls(struct loader *L, const sfb_ynode *root)
 		for (j = 0; j < between->n; j++) {
 			if ((st = sfb_y_str(L->ctx, L->d, between->kids[j], "a zone", &zname)) != SFB_OK)
 				return st;
-			if ((z = find_zone(L, zname)) < 0)
+			if ((z = sfb_tl_zone(L, zname)) < 0)
 				return sfb_y_fail(L->ctx, L->d, between->kids[j],
 				    "firewall '%s' is between unknown zone '%s'", name, zname);
 			for (k = 0; k < fw->nzones; k++)
@@ -682,7 +716,7 @@ static sfb_status
 load_endpoint(struct loader *L, const sfb_ynode *e, size_t host)
 {
 	static const char *const keys[] = { "!zone", "address", "network", "networks",
-		"public", "fqdn", "!roles", NULL };
+		"public", "fqdn", "!roles", "ports", NULL };
 	const sfb_ynode *where = NULL, *n;
 	struct sfb_endpoint *ep;
 	struct sfb_zone *zone;
@@ -692,9 +726,10 @@ load_endpoint(struct loader *L, const sfb_ynode *e, size_t host)
 	long z;
 
 	if ((st = sfb_y_check_keys(L->ctx, L->d, e, "an endpoint", keys)) != SFB_OK ||
+	    (st = v2_only(L, e, "an endpoint", ep_v2_keys)) != SFB_OK ||
 	    (st = sfb_y_str(L->ctx, L->d, sfb_y_get(e, "zone"), "zone", &zname)) != SFB_OK)
 		return st;
-	if ((z = find_zone(L, zname)) < 0)
+	if ((z = sfb_tl_zone(L, zname)) < 0)
 		return sfb_y_fail(L->ctx, L->d, sfb_y_get(e, "zone"), "unknown zone '%s'", zname);
 	zone = &L->t->zones[z];
 	if (sfb_grow(&L->t->eps, &L->capeps, L->t->neps + 1, sizeof(*L->t->eps)) != SFB_OK)
@@ -709,13 +744,13 @@ load_endpoint(struct loader *L, const sfb_ynode *e, size_t host)
 	if ((n = sfb_y_get(e, "address")) != NULL) {
 		forms++;
 		where = n;
-		if ((st = add_address(L, n, "address", true, &ep->addr)) != SFB_OK)
+		if ((st = sfb_tl_address(L, n, "address", true, &ep->addr)) != SFB_OK)
 			return st;
 	}
 	if ((n = sfb_y_get(e, "network")) != NULL) {
 		forms++;
 		where = n;
-		if ((st = add_address(L, n, "network", false, &ep->addr)) != SFB_OK)
+		if ((st = sfb_tl_address(L, n, "network", false, &ep->addr)) != SFB_OK)
 			return st;
 	}
 	if ((n = sfb_y_get(e, "networks")) != NULL) {
@@ -742,7 +777,7 @@ load_endpoint(struct loader *L, const sfb_ynode *e, size_t host)
 			return sfb_oom(L->ctx);
 	}
 	if ((n = sfb_y_get(e, "public")) != NULL) {
-		if ((st = add_address(L, n, "public", true, &ep->pub)) != SFB_OK ||
+		if ((st = sfb_tl_address(L, n, "public", true, &ep->pub)) != SFB_OK ||
 		    (st = sfb_y_str(L->ctx, L->d, n, "public", &s)) != SFB_OK)
 			return st;
 		{
@@ -770,15 +805,18 @@ load_endpoint(struct loader *L, const sfb_ynode *e, size_t host)
 		ep->pub_col = n->col;
 	}
 	if ((n = sfb_y_get(e, "fqdn")) != NULL &&
-	    (st = get_dns_name(L, n, "fqdn", &ep->fqdn)) != SFB_OK)
+	    (st = sfb_tl_dns_name(L, n, "fqdn", &ep->fqdn)) != SFB_OK)
 		return st;
-	return load_roles(L, sfb_y_get(e, "roles"), ep);
+	if ((st = load_roles(L, sfb_y_get(e, "roles"), ep)) != SFB_OK)
+		return st;
+	return sfb_y_get(e, "ports") != NULL ? sfb_tl_v2_ports(L, sfb_y_get(e, "ports"), ep) :
+	    SFB_OK;
 }
 
 static sfb_status
 load_hosts(struct loader *L, const sfb_ynode *root)
 {
-	static const char *const keys[] = { "!name", "pool", "!endpoints", NULL };
+	static const char *const keys[] = { "!name", "pool", "!endpoints", "site", NULL };
 	const sfb_ynode *seq = sfb_y_get(root, "hosts"), *h, *eps;
 	struct sfb_host *host;
 	const char *name;
@@ -786,7 +824,7 @@ load_hosts(struct loader *L, const sfb_ynode *root)
 	size_t i, j;
 
 	if ((st = sfb_y_expect(L->ctx, L->d, seq, SFB_Y_SEQ, "hosts")) != SFB_OK ||
-	    (st = check_count(L, seq, "hosts", seq->n, SFB_TOPO_MAX_HOSTS)) != SFB_OK)
+	    (st = sfb_tl_count(L, seq, "hosts", seq->n, SFB_TOPO_MAX_HOSTS)) != SFB_OK)
 		return st;
 	L->t->hosts = calloc(seq->n + 1, sizeof(*L->t->hosts));
 	if (L->t->hosts == NULL)
@@ -794,26 +832,29 @@ load_hosts(struct loader *L, const sfb_ynode *root)
 	for (i = 0; i < seq->n; i++) {
 		h = seq->kids[i];
 		if ((st = sfb_y_check_keys(L->ctx, L->d, h, "a host", keys)) != SFB_OK ||
+		    (st = v2_only(L, h, "a host", host_v2_keys)) != SFB_OK ||
 		    (st = sfb_y_str(L->ctx, L->d, sfb_y_get(h, "name"), "host name", &name)) != SFB_OK)
 			return st;
-		if (!valid_name(name))
+		if (!sfb_tl_valid_name(name))
 			return sfb_y_fail(L->ctx, L->d, sfb_y_get(h, "name"),
 			    "'%s' is not a valid host name (letters, digits, '-', '_', '.')", name);
 		/* Hosts are looked up by name rarely (responder/probe --host);
 		 * a linear duplicate check over 1,000s of hosts would be
 		 * quadratic, so it uses a sorted index below instead. */
 		host = &L->t->hosts[L->t->nhosts++];
-		if ((st = dup_into(L, &host->name, name)) != SFB_OK)
+		host->site = SFB_NO_SITE;
+		if ((st = sfb_tl_dup(L, &host->name, name)) != SFB_OK ||
+		    (st = sfb_tl_v2_host(L, h, host)) != SFB_OK)
 			return st;
 		if (sfb_y_get(h, "pool") != NULL &&
-		    (st = get_dns_name(L, sfb_y_get(h, "pool"), "pool", &host->pool)) != SFB_OK)
+		    (st = sfb_tl_dns_name(L, sfb_y_get(h, "pool"), "pool", &host->pool)) != SFB_OK)
 			return st;
 		eps = sfb_y_get(h, "endpoints");
 		if ((st = sfb_y_expect(L->ctx, L->d, eps, SFB_Y_SEQ, "endpoints")) != SFB_OK)
 			return st;
 		if (eps->n == 0)
 			return sfb_y_fail(L->ctx, L->d, eps, "host '%s' has no endpoints", name);
-		if ((st = check_count(L, eps, "endpoints", L->t->neps + eps->n,
+		if ((st = sfb_tl_count(L, eps, "endpoints", L->t->neps + eps->n,
 		    SFB_TOPO_MAX_ENDPOINTS)) != SFB_OK)
 			return st;
 		host->first_ep = L->t->neps;
@@ -822,6 +863,8 @@ load_hosts(struct loader *L, const sfb_ynode *root)
 				return st;
 		host->nep = eps->n;
 	}
+	L->t->nhosts_real = L->t->nhosts;
+	L->t->neps_real = L->t->neps;
 	return SFB_OK;
 }
 
@@ -960,7 +1003,8 @@ edge_nat(const struct loader *L, size_t h)
 static sfb_status
 load_pools(struct loader *L, const sfb_ynode *root)
 {
-	static const char *const keys[] = { "!fqdn", "vip", NULL };
+	static const char *const keys[] = { "!fqdn", "vip", "site", "version", "snat",
+		"web_services", "uses", NULL };
 	const sfb_ynode *seq = sfb_y_get(root, "pools"), *p;
 	struct sfb_pooldecl *pd;
 	sfb_strmap used, declared, natted;
@@ -976,8 +1020,9 @@ load_pools(struct loader *L, const sfb_ynode *root)
 	if (seq == NULL)
 		goto out;
 	if ((st = sfb_y_expect(L->ctx, L->d, seq, SFB_Y_SEQ, "pools")) != SFB_OK ||
-	    (st = check_count(L, seq, "pools", seq->n, SFB_TOPO_MAX_HOSTS)) != SFB_OK)
+	    (st = sfb_tl_count(L, seq, "pools", seq->n, SFB_TOPO_MAX_HOSTS)) != SFB_OK)
 		goto out;
+	L->pools_seq = seq;
 	L->t->pools = calloc(seq->n + 1, sizeof(*L->t->pools));
 	if (L->t->pools == NULL) {
 		st = sfb_oom(L->ctx);
@@ -995,10 +1040,17 @@ load_pools(struct loader *L, const sfb_ynode *root)
 		}
 	for (i = 0; i < seq->n; i++) {
 		p = seq->kids[i];
-		if ((st = sfb_y_check_keys(L->ctx, L->d, p, "a pool", keys)) != SFB_OK)
+		if ((st = sfb_y_check_keys(L->ctx, L->d, p, "a pool", keys)) != SFB_OK ||
+		    (st = v2_only(L, p, "a pool", pool_v2_keys)) != SFB_OK)
 			goto out;
 		pd = &L->t->pools[L->t->npools++];
-		if ((st = get_dns_name(L, sfb_y_get(p, "fqdn"), "pool fqdn", &pd->fqdn)) != SFB_OK)
+		pd->site = SFB_NO_SITE;
+		pd->version = -1;
+		pd->unit = pd->vip_ep = pd->snat_ep = SIZE_MAX;
+		pd->line = p->line;
+		pd->col = p->col;
+		if ((st = sfb_tl_dns_name(L, sfb_y_get(p, "fqdn"), "pool fqdn", &pd->fqdn)) != SFB_OK ||
+		    (L->t->version >= 2 && (st = sfb_tl_v2_pool(L, p, pd)) != SFB_OK))
 			goto out;
 		if ((st = sfb_strmap_put(&declared, pd->fqdn, i, &had, &j)) != SFB_OK) {
 			st = sfb_oom(L->ctx);
@@ -1016,6 +1068,8 @@ load_pools(struct loader *L, const sfb_ynode *root)
 		}
 		if (sfb_y_get(p, "vip") == NULL)
 			continue;
+		pd->vip_line = sfb_y_get(p, "vip")->line;
+		pd->vip_col = sfb_y_get(p, "vip")->col;
 		/* Topology Builder refuses the combination: an Edge pool behind
 		 * NAT is balanced by DNS, never by a hardware load balancer. */
 		if (sfb_strmap_get(&natted, pd->fqdn, &j)) {
@@ -1027,10 +1081,10 @@ load_pools(struct loader *L, const sfb_ynode *root)
 			goto out;
 		}
 		sfb_addrset_init(&tmp);
-		st = add_address(L, sfb_y_get(p, "vip"), "vip", true, &tmp);
+		st = sfb_tl_address(L, sfb_y_get(p, "vip"), "vip", true, &tmp);
 		sfb_addrset_free(&tmp);
 		if (st != SFB_OK || (st = sfb_y_str(L->ctx, L->d, sfb_y_get(p, "vip"), "vip",
-		    &s)) != SFB_OK || (st = dup_into(L, &pd->vip, s)) != SFB_OK)
+		    &s)) != SFB_OK || (st = sfb_tl_dup(L, &pd->vip, s)) != SFB_OK)
 			goto out;
 	}
 out:
@@ -1213,7 +1267,7 @@ sfb_topology_parse(sfb_ctx *ctx, const sfb_catalog *cat, const char *name,
 {
 	static const char *const keys[] = { "!version", "!name", "!sip_domains", "ad_domain",
 		"!profiles", "simple_urls", "web_services", "office_web_apps", "!zones", "firewalls",
-		"!hosts", "pools", NULL };
+		"!hosts", "pools", "product", "features", "sites", NULL };
 	struct loader L;
 	sfb_ydoc *d = NULL;
 	const sfb_ynode *root;
@@ -1244,6 +1298,7 @@ sfb_topology_parse(sfb_ctx *ctx, const sfb_catalog *cat, const char *name,
 	    (st = load_hosts(&L, root)) != SFB_OK ||
 	    (st = check_duplicate_hosts(&L, root)) != SFB_OK ||
 	    (st = load_pools(&L, root)) != SFB_OK ||
+	    (L.t->version >= 2 && (st = sfb_tl_v2_resolve(&L, root)) != SFB_OK) ||
 	    (st = resolve_zones(&L)) != SFB_OK ||
 	    (st = check_duplicate_addresses(&L)) != SFB_OK)
 		goto out;

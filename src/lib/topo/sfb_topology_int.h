@@ -1,0 +1,44 @@
+/* What the topology's loader files share (private to src/lib/topo): the
+ * version 1 loader (sfb_topology_load.c) and the version 2 keys
+ * (sfb_topology_v2.c). */
+#ifndef SFB_TOPOLOGY_INT_H
+#define SFB_TOPOLOGY_INT_H
+
+#include "sfb_topology.h"
+#include "sfb_strmap.h"
+#include "sfb_yaml.h"
+
+/* Everything a load needs, so helpers take one argument. */
+struct loader {
+	sfb_ctx *ctx;
+	const sfb_catalog *cat;
+	const sfb_ydoc *d;
+	sfb_topology *t;
+	size_t capzones, capfws, caphosts, capeps;
+	sfb_strmap zone_index;   /* zone name -> index (every endpoint looks its zone up) */
+	const sfb_ynode *pools_seq;  /* `pools:`, for positions */
+};
+
+sfb_status sfb_tl_dup(struct loader *L, char **dst, const char *s);
+bool sfb_tl_valid_name(const char *s);
+sfb_status sfb_tl_dns_name(struct loader *L, const sfb_ynode *n, const char *what, char **out);
+long sfb_tl_zone(const struct loader *L, const char *name);
+sfb_status sfb_tl_count(struct loader *L, const sfb_ynode *seq, const char *what, size_t n,
+    size_t max);
+sfb_status sfb_tl_address(struct loader *L, const sfb_ynode *n, const char *what, bool single,
+    sfb_addrset *set);
+
+/* sfb_topology_v2.c */
+/* product, features and sites (before the hosts). */
+sfb_status sfb_tl_v2_header(struct loader *L, const sfb_ynode *root);
+/* hosts[].site */
+sfb_status sfb_tl_v2_host(struct loader *L, const sfb_ynode *h, struct sfb_host *host);
+/* endpoints[].ports */
+sfb_status sfb_tl_v2_ports(struct loader *L, const sfb_ynode *n, struct sfb_endpoint *ep);
+/* pools[]: site, version, snat, web_services (uses comes in resolve) */
+sfb_status sfb_tl_v2_pool(struct loader *L, const sfb_ynode *p, struct sfb_pooldecl *pd);
+/* Units, sites, uses and the virtual endpoints of vips and snats: after
+ * the pools, before the zones are resolved. */
+sfb_status sfb_tl_v2_resolve(struct loader *L, const sfb_ynode *root);
+
+#endif
