@@ -70,7 +70,10 @@ check_federation_srv(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t
 	sfb_status st = SFB_OK;
 
 	sfb_strmap_init(&domains);
-	if (!profile_on(cat, t, "sfb-edge") && !profile_on(cat, t, "sfb-hybrid"))
+	/* Version 2 points such a domain's SRV records at sip.<domain>, which
+	 * the external DNS and the Edge certificate carry anyway. */
+	if (t->version >= 2 ||
+	    (!profile_on(cat, t, "sfb-edge") && !profile_on(cat, t, "sfb-hybrid")))
 		goto out;
 	match = calloc(t->nsip + 1, sizeof(bool));
 	if (match == NULL) {
@@ -79,7 +82,7 @@ check_federation_srv(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t
 	}
 	if ((st = sfb_domains_index(t, false, &domains)) != SFB_OK)
 		goto out;
-	for (i = 0; i < t->neps; i++) {
+	for (i = 0; i < t->neps_real; i++) {
 		if (!has_role(&t->eps[i], access) || t->eps[i].fqdn == NULL)
 			continue;
 		target = t->eps[i].fqdn;
@@ -116,7 +119,7 @@ check_edge_public(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t)
 	sfb_addrset_init(&priv);
 	if ((st = private_ranges(&priv)) != SFB_OK)
 		goto out;
-	for (i = 0; i < t->neps; i++) {
+	for (i = 0; i < t->neps_real; i++) {
 		const struct sfb_endpoint *ep = &t->eps[i];
 
 		for (k = 0; roles[k] != NULL; k++)
@@ -219,7 +222,7 @@ check_edge_inbound(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t)
 		st = SFB_ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < t->neps; i++)
+	for (i = 0; i < t->neps_real; i++)
 		for (r = 0; r < t->eps[i].nroles; r++) {
 			present[t->eps[i].roles[r]] = true;
 			if (t->zones[t->eps[i].zone].is_default)
@@ -250,7 +253,7 @@ check_edge_inbound(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t)
 		}
 		if (reached || want.n == 0)
 			continue;
-		for (i = 0, first = NULL; i < t->neps && first == NULL; i++)
+		for (i = 0, first = NULL; i < t->neps_real && first == NULL; i++)
 			for (r = 0; r < t->eps[i].nroles; r++)
 				if (t->eps[i].roles[r] == (size_t)role)
 					first = &t->eps[i];

@@ -222,6 +222,7 @@ sfb_cat_free_dns(struct sfb_cdns *r)
 	free(r->name);
 	free(r->purpose);
 	free(r->condition);
+	free(r->when.features);
 	sfb_cat_free_cites(r->cite, r->ncite);
 }
 

@@ -118,6 +118,8 @@ struct sfb_cdns {
 	char *name;               /* with placeholders */
 	int value_ee, value_se;   /* enum sfb_dnsval: Enterprise / Standard Edition */
 	unsigned prio, weight, port;  /* SRV */
+	long port_role;           /* SRV: the port is this role's (endpoint ports:), or -1 */
+	struct sfb_when when;     /* version 2 topologies only */
 	char *purpose, *condition;
 	bool required;
 	struct sfb_cite *cite;

@@ -1,4 +1,5 @@
-/* The `cite:` list of a catalog entry, shared by both YAML front ends. */
+/* What every kind of catalog entry may carry, shared by both YAML front
+ * ends: the `cite:` list and the `when:` condition. */
 #include "sfb_catalog.h"
 
 #include <stdlib.h>
@@ -44,3 +45,51 @@ sfb_cat_load_cites(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d,
 	}
 	return SFB_OK;
 }
+
+/* when: { versions: [..], features: [..] }: at least one of the two. */
+sfb_status
+sfb_cat_load_when(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
+    struct sfb_when *w)
+{
+	static const char *const keys[] = { "versions", "features", NULL };
+	const sfb_ynode *v = sfb_y_get(m, "versions"), *fs = sfb_y_get(m, "features");
+	sfb_status st;
+	size_t i;
+	long k;
+
+	if ((st = sfb_y_check_keys(ctx, d, m, "when", keys)) != SFB_OK)
+		return st;
+	if (v == NULL && fs == NULL)
+		return sfb_y_fail(ctx, d, m, "when must name versions, features or both");
+	if (v != NULL) {
+		if ((st = sfb_y_expect(ctx, d, v, SFB_Y_SEQ, "versions")) != SFB_OK)
+			return st;
+		if (v->n == 0)
+			return sfb_y_fail(ctx, d, v, "versions must name at least one version");
+		for (i = 0; i < v->n; i++) {
+			if ((st = sfb_y_expect(ctx, d, v->kids[i], SFB_Y_SCALAR, "a version")) != SFB_OK)
+				return st;
+			if ((k = sfb_catalog_version(cat, v->kids[i]->str)) < 0)
+				return sfb_y_fail(ctx, d, v->kids[i], "unknown version '%s'",
+				    v->kids[i]->str);
+			w->versions |= (uint32_t)1 << k;
+		}
+	}
+	if (fs != NULL) {
+		if ((st = sfb_y_expect(ctx, d, fs, SFB_Y_SEQ, "features")) != SFB_OK)
+			return st;
+		w->features = calloc(fs->n + 1, sizeof(size_t));
+		if (w->features == NULL)
+			return sfb_oom(ctx);
+		for (i = 0; i < fs->n; i++) {
+			if ((st = sfb_y_expect(ctx, d, fs->kids[i], SFB_Y_SCALAR, "a feature")) != SFB_OK)
+				return st;
+			if ((k = sfb_catalog_feature(cat, fs->kids[i]->str)) < 0)
+				return sfb_y_fail(ctx, d, fs->kids[i], "unknown feature '%s'",
+				    fs->kids[i]->str);
+			w->features[w->nfeatures++] = (size_t)k;
+		}
+	}
+	return SFB_OK;
+}
+

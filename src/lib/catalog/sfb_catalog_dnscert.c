@@ -151,7 +151,7 @@ load_dns_entry(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynod
     const char *own)
 {
 	static const char *const keys[] = { "!id", "!profile", "!view", "!type", "!name",
-		"!value", "srv", "!purpose", "!required", "condition", "!cite", NULL };
+		"!value", "srv", "!purpose", "!required", "condition", "when", "port_of", "!cite", NULL };
 	const char *id, *view, *type, *s;
 	struct sfb_cdns *r;
 	size_t profile;
@@ -212,6 +212,21 @@ load_dns_entry(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynod
 	    ((st = sfb_y_str(ctx, d, sfb_y_get(m, "condition"), "condition", &s)) != SFB_OK ||
 	    (st = sfb_cat_dup(ctx, &r->condition, s)) != SFB_OK))
 		return st;
+	if (sfb_y_get(m, "when") != NULL &&
+	    (st = sfb_cat_load_when(ctx, cat, d, sfb_y_get(m, "when"), &r->when)) != SFB_OK)
+		return st;
+	r->port_role = -1;
+	if (sfb_y_get(m, "port_of") != NULL) {
+		long role;
+
+		if ((st = sfb_y_str(ctx, d, sfb_y_get(m, "port_of"), "port_of", &s)) != SFB_OK)
+			return st;
+		if (r->type != SFB_RR_SRV)
+			return sfb_y_fail(ctx, d, sfb_y_get(m, "port_of"), "only SRV records take port_of");
+		if ((role = sfb_catalog_role(cat, s)) < 0)
+			return sfb_y_fail(ctx, d, sfb_y_get(m, "port_of"), "unknown role '%s'", s);
+		r->port_role = role;
+	}
 	return sfb_cat_load_cites(ctx, cat, d, sfb_y_get(m, "cite"), own, &r->cite, &r->ncite);
 }
 

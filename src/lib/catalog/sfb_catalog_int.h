@@ -18,6 +18,9 @@ sfb_status sfb_cat_dup(sfb_ctx *ctx, char **dst, const char *s);
 sfb_status sfb_cat_load_cites(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d,
     const sfb_ynode *n, const char *own_doc, struct sfb_cite **out, size_t *count);
 void sfb_cat_free_cites(struct sfb_cite *c, size_t n);
+/* when: { versions: [..], features: [..] } of an entry. */
+sfb_status sfb_cat_load_when(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d,
+    const sfb_ynode *m, struct sfb_when *w);
 /* True if id is already used by a flow, a DNS record or a certificate. */
 bool sfb_cat_id_taken(const sfb_catalog *cat, const char *id);
 

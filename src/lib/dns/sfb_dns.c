@@ -19,6 +19,7 @@ struct rr {
 	const char *type;       /* "A", "AAAA", "CNAME", "SRV" */
 	char *value;            /* address, or target FQDN */
 	const struct sfb_cdns *entry;
+	unsigned port;          /* SRV: the entry's, or the target endpoint's (ports:) */
 	char *key;              /* "view name type value prio port": what makes it one record */
 };
 
@@ -91,7 +92,7 @@ is_v6(const char *addr)
 
 static sfb_status
 add_rr(struct rrset *s, const sfb_topology *t, int view, const char *name, int type,
-    const char *value, const struct sfb_cdns *e)
+    const char *value, const struct sfb_cdns *e, unsigned port)
 {
 	struct rr *r;
 	sfb_buf key;
@@ -106,7 +107,7 @@ add_rr(struct rrset *s, const sfb_topology *t, int view, const char *name, int t
 		goto oom;
 	/* The same record asked for twice is one record. */
 	sfb_buf_printf(&key, "%d %s %s %s %d %d", view, lname, tname, lval,
-	    type == SFB_RR_SRV ? (int)e->prio : 0, type == SFB_RR_SRV ? (int)e->port : 0);
+	    type == SFB_RR_SRV ? (int)e->prio : 0, type == SFB_RR_SRV ? (int)port : 0);
 	if (sfb_buf_status(&key) != SFB_OK)
 		goto oom;
 	if (sfb_strmap_get(&s->seen, sfb_buf_str(&key), &i)) {
@@ -132,6 +133,7 @@ add_rr(struct rrset *s, const sfb_topology *t, int view, const char *name, int t
 	r->value = lval;
 	r->type = tname;
 	r->entry = e;
+	r->port = port;
 	s->n++;
 	return SFB_OK;
 oom:
@@ -173,7 +175,7 @@ role_values(struct valctx *v, const char *role_name, bool public, bool names, co
 
 	if (role < 0)
 		return SFB_OK;
-	for (i = 0; i < t->neps && st == SFB_OK; i++) {
+	for (i = 0; i < t->neps_real && st == SFB_OK; i++) {
 		ep = &t->eps[i];
 		for (k = 0; k < ep->nroles && ep->roles[k] != (size_t)role; k++)
 			;
@@ -301,14 +303,67 @@ record_values(struct sfb_expand *x, const struct sfb_cdns *e, sfb_strv *out)
 static const char *const driving[] = { "{pool}", "{access_edge}", "{webconf_edge}",
 	"{av_edge}", NULL };
 
+/* An SRV record's port: the catalog's, or in a version 2 topology the
+ * port its target endpoint gives the record's port_of role (the Access
+ * Edge of a single-IP Edge listens on 5061, not 443). */
+static unsigned
+srv_port(const struct sfb_expand *x, const struct sfb_cdns *e, const char *target)
+{
+	const sfb_topology *t = x->t;
+	const struct sfb_endpoint *ep;
+	const sfb_portset *ps;
+	size_t i;
+
+	if (e->type != SFB_RR_SRV || e->port_role < 0 || t->version < 2)
+		return e->port;
+	for (i = 0; i < t->neps_real; i++) {
+		ep = &t->eps[i];
+		if (ep->fqdn == NULL || strcasecmp(ep->fqdn, target) != 0)
+			continue;
+		if ((ps = sfb_endpoint_port(ep, (size_t)e->port_role)) != NULL && ps->s.n > 0)
+			return (unsigned)ps->s.r[0].lo.lo;
+	}
+	return e->port;
+}
+
+/* An SRV record's target: in a version 2 topology, an Access Edge name
+ * outside the record's SIP domain becomes sip.<domain> (strict DNS name
+ * matching of federation partners and Office 365; sip.<domain> is in the
+ * external DNS and on the Edge certificate already). */
+static const char *
+srv_target(const struct sfb_expand *x, const struct sfb_cdns *e, const char *name,
+    const char *value, sfb_buf *b)
+{
+	const char *dom = name;
+	size_t vl = strlen(value), dl;
+	int labels;
+
+	if (e->type != SFB_RR_SRV || e->value_ee != SFB_VAL_ACCESS_EDGE_FQDN || x->t->version < 2)
+		return value;
+	/* _service._proto.<domain> */
+	for (labels = 0; labels < 2 && dom != NULL; labels++)
+		if ((dom = strchr(dom, '.')) != NULL)
+			dom++;
+	if (dom == NULL || *dom == '\0')
+		return value;
+	dl = strlen(dom);
+	if (vl > dl && value[vl - dl - 1] == '.' && strcasecmp(value + vl - dl, dom) == 0)
+		return value;
+	sfb_buf_reset(b);
+	sfb_buf_printf(b, "sip.%s", dom);
+	return sfb_buf_status(b) == SFB_OK ? sfb_buf_str(b) : value;
+}
+
 static sfb_status
 records_for_names(struct sfb_expand *x, const struct sfb_cdns *e, struct rrset *set)
 {
 	sfb_strv names, values;
+	sfb_buf target;
 	size_t i, k;
 	int view;
 	sfb_status st;
 
+	sfb_buf_init(&target);
 	sfb_strv_init(&names);
 	sfb_strv_init(&values);
 	if ((st = sfb_expand_template(x, e->name, &names)) != SFB_OK ||
@@ -324,8 +379,9 @@ records_for_names(struct sfb_expand *x, const struct sfb_cdns *e, struct rrset *
 			continue;
 		for (i = 0; i < names.n; i++)
 			for (k = 0; k < values.n; k++)
-				if ((st = add_rr(set, x->t, view, names.v[i], e->type, values.v[k],
-				    e)) != SFB_OK) {
+				if ((st = add_rr(set, x->t, view, names.v[i], e->type,
+				    srv_target(x, e, names.v[i], values.v[k], &target), e,
+				    srv_port(x, e, values.v[k]))) != SFB_OK) {
 					if (st == SFB_ERANGE)
 						st = sfb_fail(x->ctx, SFB_ERANGE, x->t->file, 0, 0,
 						    "the topology asks for more than %d DNS records "
@@ -334,6 +390,7 @@ records_for_names(struct sfb_expand *x, const struct sfb_cdns *e, struct rrset *
 				}
 	}
 out:
+	sfb_buf_free(&target);
 	sfb_strv_free(&names);
 	sfb_strv_free(&values);
 	return st;
@@ -353,6 +410,12 @@ records_of(struct sfb_expand *x, const struct sfb_cdns *e, struct rrset *set)
 			drv = driving[i];
 			break;
 		}
+	/* Version 2: each pool has its own web services names, which resolve
+	 * to that pool's vip, never to another's. */
+	if (drv == NULL && x->t->version >= 2 && strstr(e->name, "{web_") != NULL) {
+		drv = driving[0];
+		i = 0;
+	}
 	if (drv == NULL)
 		return records_for_names(x, e, set);
 	slot = i == 0 ? &x->chosen_pool : i == 1 ? &x->chosen_access :
@@ -381,7 +444,8 @@ dns_records(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t, struct 
 	for (i = 0; i < cat->ndns; i++) {
 		const struct sfb_cdns *e = &cat->dns[i];
 
-		if (e->profile >= t->nprofiles || !t->profile_on[e->profile])
+		if (e->profile >= t->nprofiles || !t->profile_on[e->profile] ||
+		    !sfb_topology_features_on(t, &e->when))
 			continue;
 		memset(&x, 0, sizeof(x));
 		x.ctx = ctx;
@@ -417,7 +481,7 @@ static void
 write_rdata(sfb_buf *b, const struct rr *r)
 {
 	if (strcmp(r->type, "SRV") == 0)
-		sfb_buf_printf(b, "%u %u %u %s.", r->entry->prio, r->entry->weight, r->entry->port,
+		sfb_buf_printf(b, "%u %u %u %s.", r->entry->prio, r->entry->weight, r->port,
 		    r->value);
 	else if (strcmp(r->type, "CNAME") == 0)
 		sfb_buf_printf(b, "%s.", r->value);
@@ -493,7 +557,7 @@ write_json(sfb_buf *b, const sfb_catalog *cat, const sfb_topology *t, struct rrs
 		if (strcmp(r->type, "SRV") == 0) {
 			sfb_jb_int(&jb, o, "priority", r->entry->prio);
 			sfb_jb_int(&jb, o, "weight", r->entry->weight);
-			sfb_jb_int(&jb, o, "port", r->entry->port);
+			sfb_jb_int(&jb, o, "port", r->port);
 		}
 		sfb_jb_str(&jb, o, "entry", r->entry->id);
 		sfb_jb_str(&jb, o, "purpose", r->entry->purpose);

@@ -117,7 +117,7 @@ collect(struct asa *x)
 			    (!is_keyword(&e->dst) && sfb_setreg_add(&x->nets, &e->dst) < 0))
 				return SFB_ENOMEM;
 			if ((needs_group(&f->sport) && svc_add(x, &f->sport) < 0) ||
-			    (needs_group(&f->dport) && svc_add(x, &f->dport) < 0))
+			    (needs_group(sfb_entry_dport(x->plan->cat, e)) && svc_add(x, sfb_entry_dport(x->plan->cat, e)) < 0))
 				return SFB_ENOMEM;
 		}
 	}
@@ -211,7 +211,7 @@ write_acl(struct asa *x, sfb_buf *b, size_t zone)
 			write_addr_ref(b, x, &x->srcs[i].p[p].addr);
 			write_port_ref(b, x, &f->sport);
 			write_addr_ref(b, x, &e->dst);
-			write_port_ref(b, x, &f->dport);
+			write_port_ref(b, x, sfb_entry_dport(x->plan->cat, e));
 			sfb_buf_putc(b, '\n');
 		}
 	}

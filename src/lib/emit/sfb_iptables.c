@@ -92,7 +92,7 @@ write_flow_jumps(struct ipt *x, const struct sfb_ritem *it, size_t chainno)
 {
 	const struct sfb_entry *e = it->e;
 	const struct sfb_cflow *f = &x->plan->cat->flows[e->flow];
-	size_t ns = sfb_portset_ipt_chunks(&f->sport), nd = sfb_portset_ipt_chunks(&f->dport);
+	size_t ns = sfb_portset_ipt_chunks(&f->sport), nd = sfb_portset_ipt_chunks(sfb_entry_dport(x->plan->cat, e));
 	size_t i, j;
 	int protos[2], np, k;
 
@@ -109,7 +109,7 @@ write_flow_jumps(struct ipt *x, const struct sfb_ritem *it, size_t chainno)
 					sfb_buf_printf(x->b, " -i %s -o %s", it->iif, it->oif);
 				sfb_buf_printf(x->b, " -p %s", protos[k] == SFB_PROTO_TCP ? "tcp" : "udp");
 				write_ports(x->b, "sports", &f->sport, i);
-				write_ports(x->b, "dports", &f->dport, j);
+				write_ports(x->b, "dports", sfb_entry_dport(x->plan->cat, e), j);
 				sfb_buf_puts(x->b, " -m conntrack --ctstate NEW -m comment --comment \"");
 				sfb_emit_comment(x->b, x->plan, e, IPT_COMMENT_MAX);
 				sfb_buf_printf(x->b, "\" -j " IPT_CHAIN "-S%zu\n", chainno);

@@ -116,10 +116,10 @@ write_rules(struct nft *n, sfb_buf *b)
 				sfb_buf_printf(b, "%s saddr @v%d_%ld %s daddr @v%d_%ld",
 				    family == 4 ? "ip" : "ip6", family, si + 1,
 				    family == 4 ? "ip" : "ip6", family, di + 1);
-				if (sfb_portset_is_all(&f->sport) && sfb_portset_is_all(&f->dport))
+				if (sfb_portset_is_all(&f->sport) && sfb_portset_is_all(sfb_entry_dport(n->plan->cat, it->e)))
 					sfb_buf_printf(b, " meta l4proto %s", pname);
 				write_ports(b, pname, "sport", &f->sport);
-				write_ports(b, pname, "dport", &f->dport);
+				write_ports(b, pname, "dport", sfb_entry_dport(n->plan->cat, it->e));
 				sfb_buf_puts(b, " ct state new accept comment \"");
 				sfb_emit_comment(b, n->plan, it->e, NFT_COMMENT_MAX);
 				sfb_buf_puts(b, "\"\n");

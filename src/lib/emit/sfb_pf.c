@@ -121,7 +121,7 @@ write_rules(struct pf *x, sfb_buf *b)
 			write_ports(b, &f->sport);
 			sfb_buf_puts(b, " to ");
 			write_addr(b, x, &e->dst);
-			write_ports(b, &f->dport);
+			write_ports(b, sfb_entry_dport(x->plan->cat, e));
 			/* The label names the flow in pfctl -s labels; flow ids
 			 * hold no quote. */
 			sfb_buf_puts(b, " keep state label \"");

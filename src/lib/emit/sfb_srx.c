@@ -105,7 +105,7 @@ collect(struct srx *x)
 				    sfb_setreg_add(&x->sets, &d->p[z].addr) < 0))
 					return SFB_ENOMEM;
 				for (k = 0; k < np; k++)
-					if (app_add(x, protos[k], &f->sport, &f->dport) < 0)
+					if (app_add(x, protos[k], &f->sport, sfb_entry_dport(x->plan->cat, e)) < 0)
 						return SFB_ENOMEM;
 			}
 		}
@@ -294,7 +294,7 @@ write_policies(struct srx *x, sfb_buf *b)
 					write_addr_ref(b, x, &d->p[z].addr);
 					sfb_buf_printf(b, "\n%smatch application sfb-app-%ld\n",
 					    sfb_buf_str(&ctx),
-					    app_add(x, protos[k], &f->sport, &f->dport) + 1);
+					    app_add(x, protos[k], &f->sport, sfb_entry_dport(x->plan->cat, e)) + 1);
 					sfb_buf_printf(b, "%sthen permit\n", sfb_buf_str(&ctx));
 				}
 			}

@@ -46,7 +46,7 @@ sfb_ticket_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, bool md, sfb_buf
 			sfb_table_put(&t, protos[k] == SFB_PROTO_TCP ? "tcp" : "udp");
 			sfb_portset_print(sfb_table_scratch(&t), &f->sport);
 			sfb_table_put_scratch(&t);
-			sfb_portset_print(sfb_table_scratch(&t), &f->dport);
+			sfb_portset_print(sfb_table_scratch(&t), sfb_entry_dport(plan->cat, e));
 			sfb_table_put_scratch(&t);
 			sfb_buf_printf(sfb_table_scratch(&t), "%s (%s)", f->purpose, f->id);
 			sfb_table_put_scratch(&t);

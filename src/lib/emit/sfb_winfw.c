@@ -32,6 +32,7 @@ static const char *const win_roles[] = {
 /* One rule (per protocol): a flow reaching a set of the host's addresses. */
 struct rule {
 	size_t flow;
+	const sfb_portset *dport;  /* the entry's destination ports */
 	size_t order;           /* first entry that gave it, to keep plan order */
 	sfb_addrset local;      /* the host's addresses it reaches */
 	sfb_addrset remote;     /* the sources of every such entry */
@@ -44,6 +45,8 @@ runs_windows(const sfb_plan *plan, size_t host)
 	const struct sfb_host *h = &t->hosts[host];
 	size_t i, r, k;
 
+	if (h->virt)   /* a load balancer address, not a server */
+		return false;
 	for (i = h->first_ep; i < h->first_ep + h->nep; i++)
 		for (r = 0; r < t->eps[i].nroles; r++)
 			for (k = 0; k < sizeof(win_roles) / sizeof(win_roles[0]); k++)
@@ -231,6 +234,7 @@ collect(const sfb_plan *plan, size_t host, struct rule **out, size_t *nout)
 			if ((st = sfb_grow(&r, &cap, n + 1, sizeof(*r))) != SFB_OK)
 				goto out;
 			r[n].flow = e->flow;
+			r[n].dport = sfb_entry_dport(plan->cat, e);
 			r[n].order = i;
 			r[n].local = local;
 			sfb_addrset_init(&local);
@@ -320,7 +324,7 @@ write_rule(sfb_buf *b, const sfb_plan *plan, const struct rule *r, int proto, si
 	if ((st = write_addrs(b, &r->local)) != SFB_OK)
 		goto out;
 	sfb_buf_puts(b, " -LocalPort ");
-	write_ports(b, &f->dport);
+	write_ports(b, r->dport);
 	sfb_buf_puts(b, " -RemoteAddress ");
 	if ((st = write_addrs(b, &r->remote)) != SFB_OK)
 		goto out;

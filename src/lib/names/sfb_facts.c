@@ -54,7 +54,7 @@ sfb_pools_of_role(const sfb_topology *t, size_t role, struct sfb_pools *out)
 	for (d = 0; d < t->npools; d++)
 		if ((st = sfb_strmap_put(&decl, t->pools[d].fqdn, d, NULL, NULL)) != SFB_OK)
 			goto out;
-	for (i = 0; i < t->neps; i++) {
+	for (i = 0; i < t->neps_real; i++) {
 		ep = &t->eps[i];
 		if (!has_role(ep, role))
 			continue;
@@ -177,6 +177,29 @@ on_pool_hosts(const struct sfb_expand *x, size_t h)
 	return false;
 }
 
+/* The web services name of the pool an expansion is for: in version 2 its
+ * own (pools[].web_services), else the topology's.  *decl: the pool's
+ * declaration, for messages. */
+static const char *
+web_of(const struct sfb_expand *x, bool internal, const struct sfb_pooldecl **decl)
+{
+	const sfb_topology *t = x->t;
+	const char *fqdn = x->chosen_pool != NULL ? x->chosen_pool :
+	    x->pool != NULL ? x->pool->fqdn : NULL;
+	const char *own;
+	size_t i;
+
+	*decl = NULL;
+	for (i = 0; t->version >= 2 && fqdn != NULL && i < t->npools; i++)
+		if (strcasecmp(t->pools[i].fqdn, fqdn) == 0) {
+			*decl = &t->pools[i];
+			own = internal ? t->pools[i].web_internal : t->pools[i].web_external;
+			if (own != NULL)
+				return own;
+		}
+	return internal ? t->web_internal : t->web_external;
+}
+
 /* Values of one placeholder. */
 static sfb_status
 values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
@@ -186,6 +209,7 @@ values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
 	const char *key = NULL, *url = NULL;
 	const char *role_name = NULL, *chosen = NULL;
 	bool member = false, pool = false, own_hosts = false;
+	const struct sfb_pooldecl *decl = NULL;
 	sfb_status st = SFB_OK;
 	long role;
 	size_t i, k;
@@ -200,8 +224,8 @@ values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
 	else if (IS("meet")) { key = "simple_urls.meet"; url = t->meet_url; }
 	else if (IS("dialin")) { key = "simple_urls.dialin"; url = t->dialin_url; }
 	else if (IS("admin")) { key = "simple_urls.admin"; url = t->admin_url; }
-	else if (IS("web_internal")) { key = "web_services.internal"; url = t->web_internal; }
-	else if (IS("web_external")) { key = "web_services.external"; url = t->web_external; }
+	else if (IS("web_internal")) { key = "web_services.internal"; url = web_of(x, true, &decl); }
+	else if (IS("web_external")) { key = "web_services.external"; url = web_of(x, false, &decl); }
 	else if (IS("owa_internal")) { key = "office_web_apps.internal"; url = t->owa_internal; }
 	else if (IS("owa_external")) { key = "office_web_apps.external"; url = t->owa_external; }
 	else if (IS("access_edge")) { role_name = "edge-access"; chosen = x->chosen_access; }
@@ -212,6 +236,23 @@ values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
 	else if (IS("pool")) { role_name = "front-end"; pool = true; chosen = x->chosen_pool; }
 	else if (IS("member")) { role_name = "front-end"; member = true; }
 #undef IS
+	/* Version 2, a name for no one pool (the reverse proxy's certificate):
+	 * the web services names of every pool. */
+	if (key != NULL && strncmp(key, "web_services", 12) == 0 && t->version >= 2 &&
+	    x->chosen_pool == NULL && (x->pool == NULL || decl == NULL)) {
+		bool internal = key[13] == 'i';
+
+		for (i = 0; i < t->npools && st == SFB_OK; i++) {
+			const char *own = internal ? t->pools[i].web_internal : t->pools[i].web_external;
+
+			if (own != NULL)
+				st = sfb_url_host(own, out);
+		}
+		if (st == SFB_OK && url != NULL)
+			st = sfb_url_host(url, out);
+		if (st != SFB_OK || out->n > 0)
+			return st;
+	}
 	if (key != NULL) {
 		/* Office Web Apps URLs matter only where there is an Office Web
 		 * Apps server; every other key is needed whenever asked for. */
@@ -228,9 +269,13 @@ values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
 		/* The administration URL is optional in Skype for Business. */
 		if (url == NULL && strcmp(key, "simple_urls.admin") == 0)
 			return SFB_OK;
+		if (url == NULL && decl != NULL)
+			return sfb_fail(x->ctx, SFB_ENOTFOUND, t->file, decl->line, decl->col,
+			    "pool '%s' needs '%s' (in its pools: entry, or for every pool at the "
+			    "top of the file) for %s", decl->fqdn, key, x->entry_id);
 		if (url == NULL)
 			return sfb_fail(x->ctx, SFB_ENOTFOUND, t->file, 0, 0,
-			    "%s needs '%s' in the topology", x->entry_id, key);
+			    "the topology needs '%s' (for %s)", key, x->entry_id);
 		return sfb_url_host(url, out);
 	}
 	if (role_name == NULL)

@@ -5,6 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An endpoint of a version 2 group, with its zone (the sort key). */
+struct zep {
+	size_t zone, ep;
+};
+
 /* Endpoints and addresses per (role, zone), computed once so that planning
  * costs flows x zone pairs x path length, not flows x endpoints^2. */
 struct role_zone {
@@ -45,6 +50,16 @@ struct builder {
 	size_t gen;
 	const sfb_addrset **sets;   /* scratch for unions */
 	size_t capsets;
+	/* Version 2 groups: when `grouped`, the current flow's sources and
+	 * destinations are these endpoint lists (sorted by zone), not every
+	 * endpoint of its roles; [zone] gives each list's run of that zone. */
+	bool grouped;
+	struct zep *gs, *gd;
+	size_t ngs, ngd, capgs, capgd;
+	size_t *gs_first, *gs_count, *gd_first, *gd_count;
+	const sfb_portset *cur_dport;
+	size_t seq;
+	bool *role_has_ports;  /* [role]: some endpoint gives it ports: */
 };
 
 static struct role_zone *
@@ -212,6 +227,8 @@ index_endpoints(struct builder *B)
 	}
 	for (i = 0; i < t->neps; i++) {
 		ep = &t->eps[i];
+		if (ep->virt)   /* a vip or snat: only where a flow asks for it */
+			continue;
 		for (r = 0; r < ep->nroles; r++) {
 			rz = rz_at(B, ep->roles[r], ep->zone);
 			if (sfb_grow(&rz->eps, &rz->cap, rz->neps + 1, sizeof(size_t)) != SFB_OK)
@@ -446,6 +463,30 @@ gather(struct builder *B, const size_t *roles, size_t nroles, const size_t *zone
 	return sfb_addrset_union_many(out, B->sets, n);
 }
 
+/* gather() for a version 2 group: the endpoints of the group's list
+ * (sources or destinations) in the given zones. */
+static sfb_status
+gather_group(struct builder *B, bool dst, const size_t *zones, size_t nzones, bool public,
+    sfb_addrset *out, size_t **eps, size_t *neps, size_t *cap)
+{
+	const struct zep *list = dst ? B->gd : B->gs;
+	const size_t *first = dst ? B->gd_first : B->gs_first;
+	const size_t *count = dst ? B->gd_count : B->gs_count;
+	const struct sfb_endpoint *ep;
+	size_t i, k, n = 0;
+
+	for (i = 0; i < nzones; i++)
+		for (k = first[zones[i]]; k < first[zones[i]] + count[zones[i]]; k++) {
+			ep = &B->t->eps[list[k].ep];
+			if (sfb_grow(&B->sets, &B->capsets, n + 1, sizeof(*B->sets)) != SFB_OK)
+				return SFB_ENOMEM;
+			B->sets[n++] = public ? &ep->pub : &ep->addr;
+			if (eps != NULL && push(eps, neps, cap, list[k].ep) != SFB_OK)
+				return SFB_ENOMEM;
+		}
+	return sfb_addrset_union_many(out, B->sets, n);
+}
+
 /* Turn what the current flow left in each slot into its entry. */
 static sfb_status
 flush_flow(struct builder *B, size_t flow)
@@ -472,9 +513,25 @@ flush_flow(struct builder *B, size_t flow)
 		memset(e, 0, sizeof(*e));
 		e->flow = flow;
 		e->fw = slot == B->t->nfws ? SFB_NO_FIREWALL : slot;
+		e->dport = B->cur_dport;
+		e->seq = B->seq++;
 		sfb_addrset_init(&e->src);
 		sfb_addrset_init(&e->dst);
 		sfb_addrset_init(&e->dst_public);
+		if (B->grouped) {
+			if (gather_group(B, false, p->zs, p->nzs, false, &e->src, &e->src_eps,
+			    &e->nsrc, &e->capsrc) != SFB_OK)
+				return SFB_ENOMEM;
+			n = bits_list(B, p->dst);
+			if (gather_group(B, true, B->zlist, n, false, &e->dst, &e->dst_eps,
+			    &e->ndst, &e->capdst) != SFB_OK)
+				return SFB_ENOMEM;
+			n = bits_list(B, p->pub);
+			if (gather_group(B, true, B->zlist, n, true, &e->dst_public, NULL, NULL,
+			    NULL) != SFB_OK)
+				return SFB_ENOMEM;
+			goto next;
+		}
 		if (gather(B, f->from, f->nfrom, p->zs, p->nzs, false, &e->src, &e->src_eps,
 		    &e->nsrc, &e->capsrc) != SFB_OK)
 			return SFB_ENOMEM;
@@ -651,6 +708,440 @@ plan_flow(struct builder *B, size_t flow)
 	return flush_flow(B, flow) == SFB_OK ? SFB_OK : sfb_oom(B->ctx);
 }
 
+/* --- version 2: groups of endpoints ---------------------------------------
+ *
+ * A version 2 flow that a pool's version, its scope, a load balancer or an
+ * endpoint's ports narrow is planned group by group: each group is a list
+ * of sources and a list of destinations that may talk (one pool, or a unit
+ * and what it uses), with one destination port set; each group goes
+ * through the same zone walk as a whole flow, and its entries keep their
+ * order.  Everything else takes the role index above, as in version 1. */
+
+static sfb_status
+prepare_groups(struct builder *B)
+{
+	const sfb_topology *t = B->t;
+	size_t nz = t->nzones + 1, i, k;
+
+	B->gs_first = calloc(nz, sizeof(size_t));
+	B->gs_count = calloc(nz, sizeof(size_t));
+	B->gd_first = calloc(nz, sizeof(size_t));
+	B->gd_count = calloc(nz, sizeof(size_t));
+	B->role_has_ports = calloc(B->cat->nroles + 1, sizeof(bool));
+	if (B->gs_first == NULL || B->gs_count == NULL || B->gd_first == NULL ||
+	    B->gd_count == NULL || B->role_has_ports == NULL)
+		return sfb_oom(B->ctx);
+	for (i = 0; i < t->neps; i++)
+		for (k = 0; k < t->eps[i].nports; k++)
+			B->role_has_ports[t->eps[i].ports[k].role] = true;
+	return SFB_OK;
+}
+
+static bool
+has_any(const struct sfb_endpoint *ep, const size_t *roles, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < ep->nroles; i++)
+		for (k = 0; k < n; k++)
+			if (ep->roles[i] == roles[k])
+				return true;
+	return false;
+}
+
+static int
+cmp_zep(const void *a, const void *b)
+{
+	const struct zep *x = a, *y = b;
+
+	if (x->zone != y->zone)
+		return x->zone < y->zone ? -1 : 1;
+	return x->ep < y->ep ? -1 : x->ep > y->ep;
+}
+
+/* Sort a group list by zone and note each zone's run; the zones, in order,
+ * go to zones[] (*nzones of them). */
+static void
+index_list(struct zep *list, size_t n, size_t *first, size_t *count, size_t *zones,
+    size_t *nzones)
+{
+	size_t i;
+
+	qsort(list, n, sizeof(*list), cmp_zep);
+	*nzones = 0;
+	for (i = 0; i < n; i++) {
+		if (i == 0 || list[i].zone != list[i - 1].zone) {
+			zones[(*nzones)++] = list[i].zone;
+			first[list[i].zone] = i;
+			count[list[i].zone] = 0;
+		}
+		count[list[i].zone]++;
+	}
+}
+
+/* Plan the current group (B->gs -> B->gd) of flow with dport. */
+static sfb_status
+plan_group(struct builder *B, size_t flow, const sfb_portset *dport)
+{
+	const struct sfb_cflow *f = &B->cat->flows[flow];
+	const sfb_plan *P = B->plan;
+	size_t nz = B->t->nzones, nsrc, ndst, i, j, zs, zd;
+	unsigned long long walk;
+	sfb_status st;
+
+	if (B->ngs == 0 || B->ngd == 0)
+		return SFB_OK;
+	index_list(B->gs, B->ngs, B->gs_first, B->gs_count, B->zsrc, &nsrc);
+	index_list(B->gd, B->ngd, B->gd_first, B->gd_count, B->zdst, &ndst);
+	memset(B->isdst, 0, B->nwords * sizeof(uint64_t));
+	for (j = 0; j < ndst; j++)
+		bit_set(B->isdst, B->zdst[j]);
+	for (i = 0; i < nsrc; i++) {
+		zs = B->zsrc[i];
+		B->gen++;
+		walk = 0;
+		for (j = 0; j < ndst; j++) {
+			zd = B->zdst[j];
+			if (P->path_len[zs * nz + zd] >= 0) {
+				walk += (unsigned long long)P->path_len[zs * nz + zd] + 1;
+				continue;
+			}
+			if (sfb_warn(B->ctx, B->t->file, 0, 0,
+			    "flow %s: no firewall path from zone '%s' to zone '%s'",
+			    f->id, B->t->zones[zs].name, B->t->zones[zd].name) != SFB_OK)
+				return sfb_oom(B->ctx);
+		}
+		if (walk <= (unsigned long long)B->norder[zs] * (B->nwords + 2))
+			st = plan_walk(B, zs, ndst);
+		else
+			st = plan_tree(B, zs, ndst);
+		if (st != SFB_OK)
+			return sfb_oom(B->ctx);
+	}
+	B->grouped = true;
+	B->cur_dport = dport;
+	st = flush_flow(B, flow);
+	B->grouped = false;
+	B->cur_dport = NULL;
+	return st == SFB_OK ? SFB_OK : sfb_oom(B->ctx);
+}
+
+/* The port(s) destination endpoint e gives the flow's port_of role, or
+ * NULL for the flow's own. */
+static const sfb_portset *
+dst_port(struct builder *B, const struct sfb_cflow *f, size_t e)
+{
+	if (f->port_role < 0)
+		return NULL;
+	return sfb_endpoint_port(&B->t->eps[e], (size_t)f->port_role);
+}
+
+static bool
+same_port(const sfb_portset *a, const sfb_portset *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return sfb_iset_equal(&a->s, &b->s);
+}
+
+/* Plan sources B->gs to the destinations in dsts[0..n) (endpoint indices),
+ * split by destination port. */
+static sfb_status
+plan_by_port(struct builder *B, size_t flow, const size_t *dsts, size_t n)
+{
+	const struct sfb_cflow *f = &B->cat->flows[flow];
+	const sfb_portset *want;
+	size_t i, k;
+	bool done;
+	sfb_status st;
+
+	/* Each distinct port set once, in the order destinations bring them
+	 * (the flow's own first when any destination keeps it). */
+	for (i = 0; i < n; i++) {
+		want = dst_port(B, f, dsts[i]);
+		for (k = 0, done = false; k < i && !done; k++)
+			done = same_port(dst_port(B, f, dsts[k]), want);
+		if (done)
+			continue;
+		B->ngd = 0;
+		for (k = i; k < n; k++) {
+			if (!same_port(dst_port(B, f, dsts[k]), want))
+				continue;
+			if (sfb_grow(&B->gd, &B->capgd, B->ngd + 1, sizeof(*B->gd)) != SFB_OK)
+				return sfb_oom(B->ctx);
+			B->gd[B->ngd++] = (struct zep){ B->t->eps[dsts[k]].zone, dsts[k] };
+		}
+		if ((st = plan_group(B, flow, want)) != SFB_OK)
+			return st;
+	}
+	return SFB_OK;
+}
+
+/* Units of the candidate endpoints, for the scoped flows. */
+struct cand {
+	size_t unit, ep;
+};
+
+static int
+cmp_cand(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->unit != y->unit)
+		return x->unit < y->unit ? -1 : 1;
+	return x->ep < y->ep ? -1 : x->ep > y->ep;
+}
+
+/* A source unit and the destination units it may reach (uses scope). */
+struct reach {
+	size_t unit;
+	size_t *units, n;
+};
+
+static int
+cmp_reach(const void *a, const void *b)
+{
+	const struct reach *x = a, *y = b;
+	size_t i;
+
+	for (i = 0; i < x->n && i < y->n; i++)
+		if (x->units[i] != y->units[i])
+			return x->units[i] < y->units[i] ? -1 : 1;
+	if (x->n != y->n)
+		return x->n < y->n ? -1 : 1;
+	return x->unit < y->unit ? -1 : x->unit > y->unit;
+}
+
+/* Is endpoint e a load-balanced pool member (its pool has a vip) that a
+ * load-balanced flow reaches through the vip instead? */
+static bool
+behind_vip(const sfb_topology *t, size_t e)
+{
+	const struct sfb_unit *u = &t->units[t->hosts[t->eps[e].host].unit];
+
+	return u->pool != SIZE_MAX && t->pools[u->pool].vip_ep != SIZE_MAX;
+}
+
+/* The destination units source unit u reaches on a flow of scope "uses":
+ * what either side's uses say; else the units of u's own site; and only
+ * when its site has none, a branch's central site (or a central site's
+ * branches): a branch appliance registers with its central pool, and
+ * the pool reaches it back, but a branch's gateway stays with its
+ * branch's appliance. */
+static void
+reach_of(const sfb_topology *t, const struct sfb_cflow *f, size_t u, const struct cand *dst,
+    size_t nd, struct reach *r)
+{
+	size_t a, b, du, n_explicit = 0, n_same = 0, pass;
+	int said, rel;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (a = 0; a < nd; a = b) {
+			for (b = a; b < nd && dst[b].unit == dst[a].unit; b++)
+				;
+			du = dst[a].unit;
+			said = sfb_units_said(t, u, du, f->from, f->nfrom, f->to, f->nto);
+			rel = sfb_sites_relation(t, t->units[u].site, t->units[du].site);
+			if (pass == 0) {
+				if (said == 1) {
+					r->units[r->n++] = du;
+					n_explicit++;
+				} else if (said < 0 && rel == 1) {
+					r->units[r->n++] = du;
+					n_same++;
+				}
+			} else if (said < 0 && rel == 2)
+				r->units[r->n++] = du;
+		}
+		if (n_explicit + n_same > 0)
+			break;
+	}
+}
+
+static sfb_status
+plan_scoped(struct builder *B, size_t flow, struct cand *src, size_t ns, struct cand *dst,
+    size_t nd)
+{
+	const struct sfb_cflow *f = &B->cat->flows[flow];
+	const sfb_topology *t = B->t;
+	struct reach *rs = NULL;
+	size_t *dl = NULL, ndl = 0, capdl = 0, i, j, k, a, nr = 0;
+	sfb_status st = SFB_OK;
+
+	qsort(src, ns, sizeof(*src), cmp_cand);
+	qsort(dst, nd, sizeof(*dst), cmp_cand);
+	rs = calloc(ns + 1, sizeof(*rs));
+	if (rs == NULL)
+		goto oom;
+	/* For each source unit, the destination units it may reach. */
+	for (i = 0; i < ns; i = j) {
+		for (j = i; j < ns && src[j].unit == src[i].unit; j++)
+			;
+		rs[nr].unit = src[i].unit;
+		rs[nr].units = calloc(nd + 1, sizeof(size_t));
+		if (rs[nr].units == NULL)
+			goto oom;
+		if (f->scope == SFB_SCOPE_POOL) {
+			for (a = 0; a < nd && dst[a].unit != src[i].unit; a++)
+				;
+			if (a < nd)
+				rs[nr].units[rs[nr].n++] = src[i].unit;
+		} else
+			reach_of(t, f, src[i].unit, dst, nd, &rs[nr]);
+		nr++;
+	}
+	/* Source units that reach the same destinations share one group:
+	 * fewer, wider rules, and the same ones a person would write. */
+	qsort(rs, nr, sizeof(*rs), cmp_reach);
+	for (i = 0; i < nr; i = j) {
+		for (j = i + 1; j < nr && rs[j].n == rs[i].n &&
+		    memcmp(rs[j].units, rs[i].units, rs[i].n * sizeof(size_t)) == 0; j++)
+			;
+		if (rs[i].n == 0)
+			continue;
+		B->ngs = 0;
+		for (k = 0; k < ns; k++) {
+			size_t m;
+
+			for (m = i; m < j && rs[m].unit != src[k].unit; m++)
+				;
+			if (m == j)
+				continue;
+			if (sfb_grow(&B->gs, &B->capgs, B->ngs + 1, sizeof(*B->gs)) != SFB_OK)
+				goto oom;
+			B->gs[B->ngs++] = (struct zep){ t->eps[src[k].ep].zone, src[k].ep };
+		}
+		ndl = 0;
+		for (k = 0, a = 0; k < nd; k++) {
+			while (a < rs[i].n && rs[i].units[a] < dst[k].unit)
+				a++;
+			if (a == rs[i].n || rs[i].units[a] != dst[k].unit)
+				continue;
+			if (push(&dl, &ndl, &capdl, dst[k].ep) != SFB_OK)
+				goto oom;
+		}
+		if ((st = plan_by_port(B, flow, dl, ndl)) != SFB_OK)
+			goto out;
+	}
+	goto out;
+oom:
+	st = sfb_oom(B->ctx);
+out:
+	for (i = 0; rs != NULL && i < ns; i++)
+		free(rs[i].units);
+	free(rs);
+	free(dl);
+	return st;
+}
+
+/* The load balancer's own leg: from a pool's snat to its members, on the
+ * flow's ports (the members see the snat as the source). */
+static sfb_status
+plan_snat_legs(struct builder *B, size_t flow, const struct cand *dst, size_t nd)
+{
+	const sfb_topology *t = B->t;
+	size_t p, k, *dl = NULL, ndl = 0, capdl = 0, snat;
+	sfb_status st = SFB_OK;
+
+	for (p = 0; p < t->npools; p++) {
+		if ((snat = t->pools[p].snat_ep) == SIZE_MAX)
+			continue;
+		ndl = 0;
+		for (k = 0; k < nd; k++)
+			if (t->units[dst[k].unit].pool == p && !t->eps[dst[k].ep].virt &&
+			    push(&dl, &ndl, &capdl, dst[k].ep) != SFB_OK) {
+				st = sfb_oom(B->ctx);
+				goto out;
+			}
+		if (ndl == 0)
+			continue;
+		B->ngs = 0;
+		if (sfb_grow(&B->gs, &B->capgs, 1, sizeof(*B->gs)) != SFB_OK) {
+			st = sfb_oom(B->ctx);
+			goto out;
+		}
+		B->gs[B->ngs++] = (struct zep){ t->eps[snat].zone, snat };
+		if ((st = plan_by_port(B, flow, dl, ndl)) != SFB_OK)
+			goto out;
+	}
+out:
+	free(dl);
+	return st;
+}
+
+/* A flow of a version 2 topology. */
+static sfb_status
+sfb_plan_flow_v2(struct builder *B, size_t flow)
+{
+	const struct sfb_cflow *f = &B->cat->flows[flow];
+	const sfb_topology *t = B->t;
+	struct cand *src = NULL, *dst = NULL, *members = NULL;
+	size_t ns = 0, nd = 0, nm = 0, i, *dl = NULL, ndl = 0, capdl = 0;
+	const struct sfb_endpoint *ep;
+	sfb_status st = SFB_OK;
+
+	if (!sfb_topology_features_on(t, &f->when))
+		return SFB_OK;
+	if (f->scope == SFB_SCOPE_GLOBAL && !f->lb && f->when.versions == 0 &&
+	    (f->port_role < 0 || !B->role_has_ports[f->port_role]))
+		return plan_flow(B, flow);
+	src = calloc(t->neps + 1, sizeof(*src));
+	dst = calloc(t->neps + 1, sizeof(*dst));
+	members = calloc(t->neps + 1, sizeof(*members));
+	if (src == NULL || dst == NULL || members == NULL)
+		goto oom;
+	for (i = 0; i < t->neps; i++) {
+		ep = &t->eps[i];
+		if (!ep->virt && has_any(ep, f->from, f->nfrom) &&
+		    sfb_endpoint_version_ok(t, B->cat, i, f->when.versions))
+			src[ns++] = (struct cand){ t->hosts[ep->host].unit, i };
+		if (!has_any(ep, f->to, f->nto) ||
+		    !sfb_endpoint_version_ok(t, B->cat, i, f->when.versions))
+			continue;
+		if (ep->virt) {
+			/* A vip stands in for its members on load-balanced flows. */
+			if (f->lb && t->pools[t->units[t->hosts[ep->host].unit].pool].vip_ep == i)
+				dst[nd++] = (struct cand){ t->hosts[ep->host].unit, i };
+			continue;
+		}
+		if (f->lb && behind_vip(t, i)) {
+			members[nm++] = (struct cand){ t->hosts[ep->host].unit, i };
+			continue;
+		}
+		dst[nd++] = (struct cand){ t->hosts[ep->host].unit, i };
+	}
+	if (ns == 0 || nd + nm == 0) {
+		st = note_unmatched(B, flow);
+		goto out;
+	}
+	if (f->scope != SFB_SCOPE_GLOBAL) {
+		if ((st = plan_scoped(B, flow, src, ns, dst, nd)) != SFB_OK)
+			goto out;
+	} else {
+		B->ngs = 0;
+		if (sfb_grow(&B->gs, &B->capgs, ns, sizeof(*B->gs)) != SFB_OK)
+			goto oom;
+		for (i = 0; i < ns; i++)
+			B->gs[B->ngs++] = (struct zep){ t->eps[src[i].ep].zone, src[i].ep };
+		for (i = 0; i < nd; i++)
+			if (push(&dl, &ndl, &capdl, dst[i].ep) != SFB_OK)
+				goto oom;
+		if ((st = plan_by_port(B, flow, dl, ndl)) != SFB_OK)
+			goto out;
+	}
+	if (f->lb && nm > 0)
+		st = plan_snat_legs(B, flow, members, nm);
+	goto out;
+oom:
+	st = sfb_oom(B->ctx);
+out:
+	free(src);
+	free(dst);
+	free(members);
+	free(dl);
+	return st;
+}
+
 /* Entries in output order: firewalls in topology order (intra-zone last),
  * flows in catalog order within each. */
 static int
@@ -660,7 +1151,9 @@ cmp_entry(const void *a, const void *b)
 
 	if (x->fw != y->fw)
 		return x->fw < y->fw ? -1 : 1;
-	return x->flow < y->flow ? -1 : x->flow > y->flow;
+	if (x->flow != y->flow)
+		return x->flow < y->flow ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 sfb_status
@@ -724,13 +1217,14 @@ sfb_plan_build_for(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *top
 		B.pend[i].pub = &B.pend_bits[(i * 2 + 1) * B.nwords];
 	}
 	if ((st = compute_paths(&B)) != SFB_OK || (st = compute_sides(&B)) != SFB_OK ||
-	    (st = index_endpoints(&B)) != SFB_OK)
+	    (st = index_endpoints(&B)) != SFB_OK ||
+	    (topo->version >= 2 && (st = prepare_groups(&B)) != SFB_OK))
 		goto out;
 	for (i = 0; i < cat->nflows; i++) {
 		if (cat->flows[i].profile >= topo->nprofiles ||
 		    !topo->profile_on[cat->flows[i].profile])
 			continue;
-		if ((st = plan_flow(&B, i)) != SFB_OK)
+		if ((st = topo->version >= 2 ? sfb_plan_flow_v2(&B, i) : plan_flow(&B, i)) != SFB_OK)
 			goto out;
 	}
 	for (i = 0; i < B.plan->nentries; i++) {
@@ -759,6 +1253,13 @@ out:
 	free(B.order);
 	free(B.norder);
 	free(B.sets);
+	free(B.gs);
+	free(B.gd);
+	free(B.gs_first);
+	free(B.gs_count);
+	free(B.gd_first);
+	free(B.gd_count);
+	free(B.role_has_ports);
 	sfb_plan_free(B.plan);
 	return st;
 }

@@ -23,7 +23,19 @@ struct sfb_entry {
 	sfb_addrset src, dst, dst_public;
 	size_t *src_eps, nsrc, capsrc; /* endpoint indices, sorted, unique */
 	size_t *dst_eps, ndst, capdst;
+	/* Version 2: the destination port(s) of these destinations when their
+	 * `ports:` replace the flow's (port_of); NULL: the flow's.  Read it
+	 * through sfb_entry_dport. */
+	const sfb_portset *dport;
+	size_t seq;           /* creation order: entries of one flow through one
+	                       * firewall (version 2 groups) keep it */
 };
+
+static inline const sfb_portset *
+sfb_entry_dport(const sfb_catalog *cat, const struct sfb_entry *e)
+{
+	return e->dport != NULL ? e->dport : &cat->flows[e->flow].dport;
+}
 
 /* A catalog flow of an enabled profile that the topology cannot carry. */
 struct sfb_unmatched {

@@ -90,7 +90,7 @@ write_text(struct writer *w, sfb_buf *b)
 		sfb_buf_printf(b, "\n%s  %s  src ", f->id, sfb_proto_name(f->proto));
 		sfb_portset_print(b, &f->sport);
 		sfb_buf_puts(b, " -> dst ");
-		sfb_portset_print(b, &f->dport);
+		sfb_portset_print(b, sfb_entry_dport(w->cat, e));
 		sfb_buf_puts(b, "  ");
 		sfb_esc_put(b, SFB_ESC_LINE, f->app);
 		sfb_buf_printf(b, "  %s\n  purpose: ", f->required ? "required" : "optional");
@@ -237,7 +237,7 @@ entry_json(struct writer *w, sfb_jb *jb, const struct sfb_entry *e)
 	sfb_portset_print(&w->tmp, &f->sport);
 	sfb_jb_str(jb, o, "src_ports", sfb_buf_str(&w->tmp));
 	sfb_buf_reset(&w->tmp);
-	sfb_portset_print(&w->tmp, &f->dport);
+	sfb_portset_print(&w->tmp, sfb_entry_dport(w->cat, e));
 	sfb_jb_str(jb, o, "dst_ports", sfb_buf_str(&w->tmp));
 	sfb_jb_str(jb, o, "app", f->app);
 	sfb_jb_str(jb, o, "purpose", f->purpose);
@@ -368,7 +368,7 @@ write_table(struct writer *w, sfb_buf *b, bool md)
 		sfb_table_put_scratch(&t);
 		sfb_portset_print(sfb_table_scratch(&t), &f->sport);
 		sfb_table_put_scratch(&t);
-		sfb_portset_print(sfb_table_scratch(&t), &f->dport);
+		sfb_portset_print(sfb_table_scratch(&t), sfb_entry_dport(w->cat, e));
 		sfb_table_put_scratch(&t);
 		sfb_table_put(&t, f->app);
 		sfb_table_put(&t, f->purpose);

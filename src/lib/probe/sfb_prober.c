@@ -96,7 +96,8 @@ add_skip(struct prober *pr, size_t flow, size_t dst_ep, int proto, const char *w
 }
 
 static sfb_status
-add_target(struct prober *pr, size_t flow, int proto, size_t dst_ep, bool outside)
+add_target(struct prober *pr, size_t flow, const sfb_portset *dport, int proto,
+    size_t dst_ep, bool outside)
 {
 	const sfb_topology *t = pr->plan->topo;
 	const struct sfb_endpoint *ep = &t->eps[dst_ep];
@@ -121,6 +122,7 @@ add_target(struct prober *pr, size_t flow, int proto, size_t dst_ep, bool outsid
 	tg = &pr->t[pr->nt++];
 	memset(tg, 0, sizeof(*tg));
 	tg->flow = flow;
+	tg->dport = dport;
 	tg->proto = proto;
 	tg->dst_ep = dst_ep;
 	tg->sport = sfb_portset_is_all(&f->sport) ? NULL : &f->sport;
@@ -164,7 +166,8 @@ collect_targets(struct prober *pr)
 			for (k = 0; k < 2; k++) {
 				if (!(f->proto & (k == 0 ? SFB_PROTO_TCP : SFB_PROTO_UDP)))
 					continue;
-				if ((st = add_target(pr, e->flow, protos[k], e->dst_eps[d], outside)) != SFB_OK)
+				if ((st = add_target(pr, e->flow, sfb_entry_dport(plan->cat, e), protos[k],
+				    e->dst_eps[d], outside)) != SFB_OK)
 					return st;
 			}
 		}
@@ -181,7 +184,7 @@ make_probes(struct prober *pr)
 	uint64_t port, count;
 
 	for (i = 0; i < pr->nt; i++)
-		n += sfb_portset_count(&pr->plan->cat->flows[pr->t[i].flow].dport);
+		n += sfb_portset_count(pr->t[i].dport);
 	pr->p = calloc(n + 1, sizeof(*pr->p));
 	if (pr->p == NULL)
 		return SFB_ENOMEM;
@@ -189,8 +192,8 @@ make_probes(struct prober *pr)
 		tg = &pr->t[i];
 		tg->first = pr->np;
 		count = 0;
-		for (k = 0; k < pr->plan->cat->flows[tg->flow].dport.s.n; k++) {
-			r = &pr->plan->cat->flows[tg->flow].dport.s.r[k];
+		for (k = 0; k < tg->dport->s.n; k++) {
+			r = &tg->dport->s.r[k];
 			for (port = r->lo.lo; port <= r->hi.lo; port++) {
 				struct probe *p;
 

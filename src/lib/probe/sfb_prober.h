@@ -15,6 +15,7 @@ enum state { S_QUEUED, S_CONNECTING, S_AWAIT, S_DONE };
 
 struct target {
 	size_t flow;            /* catalog flow */
+	const sfb_portset *dport; /* its destination ports (the plan entry's) */
 	int proto;              /* IPPROTO_TCP / IPPROTO_UDP */
 	size_t dst_ep;
 	struct sfb_sockaddr dst;

@@ -376,8 +376,8 @@ ports_for_host(sfb_ctx *ctx, const sfb_plan *plan, const char *host, sfb_portset
 		if (!mine)
 			continue;
 		f = &plan->cat->flows[e->flow];
-		if (((f->proto & SFB_PROTO_TCP) && sfb_iset_union(&tcp->s, &f->dport.s) != SFB_OK) ||
-		    ((f->proto & SFB_PROTO_UDP) && sfb_iset_union(&udp->s, &f->dport.s) != SFB_OK))
+		if (((f->proto & SFB_PROTO_TCP) && sfb_iset_union(&tcp->s, &sfb_entry_dport(plan->cat, e)->s) != SFB_OK) ||
+		    ((f->proto & SFB_PROTO_UDP) && sfb_iset_union(&udp->s, &sfb_entry_dport(plan->cat, e)->s) != SFB_OK))
 			return sfb_oom(ctx);
 	}
 	return SFB_OK;

@@ -148,10 +148,17 @@ struct sfb_topology {
 long sfb_topology_find_firewall(const sfb_topology *t, const char *name);
 /* The port(s) endpoint ep gives role (ports:), or NULL. */
 const sfb_portset *sfb_endpoint_port(const struct sfb_endpoint *ep, size_t role);
-/* Version 2: may units a and b talk on a flow of scope "uses", where a has
- * one of roles_a and b one of roles_b?  (See docs/topology-format.md.) */
-bool sfb_units_related(const sfb_topology *t, size_t a, size_t b, const size_t *roles_a,
+/* Version 2, a flow of scope "uses" between unit a (with one of roles_a)
+ * and unit b (one of roles_b): 1 if one lists the other in its uses (or
+ * a == b), 0 if one of them lists other units for that role, -1 if
+ * neither says (the sites decide). */
+int sfb_units_said(const sfb_topology *t, size_t a, size_t b, const size_t *roles_a,
     size_t nra, const size_t *roles_b, size_t nrb);
+/* Sites a and b: 1 the same (or one of them is SFB_NO_SITE), 2 a branch and
+ * its central site, 0 unrelated. */
+int sfb_sites_relation(const sfb_topology *t, size_t a, size_t b);
+/* Are the features a catalog entry needs on?  (Always, in version 1.) */
+bool sfb_topology_features_on(const sfb_topology *t, const struct sfb_when *w);
 /* Does endpoint ep meet a version condition (bit mask over catalog versions)? */
 bool sfb_endpoint_version_ok(const sfb_topology *t, const sfb_catalog *cat, size_t ep,
     uint32_t versions);

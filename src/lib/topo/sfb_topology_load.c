@@ -20,7 +20,7 @@ sfb_topology_name(const sfb_topology *topo)
 size_t
 sfb_topology_host_count(const sfb_topology *topo)
 {
-	return topo->nhosts;
+	return topo->nhosts_real;
 }
 
 size_t

@@ -586,35 +586,32 @@ lists(const struct sfb_unit *a, const size_t *roles, size_t n, size_t b, bool *s
 	return false;
 }
 
-static bool
-sites_meet(const sfb_topology *t, size_t a, size_t b)
-{
-	const struct sfb_site *sa, *sb;
-
-	if (a == SFB_NO_SITE || b == SFB_NO_SITE || a == b)
-		return true;
-	sa = &t->sites[a];
-	sb = &t->sites[b];
-	/* A branch is served by its central site (both ways). */
-	return (sa->branch && sa->central == b) || (sb->branch && sb->central == a);
-}
-
-bool
-sfb_units_related(const sfb_topology *t, size_t a, size_t b, const size_t *roles_a,
-    size_t nra, const size_t *roles_b, size_t nrb)
+int
+sfb_units_said(const sfb_topology *t, size_t a, size_t b, const size_t *roles_a, size_t nra,
+    const size_t *roles_b, size_t nrb)
 {
 	const struct sfb_unit *ua = &t->units[a], *ub = &t->units[b];
 	bool said_a, said_b;
 
 	if (a == b)
-		return true;
-	/* What Topology Builder associates wins; the site is the default only
-	 * where neither side says what it uses for the other's role. */
+		return 1;
+	/* What Topology Builder associates wins: when either side says what it
+	 * uses for the other's role, only what it says goes. */
 	if (lists(ua, roles_b, nrb, b, &said_a) || lists(ub, roles_a, nra, a, &said_b))
-		return true;
-	if (said_a || said_b)
-		return false;
-	return sites_meet(t, ua->site, ub->site);
+		return 1;
+	return said_a || said_b ? 0 : -1;
+}
+
+int
+sfb_sites_relation(const sfb_topology *t, size_t a, size_t b)
+{
+	const struct sfb_site *sa, *sb;
+
+	if (a == SFB_NO_SITE || b == SFB_NO_SITE || a == b)
+		return 1;
+	sa = &t->sites[a];
+	sb = &t->sites[b];
+	return (sa->branch && sa->central == b) || (sb->branch && sb->central == a) ? 2 : 0;
 }
 
 bool
@@ -634,4 +631,17 @@ sfb_endpoint_version_ok(const sfb_topology *t, const sfb_catalog *cat, size_t e,
 		return true;   /* not a Skype for Business server: no version */
 	v = t->units != NULL ? t->units[t->hosts[ep->host].unit].version : t->product;
 	return v < 0 || (versions & ((uint32_t)1 << v)) != 0;
+}
+
+bool
+sfb_topology_features_on(const sfb_topology *t, const struct sfb_when *w)
+{
+	size_t i;
+
+	if (t->version < 2)
+		return true;
+	for (i = 0; i < w->nfeatures; i++)
+		if (w->features[i] >= t->nfeatures || !t->feature_on[w->features[i]])
+			return false;
+	return true;
 }
