@@ -7,3 +7,9 @@ add_test(NAME firewall/netns-packets
   COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/netns_firewall.sh $<TARGET_FILE:sfbnet> $<TARGET_FILE:pktprobe>
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(firewall/netns-packets PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
+# The same with every zone and firewall of examples/two-sites.yaml (topology
+# version 2: load balancer VIPs, a single-IP Edge behind NAT, sites).
+add_test(NAME firewall/netns-two-sites
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/netns_two_sites.sh $<TARGET_FILE:sfbnet> $<TARGET_FILE:pktprobe>
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(firewall/netns-two-sites PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)

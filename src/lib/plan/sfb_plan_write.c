@@ -97,6 +97,8 @@ write_text(struct writer *w, sfb_buf *b)
 		sfb_esc_put(b, SFB_ESC_LINE, f->purpose);
 		sfb_buf_putc(b, '\n');
 		sfb_condition_text(b, f);
+		if (w->t->version >= 2)   /* version 1 applies none of it */
+			sfb_reach_text(b, w->cat, f);
 		sfb_buf_puts(b, "  from (");
 		roles_text(b, w->cat, f->from, f->nfrom);
 		sfb_buf_puts(b, "):\n");
@@ -254,6 +256,16 @@ entry_json(struct writer *w, sfb_jb *jb, const struct sfb_entry *e)
 	sfb_jb_set(jb, o, "sources", endpoint_refs(w, jb, e->src_eps, e->nsrc));
 	sfb_jb_set(jb, o, "destinations", endpoint_refs(w, jb, e->dst_eps, e->ndst));
 	sfb_jb_set(jb, o, "cite", sfb_cites_json(jb, w->cat, f->cite, f->ncite));
+	if (w->t->version >= 2) {
+		/* What narrowed this entry in a version 2 topology, and why. */
+		sfb_jb_set(jb, o, "when", sfb_when_json(jb, w->cat, &f->when));
+		sfb_jb_str(jb, o, "scope", sfb_scope_name(f->scope));
+		sfb_jb_bool(jb, o, "load_balanced", f->lb);
+		sfb_jb_str(jb, o, "port_of", f->port_role >= 0 ? w->cat->roles[f->port_role].name :
+		    NULL);
+		sfb_jb_set(jb, o, "reach_cite", sfb_cites_json(jb, w->cat, f->reach_cite,
+		    f->nreach_cite));
+	}
 	return o;
 }
 

@@ -40,5 +40,7 @@ sfb_status sfb_tl_v2_pool(struct loader *L, const sfb_ynode *p, struct sfb_poold
 /* Units, sites, uses and the virtual endpoints of vips and snats: after
  * the pools, before the zones are resolved. */
 sfb_status sfb_tl_v2_resolve(struct loader *L, const sfb_ynode *root);
+/* Two roles listening on one TCP port of one address (both versions). */
+sfb_status sfb_tl_check_ports(struct loader *L);
 
 #endif

@@ -1300,7 +1300,8 @@ sfb_topology_parse(sfb_ctx *ctx, const sfb_catalog *cat, const char *name,
 	    (st = load_pools(&L, root)) != SFB_OK ||
 	    (L.t->version >= 2 && (st = sfb_tl_v2_resolve(&L, root)) != SFB_OK) ||
 	    (st = resolve_zones(&L)) != SFB_OK ||
-	    (st = check_duplicate_addresses(&L)) != SFB_OK)
+	    (st = check_duplicate_addresses(&L)) != SFB_OK ||
+	    (st = sfb_tl_check_ports(&L)) != SFB_OK)
 		goto out;
 	*out = L.t;
 	L.t = NULL;

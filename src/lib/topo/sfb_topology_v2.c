@@ -554,6 +554,117 @@ out:
 	return st;
 }
 
+/* --- two services on one address and port --------------------------------- */
+
+/* A listening service of an endpoint with a single address: the role and
+ * the TCP ports it listens on there. */
+struct listener {
+	int family;
+	sfb_u128 addr;
+	size_t role, ep;
+	const sfb_portset *ports;
+};
+
+static int
+cmp_listener(const void *a, const void *b)
+{
+	const struct listener *x = a, *y = b;
+	int c;
+
+	if (x->family != y->family)
+		return x->family - y->family;
+	if ((c = sfb_u128_cmp(x->addr, y->addr)) != 0)
+		return c;
+	return x->ep < y->ep ? -1 : x->ep > y->ep;
+}
+
+/* Two roles that listen on the same TCP port of one address (their main
+ * services, the catalog's port_of flows, or the endpoint's ports:) cannot
+ * both be there: the single-IP Edge must say which port each service
+ * takes.  Both versions: a version 1 file cannot write such an Edge
+ * correctly at all. */
+sfb_status
+sfb_tl_check_ports(struct loader *L)
+{
+	const sfb_topology *t = L->t;
+	const sfb_catalog *cat = L->cat;
+	struct listener *v = NULL;
+	sfb_portset *main_ports = NULL;
+	const struct sfb_endpoint *ep, *ea, *eb;
+	size_t i, j, k, r, n = 0, cap = 0;
+	sfb_status st = SFB_OK;
+	sfb_iset both;
+
+	sfb_iset_init(&both);
+	main_ports = calloc(cat->nroles + 1, sizeof(*main_ports));
+	if (main_ports == NULL)
+		goto oom;
+	for (r = 0; r < cat->nroles; r++)
+		sfb_portset_init(&main_ports[r]);
+	for (i = 0; i < cat->nflows; i++)
+		if (cat->flows[i].port_role >= 0 && (cat->flows[i].proto & SFB_PROTO_TCP) &&
+		    sfb_iset_union(&main_ports[cat->flows[i].port_role].s, &cat->flows[i].dport.s) != SFB_OK)
+			goto oom;
+	for (i = 0; i < t->neps_real; i++) {
+		ep = &t->eps[i];
+		if (ep->addr_text == NULL || !sfb_addr_is_single(ep->addr_text))
+			continue;
+		for (k = 0; k < ep->nroles; k++) {
+			const sfb_portset *ps = sfb_endpoint_port(ep, ep->roles[k]);
+
+			if (ps == NULL)
+				ps = &main_ports[ep->roles[k]];
+			if (sfb_iset_empty(&ps->s))
+				continue;
+			if (sfb_grow(&v, &cap, n + 1, sizeof(*v)) != SFB_OK)
+				goto oom;
+			v[n].family = ep->addr.v4.n == 1 ? 4 : 6;
+			v[n].addr = ep->addr.v4.n == 1 ? ep->addr.v4.r[0].lo : ep->addr.v6.r[0].lo;
+			v[n].role = ep->roles[k];
+			v[n].ep = i;
+			v[n].ports = ps;
+			n++;
+		}
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_listener);
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n && v[j].family == v[i].family &&
+		    sfb_u128_cmp(v[j].addr, v[i].addr) == 0; j++) {
+			if (v[j].role == v[i].role)
+				continue;
+			sfb_iset_free(&both);
+			sfb_iset_init(&both);
+			if (sfb_iset_intersect(&both, &v[i].ports->s, &v[j].ports->s) != SFB_OK)
+				goto oom;
+			if (sfb_iset_empty(&both))
+				continue;
+			ea = &t->eps[v[i].ep];
+			eb = &t->eps[v[j].ep];
+			st = sfb_fail(L->ctx, SFB_EINVAL, t->file,
+			    eb->nports > 0 ? eb->ports_line : eb->line,
+			    eb->nports > 0 ? eb->ports_col : eb->col,
+			    "%s and %s both listen on TCP %llu of %s (host '%s'): two services "
+			    "cannot share one address and port; give each its port with ports: "
+			    "{ %s: PORT } (a single-IP Edge: access 5061, web conferencing 444, A/V "
+			    "443) [ms-tb-edge-ip: Topology Builder, single FQDN and IP address]",
+			    cat->roles[v[i].role].name, cat->roles[v[j].role].name,
+			    (unsigned long long)both.r[0].lo.lo, ea->addr_text,
+			    t->hosts[eb->host].name, cat->roles[v[j].role].name);
+			goto out;
+		}
+	goto out;
+oom:
+	st = sfb_oom(L->ctx);
+out:
+	sfb_iset_free(&both);
+	for (r = 0; main_ports != NULL && r < cat->nroles; r++)
+		sfb_portset_free(&main_ports[r]);
+	free(main_ports);
+	free(v);
+	return st;
+}
+
 /* --- queries -------------------------------------------------------------- */
 
 const sfb_portset *
