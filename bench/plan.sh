@@ -4,11 +4,15 @@
 #
 #  1. builds a Release sfbnet in bench/build (incremental: only if needed);
 #  2. generates a topology of BENCH_HOSTS hosts (default 1000) with
-#     bench/gen_topology.sh and checks it with `sfbnet validate`;
+#     bench/gen_topology.sh, in topology format version 2 (sites, pools
+#     with load balancers; BENCH_TOPO_VERSION=1 for the old file), and the
+#     same hosts as version 1, and checks both with `sfbnet validate`;
 #  3. times `sfbnet plan TOPO --format json` and, for every firewall of the
 #     topology, `sfbnet firewall TOPO -t nftables -F FW` and `-t iptables`,
 #     BENCH_REPS times each (default 11) after one warm-up run, and prints the
 #     median wall time and the peak resident set size (GNU time, %M);
+#     then the same plan + firewall runs on the version 1 file, so the two
+#     formats are compared on one machine in one run;
 #  4. checks the budget: plan + firewall for all firewalls under 0.2 s in
 #     total, and each command under 100 MB peak RSS (PASS/FAIL printed; the
 #     exit status is 0 unless a command fails: a benchmark is not a test);
@@ -69,8 +73,12 @@ case $bdir in /*) bin=$bdir/sfbnet ;; *) bin=$root/$bdir/sfbnet ;; esac
 failed=0
 
 # --- 2. topologies ---------------------------------------------------------
-for n in "$small" "$hosts"; do
-	bench/gen_topology.sh "$n" >"$tmp/topo-$n.yaml" || die "gen_topology.sh $n failed"
+tver=${BENCH_TOPO_VERSION:-2}
+for n in "$small" "$hosts" "v1-$hosts"; do
+	SFB_TOPO_VERSION=$tver
+	[ "${n#v1-}" != "$n" ] && SFB_TOPO_VERSION=1
+	SFB_TOPO_VERSION=$SFB_TOPO_VERSION bench/gen_topology.sh "${n#v1-}" >"$tmp/topo-$n.yaml" ||
+		die "gen_topology.sh $n failed"
 	"$bin" validate "$tmp/topo-$n.yaml" >"$tmp/validate-$n.txt" 2>&1 ||
 		{ cat "$tmp/validate-$n.txt"; die "the generated topology of $n hosts does not validate"; }
 done
@@ -127,7 +135,7 @@ size() { awk -v b="$(wc -c <"$1")" 'BEGIN { if (b >= 1048576) printf "%.1f MB", 
 
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 echo "== machine: $(nproc) CPU(s), ${cpu:-unknown CPU}, $(uname -sr)"
-echo "== sfbnet $("$bin" --version | awk '{ print $2 }') (Release), $(sed -n 's/.*: valid: //p' "$tmp/validate-$hosts.txt")"
+echo "== sfbnet $("$bin" --version | awk '{ print $2 }') (Release), topology format version $tver, $(sed -n 's/.*: valid: //p' "$tmp/validate-$hosts.txt")"
 echo "== $reps runs per command after one warm-up; median wall time, highest peak RSS"
 echo
 row "command (TOPO = $hosts hosts)" "wall ms" "peak RSS MB" "output"
@@ -152,6 +160,20 @@ for fw in $fws; do
 done
 nfw=$(echo "$fws" | wc -w)
 row "total: plan + $((nfw * 2)) firewall runs" "$total" "max $(mb "$maxkb")" ""
+# The same hosts written as version 1 (no sites, no load balancers), timed
+# the same way in this run: what version 2's groups cost.
+v2total=$total v2maxkb=$maxkb total=0 maxkb=0
+topo1=$tmp/topo-v1-$hosts.yaml
+measure "plan v1" "$tmp/plan-v1.json" -- "$bin" plan "$topo1" --format json
+account
+for fw in $fws; do
+	for target in nftables iptables; do
+		measure "$fw $target v1" "$tmp/v1.out" -- "$bin" firewall "$topo1" -t "$target" -F "$fw"
+		account
+	done
+done
+row "same hosts as version 1: plan + $((nfw * 2)) runs" "$total" "max $(mb "$maxkb")" "$(sed -n 's/.*firewall(s), //p' "$tmp/validate-v1-$hosts.txt" | cut -d, -f1)"
+total=$v2total maxkb=$v2maxkb
 echo
 # Not in the budget: where the time of `plan` goes.  validate = load the
 # catalog and the topology and build the plan, with no output; text = the

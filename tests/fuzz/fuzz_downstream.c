@@ -370,6 +370,10 @@ host_runs_windows(const sfb_catalog *cat, const sfb_topology *t, size_t h)
 	const struct sfb_host *host = &t->hosts[h];
 	size_t i, r, k;
 
+	/* A load balancer's vip or snat (version 2) is not a server, whatever
+	 * roles of its pool it stands for. */
+	if (host->virt)
+		return false;
 	for (i = host->first_ep; i < host->first_ep + host->nep; i++)
 		for (r = 0; r < t->eps[i].nroles; r++)
 			for (k = 0; k < sizeof(win_roles) / sizeof(win_roles[0]); k++)

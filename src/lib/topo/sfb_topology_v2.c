@@ -1,5 +1,5 @@
 /* Topology format version 2: product, features, sites, what pools use,
- * load balancer addresses and per-endpoint ports (docs/topology-format.md).
+ * load balancer addresses and per-endpoint ports (docs/topology.md).
  * The version 1 loader calls in here for the keys only version 2 has; the
  * resolve step then turns names into indices: units (pools, and hosts
  * outside any pool), their sites, versions and uses, and the virtual
