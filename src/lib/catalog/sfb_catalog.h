@@ -105,6 +105,8 @@ enum sfb_dnsval {
 	SFB_VAL_WEBCONF_EDGE_PUBLIC,
 	SFB_VAL_AV_EDGE_PUBLIC,
 	SFB_VAL_OWA_VIP,
+	SFB_VAL_SERVER_ADDRESS,   /* {server}: that endpoint's own address */
+	SFB_VAL_POOL_ADDRESSES,   /* {pool_of}: the addresses of that pool's members */
 	SFB_VAL_COUNT
 };
 
@@ -119,6 +121,7 @@ struct sfb_cdns {
 	int value_ee, value_se;   /* enum sfb_dnsval: Enterprise / Standard Edition */
 	unsigned prio, weight, port;  /* SRV */
 	long port_role;           /* SRV: the port is this role's (endpoint ports:), or -1 */
+	long role;                /* the role of {server} and {pool_of}, or -1 */
 	struct sfb_when when;     /* version 2 topologies only */
 	char *purpose, *condition;
 	bool required;

@@ -8,13 +8,14 @@
 static const char *const placeholders[] = {
 	"sip_domain", "ad_domain", "pool", "member", "meet", "dialin", "admin",
 	"web_internal", "web_external", "owa_internal", "owa_external",
-	"access_edge", "webconf_edge", "av_edge", "edge_internal", "director_pool", NULL
+	"access_edge", "webconf_edge", "av_edge", "edge_internal", "director_pool", "server",
+	"pool_of", NULL
 };
 
 static const char *const value_names[SFB_VAL_COUNT] = {
 	"pool-fqdn", "pool-vip", "member-ips", "director-vip", "director-ips",
 	"reverse-proxy-public", "access-edge-fqdn", "access-edge-public",
-	"webconf-edge-public", "av-edge-public", "owa-vip"
+	"webconf-edge-public", "av-edge-public", "owa-vip", "server-address", "pool-addresses"
 };
 
 const char *
@@ -151,7 +152,8 @@ load_dns_entry(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynod
     const char *own)
 {
 	static const char *const keys[] = { "!id", "!profile", "!view", "!type", "!name",
-		"!value", "srv", "!purpose", "!required", "condition", "when", "port_of", "!cite", NULL };
+		"!value", "srv", "!purpose", "!required", "condition", "when", "port_of", "role", "!cite",
+		NULL };
 	const char *id, *view, *type, *s;
 	struct sfb_cdns *r;
 	size_t profile;
@@ -215,6 +217,24 @@ load_dns_entry(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynod
 	if (sfb_y_get(m, "when") != NULL &&
 	    (st = sfb_cat_load_when(ctx, cat, d, sfb_y_get(m, "when"), &r->when)) != SFB_OK)
 		return st;
+	r->role = -1;
+	if (sfb_y_get(m, "role") != NULL) {
+		if ((st = sfb_y_str(ctx, d, sfb_y_get(m, "role"), "role", &s)) != SFB_OK)
+			return st;
+		if ((r->role = sfb_catalog_role(cat, s)) < 0)
+			return sfb_y_fail(ctx, d, sfb_y_get(m, "role"), "unknown role '%s'", s);
+	}
+	/* {server} and {pool_of} name the endpoints or pools of `role`, and
+	 * their own addresses are the value; each needs the other. */
+	{
+		bool per = strstr(r->name, "{server}") != NULL || strstr(r->name, "{pool_of}") != NULL;
+		bool self = r->value_ee == SFB_VAL_SERVER_ADDRESS || r->value_ee == SFB_VAL_POOL_ADDRESSES;
+
+		if (per != (r->role >= 0) || per != self ||
+		    (r->value_ee == SFB_VAL_SERVER_ADDRESS) != (strstr(r->name, "{server}") != NULL))
+			return sfb_y_fail(ctx, d, m, "a record named by {server} has role: and the value "
+			    "server-address, one named by {pool_of} role: and pool-addresses");
+	}
 	r->port_role = -1;
 	if (sfb_y_get(m, "port_of") != NULL) {
 		long role;

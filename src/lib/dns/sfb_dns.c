@@ -254,12 +254,31 @@ pool_role_of(int kind)
 	return NULL;
 }
 
+/* Version 2: the pool a name that belongs to no one pool (the simple URLs,
+ * lyncdiscoverinternal) resolves to: the first of pools: that has the role,
+ * never several pools' vips in turn (a meeting link must reach the pool
+ * that hosts it; the others redirect).  NULL: every pool, as in version 1. */
+static const struct sfb_pool *
+home_pool(const sfb_topology *t, const struct sfb_pools *pools)
+{
+	size_t d, i;
+
+	if (t->version < 2)
+		return NULL;
+	for (d = 0; d < t->npools; d++)
+		for (i = 0; i < pools->n; i++)
+			if (pools->v[i].fqdn != NULL && strcasecmp(pools->v[i].fqdn, t->pools[d].fqdn) == 0)
+				return &pools->v[i];
+	return NULL;
+}
+
 /* What the record resolves to, for the choices made in its name. */
 static sfb_status
 record_values(struct sfb_expand *x, const struct sfb_cdns *e, sfb_strv *out)
 {
 	struct valctx v = { x, e, out };
 	const struct sfb_pools *pools;
+	const struct sfb_pool *home;
 	const char *prole;
 	size_t i;
 	int kind;
@@ -272,9 +291,12 @@ record_values(struct sfb_expand *x, const struct sfb_cdns *e, sfb_strv *out)
 		pools = sfb_facts_pools(x->facts, (size_t)sfb_catalog_role(x->cat, prole));
 		if (pools == NULL)
 			return SFB_ENOMEM;
+		home = x->chosen_pool == NULL ? home_pool(x->t, pools) : NULL;
 		for (i = 0; i < pools->n && st == SFB_OK; i++) {
 			if (x->chosen_pool != NULL && (pools->v[i].fqdn == NULL ||
 			    strcasecmp(pools->v[i].fqdn, x->chosen_pool) != 0))
+				continue;
+			if (home != NULL && &pools->v[i] != home)
 				continue;
 			kind = sfb_pool_is_enterprise(&pools->v[i]) ? e->value_ee : e->value_se;
 			if (pool_role_of(kind) != NULL)
@@ -285,6 +307,14 @@ record_values(struct sfb_expand *x, const struct sfb_cdns *e, sfb_strv *out)
 	}
 	kind = e->value_ee;
 	switch (kind) {
+	case SFB_VAL_SERVER_ADDRESS:
+		if (x->chosen_server == NULL)
+			return SFB_OK;
+		return sfb_strv_add(out, ep_address(&x->t->eps[x->chosen_ep], false), true);
+	case SFB_VAL_POOL_ADDRESSES:
+		if (x->chosen_pool_of == NULL)
+			return SFB_OK;
+		return pool_values(&v, x->chosen_pool_of, SFB_VAL_MEMBER_IPS);
 	case SFB_VAL_RP_PUBLIC:
 		return role_values(&v, "reverse-proxy", true, false, NULL);
 	case SFB_VAL_ACCESS_EDGE_FQDN:
@@ -396,6 +426,45 @@ out:
 	return st;
 }
 
+/* A record for each endpoint ({server}) or pool ({pool_of}) of the entry's
+ * role: DNS load balancing names every server and every pool. */
+static sfb_status
+records_per_role(struct sfb_expand *x, const struct sfb_cdns *e, struct rrset *set)
+{
+	const sfb_topology *t = x->t;
+	const struct sfb_pools *pools;
+	const struct sfb_endpoint *ep;
+	size_t i, k;
+	sfb_status st = SFB_OK;
+
+	if (strstr(e->name, "{server}") != NULL) {
+		for (i = 0; i < t->neps_real && st == SFB_OK; i++) {
+			ep = &t->eps[i];
+			for (k = 0; k < ep->nroles && ep->roles[k] != (size_t)e->role; k++)
+				;
+			if (k == ep->nroles || ep->fqdn == NULL || ep_address(ep, false) == NULL)
+				continue;
+			x->chosen_server = ep->fqdn;
+			x->chosen_ep = i;
+			st = records_for_names(x, e, set);
+		}
+		x->chosen_server = NULL;
+		return st;
+	}
+	if ((pools = sfb_facts_pools(x->facts, (size_t)e->role)) == NULL)
+		return SFB_ENOMEM;
+	for (i = 0; i < pools->n && st == SFB_OK; i++) {
+		/* A pool: the hosts' pool name (a lone server has its own record). */
+		if (pools->v[i].fqdn == NULL || pools->v[i].neps == 0 ||
+		    t->hosts[t->eps[pools->v[i].eps[0]].host].pool == NULL)
+			continue;
+		x->chosen_pool_of = &pools->v[i];
+		st = records_for_names(x, e, set);
+	}
+	x->chosen_pool_of = NULL;
+	return st;
+}
+
 static sfb_status
 records_of(struct sfb_expand *x, const struct sfb_cdns *e, struct rrset *set)
 {
@@ -410,6 +479,8 @@ records_of(struct sfb_expand *x, const struct sfb_cdns *e, struct rrset *set)
 			drv = driving[i];
 			break;
 		}
+	if (e->role >= 0)
+		return records_per_role(x, e, set);
 	/* Version 2: each pool has its own web services names, which resolve
 	 * to that pool's vip, never to another's. */
 	if (drv == NULL && x->t->version >= 2 && strstr(e->name, "{web_") != NULL) {

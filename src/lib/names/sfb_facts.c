@@ -235,6 +235,11 @@ values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
 	else if (IS("director_pool")) { role_name = "director"; pool = true; }
 	else if (IS("pool")) { role_name = "front-end"; pool = true; chosen = x->chosen_pool; }
 	else if (IS("member")) { role_name = "front-end"; member = true; }
+	else if (IS("server"))
+		return x->chosen_server != NULL ? sfb_strv_add(out, x->chosen_server, true) : SFB_OK;
+	else if (IS("pool_of"))
+		return x->chosen_pool_of != NULL && x->chosen_pool_of->fqdn != NULL ?
+		    sfb_strv_add(out, x->chosen_pool_of->fqdn, true) : SFB_OK;
 #undef IS
 	/* Version 2, a name for no one pool (the reverse proxy's certificate):
 	 * the web services names of every pool. */

@@ -58,6 +58,10 @@ struct sfb_expand {
 	long pool_role;             /* the role of pool (a certificate's role) */
 	/* the values chosen for this record, so its value can follow them */
 	const char *chosen_pool, *chosen_access, *chosen_webconf, *chosen_av;
+	/* {server} and {pool_of}: the endpoint or pool of the entry's role */
+	const char *chosen_server;
+	size_t chosen_ep;
+	const struct sfb_pool *chosen_pool_of;
 };
 
 /* Most names one run of dns or certs may produce (an expansion, a list of
