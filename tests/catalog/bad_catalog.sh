@@ -20,6 +20,14 @@ cases=(
 "pexip.yaml|0,/doc: pexip-sfb/s//doc: starleaf-sfbo/|pexip.yaml:[0-9]+:[0-9]+: the first citation must be this file's document 'pexip-sfb'"
 "starleaf.yaml|0,/purpose:/s//porpose:/|starleaf.yaml:[0-9]+:[0-9]+: unknown key 'porpose' in a flow"
 "vocabulary.yaml|0,/name: kickle-cloud,/s//name: kickle,/|vocabulary.yaml:[0-9]+:[0-9]+: duplicate name 'kickle'"
+"vocabulary.yaml|s/, windows\]/]/;s/traits: \[windows\], //|vocabulary.yaml:[0-9]+:[0-9]+: no role has the trait windows, which sfbnet needs"
+"vocabulary.yaml|0,/traits: \[sfb-server, windows\]/s//traits: [sfb-server, linux]/|vocabulary.yaml:[0-9]+:[0-9]+: unknown trait 'linux'"
+"vocabulary.yaml|0,/name: xmpp, default: false/s//name: no-xmpp, default: false/|vocabulary.yaml:[0-9]+:[0-9]+: 'no-xmpp' is not a valid feature name"
+"sfb-poster.yaml|0,/features: \[xmpp\]/s//features: [xmmp]/|sfb-poster.yaml:[0-9]+:[0-9]+: unknown feature 'xmmp'"
+"sfb-poster.yaml|0,/versions: \[lync2010\]/s//versions: [lync2011]/|sfb-poster.yaml:[0-9]+:[0-9]+: unknown version 'lync2011'"
+"sfb-poster.yaml|0,/scope: pool/s//scope: site/|sfb-poster.yaml:[0-9]+:[0-9]+: scope must be global, pool or uses"
+"sfb-poster.yaml|0,/port_of: backend-sql/s//port_of: front-end/|sfb-poster.yaml:[0-9]+:[0-9]+: port_of must be one of the flow's 'to' roles"
+"ms-sfb-dns.yaml|0,/value: server-address/s//value: pool-addresses/|ms-sfb-dns.yaml:[0-9]+:[0-9]+: a record named by \{server\} has role"
 )
 for c in "${cases[@]}"; do
 	IFS='|' read -r file expr want <<<"$c"

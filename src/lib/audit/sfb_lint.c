@@ -109,7 +109,6 @@ out:
 static sfb_status
 check_edge_public(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t)
 {
-	static const char *const roles[] = { "edge-access", "edge-webconf", "edge-av", NULL };
 	sfb_addrset priv;
 	size_t i, k;
 	sfb_status st = SFB_OK;
@@ -122,15 +121,16 @@ check_edge_public(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t)
 	for (i = 0; i < t->neps_real; i++) {
 		const struct sfb_endpoint *ep = &t->eps[i];
 
-		for (k = 0; roles[k] != NULL; k++)
-			if (has_role(ep, sfb_catalog_role(cat, roles[k])))
+		/* Its first external Edge service, in vocabulary order. */
+		for (k = 0; k < cat->nroles; k++)
+			if ((cat->roles[k].traits & SFB_TRAIT_EDGE_EXTERNAL) && has_role(ep, (long)k))
 				break;
-		if (roles[k] == NULL || ep->pub_text != NULL || !sfb_addrset_overlaps(&ep->addr, &priv))
+		if (k == cat->nroles || ep->pub_text != NULL || !sfb_addrset_overlaps(&ep->addr, &priv))
 			continue;
 		st = sfb_warn(ctx, t->file, ep->line, ep->col, "the %s endpoint of host '%s' has "
 		    "a private address and no public address: external users, federation and "
 		    "Office 365 cannot reach it (add public: ADDRESS) [ms-edge-env: Edge Server "
-		    "environmental requirements, public IP addresses and NAT]", roles[k],
+		    "environmental requirements, public IP addresses and NAT]", cat->roles[k].name,
 		    t->hosts[ep->host].name);
 		if (st != SFB_OK)
 			goto out;
@@ -203,7 +203,6 @@ check_cert_names(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t)
 static sfb_status
 check_edge_inbound(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t)
 {
-	static const char *const edge[] = { "edge-access", "edge-webconf", "edge-av", NULL };
 	bool *outside = NULL, *present = NULL;
 	const struct sfb_endpoint *first;
 	const struct sfb_cflow *f;
@@ -230,9 +229,9 @@ check_edge_inbound(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t)
 		}
 	for (i = 0; i < t->nzones; i++)
 		has_outside |= t->zones[i].is_default;
-	for (e = 0; has_outside && edge[e] != NULL && st == SFB_OK; e++) {
-		role = sfb_catalog_role(cat, edge[e]);
-		if (role < 0 || !present[role])
+	for (e = 0; has_outside && e < cat->nroles && st == SFB_OK; e++) {
+		role = (long)e;
+		if (!(cat->roles[e].traits & SFB_TRAIT_EDGE_EXTERNAL) || !present[role])
 			continue;
 		reached = false;
 		sfb_strv_free(&want);
@@ -268,8 +267,8 @@ check_edge_inbound(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t)
 		    "receives no flow from the outside zone: no endpoint there has a role that "
 		    "connects to it (%s), so no firewall gets an inbound rule for it; add the "
 		    "outside's users and partners (e.g. { zone: OUTSIDE, roles: [remote-client, "
-		    "federated-partner] }) [catalog: the flows to %s]", edge[e],
-		    t->hosts[first->host].name, sfb_buf_str(&list), edge[e]);
+		    "federated-partner] }) [catalog: the flows to %s]", cat->roles[e].name,
+		    t->hosts[first->host].name, sfb_buf_str(&list), cat->roles[e].name);
 	}
 out:
 	free(outside);

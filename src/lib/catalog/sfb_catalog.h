@@ -22,7 +22,9 @@ struct sfb_doc {
 /* Traits of a role (vocabulary `traits:`): what the code asks of a role
  * instead of comparing its name. */
 enum {
-	SFB_TRAIT_SFB_SERVER = 1u << 0  /* runs Skype for Business / Lync Server: has a product version */
+	SFB_TRAIT_SFB_SERVER = 1u << 0,   /* runs Skype for Business / Lync Server: has a product version */
+	SFB_TRAIT_WINDOWS = 1u << 1,      /* runs on Windows Server (a Windows Firewall script) */
+	SFB_TRAIT_EDGE_EXTERNAL = 1u << 2 /* an Edge Server's external service */
 };
 
 struct sfb_name {      /* a role, a profile or a version of the vocabulary */

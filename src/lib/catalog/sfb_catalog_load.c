@@ -28,9 +28,13 @@ load_traits(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *seq, unsigned *out
 			return st;
 		if (strcmp(seq->kids[i]->str, "sfb-server") == 0)
 			*out |= SFB_TRAIT_SFB_SERVER;
+		else if (strcmp(seq->kids[i]->str, "windows") == 0)
+			*out |= SFB_TRAIT_WINDOWS;
+		else if (strcmp(seq->kids[i]->str, "edge-external") == 0)
+			*out |= SFB_TRAIT_EDGE_EXTERNAL;
 		else
-			return sfb_y_fail(ctx, d, seq->kids[i], "unknown trait '%s' (known: sfb-server)",
-			    seq->kids[i]->str);
+			return sfb_y_fail(ctx, d, seq->kids[i], "unknown trait '%s' (known: sfb-server, "
+			    "windows, edge-external)", seq->kids[i]->str);
 	}
 	return SFB_OK;
 }
@@ -139,11 +143,22 @@ load_vocabulary(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d)
 	    (st = load_names(ctx, d, sfb_y_get(root, "versions"), "a version",
 	    &cat->versions, &cat->nversions, &cat->capversions)) != SFB_OK)
 		return st;
-	for (i = 0; i < cat->nroles && !(cat->roles[i].traits & SFB_TRAIT_SFB_SERVER); i++)
-		;
-	if (i == cat->nroles)
-		return sfb_y_fail(ctx, d, sfb_y_get(root, "roles"),
-		    "no role has the trait sfb-server (the product version of a pool needs one)");
+	/* The code asks for roles by these traits: a vocabulary without one
+	 * would plan, lint and write silently less. */
+	{
+		static const struct { unsigned bit; const char *name; } need[] = {
+			{ SFB_TRAIT_SFB_SERVER, "sfb-server" }, { SFB_TRAIT_WINDOWS, "windows" },
+			{ SFB_TRAIT_EDGE_EXTERNAL, "edge-external" } };
+		size_t k;
+
+		for (k = 0; k < sizeof(need) / sizeof(need[0]); k++) {
+			for (i = 0; i < cat->nroles && !(cat->roles[i].traits & need[k].bit); i++)
+				;
+			if (i == cat->nroles)
+				return sfb_y_fail(ctx, d, sfb_y_get(root, "roles"),
+				    "no role has the trait %s, which sfbnet needs", need[k].name);
+		}
+	}
 	if (cat->nversions > SFB_MAX_VERSIONS)
 		return sfb_y_fail(ctx, d, sfb_y_get(root, "versions"),
 		    "at most %d versions", SFB_MAX_VERSIONS);

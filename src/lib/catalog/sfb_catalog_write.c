@@ -175,6 +175,10 @@ write_json(const sfb_catalog *cat, long profile, sfb_buf *out)
 		tr = sfb_jb_arr(&jb);
 		if (cat->roles[i].traits & SFB_TRAIT_SFB_SERVER)
 			sfb_jb_push_str(&jb, tr, "sfb-server");
+		if (cat->roles[i].traits & SFB_TRAIT_WINDOWS)
+			sfb_jb_push_str(&jb, tr, "windows");
+		if (cat->roles[i].traits & SFB_TRAIT_EDGE_EXTERNAL)
+			sfb_jb_push_str(&jb, tr, "edge-external");
 		sfb_jb_set(&jb, o, "traits", tr);
 		sfb_jb_push(&jb, a, o);
 	}

@@ -21,13 +21,6 @@
 #define WIN_GROUP "sfbnet"
 #define WIN_DESC_MAX 255
 
-/* Roles that run on Windows Server.  The reverse proxy is left out: it
- * is as often an appliance or a Linux box as IIS ARR. */
-static const char *const win_roles[] = {
-	"front-end", "director", "edge-internal", "edge-access", "edge-webconf", "edge-av",
-	"mediation", "backend-sql", "persistent-chat", "office-web-apps", "exchange",
-	"exchange-um", "file-share", "ad-ds", "adfs", "adfs-proxy", "sba", "vis",
-};
 
 /* One rule (per protocol): a flow reaching a set of the host's addresses. */
 struct rule {
@@ -43,16 +36,16 @@ runs_windows(const sfb_plan *plan, size_t host)
 {
 	const sfb_topology *t = plan->topo;
 	const struct sfb_host *h = &t->hosts[host];
-	size_t i, r, k;
+	size_t i, r;
 
 	if (h->virt)   /* a load balancer address, not a server */
 		return false;
+	/* The roles of the vocabulary with the trait windows (the reverse
+	 * proxy has not: it is as often an appliance or a Linux box as IIS ARR). */
 	for (i = h->first_ep; i < h->first_ep + h->nep; i++)
 		for (r = 0; r < t->eps[i].nroles; r++)
-			for (k = 0; k < sizeof(win_roles) / sizeof(win_roles[0]); k++)
-				if (strcmp(plan->cat->roles[t->eps[i].roles[r]].name, win_roles[k])
-				    == 0)
-					return true;
+			if (plan->cat->roles[t->eps[i].roles[r]].traits & SFB_TRAIT_WINDOWS)
+				return true;
 	return false;
 }
 

@@ -980,22 +980,17 @@ out:
 static bool
 edge_nat(const struct loader *L, size_t h)
 {
-	static const char *const roles[] = { "edge-access", "edge-webconf", "edge-av", NULL };
 	const struct sfb_host *host = &L->t->hosts[h];
 	const struct sfb_endpoint *ep;
-	size_t i, r, k;
-	long role;
+	size_t i, r;
 
 	for (i = host->first_ep; i < host->first_ep + host->nep; i++) {
 		ep = &L->t->eps[i];
 		if (ep->pub_text == NULL)
 			continue;
-		for (k = 0; roles[k] != NULL; k++) {
-			role = sfb_catalog_role(L->cat, roles[k]);
-			for (r = 0; role >= 0 && r < ep->nroles; r++)
-				if (ep->roles[r] == (size_t)role)
-					return true;
-		}
+		for (r = 0; r < ep->nroles; r++)
+			if (L->cat->roles[ep->roles[r]].traits & SFB_TRAIT_EDGE_EXTERNAL)
+				return true;
 	}
 	return false;
 }
