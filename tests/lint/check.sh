@@ -26,6 +26,8 @@ expect_warning tests/lint/long-cn.yaml \
 	"certificate po-cert-front-end: the subject name '.*' has 88 characters, more than the 64.*RFC 5280"
 expect_warning tests/lint/edge-no-outside.yaml \
 	"edge-no-outside.yaml:[0-9]+:[0-9]+: the edge-access endpoint of host 'edge1' receives no flow from the outside zone: .*remote-client.*federated-partner.*\[catalog: the flows to edge-access\]"
+expect_warning tests/lint/v2-edge-one-network.yaml \
+	"v2-edge-one-network.yaml:23:37: Edge host 'edge1': its internal interface \\(172.16.10.11\\) and its external interface \\(172.16.10.21\\) are in one network of zone 'perimeter'.*\\[ms-load-balancing"
 expect_warning tests/lint/edge-no-outside.yaml \
 	"the edge-av endpoint of host 'edge1' receives no flow from the outside zone"
 # Two Edge pools: no warning, and one external certificate per pool with

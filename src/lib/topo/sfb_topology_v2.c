@@ -12,6 +12,7 @@
 
 sfb_status sfb_load_ports(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *n,
     const char *what, sfb_portset *ps);
+static sfb_status check_edge_networks(struct loader *L, const sfb_ynode *root);
 
 static sfb_status
 version_of(struct loader *L, const sfb_ynode *n, int *out)
@@ -499,7 +500,6 @@ sfb_tl_v2_resolve(struct loader *L, const sfb_ynode *root)
 	sfb_status st = SFB_OK;
 	bool had;
 
-	(void)root;
 	sfb_strmap_init(&by_name);
 	/* Declared pools first, in their order; then pools only hosts name,
 	 * and lone hosts. */
@@ -538,6 +538,8 @@ sfb_tl_v2_resolve(struct loader *L, const sfb_ynode *root)
 	for (i = 0; i < t->nhosts; i++)
 		if (t->hosts[i].site == SFB_NO_SITE)
 			t->hosts[i].site = t->units[t->hosts[i].unit].site;
+	if ((st = check_edge_networks(L, root)) != SFB_OK)
+		goto out;
 	for (pool = 0; pool < t->npools; pool++) {
 		if (t->pools[pool].vip != NULL &&
 		    (st = add_virtual(L, pool, t->pools[pool].vip, false, &t->pools[pool].vip_ep)) != SFB_OK)
@@ -551,6 +553,69 @@ oom:
 	st = sfb_oom(L->ctx);
 out:
 	sfb_strmap_free(&by_name);
+	return st;
+}
+
+/* --- Edge internal and external interfaces in one network ----------------- */
+
+/* The first Edge host whose internal interface and an external Edge service
+ * share one network that the topology lists (a zone's networks entry, or
+ * the outside zone), warned at the external endpoint.  Microsoft: the
+ * Edge's internal interface must be on another network than its external
+ * one, with no routing between them. */
+static sfb_status
+check_edge_networks(struct loader *L, const sfb_ynode *root)
+{
+	const sfb_topology *t = L->t;
+	const sfb_ynode *zones = sfb_y_get(root, "zones"), *nets;
+	const struct sfb_endpoint *in, *ex;
+	const struct sfb_host *h;
+	long internal = sfb_catalog_role(L->cat, "edge-internal");
+	size_t i, a, b, r, z, k;
+	sfb_addrset net;
+	bool same, ext;
+	sfb_status st = SFB_OK;
+
+	sfb_addrset_init(&net);
+	for (i = 0; internal >= 0 && i < t->nhosts_real && st == SFB_OK; i++) {
+		h = &t->hosts[i];
+		for (a = h->first_ep; a < h->first_ep + h->nep && st == SFB_OK; a++) {
+			in = &t->eps[a];
+			for (r = 0; r < in->nroles && in->roles[r] != (size_t)internal; r++)
+				;
+			if (r == in->nroles || in->addr_text == NULL)
+				continue;
+			for (b = h->first_ep; b < h->first_ep + h->nep && st == SFB_OK; b++) {
+				ex = &t->eps[b];
+				for (r = 0, ext = false; r < ex->nroles; r++)
+					ext |= (L->cat->roles[ex->roles[r]].traits & SFB_TRAIT_EDGE_EXTERNAL) != 0;
+				if (b == a || !ext || ex->addr_text == NULL || ex->zone != in->zone)
+					continue;
+				same = t->zones[in->zone].is_default;
+				nets = sfb_y_get(zones->kids[in->zone], "networks");
+				for (k = 0; !same && nets != NULL && nets->type == SFB_Y_SEQ && k < nets->n; k++) {
+					sfb_addrset_free(&net);
+					sfb_addrset_init(&net);
+					if (sfb_addrset_parse(&net, nets->kids[k]->str) != SFB_OK)
+						continue;
+					same = sfb_addrset_subset(&in->addr, &net) &&
+					    sfb_addrset_subset(&ex->addr, &net);
+				}
+				z = in->zone;
+				if (same && (st = sfb_warn(L->ctx, t->file, ex->addr_line, ex->addr_col,
+				    "Edge host '%s': its internal interface (%s) and its external "
+				    "interface (%s) are in one network of zone '%s'; put them on "
+				    "different networks with no routing between them "
+				    "[ms-load-balancing: Hardware Load Balancer Requirements for Edge "
+				    "Servers Running the A/V Edge Service, the internal interface on a "
+				    "different network than the external one]", h->name, in->addr_text,
+				    ex->addr_text, t->zones[z].name)) == SFB_OK)
+					goto out;   /* one warning a file: the rest repeat it */
+			}
+		}
+	}
+out:
+	sfb_addrset_free(&net);
 	return st;
 }
 
