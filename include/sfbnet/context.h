@@ -21,6 +21,12 @@ void sfb_ctx_free(sfb_ctx *ctx);
 /* The message of the last failed call: "FILE:LINE:COLUMN: message" where the
  * failure has a place in an input file; "" when there was none. */
 const char *sfb_ctx_error(const sfb_ctx *ctx);
+/* A load that reads on after a bad entry to name every one (the topology's
+ * firewalls, hosts and endpoints) fails with the last as sfb_ctx_error and
+ * keeps the ones before it here, in file order (at most 50, then a line
+ * that counts the rest). */
+size_t sfb_ctx_earlier_error_count(const sfb_ctx *ctx);
+const char *sfb_ctx_earlier_error(const sfb_ctx *ctx, size_t i);
 
 /* Warnings (non-fatal findings), in the order they were made.  Of each kind
  * (each place in the library that warns) the first 20 are kept; one line

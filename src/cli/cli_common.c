@@ -70,7 +70,11 @@ int
 cli_fail(sfb_ctx *ctx, sfb_status st)
 {
 	const char *msg = sfb_ctx_error(ctx);
+	size_t i;
 
+	/* Every bad entry a load found, in file order; the last is msg. */
+	for (i = 0; i < sfb_ctx_earlier_error_count(ctx); i++)
+		fprintf(stderr, "%s\n", sfb_ctx_earlier_error(ctx, i));
 	fprintf(stderr, "%s\n", *msg != '\0' ? msg : sfb_status_str(st));
 	return cli_status_exit(st);
 }

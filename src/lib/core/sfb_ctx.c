@@ -36,11 +36,72 @@ sfb_ctx_clear_warnings(sfb_ctx *ctx)
 }
 
 void
+sfb_ctx_clear_earlier_errors(sfb_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->nearlier; i++)
+		free(ctx->earlier[i]);
+	ctx->nearlier = 0;
+	ctx->earlier_dropped = 0;
+}
+
+sfb_status
+sfb_ctx_defer_error(sfb_ctx *ctx)
+{
+	char *msg;
+
+	if (ctx->err.oom)
+		return SFB_ENOMEM;
+	if (ctx->nearlier >= SFB_ERRORS_KEPT) {
+		ctx->earlier_dropped++;
+		sfb_buf_free(&ctx->err);
+		return SFB_OK;
+	}
+	if (sfb_grow(&ctx->earlier, &ctx->capearlier, ctx->nearlier + 1,
+	    sizeof(*ctx->earlier)) != SFB_OK || (msg = sfb_buf_take(&ctx->err)) == NULL)
+		return sfb_oom(ctx);
+	ctx->earlier[ctx->nearlier++] = msg;
+	return SFB_OK;
+}
+
+void
+sfb_ctx_undefer_error(sfb_ctx *ctx)
+{
+	char *last;
+
+	if (ctx->nearlier == 0 || ctx->err.len > 0 || ctx->err.oom)
+		return;
+	last = ctx->earlier[--ctx->nearlier];
+	sfb_buf_free(&ctx->err);
+	sfb_buf_puts(&ctx->err, last);
+	free(last);
+	/* Those past the cap are told of in place of the last. */
+	if (ctx->earlier_dropped > 0)
+		sfb_buf_printf(&ctx->err, " (and %zu more error(s) before it, not shown)",
+		    ctx->earlier_dropped);
+}
+
+size_t
+sfb_ctx_earlier_error_count(const sfb_ctx *ctx)
+{
+	return ctx->nearlier;
+}
+
+const char *
+sfb_ctx_earlier_error(const sfb_ctx *ctx, size_t i)
+{
+	return i < ctx->nearlier ? ctx->earlier[i] : "";
+}
+
+void
 sfb_ctx_free(sfb_ctx *ctx)
 {
 	if (ctx == NULL)
 		return;
 	sfb_ctx_clear_warnings(ctx);
+	sfb_ctx_clear_earlier_errors(ctx);
+	free(ctx->earlier);
 	free(ctx->warn);
 	free(ctx->kinds);
 	sfb_buf_free(&ctx->err);

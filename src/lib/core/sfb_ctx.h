@@ -18,8 +18,14 @@ struct sfb_warn_kind {
 	size_t summary;       /* index in warn[] of its "... more" line, once capped */
 };
 
+/* Errors a load reported before its last one (it read on to name every bad
+ * entry of a list); at most this many are kept, the rest counted. */
+#define SFB_ERRORS_KEPT 50
+
 struct sfb_ctx {
 	sfb_buf err;
+	char **earlier;
+	size_t nearlier, capearlier, earlier_dropped;
 	char **warn;
 	size_t nwarn, capwarn;
 	struct sfb_warn_kind *kinds;
@@ -35,6 +41,13 @@ sfb_status sfb_fail(sfb_ctx *ctx, sfb_status st, const char *file, int line,
 /* Same for a failure without a place. */
 sfb_status sfb_failf(sfb_ctx *ctx, sfb_status st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Keep the current error among the earlier ones and clear it, so that a
+ * loader can read on and report the next bad entry; sfb_ctx_undefer_error
+ * puts the last kept one back as the current error.  Clearing forgets
+ * them (the start of a load). */
+sfb_status sfb_ctx_defer_error(sfb_ctx *ctx);
+void sfb_ctx_undefer_error(sfb_ctx *ctx);
+void sfb_ctx_clear_earlier_errors(sfb_ctx *ctx);
 /* Record an out-of-memory failure (no allocation needed to report it). */
 sfb_status sfb_oom(sfb_ctx *ctx);
 /* Add a warning, formatted like errors. */

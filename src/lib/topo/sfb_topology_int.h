@@ -17,6 +17,7 @@ struct loader {
 	size_t capzones, capfws, caphosts, capeps;
 	sfb_strmap zone_index;   /* zone name -> index (every endpoint looks its zone up) */
 	const sfb_ynode *pools_seq;  /* `pools:`, for positions */
+	size_t nerrors;              /* bad entries reported so far (read on) */
 };
 
 sfb_status sfb_tl_dup(struct loader *L, char **dst, const char *s);

@@ -622,27 +622,19 @@ warn_parallel(struct loader *L, const sfb_ynode *seq)
 	return SFB_OK;
 }
 
+/* One firewall of the list. */
 static sfb_status
-load_firewalls(struct loader *L, const sfb_ynode *root)
+load_firewall(struct loader *L, const sfb_ynode *f)
 {
 	static const char *const keys[] = { "!name", "!between", "interfaces", NULL };
-	const sfb_ynode *seq = sfb_y_get(root, "firewalls"), *f, *between;
+	const sfb_ynode *between;
 	struct sfb_firewall *fw;
 	const char *name, *zname;
 	sfb_status st;
-	size_t i, j, k;
+	size_t j, k;
 	long z;
 
-	if (seq == NULL)
-		return SFB_OK;
-	if ((st = sfb_y_expect(L->ctx, L->d, seq, SFB_Y_SEQ, "firewalls")) != SFB_OK ||
-	    (st = sfb_tl_count(L, seq, "firewalls", seq->n, SFB_TOPO_MAX_FIREWALLS)) != SFB_OK)
-		return st;
-	L->t->fws = calloc(seq->n + 1, sizeof(*L->t->fws));
-	if (L->t->fws == NULL)
-		return sfb_oom(L->ctx);
-	for (i = 0; i < seq->n; i++) {
-		f = seq->kids[i];
+	{
 		if ((st = sfb_y_check_keys(L->ctx, L->d, f, "a firewall", keys)) != SFB_OK ||
 		    (st = sfb_y_str(L->ctx, L->d, sfb_y_get(f, "name"), "firewall name",
 		    &name)) != SFB_OK)
@@ -681,7 +673,52 @@ load_firewalls(struct loader *L, const sfb_ynode *root)
 		    (st = load_interfaces(L, fw, sfb_y_get(f, "interfaces"))) != SFB_OK)
 			return st;
 	}
-	return warn_parallel(L, seq);
+	return SFB_OK;
+}
+
+/* A bad entry of a list is reported and the next one read, so that one run
+ * names every bad entry: the error is kept in the context, and the list's
+ * loader fails at its end (tl_finish_list).  Out of memory stops at once. */
+static bool
+tl_go_on(struct loader *L, sfb_status st)
+{
+	if (st != SFB_EINVAL || sfb_ctx_defer_error(L->ctx) != SFB_OK)
+		return false;
+	L->nerrors++;
+	return true;
+}
+
+/* The end of a list: SFB_EINVAL, with the last error back in place, when
+ * any of its entries (or an earlier list's) was bad. */
+static sfb_status
+tl_finish_list(struct loader *L)
+{
+	if (L->nerrors == 0)
+		return SFB_OK;
+	sfb_ctx_undefer_error(L->ctx);
+	return SFB_EINVAL;
+}
+
+static sfb_status
+load_firewalls(struct loader *L, const sfb_ynode *root)
+{
+	const sfb_ynode *seq = sfb_y_get(root, "firewalls");
+	sfb_status st;
+	size_t i;
+
+	if (seq == NULL)
+		return SFB_OK;
+	if ((st = sfb_y_expect(L->ctx, L->d, seq, SFB_Y_SEQ, "firewalls")) != SFB_OK ||
+	    (st = sfb_tl_count(L, seq, "firewalls", seq->n, SFB_TOPO_MAX_FIREWALLS)) != SFB_OK)
+		return st;
+	L->t->fws = calloc(seq->n + 1, sizeof(*L->t->fws));
+	if (L->t->fws == NULL)
+		return sfb_oom(L->ctx);
+	for (i = 0; i < seq->n; i++)
+		if ((st = load_firewall(L, seq->kids[i])) != SFB_OK && !tl_go_on(L, st))
+			return st;
+	/* Parallel firewalls are judged only on a list without errors. */
+	return L->nerrors > 0 ? SFB_OK : warn_parallel(L, seq);
 }
 
 static sfb_status
@@ -813,15 +850,57 @@ load_endpoint(struct loader *L, const sfb_ynode *e, size_t host)
 	    SFB_OK;
 }
 
+/* One host of the list and its endpoints (a bad endpoint is reported and
+ * the next one read). */
 static sfb_status
-load_hosts(struct loader *L, const sfb_ynode *root)
+load_host(struct loader *L, const sfb_ynode *h)
 {
 	static const char *const keys[] = { "!name", "pool", "!endpoints", "site", NULL };
-	const sfb_ynode *seq = sfb_y_get(root, "hosts"), *h, *eps;
+	const sfb_ynode *eps;
 	struct sfb_host *host;
 	const char *name;
 	sfb_status st;
-	size_t i, j;
+	size_t j;
+
+	if ((st = sfb_y_check_keys(L->ctx, L->d, h, "a host", keys)) != SFB_OK ||
+	    (st = v2_only(L, h, "a host", host_v2_keys)) != SFB_OK ||
+	    (st = sfb_y_str(L->ctx, L->d, sfb_y_get(h, "name"), "host name", &name)) != SFB_OK)
+		return st;
+	if (!sfb_tl_valid_name(name))
+		return sfb_y_fail(L->ctx, L->d, sfb_y_get(h, "name"),
+		    "'%s' is not a valid host name (letters, digits, '-', '_', '.')", name);
+	/* Hosts are looked up by name rarely (responder/probe --host); a
+	 * linear duplicate check over 1,000s of hosts would be quadratic, so
+	 * it uses a sorted index afterwards instead. */
+	host = &L->t->hosts[L->t->nhosts++];
+	host->site = SFB_NO_SITE;
+	host->first_ep = L->t->neps;
+	if ((st = sfb_tl_dup(L, &host->name, name)) != SFB_OK ||
+	    (st = sfb_tl_v2_host(L, h, host)) != SFB_OK)
+		return st;
+	if (sfb_y_get(h, "pool") != NULL &&
+	    (st = sfb_tl_dns_name(L, sfb_y_get(h, "pool"), "pool", &host->pool)) != SFB_OK)
+		return st;
+	eps = sfb_y_get(h, "endpoints");
+	if ((st = sfb_y_expect(L->ctx, L->d, eps, SFB_Y_SEQ, "endpoints")) != SFB_OK)
+		return st;
+	if (eps->n == 0)
+		return sfb_y_fail(L->ctx, L->d, eps, "host '%s' has no endpoints", name);
+	for (j = 0; j < eps->n; j++) {
+		st = load_endpoint(L, eps->kids[j], L->t->nhosts - 1);
+		host->nep = L->t->neps - host->first_ep;
+		if (st != SFB_OK && !tl_go_on(L, st))
+			return st;
+	}
+	return SFB_OK;
+}
+
+static sfb_status
+load_hosts(struct loader *L, const sfb_ynode *root)
+{
+	const sfb_ynode *seq = sfb_y_get(root, "hosts"), *eps;
+	sfb_status st;
+	size_t i;
 
 	if ((st = sfb_y_expect(L->ctx, L->d, seq, SFB_Y_SEQ, "hosts")) != SFB_OK ||
 	    (st = sfb_tl_count(L, seq, "hosts", seq->n, SFB_TOPO_MAX_HOSTS)) != SFB_OK)
@@ -830,38 +909,15 @@ load_hosts(struct loader *L, const sfb_ynode *root)
 	if (L->t->hosts == NULL)
 		return sfb_oom(L->ctx);
 	for (i = 0; i < seq->n; i++) {
-		h = seq->kids[i];
-		if ((st = sfb_y_check_keys(L->ctx, L->d, h, "a host", keys)) != SFB_OK ||
-		    (st = v2_only(L, h, "a host", host_v2_keys)) != SFB_OK ||
-		    (st = sfb_y_str(L->ctx, L->d, sfb_y_get(h, "name"), "host name", &name)) != SFB_OK)
-			return st;
-		if (!sfb_tl_valid_name(name))
-			return sfb_y_fail(L->ctx, L->d, sfb_y_get(h, "name"),
-			    "'%s' is not a valid host name (letters, digits, '-', '_', '.')", name);
-		/* Hosts are looked up by name rarely (responder/probe --host);
-		 * a linear duplicate check over 1,000s of hosts would be
-		 * quadratic, so it uses a sorted index below instead. */
-		host = &L->t->hosts[L->t->nhosts++];
-		host->site = SFB_NO_SITE;
-		if ((st = sfb_tl_dup(L, &host->name, name)) != SFB_OK ||
-		    (st = sfb_tl_v2_host(L, h, host)) != SFB_OK)
-			return st;
-		if (sfb_y_get(h, "pool") != NULL &&
-		    (st = sfb_tl_dns_name(L, sfb_y_get(h, "pool"), "pool", &host->pool)) != SFB_OK)
-			return st;
-		eps = sfb_y_get(h, "endpoints");
-		if ((st = sfb_y_expect(L->ctx, L->d, eps, SFB_Y_SEQ, "endpoints")) != SFB_OK)
-			return st;
-		if (eps->n == 0)
-			return sfb_y_fail(L->ctx, L->d, eps, "host '%s' has no endpoints", name);
-		if ((st = sfb_tl_count(L, eps, "endpoints", L->t->neps + eps->n,
+		/* The endpoint limit stops the load: every later host would
+		 * pass it too. */
+		eps = sfb_y_get(seq->kids[i], "endpoints");
+		if (eps != NULL && eps->type == SFB_Y_SEQ &&
+		    (st = sfb_tl_count(L, eps, "endpoints", L->t->neps + eps->n,
 		    SFB_TOPO_MAX_ENDPOINTS)) != SFB_OK)
 			return st;
-		host->first_ep = L->t->neps;
-		for (j = 0; j < eps->n; j++)
-			if ((st = load_endpoint(L, eps->kids[j], L->t->nhosts - 1)) != SFB_OK)
-				return st;
-		host->nep = eps->n;
+		if ((st = load_host(L, seq->kids[i])) != SFB_OK && !tl_go_on(L, st))
+			return st;
 	}
 	L->t->nhosts_real = L->t->nhosts;
 	L->t->neps_real = L->t->neps;
@@ -1272,6 +1328,7 @@ sfb_topology_parse(sfb_ctx *ctx, const sfb_catalog *cat, const char *name,
 	memset(&L, 0, sizeof(L));
 	L.ctx = ctx;
 	L.cat = cat;
+	sfb_ctx_clear_earlier_errors(ctx);
 	if ((st = sfb_ydoc_parse(ctx, name, text, len, &d)) != SFB_OK)
 		goto out;
 	L.d = d;
@@ -1291,6 +1348,7 @@ sfb_topology_parse(sfb_ctx *ctx, const sfb_catalog *cat, const char *name,
 	    (st = load_zones(&L, root)) != SFB_OK ||
 	    (st = load_firewalls(&L, root)) != SFB_OK ||
 	    (st = load_hosts(&L, root)) != SFB_OK ||
+	    (st = tl_finish_list(&L)) != SFB_OK ||
 	    (st = check_duplicate_hosts(&L, root)) != SFB_OK ||
 	    (st = load_pools(&L, root)) != SFB_OK ||
 	    (L.t->version >= 2 && (st = sfb_tl_v2_resolve(&L, root)) != SFB_OK) ||
