@@ -216,7 +216,8 @@ pool_values(struct valctx *v, const struct sfb_pool *p, int kind)
 		if (p->vip != NULL)
 			return sfb_strv_add(v->out, p->vip, true);
 		if (sfb_pool_is_enterprise(p))
-			return sfb_fail(v->x->ctx, SFB_ENOTFOUND, t->file, 0, 0,
+			return sfb_fail(v->x->ctx, SFB_ENOTFOUND, t->file,
+			    t->eps[p->eps[0]].line, t->eps[p->eps[0]].col,
 			    "DNS record %s needs the load balancer address of pool '%s' "
 			    "(pools: - { fqdn: %s, vip: ADDRESS })", v->e->id,
 			    p->fqdn != NULL ? p->fqdn : "?", p->fqdn != NULL ? p->fqdn : "?");

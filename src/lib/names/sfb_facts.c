@@ -291,10 +291,15 @@ values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
 	 * Front End, {edge_internal} for an Edge, {director_pool} for a
 	 * Director) is its own pool, not every pool of that role. */
 	if (x->pool != NULL && pool && sfb_catalog_role(x->cat, role_name) == x->pool_role) {
+		const struct sfb_endpoint *ep0;
+
 		if (x->pool->fqdn != NULL)
 			return sfb_strv_add(out, x->pool->fqdn, true);
-		return sfb_fail(x->ctx, SFB_ENOTFOUND, t->file, 0, 0,
-		    "%s needs a pool or an fqdn on the hosts of its role", x->entry_id);
+		ep0 = x->pool->neps > 0 ? &t->eps[x->pool->eps[0]] : NULL;
+		return sfb_fail(x->ctx, SFB_ENOTFOUND, t->file, ep0 != NULL ? ep0->line : 0,
+		    ep0 != NULL ? ep0->col : 0, "host '%s' needs a pool: (or an fqdn: on this "
+		    "endpoint) for %s, which names its %s pool", ep0 != NULL ?
+		    t->hosts[ep0->host].name : "?", x->entry_id, role_name);
 	}
 	if (x->pool != NULL && member) {
 		for (i = 0; i < x->pool->neps && st == SFB_OK; i++) {
