@@ -16,6 +16,20 @@ expect_warning() {  # file, pattern
 	if [ "$rc" -eq 1 ]; then pass=$((pass + 1)); else
 		echo "FAIL: $1: validate --strict exit $rc, want 1"; fail=$((fail + 1)); fi
 }
+# A refusal of certs (and of validate, which checks the certificates):
+# exit 2, the message at the topology's line.
+expect_refusal() {  # file, command, pattern
+	local out rc
+	out=$("$bin" "$2" "$1" 2>&1 >/dev/null); rc=$?
+	if [ "$rc" -eq 2 ] && grep -Eq -- "$3" <<<"$out"; then pass=$((pass + 1)); else
+		printf 'FAIL: %s %s: exit %s, want 2 and /%s/ in:\n%s\n' "$2" "$1" "$rc" "$3" "$out"
+		fail=$((fail + 1))
+	fi
+}
+for c in validate certs; do
+	expect_refusal tests/lint/cert-edge-no-name.yaml $c \
+		"^tests/lint/cert-edge-no-name.yaml:20:9: host 'edge1' needs a pool: \\(or an fqdn: on this endpoint\\) for po-cert-edge-internal"
+done
 expect_warning examples/hybrid-o365.yaml \
 	"SIP domain 'contoso.net': its federation SRV record .* 'sip.contoso.com'.*strict DNS name matching.*\[ms-sfb-hybrid"
 expect_warning tests/lint/edge-no-public.yaml \
