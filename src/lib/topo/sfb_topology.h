@@ -25,6 +25,8 @@ struct sfb_zone {
 	sfb_addrset space;   /* what the zone covers: nets and its endpoints'
 	                      * addresses, or everything no other zone covers */
 	bool is_default;     /* written without networks */
+	sfb_addrset *prefixes;  /* each network as listed (nets merges them) */
+	size_t nprefixes;
 };
 
 struct sfb_firewall {
@@ -68,6 +70,7 @@ struct sfb_host {
 	size_t site;          /* version 2 `site:` (index), or SFB_NO_SITE */
 	size_t unit;          /* version 2: index into units */
 	int site_line, site_col;
+	int line, col;        /* of its name */
 	bool virt;            /* stands for a pool's vip or snat (version 2) */
 };
 
@@ -97,6 +100,15 @@ struct sfb_unit {
 	size_t nuses;
 };
 
+/* pools[].uses as a front end read it: one role and the pools or hosts
+ * named for it, with their places. */
+struct sfb_usedecl {
+	size_t role;
+	char **names;
+	int *lines, *cols;
+	size_t n;
+};
+
 /* A pool named in `pools:`: its load balancer virtual address, and in
  * version 2 what Topology Builder knows of it. */
 struct sfb_pooldecl {
@@ -108,7 +120,10 @@ struct sfb_pooldecl {
 	int version;          /* index into the catalog's versions, -1: the topology's product */
 	size_t unit;
 	size_t vip_ep, snat_ep;   /* the virtual endpoints (version 2), or SIZE_MAX */
+	struct sfb_usedecl *uses_decl;
+	size_t nuses_decl;
 	int line, col;
+	int fqdn_line, fqdn_col;
 	int vip_line, vip_col;
 };
 
@@ -146,6 +161,10 @@ struct sfb_topology {
 };
 
 long sfb_topology_find_firewall(const sfb_topology *t, const char *name);
+/* The builder: resolve and check what a front end filled in (t->file and
+ * the positions it kept name the places of errors); SFB_EINVAL with the
+ * message in ctx on bad input. */
+sfb_status sfb_topology_build(sfb_ctx *ctx, const sfb_catalog *cat, sfb_topology *t);
 /* The port(s) endpoint ep gives role (ports:), or NULL. */
 const sfb_portset *sfb_endpoint_port(const struct sfb_endpoint *ep, size_t role);
 /* Version 2, a flow of scope "uses" between unit a (with one of roles_a)

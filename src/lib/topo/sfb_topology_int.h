@@ -1,6 +1,6 @@
-/* What the topology's loader files share (private to src/lib/topo): the
- * version 1 loader (sfb_topology_load.c) and the version 2 keys
- * (sfb_topology_v2.c). */
+/* What the topology's files share (private to src/lib/topo): the YAML
+ * front end (sfb_topology_load.c, and sfb_topology_v2.c for the keys of
+ * version 2) and the builder (sfb_topology_build.c). */
 #ifndef SFB_TOPOLOGY_INT_H
 #define SFB_TOPOLOGY_INT_H
 
@@ -29,6 +29,19 @@ sfb_status sfb_tl_count(struct loader *L, const sfb_ynode *seq, const char *what
 sfb_status sfb_tl_address(struct loader *L, const sfb_ynode *n, const char *what, bool single,
     sfb_addrset *set);
 
+/* sfb_topology_build.c: what the builder needs while it runs. */
+struct sfb_tb {
+	sfb_ctx *ctx;
+	const sfb_catalog *cat;
+	sfb_topology *t;
+	size_t caphosts, capeps;   /* of t->hosts and t->eps, for the virtual ones */
+};
+/* The first name (in list order) that repeats an earlier one, by sorting
+ * (n log n): *dup is its index, *orig that of its first occurrence; *dup
+ * == n when none repeats. */
+sfb_status sfb_tb_find_duplicate(sfb_ctx *ctx, const char *const *names, size_t stride,
+    size_t n, bool nocase, size_t *orig, size_t *dup);
+
 /* sfb_topology_v2.c */
 /* product, features and sites (before the hosts). */
 sfb_status sfb_tl_v2_header(struct loader *L, const sfb_ynode *root);
@@ -38,10 +51,6 @@ sfb_status sfb_tl_v2_host(struct loader *L, const sfb_ynode *h, struct sfb_host 
 sfb_status sfb_tl_v2_ports(struct loader *L, const sfb_ynode *n, struct sfb_endpoint *ep);
 /* pools[]: site, version, snat, web_services (uses comes in resolve) */
 sfb_status sfb_tl_v2_pool(struct loader *L, const sfb_ynode *p, struct sfb_pooldecl *pd);
-/* Units, sites, uses and the virtual endpoints of vips and snats: after
- * the pools, before the zones are resolved. */
-sfb_status sfb_tl_v2_resolve(struct loader *L, const sfb_ynode *root);
-/* Two roles listening on one TCP port of one address (both versions). */
-sfb_status sfb_tl_check_ports(struct loader *L);
+
 
 #endif

@@ -1,4 +1,7 @@
-/* Topology loader, format version 1: strict validation with positions. */
+/* The YAML front end of the topology: every key of format version 1 and
+ * where the keys of version 2 go (sfb_topology_v2.c reads those), checked
+ * as strictly as the schema says, with positions; then the builder
+ * (sfb_topology_build.c) resolves and checks the model. */
 #include "sfb_topology.h"
 
 #include <stdlib.h>
@@ -10,120 +13,6 @@
 #include "sfb_yaml.h"
 #include "sfb_topology_int.h"
 
-
-const char *
-sfb_topology_name(const sfb_topology *topo)
-{
-	return topo->name;
-}
-
-size_t
-sfb_topology_host_count(const sfb_topology *topo)
-{
-	return topo->nhosts_real;
-}
-
-size_t
-sfb_topology_zone_count(const sfb_topology *topo)
-{
-	return topo->nzones;
-}
-
-size_t
-sfb_topology_firewall_count(const sfb_topology *topo)
-{
-	return topo->nfws;
-}
-
-const char *
-sfb_topology_firewall_name(const sfb_topology *topo, size_t i)
-{
-	return i < topo->nfws ? topo->fws[i].name : NULL;
-}
-
-long
-sfb_topology_find_firewall(const sfb_topology *t, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < t->nfws; i++)
-		if (strcmp(t->fws[i].name, name) == 0)
-			return (long)i;
-	return -1;
-}
-
-void
-sfb_topology_free(sfb_topology *t)
-{
-	size_t i;
-
-	if (t == NULL)
-		return;
-	free(t->file);
-	free(t->name);
-	for (i = 0; i < t->nsip; i++)
-		free(t->sip_domains[i]);
-	free(t->sip_domains);
-	free(t->ad_domain);
-	free(t->profile_on);
-	free(t->meet_url);
-	free(t->dialin_url);
-	free(t->admin_url);
-	free(t->web_internal);
-	free(t->web_external);
-	free(t->owa_internal);
-	free(t->owa_external);
-	for (i = 0; i < t->npools; i++) {
-		free(t->pools[i].fqdn);
-		free(t->pools[i].vip);
-		free(t->pools[i].snat);
-		free(t->pools[i].web_internal);
-		free(t->pools[i].web_external);
-	}
-	free(t->pools);
-	for (i = 0; i < t->nzones; i++) {
-		free(t->zones[i].name);
-		sfb_addrset_free(&t->zones[i].nets);
-		sfb_addrset_free(&t->zones[i].space);
-	}
-	free(t->zones);
-	for (i = 0; i < t->nfws; i++) {
-		free(t->fws[i].name);
-		free(t->fws[i].zones);
-		for (size_t k = 0; t->fws[i].ifnames != NULL && k < t->fws[i].nzones; k++)
-			free(t->fws[i].ifnames[k]);
-		free(t->fws[i].ifnames);
-	}
-	free(t->fws);
-	for (i = 0; i < t->nhosts; i++) {
-		free(t->hosts[i].name);
-		free(t->hosts[i].pool);
-	}
-	for (i = 0; i < t->nsites; i++)
-		free(t->sites[i].name);
-	free(t->sites);
-	for (i = 0; i < t->nunits; i++) {
-		for (size_t k = 0; k < t->units[i].nuses; k++)
-			free(t->units[i].uses[k].units);
-		free(t->units[i].uses);
-	}
-	free(t->units);
-	free(t->feature_on);
-	free(t->hosts);
-	for (i = 0; i < t->neps; i++) {
-		sfb_addrset_free(&t->eps[i].addr);
-		sfb_addrset_free(&t->eps[i].pub);
-		free(t->eps[i].addr_text);
-		free(t->eps[i].pub_text);
-		free(t->eps[i].fqdn);
-		free(t->eps[i].roles);
-		for (size_t k = 0; k < t->eps[i].nports; k++)
-			sfb_portset_free(&t->eps[i].ports[k].ports);
-		free(t->eps[i].ports);
-	}
-	free(t->eps);
-	free(t);
-}
 
 sfb_status
 sfb_tl_dup(struct loader *L, char **dst, const char *s)
@@ -227,8 +116,6 @@ sfb_tl_zone(const struct loader *L, const char *name)
 	return -1;
 }
 
-static sfb_status find_duplicate(struct loader *L, const char *const *names, size_t stride,
-    size_t n, bool nocase, size_t *orig, size_t *dup);
 
 /* A list longer than its limit is refused before anything is built from
  * it (see SFB_TOPO_MAX_* in sfb_topology.h). */
@@ -319,7 +206,7 @@ load_header(struct loader *L, const sfb_ynode *root)
 			return st;
 		L->t->nsip++;
 	}
-	if ((st = find_duplicate(L, (const char *const *)L->t->sip_domains, sizeof(char *),
+	if ((st = sfb_tb_find_duplicate(L->ctx, (const char *const *)L->t->sip_domains, sizeof(char *),
 	    L->t->nsip, true, &j, &i)) != SFB_OK)
 		return st;
 	if (i < L->t->nsip)
@@ -441,6 +328,26 @@ add_networks(struct loader *L, const sfb_ynode *n, const char *what, sfb_addrset
 	return SFB_OK;
 }
 
+/* Each listed network of a zone on its own (nets merges them): the subnets
+ * the builder's Edge check tells apart. */
+static sfb_status
+zone_prefixes(struct loader *L, const sfb_ynode *nets, struct sfb_zone *zone)
+{
+	size_t i, n = nets->type == SFB_Y_SEQ ? nets->n : 1;
+
+	zone->prefixes = calloc(n + 1, sizeof(*zone->prefixes));
+	if (zone->prefixes == NULL)
+		return sfb_oom(L->ctx);
+	for (i = 0; i < n; i++) {
+		sfb_addrset_init(&zone->prefixes[i]);
+		zone->nprefixes++;
+		if (sfb_tl_address(L, nets->type == SFB_Y_SEQ ? nets->kids[i] : nets, "a zone network",
+		    false, &zone->prefixes[i]) != SFB_OK)
+			return SFB_EINVAL;
+	}
+	return SFB_OK;
+}
+
 static sfb_status
 load_zones(struct loader *L, const sfb_ynode *root)
 {
@@ -504,7 +411,8 @@ load_zones(struct loader *L, const sfb_ynode *root)
 			dflt = (long)i;
 			continue;
 		}
-		if ((st = add_networks(L, nets, "a zone network", &zone->nets)) != SFB_OK)
+		if ((st = add_networks(L, nets, "a zone network", &zone->nets)) != SFB_OK ||
+		    (st = zone_prefixes(L, nets, zone)) != SFB_OK)
 			goto out;
 		/* Zones must not overlap: an address belongs to exactly one zone. */
 		if (sfb_addrset_overlaps(&all, &zone->nets)) {
@@ -874,6 +782,8 @@ load_host(struct loader *L, const sfb_ynode *h)
 	 * it uses a sorted index afterwards instead. */
 	host = &L->t->hosts[L->t->nhosts++];
 	host->site = SFB_NO_SITE;
+	host->line = sfb_y_get(h, "name")->line;
+	host->col = sfb_y_get(h, "name")->col;
 	host->first_ep = L->t->neps;
 	if ((st = sfb_tl_dup(L, &host->name, name)) != SFB_OK ||
 	    (st = sfb_tl_v2_host(L, h, host)) != SFB_OK)
@@ -919,136 +829,7 @@ load_hosts(struct loader *L, const sfb_ynode *root)
 		if ((st = load_host(L, seq->kids[i])) != SFB_OK && !tl_go_on(L, st))
 			return st;
 	}
-	L->t->nhosts_real = L->t->nhosts;
-	L->t->neps_real = L->t->neps;
 	return SFB_OK;
-}
-
-/* What each zone covers.  A zone is its networks plus the addresses its
- * endpoints name (an endpoint outside its zone's networks is a warning,
- * not an error: the design brief's own example places clients that way);
- * the zone without networks is everything no other zone covers.  Then
- * endpoints without addresses stand for their whole zone. */
-static sfb_status
-resolve_zones(struct loader *L)
-{
-	sfb_topology *t = L->t;
-	struct sfb_endpoint *ep;
-	struct sfb_zone *zone;
-	sfb_addrset inside, all;
-	sfb_status st = SFB_OK;
-	size_t i, z;
-
-	sfb_addrset_init(&inside);
-	sfb_addrset_init(&all);
-	for (z = 0; z < t->nzones; z++)
-		if (sfb_addrset_copy(&t->zones[z].space, &t->zones[z].nets) != SFB_OK)
-			goto oom;
-	for (i = 0; i < t->neps; i++) {
-		ep = &t->eps[i];
-		zone = &t->zones[ep->zone];
-		if (ep->addr_text == NULL || zone->is_default)
-			continue;
-		for (z = 0; z < t->nzones; z++) {
-			if (z == ep->zone || t->zones[z].is_default ||
-			    !sfb_addrset_overlaps(&ep->addr, &t->zones[z].nets))
-				continue;
-			st = sfb_fail(L->ctx, SFB_EINVAL, t->file, ep->addr_line, ep->addr_col,
-			    "address '%s' is in zone '%s' (%s), not in zone '%s'", ep->addr_text,
-			    t->zones[z].name, "by its networks", zone->name);
-			goto out;
-		}
-		if (!sfb_addrset_subset(&ep->addr, &zone->nets) &&
-		    (st = sfb_warn(L->ctx, t->file, ep->addr_line, ep->addr_col,
-		    "address '%s' is outside the networks of zone '%s'; it is taken as part "
-		    "of that zone", ep->addr_text, zone->name)) != SFB_OK)
-			goto oom;
-		if (sfb_addrset_union(&zone->space, &ep->addr) != SFB_OK)
-			goto oom;
-	}
-	for (z = 0; z < t->nzones; z++)
-		if (!t->zones[z].is_default && sfb_addrset_union(&inside, &t->zones[z].space) != SFB_OK)
-			goto oom;
-	for (z = 0; z < t->nzones; z++) {
-		zone = &t->zones[z];
-		if (!zone->is_default)
-			continue;
-		sfb_addrset_free(&all);
-		sfb_addrset_init(&all);
-		sfb_addrset_free(&zone->space);
-		sfb_addrset_init(&zone->space);
-		if (sfb_addrset_all(&all) != SFB_OK ||
-		    sfb_addrset_diff(&zone->space, &all, &inside) != SFB_OK)
-			goto oom;
-	}
-	/* An address two zones claim, or a public (outside) address that lies
-	 * inside the organization, would make rules for the wrong side. */
-	for (i = 0; i < t->neps; i++) {
-		ep = &t->eps[i];
-		for (z = 0; z < t->nzones; z++) {
-			if (t->zones[z].is_default)
-				continue;
-			if (ep->addr_text != NULL && z != ep->zone && !t->zones[ep->zone].is_default &&
-			    sfb_addrset_overlaps(&ep->addr, &t->zones[z].space)) {
-				st = sfb_fail(L->ctx, SFB_EINVAL, t->file, ep->addr_line, ep->addr_col,
-				    "address '%s' is also in zone '%s'", ep->addr_text, t->zones[z].name);
-				goto out;
-			}
-			if (ep->pub_text != NULL && sfb_addrset_overlaps(&ep->pub, &t->zones[z].space)) {
-				st = sfb_fail(L->ctx, SFB_EINVAL, t->file, ep->pub_line, ep->pub_col,
-				    "public address '%s' lies inside zone '%s'; a NAT public address is "
-				    "on the outside", ep->pub_text, t->zones[z].name);
-				goto out;
-			}
-		}
-	}
-	for (i = 0; i < t->neps; i++) {
-		ep = &t->eps[i];
-		zone = &t->zones[ep->zone];
-		if (ep->addr_text == NULL) {
-			if (sfb_addrset_copy(&ep->addr, &zone->space) != SFB_OK)
-				goto oom;
-			if (sfb_addrset_empty(&ep->addr)) {
-				st = sfb_fail(L->ctx, SFB_EINVAL, t->file, ep->line, ep->col,
-				    "endpoint stands for zone '%s', which has no addresses", zone->name);
-				goto out;
-			}
-		} else if (zone->is_default && sfb_addrset_overlaps(&ep->addr, &inside)) {
-			st = sfb_fail(L->ctx, SFB_EINVAL, t->file, ep->addr_line, ep->addr_col,
-			    "address '%s' belongs to another zone, not to zone '%s'", ep->addr_text,
-			    zone->name);
-			goto out;
-		}
-	}
-	goto out;
-oom:
-	st = sfb_oom(L->ctx);
-out:
-	sfb_addrset_free(&inside);
-	sfb_addrset_free(&all);
-	return st;
-}
-
-/* pools: [{ fqdn, vip }]: the load balancer address of a pool whose
- * members share web services (Enterprise Edition). */
-/* True if host h has an external Edge endpoint (access, web conferencing
- * or A/V) with a NAT public address. */
-static bool
-edge_nat(const struct loader *L, size_t h)
-{
-	const struct sfb_host *host = &L->t->hosts[h];
-	const struct sfb_endpoint *ep;
-	size_t i, r;
-
-	for (i = host->first_ep; i < host->first_ep + host->nep; i++) {
-		ep = &L->t->eps[i];
-		if (ep->pub_text == NULL)
-			continue;
-		for (r = 0; r < ep->nroles; r++)
-			if (L->cat->roles[ep->roles[r]].traits & SFB_TRAIT_EDGE_EXTERNAL)
-				return true;
-	}
-	return false;
 }
 
 static sfb_status
@@ -1058,16 +839,14 @@ load_pools(struct loader *L, const sfb_ynode *root)
 		"web_services", "uses", NULL };
 	const sfb_ynode *seq = sfb_y_get(root, "pools"), *p;
 	struct sfb_pooldecl *pd;
-	sfb_strmap used, declared, natted;
+	sfb_strmap declared;
 	sfb_addrset tmp;
 	const char *s;
 	sfb_status st = SFB_OK;
 	size_t i, j;
 	bool had;
 
-	sfb_strmap_init(&used);
 	sfb_strmap_init(&declared);
-	sfb_strmap_init(&natted);
 	if (seq == NULL)
 		goto out;
 	if ((st = sfb_y_expect(L->ctx, L->d, seq, SFB_Y_SEQ, "pools")) != SFB_OK ||
@@ -1079,16 +858,6 @@ load_pools(struct loader *L, const sfb_ynode *root)
 		st = sfb_oom(L->ctx);
 		goto out;
 	}
-	/* The pools the hosts name, indexed once; and the Edge pools behind
-	 * NAT (an external Edge endpoint with a public address). */
-	for (j = 0; j < L->t->nhosts; j++)
-		if (L->t->hosts[j].pool != NULL &&
-		    ((st = sfb_strmap_put(&used, L->t->hosts[j].pool, j, NULL, NULL)) != SFB_OK ||
-		    (edge_nat(L, j) &&
-		    (st = sfb_strmap_put(&natted, L->t->hosts[j].pool, j, NULL, NULL)) != SFB_OK))) {
-			st = sfb_oom(L->ctx);
-			goto out;
-		}
 	for (i = 0; i < seq->n; i++) {
 		p = seq->kids[i];
 		if ((st = sfb_y_check_keys(L->ctx, L->d, p, "a pool", keys)) != SFB_OK ||
@@ -1100,6 +869,8 @@ load_pools(struct loader *L, const sfb_ynode *root)
 		pd->unit = pd->vip_ep = pd->snat_ep = SIZE_MAX;
 		pd->line = p->line;
 		pd->col = p->col;
+		pd->fqdn_line = sfb_y_get(p, "fqdn") != NULL ? sfb_y_get(p, "fqdn")->line : p->line;
+		pd->fqdn_col = sfb_y_get(p, "fqdn") != NULL ? sfb_y_get(p, "fqdn")->col : p->col;
 		if ((st = sfb_tl_dns_name(L, sfb_y_get(p, "fqdn"), "pool fqdn", &pd->fqdn)) != SFB_OK ||
 		    (L->t->version >= 2 && (st = sfb_tl_v2_pool(L, p, pd)) != SFB_OK))
 			goto out;
@@ -1112,25 +883,10 @@ load_pools(struct loader *L, const sfb_ynode *root)
 			    pd->fqdn);
 			goto out;
 		}
-		if (!sfb_strmap_get(&used, pd->fqdn, &j)) {
-			st = sfb_y_fail(L->ctx, L->d, sfb_y_get(p, "fqdn"), "no host has pool '%s'",
-			    pd->fqdn);
-			goto out;
-		}
 		if (sfb_y_get(p, "vip") == NULL)
 			continue;
 		pd->vip_line = sfb_y_get(p, "vip")->line;
 		pd->vip_col = sfb_y_get(p, "vip")->col;
-		/* Topology Builder refuses the combination: an Edge pool behind
-		 * NAT is balanced by DNS, never by a hardware load balancer. */
-		if (sfb_strmap_get(&natted, pd->fqdn, &j)) {
-			st = sfb_y_fail(L->ctx, L->d, sfb_y_get(p, "vip"), "pool '%s' is an Edge pool "
-			    "behind NAT (host '%s' has a public address): NAT is not supported with "
-			    "hardware load balancing, so give it no vip (DNS load balancing) or no "
-			    "public addresses [ms-tb-edge-ip: Topology Builder, Add Edge Server IP "
-			    "Options, NAT support]", pd->fqdn, L->t->hosts[j].name);
-			goto out;
-		}
 		sfb_addrset_init(&tmp);
 		st = sfb_tl_address(L, sfb_y_get(p, "vip"), "vip", true, &tmp);
 		sfb_addrset_free(&tmp);
@@ -1139,176 +895,7 @@ load_pools(struct loader *L, const sfb_ynode *root)
 			goto out;
 	}
 out:
-	sfb_strmap_free(&used);
 	sfb_strmap_free(&declared);
-	sfb_strmap_free(&natted);
-	return st;
-}
-
-struct name_ref {
-	const char *name;
-	size_t idx;
-};
-
-/* Names in order, equal names in list order. */
-static int
-then_by_index(const struct name_ref *x, const struct name_ref *y, int c)
-{
-	if (c != 0)
-		return c;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-static int
-cmp_name_ref(const void *a, const void *b)
-{
-	const struct name_ref *x = a, *y = b;
-
-	return then_by_index(x, y, strcmp(x->name, y->name));
-}
-
-static int
-cmp_name_ref_nocase(const void *a, const void *b)
-{
-	const struct name_ref *x = a, *y = b;
-
-	return then_by_index(x, y, strcasecmp(x->name, y->name));
-}
-
-/* The first name (in list order) that repeats an earlier one, found by
- * sorting, so that 100,000 names cost n log n: *dup is its index and
- * *orig the index of its first occurrence; *dup == n when none repeats. */
-static sfb_status
-find_duplicate(struct loader *L, const char *const *names, size_t stride, size_t n,
-    bool nocase, size_t *orig, size_t *dup)
-{
-	struct name_ref *refs;
-	size_t i;
-
-	*dup = n;
-	if (n < 2)
-		return SFB_OK;
-	refs = calloc(n, sizeof(*refs));
-	if (refs == NULL)
-		return sfb_oom(L->ctx);
-	for (i = 0; i < n; i++) {
-		refs[i].name = *(const char *const *)((const char *)names + i * stride);
-		refs[i].idx = i;
-	}
-	qsort(refs, n, sizeof(*refs), nocase ? cmp_name_ref_nocase : cmp_name_ref);
-	for (i = 1; i < n; i++) {
-		bool same = nocase ? strcasecmp(refs[i].name, refs[i - 1].name) == 0 :
-		    strcmp(refs[i].name, refs[i - 1].name) == 0;
-
-		/* Equal names sort by index, so refs[i - 1] of a run of equal
-		 * names is preceded by the run's first occurrence. */
-		if (same && refs[i].idx < *dup) {
-			size_t k = i - 1;
-
-			while (k > 0 && (nocase ? strcasecmp(refs[k - 1].name, refs[i].name) == 0 :
-			    strcmp(refs[k - 1].name, refs[i].name) == 0))
-				k--;
-			*dup = refs[i].idx;
-			*orig = refs[k].idx;
-		}
-	}
-	free(refs);
-	return SFB_OK;
-}
-
-/* Duplicate host names. */
-static sfb_status
-check_duplicate_hosts(struct loader *L, const sfb_ynode *root)
-{
-	const sfb_ynode *seq = sfb_y_get(root, "hosts");
-	size_t orig = 0, dup;
-	sfb_status st;
-
-	if ((st = find_duplicate(L, (const char *const *)&L->t->hosts[0].name,
-	    sizeof(L->t->hosts[0]), L->t->nhosts, false, &orig, &dup)) != SFB_OK)
-		return st;
-	if (dup == L->t->nhosts)
-		return SFB_OK;
-	return sfb_y_fail(L->ctx, L->d, sfb_y_get(seq->kids[dup], "name"),
-	    "duplicate host name '%s' (first at line %d)", L->t->hosts[dup].name,
-	    sfb_y_get(seq->kids[orig], "name")->line);
-}
-
-/* One address of an endpoint that stands for a single address, for the
- * duplicate check: its family and value. */
-struct addr_ref {
-	int family;
-	sfb_u128 key;
-	size_t ep;
-};
-
-static int
-cmp_addr_ref(const void *a, const void *b)
-{
-	const struct addr_ref *x = a, *y = b;
-	int c;
-
-	if (x->family != y->family)
-		return x->family - y->family;
-	if ((c = sfb_u128_cmp(x->key, y->key)) != 0)
-		return c;
-	return x->ep < y->ep ? -1 : x->ep > y->ep;
-}
-
-/* Two hosts on one address: the firewall cannot tell them apart, so every
- * rule for one opens the other's ports too.  (One host may put several
- * endpoints on its address: the roles of one server.)  Found by sorting;
- * the error is at the later endpoint and names the earlier. */
-static sfb_status
-check_duplicate_addresses(struct loader *L)
-{
-	const sfb_topology *t = L->t;
-	const struct sfb_endpoint *ep, *prev;
-	struct addr_ref *refs;
-	size_t i, k, n = 0, best = SIZE_MAX, first = 0;
-	sfb_status st = SFB_OK;
-
-	refs = calloc(t->neps + 1, sizeof(*refs));
-	if (refs == NULL)
-		return sfb_oom(L->ctx);
-	for (i = 0; i < t->neps; i++) {
-		ep = &t->eps[i];
-		if (ep->addr_text == NULL || !sfb_addr_is_single(ep->addr_text))
-			continue;
-		if (ep->addr.v4.n == 1 && ep->addr.v6.n == 0)
-			refs[n] = (struct addr_ref){ 4, ep->addr.v4.r[0].lo, i };
-		else if (ep->addr.v6.n == 1 && ep->addr.v4.n == 0)
-			refs[n] = (struct addr_ref){ 6, ep->addr.v6.r[0].lo, i };
-		else
-			continue;
-		n++;
-	}
-	qsort(refs, n, sizeof(*refs), cmp_addr_ref);
-	/* The first endpoint in file order whose address an endpoint of
-	 * another host, earlier in the file, already has. */
-	for (i = 1, k = 0; i < n; i++) {
-		if (refs[i].family != refs[i - 1].family ||
-		    sfb_u128_cmp(refs[i].key, refs[i - 1].key) != 0) {
-			k = i;   /* a new run of one address starts */
-			continue;
-		}
-		/* The run's first endpoint is the earliest (equal keys sort by
-		 * index): compare with it. */
-		if (t->eps[refs[k].ep].host != t->eps[refs[i].ep].host && refs[i].ep < best) {
-			best = refs[i].ep;
-			first = refs[k].ep;
-		}
-	}
-	if (best != SIZE_MAX) {
-		ep = &t->eps[best];
-		prev = &t->eps[first];
-		st = sfb_fail(L->ctx, SFB_EINVAL, t->file, ep->addr_line, ep->addr_col,
-		    "address %s of host '%s' is already the address of host '%s' (line %d): "
-		    "a firewall cannot tell two hosts on one address apart (put the roles of "
-		    "one server on one host)", ep->addr_text, t->hosts[ep->host].name,
-		    t->hosts[prev->host].name, prev->addr_line);
-	}
-	free(refs);
 	return st;
 }
 
@@ -1349,12 +936,8 @@ sfb_topology_parse(sfb_ctx *ctx, const sfb_catalog *cat, const char *name,
 	    (st = load_firewalls(&L, root)) != SFB_OK ||
 	    (st = load_hosts(&L, root)) != SFB_OK ||
 	    (st = tl_finish_list(&L)) != SFB_OK ||
-	    (st = check_duplicate_hosts(&L, root)) != SFB_OK ||
 	    (st = load_pools(&L, root)) != SFB_OK ||
-	    (L.t->version >= 2 && (st = sfb_tl_v2_resolve(&L, root)) != SFB_OK) ||
-	    (st = resolve_zones(&L)) != SFB_OK ||
-	    (st = check_duplicate_addresses(&L)) != SFB_OK ||
-	    (st = sfb_tl_check_ports(&L)) != SFB_OK)
+	    (st = sfb_topology_build(ctx, cat, L.t)) != SFB_OK)
 		goto out;
 	*out = L.t;
 	L.t = NULL;
