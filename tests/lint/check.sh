@@ -30,6 +30,8 @@ for c in validate certs; do
 	expect_refusal tests/lint/cert-edge-no-name.yaml $c \
 		"^tests/lint/cert-edge-no-name.yaml:20:9: host 'edge1' needs a pool: \\(or an fqdn: on this endpoint\\) for po-cert-edge-internal"
 done
+expect_warning examples/onprem-edge.yaml \
+	"onprem-edge.yaml:14:42: pool 'pool.corp.fabrikam.com': topology version 1 puts the vip in DNS only.*write version: 2.*\\[ms-load-balancing"
 expect_warning examples/hybrid-o365.yaml \
 	"SIP domain 'contoso.net': its federation SRV record .* 'sip.contoso.com'.*strict DNS name matching.*\[ms-sfb-hybrid"
 expect_warning tests/lint/edge-no-public.yaml \

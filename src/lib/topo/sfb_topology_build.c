@@ -243,6 +243,15 @@ check_pools(struct sfb_tb *B)
 			    t->hosts[j].name);
 			goto out;
 		}
+		/* Version 1 keeps its meaning, but says what it leaves out. */
+		if (pd->vip != NULL && t->version < 2 &&
+		    (st = sfb_warn(B->ctx, t->file, pd->vip_line, pd->vip_col, "pool '%s': "
+		    "topology version 1 puts the vip in DNS only, and its rules let web "
+		    "traffic reach the members, not the load balancer; write version: 2 to "
+		    "plan the load-balanced traffic (clients, other pools and the reverse "
+		    "proxy to the vip) [ms-load-balancing: Hardware load balancer "
+		    "requirements, Director and Front End pool web services]", pd->fqdn)) != SFB_OK)
+			goto out;
 	}
 out:
 	sfb_strmap_free(&used);
