@@ -30,7 +30,8 @@
 #
 # Environment: BENCH_HOSTS, BENCH_SMALL, BENCH_REPS, BENCH_BUILD (build
 # directory, default bench/build), BENCH_KEEP=DIR (keep the generated files
-# there).  Needs: cmake, a C compiler, libfyaml and jansson headers, GNU time
+# there), BENCH_TOPO_VERSION (2, or 1), BENCH_BASELINE=BIN (also time another
+# sfbnet binary on the version 1 file, e.g. a build of the previous commit).  Needs: cmake, a C compiler, libfyaml and jansson headers, GNU time
 # (/usr/bin/time), jq, awk; for the peer column nft, iptables-restore, ip and
 # root.
 set -u
@@ -173,6 +174,20 @@ for fw in $fws; do
 	done
 done
 row "same hosts as version 1: plan + $((nfw * 2)) runs" "$total" "max $(mb "$maxkb")" "$(sed -n 's/.*firewall(s), //p' "$tmp/validate-v1-$hosts.txt" | cut -d, -f1)"
+# BENCH_BASELINE=BIN: the same version 1 runs with another build (the code
+# before a change), on this machine in this run.
+if [ -n "${BENCH_BASELINE:-}" ]; then
+	total=0 maxkb=0
+	measure "baseline plan" "$tmp/plan-b.json" -- "$BENCH_BASELINE" plan "$topo1" --format json
+	account
+	for fw in $fws; do
+		for target in nftables iptables; do
+			measure "$fw $target baseline" "$tmp/b.out" -- "$BENCH_BASELINE" firewall "$topo1" -t "$target" -F "$fw"
+			account
+		done
+	done
+	row "baseline build, version 1: plan + $((nfw * 2))" "$total" "max $(mb "$maxkb")" ""
+fi
 total=$v2total maxkb=$v2maxkb
 echo
 # Not in the budget: where the time of `plan` goes.  validate = load the

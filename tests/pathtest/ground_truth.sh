@@ -84,7 +84,7 @@ scenario() {
 	fi
 	sed 's/^/  /' "$tmp/resp.log"
 	t0=$EPOCHREALTIME
-	ip netns exec "$CLI" "$bin" probe "$topo" --host client --token "$tok" --format json \
+	ip netns exec "$CLI" "$bin" probe "$topo" --host client --token "$tok" --format json ${PT_PROBE_OPTS:-} \
 		-o "$tmp/report.json" 2>"$tmp/probe.err"
 	rc=$? t1=$EPOCHREALTIME
 	echo "  probe: exit $rc in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s"
@@ -117,6 +117,9 @@ scenario() {
 	else bad "$title: the responder's exit on SIGTERM: $wrc"; fi
 	if grep -Eq 'Sanitizer|runtime error' "$tmp/resp.log"; then
 		bad "$title: sanitizer report from the responder: $(grep -Em1 'Sanitizer|runtime error' "$tmp/resp.log")"
+	fi
+	if grep -q 'could not be sent' "$tmp/resp.log"; then
+		bad "$title: $(grep -m1 'could not be sent' "$tmp/resp.log")"
 	fi
 	answered=$(sed -n 's/^responder: answered \([0-9]*\) probe(s), ignored \([0-9]*\)$/\1 \2/p' "$tmp/resp.log")
 	opens=$(jq '[.flows[].open | if . == "" then 0 else split(",") | map(split("-") | map(tonumber)

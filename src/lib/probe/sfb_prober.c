@@ -370,13 +370,19 @@ on_timeout(sfb_timer *t)
 		if (send_probe(p) && sfb_timer_start(pr->loop, &p->timer, slice) == SFB_OK)
 			return;
 	}
-	/* TCP, connected: the port is reachable and the echo is on its way on
-	 * a reliable stream; a busy responder (thousands of sockets) may be
-	 * slower than the round trips the timeout learnt from.  One more
-	 * timeout before the port counts as unverified. */
-	if (p->state == S_AWAIT && pr->t[p->target].proto == IPPROTO_TCP && !p->waited) {
+	/* One more timeout before giving up.  TCP, connected: the port is
+	 * reachable and the echo is on its way on a reliable stream; a busy
+	 * responder (thousands of sockets) may be slower than the round trips
+	 * the timeout learnt from.  UDP, every send made: an echo of any of
+	 * them still counts, and a responder that stalled (a burst of 10,000
+	 * probes on a loaded machine) answers a whole block late at once,
+	 * later than the learnt timeout allows.  So the last wait is the
+	 * whole --timeout: the learnt one makes open ports quick, but no port
+	 * is called filtered or unverified before --timeout has passed since
+	 * its last send. */
+	if (p->state == S_AWAIT && !p->waited) {
 		p->waited = 1;
-		if (sfb_timer_start(pr->loop, &p->timer, current_timeout(pr)) == SFB_OK)
+		if (sfb_timer_start(pr->loop, &p->timer, pr->o->timeout_ms) == SFB_OK)
 			return;
 	}
 	finish(p, p->state == S_AWAIT && pr->t[p->target].proto == IPPROTO_TCP ?

@@ -29,7 +29,7 @@ struct probe {
 	size_t target;
 	uint16_t port;
 	uint8_t state, verdict, sends;
-	uint8_t waited;         /* TCP: the echo already had its extra wait */
+	uint8_t waited;         /* the echo already had its extra wait (TCP connected, UDP after the retries) */
 	int fd;
 	sfb_io io;
 	sfb_timer timer;

@@ -62,6 +62,8 @@ struct responder {
 	sfb_timer end;
 	struct sfb_replay seen;  /* the probes answered: a replay gets nothing */
 	uint64_t answered, ignored, replays, refused;
+	uint64_t send_failed;    /* UDP echoes the kernel refused to send */
+	int send_errno;          /* the first such failure */
 };
 
 static void
@@ -184,24 +186,27 @@ on_accept(struct listener *l)
 	}
 }
 
-/* A UDP echo from the original port in tproxy mode. */
-static void
+/* A UDP echo from the original port in tproxy mode; the errno of a
+ * failure, or 0. */
+static int
 send_transparent(const struct sfb_sockaddr *from, const struct sfb_sockaddr *to,
     const unsigned char *buf, size_t len)
 {
-	int fd, one = 1;
+	int fd, one = 1, err = 0;
 
 	fd = socket(from->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return;
+		return errno;
 	if (from->family == AF_INET)
 		setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one));
 	else
 		setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one));
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (const struct sockaddr *)&from->ss, from->len) == 0)
-		(void)sendto(fd, buf, len, 0, (const struct sockaddr *)&to->ss, to->len);
+	if (bind(fd, (const struct sockaddr *)&from->ss, from->len) != 0 ||
+	    sendto(fd, buf, len, 0, (const struct sockaddr *)&to->ss, to->len) < 0)
+		err = errno;
 	close(fd);
+	return err;
 }
 
 static void
@@ -217,6 +222,7 @@ on_datagram(struct listener *l)
 	uint16_t port;
 	ssize_t n;
 	int budget = 64;  /* datagrams per wake-up, so TCP is not starved */
+	int err;
 
 	while (budget-- > 0) {
 		memset(&mh, 0, sizeof(mh));
@@ -258,9 +264,12 @@ on_datagram(struct listener *l)
 		if (!echo_of(rs, in, (size_t)n, IPPROTO_UDP, port, out))
 			continue;
 		if (rs->tproxy)
-			send_transparent(&orig, &peer, out, sizeof(out));
+			err = send_transparent(&orig, &peer, out, sizeof(out));
 		else
-			(void)sendto(l->io.fd, out, sizeof(out), 0, (struct sockaddr *)&peer.ss, peer.len);
+			err = sendto(l->io.fd, out, sizeof(out), 0, (struct sockaddr *)&peer.ss,
+			    peer.len) < 0 ? errno : 0;
+		if (err != 0 && rs->send_failed++ == 0)
+			rs->send_errno = err;
 	}
 }
 
@@ -533,6 +542,9 @@ sfb_responder_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_responder_opts *
 		fprintf(stderr, "responder: not answered: %llu replay(s) of a probe answered "
 		    "before, %llu new probe(s) with the memory of answered probes full\n",
 		    (unsigned long long)rs.replays, (unsigned long long)rs.refused);
+		if (rs.send_failed > 0)
+			fprintf(stderr, "responder: %llu UDP echo(es) could not be sent (first: %s)\n",
+			    (unsigned long long)rs.send_failed, strerror(rs.send_errno));
 	}
 out:
 	if (rules)
