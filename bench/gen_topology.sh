@@ -114,7 +114,13 @@ function edge(    i, name) {                   # perimeter: 172.16.0.0/20
 	# share the external names of the pool (DNS load balancing).
 	i = ++cnt["edge"]; name = sprintf("edge-%04d", i)
 	host(name, "edgepool.corp.contoso.com")
-	ep("perimeter", "address", ip4("172.16", per++), "edge-internal", name ".corp.contoso.com", "")
+	# Version 2 puts the Edge internal interfaces on a subnet of their own
+	# (172.16.8.0/21), as Microsoft wants; version 1 keeps the old file.
+	if (V == 2)
+		ep("perimeter", "address", ip4("172.16", 1920 + edgein++), "edge-internal",
+		    name ".corp.contoso.com", "")
+	else
+		ep("perimeter", "address", ip4("172.16", per++), "edge-internal", name ".corp.contoso.com", "")
 	ep("perimeter", "address", ip4("172.16", per++), "edge-access", "access.contoso.com", nat())
 	ep("perimeter", "address", ip4("172.16", per++), "edge-webconf", "webcon.contoso.com", nat())
 	ep("perimeter", "address", ip4("172.16", per++), "edge-av", "av.contoso.com", nat())
@@ -190,7 +196,10 @@ BEGIN {
 	print "  - { name: servers,   networks: [10.10.0.0/16] }"
 	print "  - { name: clients,   networks: [10.64.0.0/12, 2001:db8:100::/48] }"
 	print "  - { name: voice,     networks: [10.32.0.0/16] }"
-	print "  - { name: perimeter, networks: [172.16.0.0/20] }"
+	if (V == 2)
+		print "  - { name: perimeter, networks: [172.16.0.0/21, 172.16.8.0/21] }   # external side, Edge internal side"
+	else
+		print "  - { name: perimeter, networks: [172.16.0.0/20] }"
 	print "  - { name: dmz,       networks: [172.20.0.0/22] }"
 	print "  - { name: internet }"
 	print "firewalls:"
