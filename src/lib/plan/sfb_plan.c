@@ -662,26 +662,16 @@ plan_tree(struct builder *B, size_t zs, size_t ndst)
 	return SFB_OK;
 }
 
+/* Every source zone of the current flow (B->zsrc) to its destination
+ * zones (B->zdst, B->isdst) into the pending slots. */
 static sfb_status
-plan_flow(struct builder *B, size_t flow)
+walk_sources(struct builder *B, const struct sfb_cflow *f, size_t nsrc, size_t ndst)
 {
-	const struct sfb_cflow *f = &B->cat->flows[flow];
 	const sfb_plan *P = B->plan;
-	size_t nz = B->t->nzones, nsrc = 0, ndst = 0, i, j, zs, zd, z;
+	size_t nz = B->t->nzones, i, j, zs, zd;
 	unsigned long long walk;
 	sfb_status st;
 
-	memset(B->isdst, 0, B->nwords * sizeof(uint64_t));
-	for (z = 0; z < nz; z++) {
-		if (zone_has(B, f->from, f->nfrom, z))
-			B->zsrc[nsrc++] = z;
-		if (zone_has(B, f->to, f->nto, z)) {
-			B->zdst[ndst++] = z;
-			bit_set(B->isdst, z);
-		}
-	}
-	if (nsrc == 0 || ndst == 0)
-		return note_unmatched(B, flow);
 	for (i = 0; i < nsrc; i++) {
 		zs = B->zsrc[i];
 		B->gen++;
@@ -705,6 +695,29 @@ plan_flow(struct builder *B, size_t flow)
 		if (st != SFB_OK)
 			return sfb_oom(B->ctx);
 	}
+	return SFB_OK;
+}
+
+static sfb_status
+plan_flow(struct builder *B, size_t flow)
+{
+	const struct sfb_cflow *f = &B->cat->flows[flow];
+	size_t nz = B->t->nzones, nsrc = 0, ndst = 0, z;
+	sfb_status st;
+
+	memset(B->isdst, 0, B->nwords * sizeof(uint64_t));
+	for (z = 0; z < nz; z++) {
+		if (zone_has(B, f->from, f->nfrom, z))
+			B->zsrc[nsrc++] = z;
+		if (zone_has(B, f->to, f->nto, z)) {
+			B->zdst[ndst++] = z;
+			bit_set(B->isdst, z);
+		}
+	}
+	if (nsrc == 0 || ndst == 0)
+		return note_unmatched(B, flow);
+	if ((st = walk_sources(B, f, nsrc, ndst)) != SFB_OK)
+		return st;
 	return flush_flow(B, flow) == SFB_OK ? SFB_OK : sfb_oom(B->ctx);
 }
 
@@ -784,9 +797,7 @@ static sfb_status
 plan_group(struct builder *B, size_t flow, const sfb_portset *dport)
 {
 	const struct sfb_cflow *f = &B->cat->flows[flow];
-	const sfb_plan *P = B->plan;
-	size_t nz = B->t->nzones, nsrc, ndst, i, j, zs, zd;
-	unsigned long long walk;
+	size_t nsrc, ndst, j;
 	sfb_status st;
 
 	if (B->ngs == 0 || B->ngd == 0)
@@ -796,28 +807,8 @@ plan_group(struct builder *B, size_t flow, const sfb_portset *dport)
 	memset(B->isdst, 0, B->nwords * sizeof(uint64_t));
 	for (j = 0; j < ndst; j++)
 		bit_set(B->isdst, B->zdst[j]);
-	for (i = 0; i < nsrc; i++) {
-		zs = B->zsrc[i];
-		B->gen++;
-		walk = 0;
-		for (j = 0; j < ndst; j++) {
-			zd = B->zdst[j];
-			if (P->path_len[zs * nz + zd] >= 0) {
-				walk += (unsigned long long)P->path_len[zs * nz + zd] + 1;
-				continue;
-			}
-			if (sfb_warn(B->ctx, B->t->file, 0, 0,
-			    "flow %s: no firewall path from zone '%s' to zone '%s'",
-			    f->id, B->t->zones[zs].name, B->t->zones[zd].name) != SFB_OK)
-				return sfb_oom(B->ctx);
-		}
-		if (walk <= (unsigned long long)B->norder[zs] * (B->nwords + 2))
-			st = plan_walk(B, zs, ndst);
-		else
-			st = plan_tree(B, zs, ndst);
-		if (st != SFB_OK)
-			return sfb_oom(B->ctx);
-	}
+	if ((st = walk_sources(B, f, nsrc, ndst)) != SFB_OK)
+		return st;
 	B->grouped = true;
 	B->cur_dport = dport;
 	st = flush_flow(B, flow);
