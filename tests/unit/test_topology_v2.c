@@ -62,6 +62,9 @@ teardown(void **state)
     "  - { name: sba, %sendpoints: [ { zone: c, address: 10.3.1.20, roles: [sba] } ] }\n" \
     "  - { name: clients, endpoints: [ { zone: c, network: 10.3.100.0/24, roles: [client] } ] }\n"
 
+/* Extra keys of pool pa in version 2 (after its site and snat). */
+static const char *pa_extra = "";
+
 struct fixture {
 	sfb_ctx *ctx;
 	sfb_topology *topo;
@@ -71,16 +74,17 @@ struct fixture {
 static void
 build(struct fixture *f, int version, const char *features)
 {
-	char yaml[4096], top[256];
+	char yaml[4096], top[256], pa[128];
 	int n;
 
 	snprintf(top, sizeof(top), "%s%s", version >= 2 ?
 	    "product: sfb2015\nsites:\n  - { name: sa, kind: central }\n"
 	    "  - { name: sb, kind: central }\n  - { name: sc, kind: branch, central: sa }\n" : "",
 	    features != NULL ? features : "");
+	snprintf(pa, sizeof(pa), ", site: sa, snat: 10.1.0.9%s", pa_extra);
 	if (version >= 2)
 		n = snprintf(yaml, sizeof(yaml), TWO_POOLS, version, top,
-		    ", site: sa, snat: 10.1.0.9", ", site: sb, version: lync2010",
+		    pa, ", site: sb, version: lync2010",
 		    "site: sa, ", "site: sb, ", ", ports: { backend-sql: 50433 }", "site: sc, ");
 	else
 		n = snprintf(yaml, sizeof(yaml), TWO_POOLS, version, top, "", "", "", "", "", "");
@@ -274,6 +278,27 @@ test_versions_and_features(void **state)
 	release(&x);
 }
 
+/* A pool that balances SIP by hardware: SIP to its vip too. */
+static void
+test_sip_hardware_lb(void **state)
+{
+	struct fixture f;
+
+	(void)state;
+	pa_extra = ", load_balancing: hardware";
+	build(&f, 2, NULL);
+	pa_extra = "";
+	assert_true(f.topo->pools[0].sip_hw);
+	assert_true(reaches(&f, "po-im-client-sip", "wan", "clients", "vip:pa.corp.contoso.com", 5061));
+	assert_false(reaches(&f, "po-im-client-sip", "wan", "clients", "fa1", 0));
+	assert_true(reaches(&f, "po-im-client-sip", NULL, "snat:pa.corp.contoso.com", "fa1", 5061));
+	/* Pool b balances SIP by DNS: its member, as before. */
+	assert_true(reaches(&f, "po-im-client-sip", "wan", "clients", "fb1", 5061));
+	/* Media is never load-balanced. */
+	assert_true(reaches(&f, "po-av-client-to-mcu", "wan", "clients", "fa1", 0));
+	release(&f);
+}
+
 int
 main(void)
 {
@@ -282,6 +307,7 @@ main(void)
 		cmocka_unit_test(test_pool_scope_and_uses),
 		cmocka_unit_test(test_load_balancer),
 		cmocka_unit_test(test_versions_and_features),
+		cmocka_unit_test(test_sip_hardware_lb),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -75,6 +75,8 @@ struct sfb_cflow {
 	bool required;
 	int scope;           /* enum sfb_scope */
 	bool lb;             /* load-balanced: a pool's vip stands for its members */
+	bool lb_sip;         /* SIP: the vip stands for them where the pool balances
+	                      * SIP by hardware (pools[].load_balancing) */
 	long port_role;      /* dport is this role's main port (endpoint ports:), or -1 */
 	struct sfb_when when;
 	struct sfb_cite *cite;

@@ -192,6 +192,9 @@ load_reach(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d, const sfb_yn
 	if ((n = sfb_y_get(m, "lb")) != NULL &&
 	    (st = sfb_y_bool(ctx, d, n, "lb", &f->lb)) != SFB_OK)
 		return st;
+	if ((n = sfb_y_get(m, "lb_sip")) != NULL &&
+	    (st = sfb_y_bool(ctx, d, n, "lb_sip", &f->lb_sip)) != SFB_OK)
+		return st;
 	if ((n = sfb_y_get(m, "port_of")) != NULL) {
 		if ((st = sfb_y_str(ctx, d, n, "port_of", &s)) != SFB_OK)
 			return st;
@@ -363,7 +366,7 @@ load_flow(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
 {
 	static const char *const keys[] = { "!id", "!profile", "!from", "!to", "!protocol",
 		"!src_ports", "!dst_ports", "!app", "!purpose", "!required", "condition",
-		"scope", "lb", "port_of", "when", "!cite", "reach_cite", NULL };
+		"scope", "lb", "lb_sip", "port_of", "when", "!cite", "reach_cite", NULL };
 	const char *id, *profile, *proto, *app, *purpose, *cond = NULL;
 	struct sfb_cflow *f;
 	sfb_status st;
@@ -420,7 +423,7 @@ load_flow(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
 	    (st = load_reach(ctx, cat, d, m, f)) != SFB_OK)
 		return st;
 	if (sfb_y_get(m, "reach_cite") != NULL) {
-		if (f->scope == SFB_SCOPE_GLOBAL && !f->lb && f->port_role < 0)
+		if (f->scope == SFB_SCOPE_GLOBAL && !f->lb && !f->lb_sip && f->port_role < 0)
 			return sfb_y_fail(ctx, d, sfb_y_get(m, "reach_cite"),
 			    "reach_cite cites scope, lb or port_of, and this flow has none");
 		if ((st = sfb_cat_load_cites(ctx, cat, d, sfb_y_get(m, "reach_cite"), NULL,

@@ -68,10 +68,12 @@ sfb_reach_text(sfb_buf *b, const sfb_catalog *cat, const struct sfb_cflow *f)
 		sfb_when_text(b, cat, &f->when);
 		sfb_buf_putc(b, '\n');
 	}
-	if (f->scope != SFB_SCOPE_GLOBAL || f->lb || f->port_role >= 0) {
+	if (f->scope != SFB_SCOPE_GLOBAL || f->lb || f->lb_sip || f->port_role >= 0) {
 		sfb_buf_printf(b, "  reach: scope %s", sfb_scope_name(f->scope));
 		if (f->lb)
 			sfb_buf_puts(b, ", to the pool's load balancer vip");
+		if (f->lb_sip)
+			sfb_buf_puts(b, ", to the pool's vip where it balances SIP by hardware");
 		if (f->port_role >= 0)
 			sfb_buf_printf(b, ", port from the %s endpoint's ports:",
 			    cat->roles[f->port_role].name);
@@ -139,6 +141,7 @@ flow_json(sfb_jb *jb, const sfb_catalog *cat, const struct sfb_cflow *f, sfb_buf
 	sfb_jb_set(jb, o, "when", sfb_when_json(jb, cat, &f->when));
 	sfb_jb_str(jb, o, "scope", sfb_scope_name(f->scope));
 	sfb_jb_bool(jb, o, "load_balanced", f->lb);
+	sfb_jb_bool(jb, o, "load_balanced_sip", f->lb_sip);
 	sfb_jb_str(jb, o, "port_of", f->port_role >= 0 ? cat->roles[f->port_role].name : NULL);
 	sfb_jb_set(jb, o, "cite", sfb_cites_json(jb, cat, f->cite, f->ncite));
 	sfb_jb_set(jb, o, "reach_cite", sfb_cites_json(jb, cat, f->reach_cite, f->nreach_cite));

@@ -60,6 +60,7 @@ struct builder {
 	const sfb_portset *cur_dport;
 	size_t seq;
 	bool *role_has_ports;  /* [role]: some endpoint gives it ports: */
+	bool any_sip_hw;       /* some pool balances SIP by hardware */
 };
 
 static struct role_zone *
@@ -747,6 +748,8 @@ prepare_groups(struct builder *B)
 	for (i = 0; i < t->neps; i++)
 		for (k = 0; k < t->eps[i].nports; k++)
 			B->role_has_ports[t->eps[i].ports[k].role] = true;
+	for (i = 0; i < t->npools; i++)
+		B->any_sip_hw |= t->pools[i].sip_hw && t->pools[i].vip_ep != SIZE_MAX;
 	return SFB_OK;
 }
 
@@ -903,14 +906,19 @@ cmp_reach(const void *a, const void *b)
 	return x->unit < y->unit ? -1 : x->unit > y->unit;
 }
 
-/* Is endpoint e a load-balanced pool member (its pool has a vip) that a
- * load-balanced flow reaches through the vip instead? */
+/* Does flow f reach the members of endpoint e's pool through its vip: web
+ * traffic always when the pool has one, SIP where the pool balances it by
+ * hardware? */
 static bool
-behind_vip(const sfb_topology *t, size_t e)
+via_vip(const sfb_topology *t, const struct sfb_cflow *f, size_t e)
 {
 	const struct sfb_unit *u = &t->units[t->hosts[t->eps[e].host].unit];
+	const struct sfb_pooldecl *pd;
 
-	return u->pool != SIZE_MAX && t->pools[u->pool].vip_ep != SIZE_MAX;
+	if (u->pool == SIZE_MAX)
+		return false;
+	pd = &t->pools[u->pool];
+	return pd->vip_ep != SIZE_MAX && (f->lb || (f->lb_sip && pd->sip_hw));
 }
 
 /* The destination units source unit u reaches on a flow of scope "uses":
@@ -1073,7 +1081,8 @@ sfb_plan_flow_v2(struct builder *B, size_t flow)
 
 	if (!sfb_topology_features_on(t, &f->when))
 		return SFB_OK;
-	if (f->scope == SFB_SCOPE_GLOBAL && !f->lb && f->when.versions == 0 &&
+	if (f->scope == SFB_SCOPE_GLOBAL && !f->lb && !(f->lb_sip && B->any_sip_hw) &&
+	    f->when.versions == 0 &&
 	    (f->port_role < 0 || !B->role_has_ports[f->port_role]))
 		return plan_flow(B, flow);
 	src = calloc(t->neps + 1, sizeof(*src));
@@ -1091,11 +1100,11 @@ sfb_plan_flow_v2(struct builder *B, size_t flow)
 			continue;
 		if (ep->virt) {
 			/* A vip stands in for its members on load-balanced flows. */
-			if (f->lb && t->pools[t->units[t->hosts[ep->host].unit].pool].vip_ep == i)
+			if (t->pools[t->units[t->hosts[ep->host].unit].pool].vip_ep == i && via_vip(t, f, i))
 				dst[nd++] = (struct cand){ t->hosts[ep->host].unit, i };
 			continue;
 		}
-		if (f->lb && behind_vip(t, i)) {
+		if (via_vip(t, f, i)) {
 			members[nm++] = (struct cand){ t->hosts[ep->host].unit, i };
 			continue;
 		}
@@ -1120,7 +1129,7 @@ sfb_plan_flow_v2(struct builder *B, size_t flow)
 		if ((st = plan_by_port(B, flow, dl, ndl)) != SFB_OK)
 			goto out;
 	}
-	if (f->lb && nm > 0)
+	if (nm > 0)
 		st = plan_snat_legs(B, flow, members, nm);
 	goto out;
 oom:

@@ -261,6 +261,7 @@ entry_json(struct writer *w, sfb_jb *jb, const struct sfb_entry *e)
 		sfb_jb_set(jb, o, "when", sfb_when_json(jb, w->cat, &f->when));
 		sfb_jb_str(jb, o, "scope", sfb_scope_name(f->scope));
 		sfb_jb_bool(jb, o, "load_balanced", f->lb);
+		sfb_jb_bool(jb, o, "load_balanced_sip", f->lb_sip);
 		sfb_jb_str(jb, o, "port_of", f->port_role >= 0 ? w->cat->roles[f->port_role].name :
 		    NULL);
 		sfb_jb_set(jb, o, "reach_cite", sfb_cites_json(jb, w->cat, f->reach_cite,

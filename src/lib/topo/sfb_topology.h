@@ -115,6 +115,7 @@ struct sfb_pooldecl {
 	char *fqdn;
 	char *vip;            /* one IP address, as written */
 	char *snat;           /* version 2: the load balancer's source address towards members */
+	bool sip_hw;          /* version 2 load_balancing: hardware: SIP through the vip too */
 	char *web_internal, *web_external;  /* version 2 web_services */
 	size_t site;
 	int version;          /* index into the catalog's versions, -1: the topology's product */

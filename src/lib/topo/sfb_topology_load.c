@@ -148,6 +148,7 @@ static const char *const top_v2_keys[] = { "product", "features", "sites", NULL 
 static const char *const host_v2_keys[] = { "site", NULL };
 static const char *const ep_v2_keys[] = { "ports", NULL };
 static const char *const pool_v2_keys[] = { "site", "version", "snat", "web_services", "uses",
+	"load_balancing",
 	NULL };
 
 static sfb_status
@@ -836,7 +837,7 @@ static sfb_status
 load_pools(struct loader *L, const sfb_ynode *root)
 {
 	static const char *const keys[] = { "!fqdn", "vip", "site", "version", "snat",
-		"web_services", "uses", NULL };
+		"web_services", "uses", "load_balancing", NULL };
 	const sfb_ynode *seq = sfb_y_get(root, "pools"), *p;
 	struct sfb_pooldecl *pd;
 	sfb_strmap declared;

@@ -294,6 +294,17 @@ sfb_tl_v2_pool(struct loader *L, const sfb_ynode *p, struct sfb_pooldecl *pd)
 		    (st = sfb_tl_dup(L, &pd->snat, s)) != SFB_OK)
 			return st;
 	}
+	if ((n = sfb_y_get(p, "load_balancing")) != NULL) {
+		if ((st = sfb_y_str(L->ctx, L->d, n, "load_balancing", &s)) != SFB_OK)
+			return st;
+		if (strcmp(s, "hardware") == 0)
+			pd->sip_hw = true;
+		else if (strcmp(s, "dns") != 0)
+			return sfb_y_fail(L->ctx, L->d, n, "load_balancing must be dns or hardware, not '%s'",
+			    s);
+		if (pd->sip_hw && sfb_y_get(p, "vip") == NULL)
+			return sfb_y_fail(L->ctx, L->d, n, "load_balancing: hardware needs the pool's vip");
+	}
 	if ((n = sfb_y_get(p, "web_services")) != NULL) {
 		if ((st = sfb_y_check_keys(L->ctx, L->d, n, "web_services", ws_keys)) != SFB_OK)
 			return st;
