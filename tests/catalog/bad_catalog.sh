@@ -20,6 +20,7 @@ cases=(
 "pexip.yaml|0,/doc: pexip-sfb/s//doc: starleaf-sfbo/|pexip.yaml:[0-9]+:[0-9]+: the first citation must be this file's document 'pexip-sfb'"
 "starleaf.yaml|0,/purpose:/s//porpose:/|starleaf.yaml:[0-9]+:[0-9]+: unknown key 'porpose' in a flow"
 "vocabulary.yaml|0,/name: kickle-cloud,/s//name: kickle,/|vocabulary.yaml:[0-9]+:[0-9]+: duplicate name 'kickle'"
+"vocabulary.yaml|0,/name: reverse-proxy,/s//name: reverse-proxi,/|vocabulary.yaml:[0-9]+:[0-9]+: the vocabulary lacks the role 'reverse-proxy', which sfbnet"
 "vocabulary.yaml|s/, windows\]/]/;s/traits: \[windows\], //|vocabulary.yaml:[0-9]+:[0-9]+: no role has the trait windows, which sfbnet needs"
 "vocabulary.yaml|0,/traits: \[sfb-server, windows\]/s//traits: [sfb-server, linux]/|vocabulary.yaml:[0-9]+:[0-9]+: unknown trait 'linux'"
 "vocabulary.yaml|0,/name: xmpp, default: false/s//name: no-xmpp, default: false/|vocabulary.yaml:[0-9]+:[0-9]+: 'no-xmpp' is not a valid feature name"

@@ -62,7 +62,7 @@ private_ranges(sfb_addrset *priv)
 static sfb_status
 check_federation_srv(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t)
 {
-	long access = sfb_catalog_role(cat, "edge-access");
+	long access = (long)cat->known[SFB_KR_EDGE_ACCESS];
 	const char *target = NULL;
 	sfb_strmap domains;
 	bool *match = NULL;

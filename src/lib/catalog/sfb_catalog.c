@@ -73,6 +73,16 @@ sfb_catalog_feature(const sfb_catalog *cat, const char *name)
 }
 
 const char *
+sfb_known_role_name(int kr)
+{
+	static const char *const names[SFB_KR_COUNT] = { "front-end", "director",
+		"edge-internal", "edge-access", "edge-webconf", "edge-av", "reverse-proxy",
+		"office-web-apps" };
+
+	return kr >= 0 && kr < SFB_KR_COUNT ? names[kr] : "?";
+}
+
+const char *
 sfb_scope_name(int scope)
 {
 	switch (scope) {

@@ -151,7 +151,18 @@ struct sfb_ccert {
 	size_t ncite;
 };
 
+/* The roles the code itself names (the placeholders and values of DNS
+ * records and certificates, the Edge lints): looked up once when the
+ * vocabulary loads, which fails without one of them. */
+enum sfb_known_role {
+	SFB_KR_FRONT_END, SFB_KR_DIRECTOR, SFB_KR_EDGE_INTERNAL, SFB_KR_EDGE_ACCESS,
+	SFB_KR_EDGE_WEBCONF, SFB_KR_EDGE_AV, SFB_KR_REVERSE_PROXY, SFB_KR_OFFICE_WEB_APPS,
+	SFB_KR_COUNT
+};
+const char *sfb_known_role_name(int kr);
+
 struct sfb_catalog {
+	size_t known[SFB_KR_COUNT];   /* enum sfb_known_role -> index into roles */
 	struct sfb_doc *docs;
 	size_t ndocs, capdocs;
 	struct sfb_name *roles;

@@ -143,6 +143,15 @@ load_vocabulary(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d)
 	    (st = load_names(ctx, d, sfb_y_get(root, "versions"), "a version",
 	    &cat->versions, &cat->nversions, &cat->capversions)) != SFB_OK)
 		return st;
+	for (i = 0; i < SFB_KR_COUNT; i++) {
+		long r = sfb_catalog_role(cat, sfb_known_role_name((int)i));
+
+		if (r < 0)
+			return sfb_y_fail(ctx, d, sfb_y_get(root, "roles"),
+			    "the vocabulary lacks the role '%s', which sfbnet's DNS records, "
+			    "certificates and lints name", sfb_known_role_name((int)i));
+		cat->known[i] = (size_t)r;
+	}
 	/* The code asks for roles by these traits: a vocabulary without one
 	 * would plan, lint and write silently less. */
 	{

@@ -164,20 +164,18 @@ struct valctx {
 /* Addresses (or names) of every endpoint of role, public ones when asked;
  * only those whose FQDN is `only` when that is set. */
 static sfb_status
-role_values(struct valctx *v, const char *role_name, bool public, bool names, const char *only)
+role_values(struct valctx *v, int kr, bool public, bool names, const char *only)
 {
 	const sfb_topology *t = v->x->t;
-	long role = sfb_catalog_role(v->x->cat, role_name);
+	size_t role = v->x->cat->known[kr];
 	const struct sfb_endpoint *ep;
 	const char *a;
 	size_t i, k;
 	sfb_status st = SFB_OK;
 
-	if (role < 0)
-		return SFB_OK;
 	for (i = 0; i < t->neps_real && st == SFB_OK; i++) {
 		ep = &t->eps[i];
-		for (k = 0; k < ep->nroles && ep->roles[k] != (size_t)role; k++)
+		for (k = 0; k < ep->nroles && ep->roles[k] != role; k++)
 			;
 		if (k == ep->nroles)
 			continue;
@@ -238,21 +236,22 @@ pool_values(struct valctx *v, const struct sfb_pool *p, int kind)
 	return SFB_EINTERNAL;
 }
 
-static const char *
+/* The role (enum sfb_known_role) whose pools a value kind reads, or -1. */
+static int
 pool_role_of(int kind)
 {
 	switch (kind) {
 	case SFB_VAL_POOL_FQDN:
 	case SFB_VAL_POOL_VIP:
 	case SFB_VAL_MEMBER_IPS:
-		return "front-end";
+		return SFB_KR_FRONT_END;
 	case SFB_VAL_DIRECTOR_VIP:
 	case SFB_VAL_DIRECTOR_IPS:
-		return "director";
+		return SFB_KR_DIRECTOR;
 	case SFB_VAL_OWA_VIP:
-		return "office-web-apps";
+		return SFB_KR_OFFICE_WEB_APPS;
 	}
-	return NULL;
+	return -1;
 }
 
 /* Version 2: the pool a name that belongs to no one pool (the simple URLs,
@@ -280,16 +279,16 @@ record_values(struct sfb_expand *x, const struct sfb_cdns *e, sfb_strv *out)
 	struct valctx v = { x, e, out };
 	const struct sfb_pools *pools;
 	const struct sfb_pool *home;
-	const char *prole;
+	int prole;
 	size_t i;
 	int kind;
 	sfb_status st = SFB_OK;
 
 	/* Pool-bound kinds: each pool picks its edition's kind. */
-	prole = pool_role_of(e->value_ee) != NULL ? pool_role_of(e->value_ee) :
+	prole = pool_role_of(e->value_ee) >= 0 ? pool_role_of(e->value_ee) :
 	    pool_role_of(e->value_se);
-	if (prole != NULL) {
-		pools = sfb_facts_pools(x->facts, (size_t)sfb_catalog_role(x->cat, prole));
+	if (prole >= 0) {
+		pools = sfb_facts_pools(x->facts, x->cat->known[prole]);
 		if (pools == NULL)
 			return SFB_ENOMEM;
 		home = x->chosen_pool == NULL ? home_pool(x->t, pools) : NULL;
@@ -300,7 +299,7 @@ record_values(struct sfb_expand *x, const struct sfb_cdns *e, sfb_strv *out)
 			if (home != NULL && &pools->v[i] != home)
 				continue;
 			kind = sfb_pool_is_enterprise(&pools->v[i]) ? e->value_ee : e->value_se;
-			if (pool_role_of(kind) != NULL)
+			if (pool_role_of(kind) >= 0)
 				st = pool_values(&v, &pools->v[i], kind);
 		}
 		if (st != SFB_OK || out->n > 0 || e->value_ee == e->value_se)
@@ -317,15 +316,15 @@ record_values(struct sfb_expand *x, const struct sfb_cdns *e, sfb_strv *out)
 			return SFB_OK;
 		return pool_values(&v, x->chosen_pool_of, SFB_VAL_MEMBER_IPS);
 	case SFB_VAL_RP_PUBLIC:
-		return role_values(&v, "reverse-proxy", true, false, NULL);
+		return role_values(&v, SFB_KR_REVERSE_PROXY, true, false, NULL);
 	case SFB_VAL_ACCESS_EDGE_FQDN:
-		return role_values(&v, "edge-access", false, true, x->chosen_access);
+		return role_values(&v, SFB_KR_EDGE_ACCESS, false, true, x->chosen_access);
 	case SFB_VAL_ACCESS_EDGE_PUBLIC:
-		return role_values(&v, "edge-access", true, false, x->chosen_access);
+		return role_values(&v, SFB_KR_EDGE_ACCESS, true, false, x->chosen_access);
 	case SFB_VAL_WEBCONF_EDGE_PUBLIC:
-		return role_values(&v, "edge-webconf", true, false, x->chosen_webconf);
+		return role_values(&v, SFB_KR_EDGE_WEBCONF, true, false, x->chosen_webconf);
 	case SFB_VAL_AV_EDGE_PUBLIC:
-		return role_values(&v, "edge-av", true, false, x->chosen_av);
+		return role_values(&v, SFB_KR_EDGE_AV, true, false, x->chosen_av);
 	}
 	return SFB_OK;
 }

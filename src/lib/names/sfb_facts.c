@@ -207,7 +207,8 @@ values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
 	const sfb_topology *t = x->t;
 	const struct sfb_pools *pools;
 	const char *key = NULL, *url = NULL;
-	const char *role_name = NULL, *chosen = NULL;
+	const char *chosen = NULL;
+	int kr = -1;             /* the placeholder's role (enum sfb_known_role) */
 	bool member = false, pool = false, own_hosts = false;
 	const struct sfb_pooldecl *decl = NULL;
 	sfb_status st = SFB_OK;
@@ -228,13 +229,13 @@ values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
 	else if (IS("web_external")) { key = "web_services.external"; url = web_of(x, false, &decl); }
 	else if (IS("owa_internal")) { key = "office_web_apps.internal"; url = t->owa_internal; }
 	else if (IS("owa_external")) { key = "office_web_apps.external"; url = t->owa_external; }
-	else if (IS("access_edge")) { role_name = "edge-access"; chosen = x->chosen_access; }
-	else if (IS("webconf_edge")) { role_name = "edge-webconf"; chosen = x->chosen_webconf; }
-	else if (IS("av_edge")) { role_name = "edge-av"; chosen = x->chosen_av; }
-	else if (IS("edge_internal")) { role_name = "edge-internal"; pool = true; }
-	else if (IS("director_pool")) { role_name = "director"; pool = true; }
-	else if (IS("pool")) { role_name = "front-end"; pool = true; chosen = x->chosen_pool; }
-	else if (IS("member")) { role_name = "front-end"; member = true; }
+	else if (IS("access_edge")) { kr = SFB_KR_EDGE_ACCESS; chosen = x->chosen_access; }
+	else if (IS("webconf_edge")) { kr = SFB_KR_EDGE_WEBCONF; chosen = x->chosen_webconf; }
+	else if (IS("av_edge")) { kr = SFB_KR_EDGE_AV; chosen = x->chosen_av; }
+	else if (IS("edge_internal")) { kr = SFB_KR_EDGE_INTERNAL; pool = true; }
+	else if (IS("director_pool")) { kr = SFB_KR_DIRECTOR; pool = true; }
+	else if (IS("pool")) { kr = SFB_KR_FRONT_END; pool = true; chosen = x->chosen_pool; }
+	else if (IS("member")) { kr = SFB_KR_FRONT_END; member = true; }
 	else if (IS("server"))
 		return x->chosen_server != NULL ? sfb_strv_add(out, x->chosen_server, true) : SFB_OK;
 	else if (IS("pool_of"))
@@ -261,10 +262,9 @@ values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
 	if (key != NULL) {
 		/* Office Web Apps URLs matter only where there is an Office Web
 		 * Apps server; every other key is needed whenever asked for. */
-		if (url == NULL && strncmp(key, "office_web_apps", 15) == 0 &&
-		    sfb_catalog_role(x->cat, "office-web-apps") >= 0) {
+		if (url == NULL && strncmp(key, "office_web_apps", 15) == 0) {
 			const struct sfb_pools *owa = sfb_facts_pools(x->facts,
-			    (size_t)sfb_catalog_role(x->cat, "office-web-apps"));
+			    x->cat->known[SFB_KR_OFFICE_WEB_APPS]);
 
 			if (owa == NULL)
 				return SFB_ENOMEM;
@@ -283,14 +283,15 @@ values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
 			    "the topology needs '%s' (for %s)", key, x->entry_id);
 		return sfb_url_host(url, out);
 	}
-	if (role_name == NULL)
+	if (kr < 0)
 		return sfb_fail(x->ctx, SFB_EINTERNAL, t->file, 0, 0, "unknown placeholder");
+	role = (long)x->cat->known[kr];
 	if (chosen != NULL)
 		return sfb_strv_add(out, chosen, true);
 	/* The pool placeholder of the certificate's own role ({pool} for a
 	 * Front End, {edge_internal} for an Edge, {director_pool} for a
 	 * Director) is its own pool, not every pool of that role. */
-	if (x->pool != NULL && pool && sfb_catalog_role(x->cat, role_name) == x->pool_role) {
+	if (x->pool != NULL && pool && role == x->pool_role) {
 		const struct sfb_endpoint *ep0;
 
 		if (x->pool->fqdn != NULL)
@@ -299,7 +300,7 @@ values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
 		return sfb_fail(x->ctx, SFB_ENOTFOUND, t->file, ep0 != NULL ? ep0->line : 0,
 		    ep0 != NULL ? ep0->col : 0, "host '%s' needs a pool: (or an fqdn: on this "
 		    "endpoint) for %s, which names its %s pool", ep0 != NULL ?
-		    t->hosts[ep0->host].name : "?", x->entry_id, role_name);
+		    t->hosts[ep0->host].name : "?", x->entry_id, x->cat->roles[role].name);
 	}
 	if (x->pool != NULL && member) {
 		for (i = 0; i < x->pool->neps && st == SFB_OK; i++) {
@@ -313,9 +314,6 @@ values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
 		}
 		return st;
 	}
-	role = sfb_catalog_role(x->cat, role_name);
-	if (role < 0)
-		return SFB_OK;
 	if ((pools = sfb_facts_pools(x->facts, (size_t)role)) == NULL)
 		return SFB_ENOMEM;
 	/* The pool's own hosts, when they have an endpoint of this role. */

@@ -655,7 +655,7 @@ check_edge_networks(struct sfb_tb *B)
 	const sfb_topology *t = B->t;
 	const struct sfb_endpoint *in, *ex;
 	const struct sfb_host *h;
-	long internal = sfb_catalog_role(B->cat, "edge-internal");
+	long internal = (long)B->cat->known[SFB_KR_EDGE_INTERNAL];
 	size_t i, a, b, r, z, k;
 	bool same, ext;
 	sfb_status st = SFB_OK;
