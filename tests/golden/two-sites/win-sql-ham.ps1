@@ -15,4 +15,5 @@ if (-not $Force -and $sfbNames -notcontains $env:COMPUTERNAME) {
 	throw ('sfbnet: these rules are for ' + $sfbNames[0] + ', not for ' + $env:COMPUTERNAME + ' (-Force to apply them anyway)')
 }
 Remove-NetFirewallRule -Group 'sfbnet' -ErrorAction SilentlyContinue
+New-NetFirewallRule -Name 'sfbnet-pp-sql-browser-udp' -DisplayName 'sfbnet pp-sql-browser (UDP)' -Group 'sfbnet' -Direction Inbound -Action Allow -Profile Any -Protocol UDP -LocalAddress '10.2.20.10' -LocalPort '1434' -RemoteAddress '10.2.10.11', '10.2.10.12' -RemotePort Any -Description 'pp-sql-browser: ms-ports-internal Required Server Ports (by Server Role), All Servers, SQL Browser, 1434 UDP' | Out-Null
 New-NetFirewallRule -Name 'sfbnet-po-cms-sql-tcp' -DisplayName 'sfbnet po-cms-sql (TCP)' -Group 'sfbnet' -Direction Inbound -Action Allow -Profile Any -Protocol TCP -LocalAddress '10.2.20.10' -LocalPort '50433' -RemoteAddress '10.2.10.11', '10.2.10.12' -RemotePort Any -Description 'po-cms-sql: ms-sfb-poster CMS workload: TCP:1433, ''Default (1433) or SQL named instance'' (Back-end SQL Server)' | Out-Null
