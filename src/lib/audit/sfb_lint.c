@@ -29,17 +29,6 @@ profile_on(const sfb_catalog *cat, const sfb_topology *t, const char *name)
 	return p >= 0 && (size_t)p < t->nprofiles && t->profile_on[p];
 }
 
-static bool
-has_role(const struct sfb_endpoint *ep, long role)
-{
-	size_t i;
-
-	for (i = 0; role >= 0 && i < ep->nroles; i++)
-		if (ep->roles[i] == (size_t)role)
-			return true;
-	return false;
-}
-
 /* Private, shared, loopback and link-local IPv4/IPv6: not reachable from
  * the internet without NAT. */
 static sfb_status
@@ -62,7 +51,7 @@ private_ranges(sfb_addrset *priv)
 static sfb_status
 check_federation_srv(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t)
 {
-	long access = (long)cat->known[SFB_KR_EDGE_ACCESS];
+	size_t access = cat->known[SFB_KR_EDGE_ACCESS];
 	const char *target = NULL;
 	sfb_strmap domains;
 	bool *match = NULL;
@@ -83,7 +72,7 @@ check_federation_srv(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t
 	if ((st = sfb_domains_index(t, false, &domains)) != SFB_OK)
 		goto out;
 	for (i = 0; i < t->neps_real; i++) {
-		if (!has_role(&t->eps[i], access) || t->eps[i].fqdn == NULL)
+		if (!sfb_endpoint_has_role(&t->eps[i], access) || t->eps[i].fqdn == NULL)
 			continue;
 		target = t->eps[i].fqdn;
 		n = sfb_domains_of(&domains, target, in, SFB_MAX_LABELS);
@@ -123,7 +112,7 @@ check_edge_public(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t)
 
 		/* Its first external Edge service, in vocabulary order. */
 		for (k = 0; k < cat->nroles; k++)
-			if ((cat->roles[k].traits & SFB_TRAIT_EDGE_EXTERNAL) && has_role(ep, (long)k))
+			if ((cat->roles[k].traits & SFB_TRAIT_EDGE_EXTERNAL) && sfb_endpoint_has_role(ep, k))
 				break;
 		if (k == cat->nroles || ep->pub_text != NULL || !sfb_addrset_overlaps(&ep->addr, &priv))
 			continue;

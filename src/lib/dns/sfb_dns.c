@@ -170,14 +170,12 @@ role_values(struct valctx *v, int kr, bool public, bool names, const char *only)
 	size_t role = v->x->cat->known[kr];
 	const struct sfb_endpoint *ep;
 	const char *a;
-	size_t i, k;
+	size_t i;
 	sfb_status st = SFB_OK;
 
 	for (i = 0; i < t->neps_real && st == SFB_OK; i++) {
 		ep = &t->eps[i];
-		for (k = 0; k < ep->nroles && ep->roles[k] != role; k++)
-			;
-		if (k == ep->nroles)
+		if (!sfb_endpoint_has_role(ep, role))
 			continue;
 		if (only != NULL && (ep->fqdn == NULL || strcasecmp(ep->fqdn, only) != 0))
 			continue;
@@ -261,15 +259,15 @@ pool_role_of(int kind)
 static const struct sfb_pool *
 home_pool(const sfb_topology *t, const struct sfb_pools *pools)
 {
-	size_t d, i;
+	const struct sfb_pool *home = NULL;
+	size_t i;
 
 	if (t->version < 2)
 		return NULL;
-	for (d = 0; d < t->npools; d++)
-		for (i = 0; i < pools->n; i++)
-			if (pools->v[i].fqdn != NULL && strcasecmp(pools->v[i].fqdn, t->pools[d].fqdn) == 0)
-				return &pools->v[i];
-	return NULL;
+	for (i = 0; i < pools->n; i++)
+		if (pools->v[i].decl != SIZE_MAX && (home == NULL || pools->v[i].decl < home->decl))
+			home = &pools->v[i];
+	return home;
 }
 
 /* What the record resolves to, for the choices made in its name. */
@@ -389,6 +387,7 @@ records_for_names(struct sfb_expand *x, const struct sfb_cdns *e, struct rrset *
 {
 	sfb_strv names, values;
 	sfb_buf target;
+	unsigned *ports = NULL;
 	size_t i, k;
 	int view;
 	sfb_status st;
@@ -404,6 +403,14 @@ records_for_names(struct sfb_expand *x, const struct sfb_cdns *e, struct rrset *
 	    "nothing for it to resolve to (%s)", e->id, names.v[0],
 	    sfb_dnsval_name(e->value_ee))) != SFB_OK)
 		goto out;
+	/* An SRV record's port depends on its target only: once per value,
+	 * not once per name (a record per SIP domain). */
+	if ((ports = calloc(values.n + 1, sizeof(*ports))) == NULL) {
+		st = SFB_ENOMEM;
+		goto out;
+	}
+	for (k = 0; k < values.n; k++)
+		ports[k] = srv_port(x, e, values.v[k]);
 	for (view = SFB_DNS_INTERNAL; view <= SFB_DNS_EXTERNAL; view++) {
 		if (!(e->view & view))
 			continue;
@@ -411,7 +418,7 @@ records_for_names(struct sfb_expand *x, const struct sfb_cdns *e, struct rrset *
 			for (k = 0; k < values.n; k++)
 				if ((st = add_rr(set, x->t, view, names.v[i], e->type,
 				    srv_target(x, e, names.v[i], values.v[k], &target), e,
-				    srv_port(x, e, values.v[k]))) != SFB_OK) {
+				    ports[k])) != SFB_OK) {
 					if (st == SFB_ERANGE)
 						st = sfb_fail(x->ctx, SFB_ERANGE, x->t->file, 0, 0,
 						    "the topology asks for more than %d DNS records "
@@ -420,6 +427,7 @@ records_for_names(struct sfb_expand *x, const struct sfb_cdns *e, struct rrset *
 				}
 	}
 out:
+	free(ports);
 	sfb_buf_free(&target);
 	sfb_strv_free(&names);
 	sfb_strv_free(&values);
@@ -434,15 +442,14 @@ records_per_role(struct sfb_expand *x, const struct sfb_cdns *e, struct rrset *s
 	const sfb_topology *t = x->t;
 	const struct sfb_pools *pools;
 	const struct sfb_endpoint *ep;
-	size_t i, k;
+	size_t i;
 	sfb_status st = SFB_OK;
 
 	if (strstr(e->name, "{server}") != NULL) {
 		for (i = 0; i < t->neps_real && st == SFB_OK; i++) {
 			ep = &t->eps[i];
-			for (k = 0; k < ep->nroles && ep->roles[k] != (size_t)e->role; k++)
-				;
-			if (k == ep->nroles || ep->fqdn == NULL || ep_address(ep, false) == NULL)
+			if (!sfb_endpoint_has_role(ep, (size_t)e->role) || ep->fqdn == NULL ||
+			    ep_address(ep, false) == NULL)
 				continue;
 			x->chosen_server = ep->fqdn;
 			x->chosen_ep = i;

@@ -24,17 +24,6 @@ sfb_pool_is_enterprise(const struct sfb_pool *p)
 	return p->neps > 1;
 }
 
-static bool
-has_role(const struct sfb_endpoint *ep, size_t role)
-{
-	size_t i;
-
-	for (i = 0; i < ep->nroles; i++)
-		if (ep->roles[i] == role)
-			return true;
-	return false;
-}
-
 /* The pools of a role, one pass over the endpoints: members find their
  * pool, and a pool its load balancer address, through hash maps. */
 sfb_status
@@ -56,7 +45,7 @@ sfb_pools_of_role(const sfb_topology *t, size_t role, struct sfb_pools *out)
 			goto out;
 	for (i = 0; i < t->neps_real; i++) {
 		ep = &t->eps[i];
-		if (!has_role(ep, role))
+		if (!sfb_endpoint_has_role(ep, role))
 			continue;
 		key = t->hosts[ep->host].pool != NULL ? t->hosts[ep->host].pool : ep->fqdn;
 		had = false;
@@ -70,8 +59,11 @@ sfb_pools_of_role(const sfb_topology *t, size_t role, struct sfb_pools *out)
 			p = &out->v[out->n++];
 			memset(p, 0, sizeof(*p));
 			p->fqdn = key;
-			if (key != NULL && sfb_strmap_get(&decl, key, &d))
+			p->decl = SIZE_MAX;
+			if (key != NULL && sfb_strmap_get(&decl, key, &d)) {
 				p->vip = t->pools[d].vip;
+				p->decl = d;
+			}
 		}
 		p = &out->v[k];
 		if ((st = sfb_grow(&p->eps, &p->cap, p->neps + 1, sizeof(size_t))) != SFB_OK)
@@ -92,6 +84,7 @@ sfb_facts_init(struct sfb_facts *f, const sfb_catalog *cat, const sfb_topology *
 	memset(f, 0, sizeof(*f));
 	f->t = t;
 	f->nroles = cat->nroles;
+	sfb_strmap_init(&f->decl);
 	f->byrole = calloc(cat->nroles + 1, sizeof(*f->byrole));
 	f->done = calloc(cat->nroles + 1, sizeof(*f->done));
 	if (f->byrole == NULL || f->done == NULL) {
@@ -110,7 +103,22 @@ sfb_facts_free(struct sfb_facts *f)
 		sfb_pools_free(&f->byrole[i]);
 	free(f->byrole);
 	free(f->done);
+	sfb_strmap_free(&f->decl);
 	memset(f, 0, sizeof(*f));
+}
+
+const struct sfb_pooldecl *
+sfb_facts_decl(struct sfb_facts *f, const char *fqdn)
+{
+	size_t d;
+
+	if (!f->decl_done) {
+		for (d = 0; d < f->t->npools; d++)
+			if (sfb_strmap_put(&f->decl, f->t->pools[d].fqdn, d, NULL, NULL) != SFB_OK)
+				return NULL;
+		f->decl_done = true;
+	}
+	return sfb_strmap_get(&f->decl, fqdn, &d) ? &f->t->pools[d] : NULL;
 }
 
 const struct sfb_pools *
@@ -187,16 +195,13 @@ web_of(const struct sfb_expand *x, bool internal, const struct sfb_pooldecl **de
 	const char *fqdn = x->chosen_pool != NULL ? x->chosen_pool :
 	    x->pool != NULL ? x->pool->fqdn : NULL;
 	const char *own;
-	size_t i;
 
-	*decl = NULL;
-	for (i = 0; t->version >= 2 && fqdn != NULL && i < t->npools; i++)
-		if (strcasecmp(t->pools[i].fqdn, fqdn) == 0) {
-			*decl = &t->pools[i];
-			own = internal ? t->pools[i].web_internal : t->pools[i].web_external;
-			if (own != NULL)
-				return own;
-		}
+	*decl = t->version >= 2 && fqdn != NULL ? sfb_facts_decl(x->facts, fqdn) : NULL;
+	if (*decl != NULL) {
+		own = internal ? (*decl)->web_internal : (*decl)->web_external;
+		if (own != NULL)
+			return own;
+	}
 	return internal ? t->web_internal : t->web_external;
 }
 

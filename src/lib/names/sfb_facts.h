@@ -12,6 +12,7 @@
 struct sfb_pool {
 	const char *fqdn;     /* the pool FQDN, else the endpoint FQDN, else NULL */
 	const char *vip;      /* from pools:, or NULL */
+	size_t decl;          /* index of its pools: entry, or SIZE_MAX */
 	size_t *eps, neps, cap; /* member endpoints */
 };
 
@@ -32,12 +33,16 @@ struct sfb_facts {
 	struct sfb_pools *byrole;   /* [role], valid where done[role] */
 	bool *done;
 	size_t nroles;
+	sfb_strmap decl;            /* pools: entries by fqdn (built on first use) */
+	bool decl_done;
 };
 
 sfb_status sfb_facts_init(struct sfb_facts *f, const sfb_catalog *cat, const sfb_topology *t);
 void sfb_facts_free(struct sfb_facts *f);
 /* The pools of role (owned by f); NULL when out of memory. */
 const struct sfb_pools *sfb_facts_pools(struct sfb_facts *f, size_t role);
+/* The pools: entry of a pool fqdn, or NULL (none, or out of memory). */
+const struct sfb_pooldecl *sfb_facts_decl(struct sfb_facts *f, const char *fqdn);
 
 /* The SIP domains (and, with ad, the AD domain as index nsip) by name. */
 sfb_status sfb_domains_index(const sfb_topology *t, bool ad, sfb_strmap *m);

@@ -756,12 +756,11 @@ prepare_groups(struct builder *B)
 static bool
 has_any(const struct sfb_endpoint *ep, const size_t *roles, size_t n)
 {
-	size_t i, k;
+	size_t k;
 
-	for (i = 0; i < ep->nroles; i++)
-		for (k = 0; k < n; k++)
-			if (ep->roles[i] == roles[k])
-				return true;
+	for (k = 0; k < n; k++)
+		if (sfb_endpoint_has_role(ep, roles[k]))
+			return true;
 	return false;
 }
 

@@ -138,6 +138,17 @@ sfb_topology_free(sfb_topology *t)
 
 
 
+bool
+sfb_endpoint_has_role(const struct sfb_endpoint *ep, size_t role)
+{
+	size_t i;
+
+	for (i = 0; i < ep->nroles; i++)
+		if (ep->roles[i] == role)
+			return true;
+	return false;
+}
+
 const sfb_portset *
 sfb_endpoint_port(const struct sfb_endpoint *ep, size_t role)
 {

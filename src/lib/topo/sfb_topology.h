@@ -166,6 +166,8 @@ long sfb_topology_find_firewall(const sfb_topology *t, const char *name);
  * the positions it kept name the places of errors); SFB_EINVAL with the
  * message in ctx on bad input. */
 sfb_status sfb_topology_build(sfb_ctx *ctx, const sfb_catalog *cat, sfb_topology *t);
+/* Does endpoint ep have role (an index into the catalog's roles)? */
+bool sfb_endpoint_has_role(const struct sfb_endpoint *ep, size_t role);
 /* The port(s) endpoint ep gives role (ports:), or NULL. */
 const sfb_portset *sfb_endpoint_port(const struct sfb_endpoint *ep, size_t role);
 /* Version 2, a flow of scope "uses" between unit a (with one of roles_a)

@@ -316,28 +316,50 @@ unit_sites(struct sfb_tb *B)
 	return SFB_OK;
 }
 
-/* Does unit u have an endpoint with role r? */
-static bool
-unit_has_role(const sfb_topology *t, size_t u, size_t r)
-{
-	const struct sfb_endpoint *ep;
-	size_t i, k;
+/* What the units' endpoints are, in one pass over them: [u * nroles + r]
+ * says whether unit u has an endpoint with role r, zone[u] is the zone of
+ * its first endpoint (SIZE_MAX: none).  uses and the load balancers ask
+ * it per name and per pool. */
+struct unit_eps {
+	bool *role;
+	size_t *zone;
+};
 
-	for (i = 0; i < t->neps; i++) {
+static sfb_status
+unit_eps_build(struct sfb_tb *B, struct unit_eps *ue)
+{
+	const sfb_topology *t = B->t;
+	const struct sfb_endpoint *ep;
+	size_t i, k, u, nr = B->cat->nroles;
+
+	ue->role = calloc(t->nunits * nr + 1, sizeof(bool));
+	ue->zone = malloc((t->nunits + 1) * sizeof(size_t));
+	if (ue->role == NULL || ue->zone == NULL)
+		return sfb_oom(B->ctx);
+	for (u = 0; u < t->nunits; u++)
+		ue->zone[u] = SIZE_MAX;
+	for (i = 0; i < t->neps_real; i++) {
 		ep = &t->eps[i];
-		if (ep->virt || t->hosts[ep->host].unit != u)
-			continue;
+		u = t->hosts[ep->host].unit;
+		if (ue->zone[u] == SIZE_MAX)
+			ue->zone[u] = ep->zone;
 		for (k = 0; k < ep->nroles; k++)
-			if (ep->roles[k] == r)
-				return true;
+			ue->role[u * nr + ep->roles[k]] = true;
 	}
-	return false;
+	return SFB_OK;
+}
+
+static void
+unit_eps_free(struct unit_eps *ue)
+{
+	free(ue->role);
+	free(ue->zone);
 }
 
 /* pools[].uses (as the front end read it: role -> names with their
  * positions) into units. */
 static sfb_status
-resolve_uses(struct sfb_tb *B, sfb_strmap *by_name)
+resolve_uses(struct sfb_tb *B, sfb_strmap *by_name, const struct unit_eps *ue)
 {
 	sfb_topology *t = B->t;
 	const struct sfb_pooldecl *pd;
@@ -365,7 +387,7 @@ resolve_uses(struct sfb_tb *B, sfb_strmap *by_name)
 				if (!sfb_strmap_get(by_name, ud->names[j], &unit))
 					return sfb_fail(B->ctx, SFB_EINVAL, t->file, ud->lines[j], ud->cols[j],
 					    "uses: no pool or host named '%s'", ud->names[j]);
-				if (!unit_has_role(t, unit, ud->role))
+				if (!ue->role[unit * B->cat->nroles + ud->role])
 					return sfb_fail(B->ctx, SFB_EINVAL, t->file, ud->lines[j], ud->cols[j],
 					    "uses: '%s' has no endpoint with role '%s'", ud->names[j],
 					    B->cat->roles[ud->role].name);
@@ -376,22 +398,25 @@ resolve_uses(struct sfb_tb *B, sfb_strmap *by_name)
 	return SFB_OK;
 }
 
-/* The roles of a pool's members that a load balancer serves: every role of
- * them (the plan asks only for those of load-balanced flows). */
+/* The endpoint of a pool's vip or snat, on a host of its own: it has every
+ * role of the pool's members (the plan asks only for those of
+ * load-balanced flows). */
 static sfb_status
-add_virtual(struct sfb_tb *B, size_t pool, const char *addr, bool snat, size_t *out)
+add_virtual(struct sfb_tb *B, size_t pool, const char *addr, bool snat,
+    const struct unit_eps *ue, size_t *out)
 {
 	sfb_topology *t = B->t;
 	struct sfb_pooldecl *pd = &t->pools[pool];
-	struct sfb_endpoint *ep, *m;
+	const bool *has = &ue->role[pd->unit * B->cat->nroles];
+	struct sfb_endpoint *ep;
 	struct sfb_host *h;
-	size_t i, k, r, zone = SIZE_MAX, nroles = 0, *roles = NULL;
+	size_t i, r, zone = SIZE_MAX, nroles = 0, *roles = NULL;
 	sfb_buf name;
 	sfb_status st = SFB_OK;
+	sfb_addrset tmp;
 
 	/* Its zone: the first zone whose networks hold the address, else the
 	 * zone of the pool's first member. */
-	sfb_addrset tmp;
 	sfb_addrset_init(&tmp);
 	if (sfb_addrset_parse(&tmp, addr) != SFB_OK) {
 		sfb_addrset_free(&tmp);
@@ -400,27 +425,14 @@ add_virtual(struct sfb_tb *B, size_t pool, const char *addr, bool snat, size_t *
 	for (i = 0; i < t->nzones && zone == SIZE_MAX; i++)
 		if (!t->zones[i].is_default && sfb_addrset_subset(&tmp, &t->zones[i].nets))
 			zone = i;
+	if (zone == SIZE_MAX)
+		zone = ue->zone[pd->unit];
 	roles = calloc(B->cat->nroles + 1, sizeof(size_t));
 	if (roles == NULL)
 		goto oom;
-	for (i = 0; i < t->nhosts_real; i++) {
-		h = &t->hosts[i];
-		if (h->pool == NULL || strcasecmp(h->pool, pd->fqdn) != 0)
-			continue;
-		for (k = h->first_ep; k < h->first_ep + h->nep; k++) {
-			m = &t->eps[k];
-			if (zone == SIZE_MAX)
-				zone = m->zone;
-			for (r = 0; r < m->nroles; r++) {
-				size_t j;
-
-				for (j = 0; j < nroles && roles[j] != m->roles[r]; j++)
-					;
-				if (j == nroles)
-					roles[nroles++] = m->roles[r];
-			}
-		}
-	}
+	for (r = 0; r < B->cat->nroles; r++)
+		if (has[r])
+			roles[nroles++] = r;
 	if (sfb_grow(&t->hosts, &B->caphosts, t->nhosts + 1, sizeof(*t->hosts)) != SFB_OK ||
 	    sfb_grow(&t->eps, &B->capeps, t->neps + 1, sizeof(*t->eps)) != SFB_OK)
 		goto oom;
@@ -476,6 +488,7 @@ resolve_v2(struct sfb_tb *B)
 {
 	sfb_topology *t = B->t;
 	sfb_strmap by_name;   /* pool fqdn, host name -> unit */
+	struct unit_eps ue = { NULL, NULL };
 	size_t i, unit, cap = 0, pool;
 	struct sfb_host *h;
 	sfb_status st = SFB_OK;
@@ -514,7 +527,8 @@ resolve_v2(struct sfb_tb *B)
 			goto out;
 		}
 	}
-	if ((st = unit_sites(B)) != SFB_OK || (st = resolve_uses(B, &by_name)) != SFB_OK)
+	if ((st = unit_sites(B)) != SFB_OK || (st = unit_eps_build(B, &ue)) != SFB_OK ||
+	    (st = resolve_uses(B, &by_name, &ue)) != SFB_OK)
 		goto out;
 	for (i = 0; i < t->nhosts; i++)
 		if (t->hosts[i].site == SFB_NO_SITE)
@@ -523,16 +537,17 @@ resolve_v2(struct sfb_tb *B)
 		goto out;
 	for (pool = 0; pool < t->npools; pool++) {
 		if (t->pools[pool].vip != NULL &&
-		    (st = add_virtual(B, pool, t->pools[pool].vip, false, &t->pools[pool].vip_ep)) != SFB_OK)
+		    (st = add_virtual(B, pool, t->pools[pool].vip, false, &ue, &t->pools[pool].vip_ep)) != SFB_OK)
 			goto out;
 		if (t->pools[pool].snat != NULL &&
-		    (st = add_virtual(B, pool, t->pools[pool].snat, true, &t->pools[pool].snat_ep)) != SFB_OK)
+		    (st = add_virtual(B, pool, t->pools[pool].snat, true, &ue, &t->pools[pool].snat_ep)) != SFB_OK)
 			goto out;
 	}
 	goto out;
 oom:
 	st = sfb_oom(B->ctx);
 out:
+	unit_eps_free(&ue);
 	sfb_strmap_free(&by_name);
 	return st;
 }
@@ -655,18 +670,16 @@ check_edge_networks(struct sfb_tb *B)
 	const sfb_topology *t = B->t;
 	const struct sfb_endpoint *in, *ex;
 	const struct sfb_host *h;
-	long internal = (long)B->cat->known[SFB_KR_EDGE_INTERNAL];
+	size_t internal = B->cat->known[SFB_KR_EDGE_INTERNAL];
 	size_t i, a, b, r, z, k;
 	bool same, ext;
 	sfb_status st = SFB_OK;
 
-	for (i = 0; internal >= 0 && i < t->nhosts_real && st == SFB_OK; i++) {
+	for (i = 0; i < t->nhosts_real && st == SFB_OK; i++) {
 		h = &t->hosts[i];
 		for (a = h->first_ep; a < h->first_ep + h->nep && st == SFB_OK; a++) {
 			in = &t->eps[a];
-			for (r = 0; r < in->nroles && in->roles[r] != (size_t)internal; r++)
-				;
-			if (r == in->nroles || in->addr_text == NULL)
+			if (!sfb_endpoint_has_role(in, internal) || in->addr_text == NULL)
 				continue;
 			for (b = h->first_ep; b < h->first_ep + h->nep && st == SFB_OK; b++) {
 				ex = &t->eps[b];

@@ -194,7 +194,7 @@ sfb_tl_v2_ports(struct loader *L, const sfb_ynode *n, struct sfb_endpoint *ep)
 	const sfb_ynode *key;
 	struct sfb_epport *pp;
 	sfb_status st;
-	size_t i, r;
+	size_t i;
 	long role;
 
 	if ((st = sfb_y_expect(L->ctx, L->d, n, SFB_Y_MAP, "ports")) != SFB_OK)
@@ -208,9 +208,7 @@ sfb_tl_v2_ports(struct loader *L, const sfb_ynode *n, struct sfb_endpoint *ep)
 		key = n->kids[i];
 		if ((role = sfb_catalog_role(L->cat, key->str)) < 0)
 			return sfb_y_fail(L->ctx, L->d, key, "ports: unknown role '%s'", key->str);
-		for (r = 0; r < ep->nroles && ep->roles[r] != (size_t)role; r++)
-			;
-		if (r == ep->nroles)
+		if (!sfb_endpoint_has_role(ep, (size_t)role))
 			return sfb_y_fail(L->ctx, L->d, key,
 			    "ports: '%s' is not a role of this endpoint", key->str);
 		pp = &ep->ports[ep->nports++];
