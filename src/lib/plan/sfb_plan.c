@@ -876,6 +876,14 @@ struct cand {
 };
 
 static int
+cmp_cand_unit(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	return x->unit < y->unit ? -1 : x->unit > y->unit;
+}
+
+static int
 cmp_cand(const void *a, const void *b)
 {
 	const struct cand *x = a, *y = b;
@@ -888,7 +896,8 @@ cmp_cand(const void *a, const void *b)
 /* A source unit and the destination units it may reach (uses scope). */
 struct reach {
 	size_t unit;
-	size_t *units, n;
+	size_t order;          /* its place among the source units (src order) */
+	size_t *units, n, cap;
 };
 
 static int
@@ -926,12 +935,13 @@ via_vip(const sfb_topology *t, const struct sfb_cflow *f, size_t e)
  * branches): a branch appliance registers with its central pool, and
  * the pool reaches it back, but a branch's gateway stays with its
  * branch's appliance. */
-static void
+static sfb_status
 reach_of(const sfb_topology *t, const struct sfb_cflow *f, size_t u, const struct cand *dst,
     size_t nd, struct reach *r)
 {
 	size_t a, b, du, n_explicit = 0, n_same = 0, pass;
 	int said, rel;
+	bool take;
 
 	for (pass = 0; pass < 2; pass++) {
 		for (a = 0; a < nd; a = b) {
@@ -941,19 +951,18 @@ reach_of(const sfb_topology *t, const struct sfb_cflow *f, size_t u, const struc
 			said = sfb_units_said(t, u, du, f->from, f->nfrom, f->to, f->nto);
 			rel = sfb_sites_relation(t, t->units[u].site, t->units[du].site);
 			if (pass == 0) {
-				if (said == 1) {
-					r->units[r->n++] = du;
-					n_explicit++;
-				} else if (said < 0 && rel == 1) {
-					r->units[r->n++] = du;
-					n_same++;
-				}
-			} else if (said < 0 && rel == 2)
-				r->units[r->n++] = du;
+				n_explicit += said == 1;
+				n_same += said < 0 && rel == 1;
+				take = said == 1 || (said < 0 && rel == 1);
+			} else
+				take = said < 0 && rel == 2;
+			if (take && push(&r->units, &r->n, &r->cap, du) != SFB_OK)
+				return SFB_ENOMEM;
 		}
 		if (n_explicit + n_same > 0)
 			break;
 	}
+	return SFB_OK;
 }
 
 static sfb_status
@@ -963,7 +972,9 @@ plan_scoped(struct builder *B, size_t flow, struct cand *src, size_t ns, struct 
 	const struct sfb_cflow *f = &B->cat->flows[flow];
 	const sfb_topology *t = B->t;
 	struct reach *rs = NULL;
-	size_t *dl = NULL, ndl = 0, capdl = 0, i, j, k, a, nr = 0;
+	struct cand key, *hit;
+	size_t *dl = NULL, ndl = 0, capdl = 0, *gid = NULL, *first = NULL, *bucket = NULL;
+	size_t i, j, k, a, g, o, nr = 0, ng = 0;
 	sfb_status st = SFB_OK;
 
 	qsort(src, ns, sizeof(*src), cmp_cand);
@@ -976,44 +987,65 @@ plan_scoped(struct builder *B, size_t flow, struct cand *src, size_t ns, struct 
 		for (j = i; j < ns && src[j].unit == src[i].unit; j++)
 			;
 		rs[nr].unit = src[i].unit;
-		rs[nr].units = calloc(nd + 1, sizeof(size_t));
-		if (rs[nr].units == NULL)
-			goto oom;
+		rs[nr].order = nr;
 		if (f->scope == SFB_SCOPE_POOL) {
-			for (a = 0; a < nd && dst[a].unit != src[i].unit; a++)
-				;
-			if (a < nd)
-				rs[nr].units[rs[nr].n++] = src[i].unit;
-		} else
-			reach_of(t, f, src[i].unit, dst, nd, &rs[nr]);
+			/* dst is sorted by unit: is the source's own unit there? */
+			key = (struct cand){ src[i].unit, 0 };
+			hit = bsearch(&key, dst, nd, sizeof(*dst), cmp_cand_unit);
+			if (hit != NULL && push(&rs[nr].units, &rs[nr].n, &rs[nr].cap, src[i].unit) != SFB_OK)
+				goto oom;
+		} else if (reach_of(t, f, src[i].unit, dst, nd, &rs[nr]) != SFB_OK)
+			goto oom;
 		nr++;
 	}
 	/* Source units that reach the same destinations share one group:
-	 * fewer, wider rules, and the same ones a person would write. */
+	 * fewer, wider rules, and the same ones a person would write.  Each
+	 * source endpoint goes to its unit's group in one pass (a counting
+	 * sort that keeps their order). */
 	qsort(rs, nr, sizeof(*rs), cmp_reach);
+	gid = calloc(nr + 1, sizeof(size_t));
+	first = calloc(nr + 2, sizeof(size_t));
+	bucket = calloc(ns + 1, sizeof(size_t));
+	if (gid == NULL || first == NULL || bucket == NULL)
+		goto oom;
 	for (i = 0; i < nr; i = j) {
 		for (j = i + 1; j < nr && rs[j].n == rs[i].n &&
 		    memcmp(rs[j].units, rs[i].units, rs[i].n * sizeof(size_t)) == 0; j++)
 			;
-		if (rs[i].n == 0)
+		for (k = i; k < j; k++)
+			gid[rs[k].order] = ng;
+		rs[ng++].order = i;   /* the group's first reach, in rs order */
+	}
+	for (k = 0, o = 0; k < ns; k++) {
+		if (k > 0 && src[k].unit != src[k - 1].unit)
+			o++;
+		first[gid[o] + 1]++;
+	}
+	for (g = 0; g < ng; g++)
+		first[g + 1] += first[g];
+	for (k = 0, o = 0; k < ns; k++) {
+		if (k > 0 && src[k].unit != src[k - 1].unit)
+			o++;
+		bucket[first[gid[o]]++] = k;
+	}
+	for (g = ng; g-- > 0;)   /* first[] moved on by the fill: back to the starts */
+		first[g + 1] = first[g];
+	first[0] = 0;
+	for (g = 0; g < ng; g++) {
+		const struct reach *r = &rs[rs[g].order];
+
+		if (r->n == 0)
 			continue;
 		B->ngs = 0;
-		for (k = 0; k < ns; k++) {
-			size_t m;
-
-			for (m = i; m < j && rs[m].unit != src[k].unit; m++)
-				;
-			if (m == j)
-				continue;
-			if (sfb_grow(&B->gs, &B->capgs, B->ngs + 1, sizeof(*B->gs)) != SFB_OK)
-				goto oom;
-			B->gs[B->ngs++] = (struct zep){ t->eps[src[k].ep].zone, src[k].ep };
-		}
+		if (sfb_grow(&B->gs, &B->capgs, first[g + 1] - first[g] + 1, sizeof(*B->gs)) != SFB_OK)
+			goto oom;
+		for (k = first[g]; k < first[g + 1]; k++)
+			B->gs[B->ngs++] = (struct zep){ t->eps[src[bucket[k]].ep].zone, src[bucket[k]].ep };
 		ndl = 0;
 		for (k = 0, a = 0; k < nd; k++) {
-			while (a < rs[i].n && rs[i].units[a] < dst[k].unit)
+			while (a < r->n && r->units[a] < dst[k].unit)
 				a++;
-			if (a == rs[i].n || rs[i].units[a] != dst[k].unit)
+			if (a == r->n || r->units[a] != dst[k].unit)
 				continue;
 			if (push(&dl, &ndl, &capdl, dst[k].ep) != SFB_OK)
 				goto oom;
@@ -1025,10 +1057,13 @@ plan_scoped(struct builder *B, size_t flow, struct cand *src, size_t ns, struct 
 oom:
 	st = sfb_oom(B->ctx);
 out:
-	for (i = 0; rs != NULL && i < ns; i++)
+	for (i = 0; rs != NULL && i < nr; i++)
 		free(rs[i].units);
 	free(rs);
 	free(dl);
+	free(gid);
+	free(first);
+	free(bucket);
 	return st;
 }
 
