@@ -294,45 +294,6 @@ load_docs(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d)
 	return SFB_OK;
 }
 
-/* One port item: 5061, "50000-59999", any. */
-static sfb_status
-load_port_item(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *n, const char *what,
-    sfb_portset *ps)
-{
-	sfb_status st = sfb_y_expect(ctx, d, n, SFB_Y_SCALAR, what);
-
-	if (st != SFB_OK)
-		return st;
-	st = sfb_portset_parse_term(ps, n->str);
-	if (st == SFB_ENOMEM)
-		return sfb_oom(ctx);
-	if (st != SFB_OK)
-		return sfb_y_fail(ctx, d, n, "%s: '%s' is not a port, a range lo-hi "
-		    "within 0-65535, or 'any'", what, n->str);
-	return SFB_OK;
-}
-
-sfb_status sfb_load_ports(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *n,
-    const char *what, sfb_portset *ps);
-
-/* A port item or a list of them (shared with the topology loader). */
-sfb_status
-sfb_load_ports(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *n, const char *what,
-    sfb_portset *ps)
-{
-	sfb_status st;
-	size_t i;
-
-	if (n != NULL && n->type == SFB_Y_SEQ) {
-		if (n->n == 0)
-			return sfb_y_fail(ctx, d, n, "%s must not be an empty list", what);
-		for (i = 0; i < n->n; i++)
-			if ((st = load_port_item(ctx, d, n->kids[i], what, ps)) != SFB_OK)
-				return st;
-		return SFB_OK;
-	}
-	return load_port_item(ctx, d, n, what, ps);
-}
 
 /* A role or a list of roles, as indices into the vocabulary. */
 static sfb_status
@@ -423,9 +384,9 @@ load_flow(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
 	    (st = load_roles(ctx, cat, d, sfb_y_get(m, "from"), "from", &f->from,
 	    &f->nfrom)) != SFB_OK ||
 	    (st = load_roles(ctx, cat, d, sfb_y_get(m, "to"), "to", &f->to, &f->nto)) != SFB_OK ||
-	    (st = sfb_load_ports(ctx, d, sfb_y_get(m, "src_ports"), "src_ports",
+	    (st = sfb_y_ports(ctx, d, sfb_y_get(m, "src_ports"), "src_ports",
 	    &f->sport)) != SFB_OK ||
-	    (st = sfb_load_ports(ctx, d, sfb_y_get(m, "dst_ports"), "dst_ports",
+	    (st = sfb_y_ports(ctx, d, sfb_y_get(m, "dst_ports"), "dst_ports",
 	    &f->dport)) != SFB_OK ||
 	    (st = sfb_y_bool(ctx, d, sfb_y_get(m, "required"), "required",
 	    &f->required)) != SFB_OK ||

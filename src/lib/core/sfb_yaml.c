@@ -617,3 +617,41 @@ sfb_y_uint(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *n, const char *what
 		    what, (unsigned long long)max, n->str);
 	return SFB_OK;
 }
+
+/* One port item: 5061, "50000-59999", any. */
+static sfb_status
+load_port_item(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *n, const char *what,
+    sfb_portset *ps)
+{
+	sfb_status st = sfb_y_expect(ctx, d, n, SFB_Y_SCALAR, what);
+
+	if (st != SFB_OK)
+		return st;
+	st = sfb_portset_parse_term(ps, n->str);
+	if (st == SFB_ENOMEM)
+		return sfb_oom(ctx);
+	if (st != SFB_OK)
+		return sfb_y_fail(ctx, d, n, "%s: '%s' is not a port, a range lo-hi "
+		    "within 0-65535, or 'any'", what, n->str);
+	return SFB_OK;
+}
+
+/* A port item or a list of them (the catalog's src_ports and dst_ports, a
+ * topology endpoint's ports:). */
+sfb_status
+sfb_y_ports(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *n, const char *what,
+    sfb_portset *ps)
+{
+	sfb_status st;
+	size_t i;
+
+	if (n != NULL && n->type == SFB_Y_SEQ) {
+		if (n->n == 0)
+			return sfb_y_fail(ctx, d, n, "%s must not be an empty list", what);
+		for (i = 0; i < n->n; i++)
+			if ((st = load_port_item(ctx, d, n->kids[i], what, ps)) != SFB_OK)
+				return st;
+		return SFB_OK;
+	}
+	return load_port_item(ctx, d, n, what, ps);
+}

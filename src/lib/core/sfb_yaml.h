@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "sfb_ctx.h"
+#include "sfb_iset.h"
 
 typedef enum sfb_ytype { SFB_Y_SCALAR, SFB_Y_SEQ, SFB_Y_MAP } sfb_ytype;
 
@@ -58,6 +59,11 @@ sfb_status sfb_y_bool(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *n,
     const char *what, bool *out);
 sfb_status sfb_y_uint(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *n,
     const char *what, uint64_t max, uint64_t *out);
+
+/* Ports: one item (5061, "50000-59999", any) or a list of them, added to
+ * ps; what names the key in messages. */
+sfb_status sfb_y_ports(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *n,
+    const char *what, sfb_portset *ps);
 
 /* Error at a node's place. */
 sfb_status sfb_y_fail(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *n,

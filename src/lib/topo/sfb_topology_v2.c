@@ -9,8 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-sfb_status sfb_load_ports(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *n,
-    const char *what, sfb_portset *ps);
 
 static sfb_status
 version_of(struct loader *L, const sfb_ynode *n, int *out)
@@ -216,7 +214,7 @@ sfb_tl_v2_ports(struct loader *L, const sfb_ynode *n, struct sfb_endpoint *ep)
 		pp->line = key->line;
 		pp->col = key->col;
 		sfb_portset_init(&pp->ports);
-		if ((st = sfb_load_ports(L->ctx, L->d, n->kids[i + 1], "a port", &pp->ports)) != SFB_OK)
+		if ((st = sfb_y_ports(L->ctx, L->d, n->kids[i + 1], "a port", &pp->ports)) != SFB_OK)
 			return st;
 		if (sfb_portset_is_all(&pp->ports))
 			return sfb_y_fail(L->ctx, L->d, n->kids[i + 1],
