@@ -161,31 +161,30 @@ for fw in $fws; do
 done
 nfw=$(echo "$fws" | wc -w)
 row "total: plan + $((nfw * 2)) firewall runs" "$total" "max $(mb "$maxkb")" ""
+# plan + every firewall of a topology with a binary, summed into $total and
+# $maxkb (from zero): time_all LABEL BIN TOPO.
+time_all() {
+	local label=$1 b=$2 tp=$3 fw target
+	total=0 maxkb=0
+	measure "$label plan" "$tmp/all.json" -- "$b" plan "$tp" --format json
+	account
+	for fw in $fws; do
+		for target in nftables iptables; do
+			measure "$label $fw $target" "$tmp/all.out" -- "$b" firewall "$tp" -t "$target" -F "$fw"
+			account
+		done
+	done
+}
 # The same hosts written as version 1 (no sites, no load balancers), timed
 # the same way in this run: what version 2's groups cost.
-v2total=$total v2maxkb=$maxkb total=0 maxkb=0
+v2total=$total v2maxkb=$maxkb
 topo1=$tmp/topo-v1-$hosts.yaml
-measure "plan v1" "$tmp/plan-v1.json" -- "$bin" plan "$topo1" --format json
-account
-for fw in $fws; do
-	for target in nftables iptables; do
-		measure "$fw $target v1" "$tmp/v1.out" -- "$bin" firewall "$topo1" -t "$target" -F "$fw"
-		account
-	done
-done
+time_all v1 "$bin" "$topo1"
 row "same hosts as version 1: plan + $((nfw * 2)) runs" "$total" "max $(mb "$maxkb")" "$(sed -n 's/.*firewall(s), //p' "$tmp/validate-v1-$hosts.txt" | cut -d, -f1)"
 # BENCH_BASELINE=BIN: the same version 1 runs with another build (the code
 # before a change), on this machine in this run.
 if [ -n "${BENCH_BASELINE:-}" ]; then
-	total=0 maxkb=0
-	measure "baseline plan" "$tmp/plan-b.json" -- "$BENCH_BASELINE" plan "$topo1" --format json
-	account
-	for fw in $fws; do
-		for target in nftables iptables; do
-			measure "$fw $target baseline" "$tmp/b.out" -- "$BENCH_BASELINE" firewall "$topo1" -t "$target" -F "$fw"
-			account
-		done
-	done
+	time_all baseline "$BENCH_BASELINE" "$topo1"
 	row "baseline build, version 1: plan + $((nfw * 2))" "$total" "max $(mb "$maxkb")" ""
 fi
 total=$v2total maxkb=$v2maxkb

@@ -28,24 +28,15 @@ bin=$1
 probe=$2
 topo=examples/two-sites.yaml
 name=netns-two-sites
-pass=0 fail=0 made=() pids=()
-tmp=$(mktemp -d)
-ok() { echo "PASS: $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
-finish() { echo "$name: $pass passed, $fail failed"; [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]; exit; }
-skip() { echo "SKIP: $*"; echo "$name: 0 passed, 0 failed, 1 skipped"; exit 77; }
-cleanup() {
-	local p n
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	for n in "${made[@]}"; do ip netns del "$n" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+# ok, bad, finish, pt_skip, and the EXIT trap that kills $pt_pids and
+# deletes the namespaces in $pt_made (tests/lib/netns.sh; its three-namespace
+# pt_setup is not used here).
+# shellcheck source=tests/lib/netns.sh
+. "$(dirname "$0")/../lib/netns.sh"
+tmp=$pt_tmp
 
-[ "$(id -u)" = 0 ] || skip "needs root (network namespaces, nftables)"
-for t in ip nft; do command -v "$t" >/dev/null || skip "needs $t"; done
+[ "$(id -u)" = 0 ] || pt_skip "needs root (network namespaces, nftables)"
+for t in ip nft; do command -v "$t" >/dev/null || pt_skip "needs $t"; done
 [ -x "$probe" ] || { echo "$name: no pktprobe helper at $probe"; exit 2; }
 
 # ---- namespaces ------------------------------------------------------------
@@ -53,8 +44,8 @@ p=s2$$
 declare -A NS
 for n in inet per fra ham muc ext int wan; do
 	NS[$n]=$p$n
-	ip netns add "${NS[$n]}" 2>/dev/null || skip "cannot create network namespace ${NS[$n]}"
-	made+=("${NS[$n]}")
+	ip netns add "${NS[$n]}" 2>/dev/null || pt_skip "cannot create network namespace ${NS[$n]}"
+	pt_made+=("${NS[$n]}")
 	ip -n "${NS[$n]}" link set lo up
 	ip netns exec "${NS[$n]}" sh -c 'echo 0 >/proc/sys/net/ipv4/conf/all/rp_filter;
 		echo 0 >/proc/sys/net/ipv4/conf/default/rp_filter' 2>/dev/null
@@ -62,7 +53,7 @@ done
 # Every namespace routes: a zone between two firewalls (fra) is transit too.
 for n in "${!NS[@]}"; do
 	ip netns exec "${NS[$n]}" sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward' ||
-		skip "cannot enable forwarding in ${NS[$n]}"
+		pt_skip "cannot enable forwarding in ${NS[$n]}"
 done
 
 # link FW ZONE NET: a veth pair, FW side .1, zone side .2 of 100.64.NET.0/30
@@ -88,7 +79,7 @@ route() {  # ns prefix via
 	route int 172.30.0.0/16 100.64.3.2 && route int default 100.64.3.2 && route int 10.0.0.0/8 100.64.4.2 &&
 	route wan 10.1.0.0/16 100.64.5.2 && route wan 10.2.0.0/16 100.64.6.2 &&
 	route wan 10.3.0.0/16 100.64.7.2 && route wan default 100.64.5.2
-} 2>"$tmp/setup.err" || { cat "$tmp/setup.err"; skip "cannot wire the namespaces"; }
+} 2>"$tmp/setup.err" || { cat "$tmp/setup.err"; pt_skip "cannot wire the namespaces"; }
 
 # The example's hosts, by zone (addresses on lo of the zone's namespace).
 declare -A ADDRS=(
@@ -100,7 +91,7 @@ declare -A ADDRS=(
 )
 for z in "${!ADDRS[@]}"; do
 	for a in ${ADDRS[$z]}; do
-		ip -n "${NS[$z]}" addr add "$a/32" dev lo || skip "cannot add $a in ${NS[$z]}"
+		ip -n "${NS[$z]}" addr add "$a/32" dev lo || pt_skip "cannot add $a in ${NS[$z]}"
 	done
 done
 
@@ -108,7 +99,7 @@ done
 start_server() {  # zone addrs ports...
 	local z=$1 addrs=$2 log=$tmp/srv-$1.log; shift 2
 	ip netns exec "${NS[$z]}" "$probe" serve 150 "$addrs" "$@" >"$log" 2>&1 &
-	pids+=($!)
+	pt_pids+=($!)
 	for _ in $(seq 50); do grep -q '^ready' "$log" && return 0; sleep 0.1; done
 	bad "echo server in zone $z did not start: $(head -3 "$log")"; finish
 }
