@@ -10,6 +10,11 @@ struct zep {
 	size_t zone, ep;
 };
 
+/* Units of the candidate endpoints, for the scoped flows. */
+struct cand {
+	size_t unit, ep;
+};
+
 /* Endpoints and addresses per (role, zone), computed once so that planning
  * costs flows x zone pairs x path length, not flows x endpoints^2. */
 struct role_zone {
@@ -61,6 +66,7 @@ struct builder {
 	size_t seq;
 	bool *role_has_ports;  /* [role]: some endpoint gives it ports: */
 	bool any_sip_hw;       /* some pool balances SIP by hardware */
+	struct cand *csrc, *cdst, *cmembers;  /* [neps]: a v2 flow's candidates */
 };
 
 static struct role_zone *
@@ -742,6 +748,12 @@ prepare_groups(struct builder *B)
 	B->gd_first = calloc(nz, sizeof(size_t));
 	B->gd_count = calloc(nz, sizeof(size_t));
 	B->role_has_ports = calloc(B->cat->nroles + 1, sizeof(bool));
+	/* The candidates of a flow, once for every flow of the plan. */
+	B->csrc = malloc((t->neps + 1) * sizeof(*B->csrc));
+	B->cdst = malloc((t->neps + 1) * sizeof(*B->cdst));
+	B->cmembers = malloc((t->neps + 1) * sizeof(*B->cmembers));
+	if (B->csrc == NULL || B->cdst == NULL || B->cmembers == NULL)
+		return sfb_oom(B->ctx);
 	if (B->gs_first == NULL || B->gs_count == NULL || B->gd_first == NULL ||
 	    B->gd_count == NULL || B->role_has_ports == NULL)
 		return sfb_oom(B->ctx);
@@ -870,10 +882,6 @@ plan_by_port(struct builder *B, size_t flow, const size_t *dsts, size_t n)
 	return SFB_OK;
 }
 
-/* Units of the candidate endpoints, for the scoped flows. */
-struct cand {
-	size_t unit, ep;
-};
 
 static int
 cmp_cand_unit(const void *a, const void *b)
@@ -1108,7 +1116,7 @@ sfb_plan_flow_v2(struct builder *B, size_t flow)
 {
 	const struct sfb_cflow *f = &B->cat->flows[flow];
 	const sfb_topology *t = B->t;
-	struct cand *src = NULL, *dst = NULL, *members = NULL;
+	struct cand *src = B->csrc, *dst = B->cdst, *members = B->cmembers;
 	size_t ns = 0, nd = 0, nm = 0, i, *dl = NULL, ndl = 0, capdl = 0;
 	const struct sfb_endpoint *ep;
 	sfb_status st = SFB_OK;
@@ -1119,11 +1127,6 @@ sfb_plan_flow_v2(struct builder *B, size_t flow)
 	    f->when.versions == 0 &&
 	    (f->port_role < 0 || !B->role_has_ports[f->port_role]))
 		return plan_flow(B, flow);
-	src = calloc(t->neps + 1, sizeof(*src));
-	dst = calloc(t->neps + 1, sizeof(*dst));
-	members = calloc(t->neps + 1, sizeof(*members));
-	if (src == NULL || dst == NULL || members == NULL)
-		goto oom;
 	for (i = 0; i < t->neps; i++) {
 		ep = &t->eps[i];
 		if (!ep->virt && has_any(ep, f->from, f->nfrom) &&
@@ -1169,9 +1172,6 @@ sfb_plan_flow_v2(struct builder *B, size_t flow)
 oom:
 	st = sfb_oom(B->ctx);
 out:
-	free(src);
-	free(dst);
-	free(members);
 	free(dl);
 	return st;
 }
@@ -1294,6 +1294,9 @@ out:
 	free(B.gd_first);
 	free(B.gd_count);
 	free(B.role_has_ports);
+	free(B.csrc);
+	free(B.cdst);
+	free(B.cmembers);
 	sfb_plan_free(B.plan);
 	return st;
 }
