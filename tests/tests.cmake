@@ -10,6 +10,10 @@ add_test(NAME catalog/seed-rows
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/check_seed_rows.sh ${SFB_BIN}
           ${CMAKE_CURRENT_SOURCE_DIR}/seed_rows.tsv
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+add_test(NAME catalog/official-rows
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/check_official_rows.sh ${SFB_BIN}
+          ${CMAKE_CURRENT_SOURCE_DIR}/official_rows.tsv
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 add_test(NAME topology/bad-input
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/bad/check.sh ${SFB_BIN}
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})

@@ -17,6 +17,7 @@ enum sfb_proto {
 
 struct sfb_doc {
 	char *id, *title, *source, *url;
+	bool own;          /* a catalog file's own document, not a reference */
 };
 
 /* Traits of a role (vocabulary `traits:`): what the code asks of a role

@@ -221,13 +221,15 @@ load_reach(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d, const sfb_yn
 }
 
 /* Add one document (the file's own, or a reference).  A reference may be
- * declared by several files if they agree on title and url. */
+ * declared by several files if they agree on title, source and url.  A
+ * reference's source is optional: where the text was read (a repository
+ * path), for the tests that tie a transcribed row to its document. */
 static sfb_status
 load_doc(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
     bool own)
 {
 	static const char *const own_keys[] = { "!id", "!title", "!source", "url", NULL };
-	static const char *const ref_keys[] = { "!id", "!title", "url", NULL };
+	static const char *const ref_keys[] = { "!id", "!title", "source", "url", NULL };
 	const char *id, *title, *source = NULL, *url = NULL;
 	struct sfb_doc *doc;
 	sfb_status st;
@@ -238,7 +240,8 @@ load_doc(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
 	    (st = sfb_y_str(ctx, d, sfb_y_get(m, "id"), "id", &id)) != SFB_OK ||
 	    (st = sfb_y_str(ctx, d, sfb_y_get(m, "title"), "title", &title)) != SFB_OK)
 		return st;
-	if (own && (st = sfb_y_str(ctx, d, sfb_y_get(m, "source"), "source", &source)) != SFB_OK)
+	if ((own || sfb_y_get(m, "source") != NULL) &&
+	    (st = sfb_y_str(ctx, d, sfb_y_get(m, "source"), "source", &source)) != SFB_OK)
 		return st;
 	if (sfb_y_get(m, "url") != NULL &&
 	    (st = sfb_y_str(ctx, d, sfb_y_get(m, "url"), "url", &url)) != SFB_OK)
@@ -249,9 +252,11 @@ load_doc(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
 	prev = sfb_cat_find_doc(cat, id);
 	if (prev >= 0) {
 		doc = &cat->docs[prev];
-		if (own || doc->source != NULL || strcmp(doc->title, title) != 0 ||
+		if (own || doc->own || strcmp(doc->title, title) != 0 ||
 		    (doc->url == NULL) != (url == NULL) ||
-		    (url != NULL && strcmp(doc->url, url) != 0))
+		    (url != NULL && strcmp(doc->url, url) != 0) ||
+		    (doc->source == NULL) != (source == NULL) ||
+		    (source != NULL && strcmp(doc->source, source) != 0))
 			return sfb_y_fail(ctx, d, sfb_y_get(m, "id"),
 			    "document '%s' is declared twice with different contents", id);
 		return SFB_OK;
@@ -260,6 +265,7 @@ load_doc(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
 		return sfb_oom(ctx);
 	doc = &cat->docs[cat->ndocs++];
 	memset(doc, 0, sizeof(*doc));
+	doc->own = own;
 	if ((st = sfb_cat_dup(ctx, &doc->id, id)) != SFB_OK ||
 	    (st = sfb_cat_dup(ctx, &doc->title, title)) != SFB_OK)
 		return st;

@@ -73,7 +73,7 @@ sfb_reach_text(sfb_buf *b, const sfb_catalog *cat, const struct sfb_cflow *f)
 		if (f->lb)
 			sfb_buf_puts(b, ", to the pool's load balancer vip");
 		if (f->lb_sip)
-			sfb_buf_puts(b, ", to the pool's vip where it balances SIP by hardware");
+			sfb_buf_puts(b, ", to the pool's vip where the pool balances everything by hardware (load_balancing: hardware)");
 		if (f->port_role >= 0)
 			sfb_buf_printf(b, ", port from the %s endpoint's ports:",
 			    cat->roles[f->port_role].name);

@@ -15,4 +15,5 @@ if (-not $Force -and $sfbNames -notcontains $env:COMPUTERNAME) {
 	throw ('sfbnet: these rules are for ' + $sfbNames[0] + ', not for ' + $env:COMPUTERNAME + ' (-Force to apply them anyway)')
 }
 Remove-NetFirewallRule -Group 'sfbnet' -ErrorAction SilentlyContinue
+New-NetFirewallRule -Name 'sfbnet-pp-fe-to-um-sip-tcp' -DisplayName 'sfbnet pp-fe-to-um-sip (TCP)' -Group 'sfbnet' -Direction Inbound -Action Allow -Profile Any -Protocol TCP -LocalAddress '10.10.1.70' -LocalPort '5061' -RemoteAddress '10.10.1.11', '10.10.1.12/31' -RemotePort Any -Description 'pp-fe-to-um-sip: ms-ports-internal Required Server Ports (by Server Role), Front End Servers 5061 TCP (TLS): SIP between servers uses MTLS' | Out-Null
 New-NetFirewallRule -Name 'sfbnet-po-ev-um-media-in-udp' -DisplayName 'sfbnet po-ev-um-media-in (UDP)' -Group 'sfbnet' -Direction Inbound -Action Allow -Profile Any -Protocol UDP -LocalAddress '10.10.1.70' -LocalPort '30000-39999' -RemoteAddress '10.10.1.50', '10.20.0.0/16' -RemotePort Any -Description 'po-ev-um-media-in: ms-sfb-poster Enterprise Voice workload: Exchange UM, SRTP/UDP:30,000-39,999' | Out-Null
