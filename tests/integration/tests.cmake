@@ -13,3 +13,9 @@ add_test(NAME firewall/netns-two-sites
   COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/netns_two_sites.sh $<TARGET_FILE:sfbnet> $<TARGET_FILE:pktprobe>
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(firewall/netns-two-sites PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
+# examples/teams-interop.yaml: Direct Routing SBC in a DMZ, clients, Teams
+# relays (TCP, UDP ranges and source-port-constrained media).
+add_test(NAME firewall/netns-teams-interop
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/netns_teams_interop.sh $<TARGET_FILE:sfbnet> $<TARGET_FILE:pktprobe>
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(firewall/netns-teams-interop PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)

@@ -105,7 +105,8 @@ sfb_when_text(sfb_buf *b, const sfb_catalog *cat, const struct sfb_when *w)
 		}
 	sep = w->versions != 0 ? "; features " : "features ";
 	for (i = 0; i < w->nfeatures; i++) {
-		sfb_buf_printf(b, "%s%s", sep, cat->features[w->features[i]].name);
+		sfb_buf_printf(b, "%s%s%s", sep, w->off != NULL && w->off[i] ? "no-" : "",
+		    cat->features[w->features[i]].name);
 		sep = ",";
 	}
 }
@@ -145,6 +146,7 @@ flow_free(struct sfb_cflow *f)
 	free(f->purpose);
 	free(f->condition);
 	free(f->when.features);
+	free(f->when.off);
 	sfb_cat_free_cites(f->cite, f->ncite);
 	sfb_cat_free_cites(f->reach_cite, f->nreach_cite);
 }
@@ -165,6 +167,8 @@ sfb_catalog_free(sfb_catalog *cat)
 	for (i = 0; i < cat->nroles; i++) {
 		free(cat->roles[i].name);
 		free(cat->roles[i].description);
+		free(cat->roles[i].nets_text);
+		sfb_addrset_free(&cat->roles[i].nets);
 	}
 	for (i = 0; i < cat->nprofiles; i++) {
 		free(cat->profiles[i].name);
@@ -233,6 +237,7 @@ sfb_cat_free_dns(struct sfb_cdns *r)
 	free(r->purpose);
 	free(r->condition);
 	free(r->when.features);
+	free(r->when.off);
 	sfb_cat_free_cites(r->cite, r->ncite);
 }
 

@@ -31,6 +31,10 @@ enum {
 struct sfb_name {      /* a role, a profile or a version of the vocabulary */
 	char *name, *description;
 	unsigned traits;     /* roles: SFB_TRAIT_* bits */
+	/* roles: the published address ranges of a cloud service (`networks:`),
+	 * which an outside endpoint with this role and no address stands for */
+	sfb_addrset nets;
+	char *nets_text;     /* as written, comma-separated; NULL when none */
 };
 
 /* A named option of a deployment (XMPP federation, a trunk transport ...)
@@ -48,6 +52,7 @@ struct sfb_feature {
 struct sfb_when {
 	uint32_t versions;
 	size_t *features, nfeatures;   /* indices into cat->features */
+	bool *off;                     /* off[i]: features[i] must be off ("no-NAME") */
 };
 
 #define SFB_MAX_VERSIONS 32

@@ -46,7 +46,8 @@ sfb_cat_load_cites(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d,
 	return SFB_OK;
 }
 
-/* when: { versions: [..], features: [..] }: at least one of the two. */
+/* when: { versions: [..], features: [..] }: at least one of the two.  A
+ * feature written "no-NAME" must be off (the flow that a feature replaces). */
 sfb_status
 sfb_cat_load_when(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
     struct sfb_when *w)
@@ -79,14 +80,20 @@ sfb_cat_load_when(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d, const
 		if ((st = sfb_y_expect(ctx, d, fs, SFB_Y_SEQ, "features")) != SFB_OK)
 			return st;
 		w->features = calloc(fs->n + 1, sizeof(size_t));
-		if (w->features == NULL)
+		w->off = calloc(fs->n + 1, sizeof(bool));
+		if (w->features == NULL || w->off == NULL)
 			return sfb_oom(ctx);
 		for (i = 0; i < fs->n; i++) {
+			const char *name;
+			bool off;
+
 			if ((st = sfb_y_expect(ctx, d, fs->kids[i], SFB_Y_SCALAR, "a feature")) != SFB_OK)
 				return st;
-			if ((k = sfb_catalog_feature(cat, fs->kids[i]->str)) < 0)
-				return sfb_y_fail(ctx, d, fs->kids[i], "unknown feature '%s'",
-				    fs->kids[i]->str);
+			name = fs->kids[i]->str;
+			off = strncmp(name, "no-", 3) == 0 && sfb_catalog_feature(cat, name + 3) >= 0;
+			if ((k = sfb_catalog_feature(cat, off ? name + 3 : name)) < 0)
+				return sfb_y_fail(ctx, d, fs->kids[i], "unknown feature '%s'", name);
+			w->off[w->nfeatures] = off;
 			w->features[w->nfeatures++] = (size_t)k;
 		}
 	}

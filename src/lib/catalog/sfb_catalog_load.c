@@ -39,12 +39,52 @@ load_traits(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *seq, unsigned *out
 	return SFB_OK;
 }
 
+/* networks: [prefix, ...] of a role: a cloud service's published ranges. */
+static sfb_status
+load_networks(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *seq, struct sfb_name *r)
+{
+	sfb_buf text;
+	sfb_status st;
+	size_t i;
+
+	if ((st = sfb_y_expect(ctx, d, seq, SFB_Y_SEQ, "networks")) != SFB_OK)
+		return st;
+	if (seq->n == 0)
+		return sfb_y_fail(ctx, d, seq, "networks must not be an empty list");
+	sfb_buf_init(&text);
+	for (i = 0; i < seq->n; i++) {
+		if ((st = sfb_y_expect(ctx, d, seq->kids[i], SFB_Y_SCALAR, "a network")) != SFB_OK)
+			goto out;
+		st = sfb_addrset_parse(&r->nets, seq->kids[i]->str);
+		if (st == SFB_ENOMEM) {
+			st = sfb_oom(ctx);
+			goto out;
+		}
+		if (st != SFB_OK) {
+			st = sfb_y_fail(ctx, d, seq->kids[i], "networks: '%s' is not a valid IPv4/IPv6 "
+			    "prefix (host bits must be zero)", seq->kids[i]->str);
+			goto out;
+		}
+		sfb_buf_printf(&text, "%s%s", i > 0 ? ", " : "", seq->kids[i]->str);
+	}
+	if (sfb_buf_status(&text) != SFB_OK) {
+		st = sfb_oom(ctx);
+		goto out;
+	}
+	r->nets_text = sfb_buf_take(&text);
+	st = SFB_OK;
+out:
+	sfb_buf_free(&text);
+	return st;
+}
+
 static sfb_status
 load_names(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *seq, const char *what,
     struct sfb_name **v, size_t *n, size_t *cap)
 {
 	static const char *const keys[] = { "!name", "!description", NULL };
-	static const char *const role_keys[] = { "!name", "!description", "traits", NULL };
+	static const char *const role_keys[] = { "!name", "!description", "traits", "networks",
+		NULL };
 	const char *name, *desc;
 	sfb_ynode *item;
 	sfb_status st;
@@ -75,8 +115,12 @@ load_names(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *seq, const char *wh
 		memset(&(*v)[*n], 0, sizeof(**v));
 		(*n)++;
 		(*v)[*n - 1].traits = traits;
+		sfb_addrset_init(&(*v)[*n - 1].nets);
 		if ((st = sfb_cat_dup(ctx, &(*v)[*n - 1].name, name)) != SFB_OK ||
 		    (st = sfb_cat_dup(ctx, &(*v)[*n - 1].description, desc)) != SFB_OK)
+			return st;
+		if (sfb_y_get(item, "networks") != NULL &&
+		    (st = load_networks(ctx, d, sfb_y_get(item, "networks"), &(*v)[*n - 1])) != SFB_OK)
 			return st;
 	}
 	return SFB_OK;

@@ -54,8 +54,12 @@ sfb_when_json(sfb_jb *jb, const sfb_catalog *cat, const struct sfb_when *w)
 			sfb_jb_push_str(jb, a, cat->versions[i].name);
 	sfb_jb_set(jb, o, "versions", a);
 	a = sfb_jb_arr(jb);
-	for (i = 0; i < w->nfeatures; i++)
-		sfb_jb_push_str(jb, a, cat->features[w->features[i]].name);
+	for (i = 0; i < w->nfeatures; i++) {
+		if (w->off != NULL && w->off[i])
+			sfb_jb_push(jb, a, json_sprintf("no-%s", cat->features[w->features[i]].name));
+		else
+			sfb_jb_push_str(jb, a, cat->features[w->features[i]].name);
+	}
 	sfb_jb_set(jb, o, "features", a);
 	return o;
 }
@@ -275,7 +279,8 @@ write_features(const sfb_catalog *cat, long profile, sfb_buf *b)
 			for (k = 0; k < f->when.nfeatures && f->when.features[k] != i; k++)
 				;
 			if (k < f->when.nfeatures)
-				sfb_buf_printf(b, " %s", f->id);
+				sfb_buf_printf(b, " %s%s", f->id,
+				    f->when.off != NULL && f->when.off[k] ? " (when off)" : "");
 		}
 		sfb_buf_putc(b, '\n');
 	}

@@ -233,8 +233,11 @@ sfb_topology_features_on(const sfb_topology *t, const struct sfb_when *w)
 
 	if (t->version < 2)
 		return true;
-	for (i = 0; i < w->nfeatures; i++)
-		if (w->features[i] >= t->nfeatures || !t->feature_on[w->features[i]])
+	for (i = 0; i < w->nfeatures; i++) {
+		bool on = w->features[i] < t->nfeatures && t->feature_on[w->features[i]];
+
+		if (on == (w->off != NULL && w->off[i]))
 			return false;
+	}
 	return true;
 }

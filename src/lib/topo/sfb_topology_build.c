@@ -552,6 +552,41 @@ out:
 	return st;
 }
 
+/* An outside endpoint without addresses whose roles are cloud services with
+ * published ranges (the vocabulary's `networks:`, e.g. office365) stands for
+ * those ranges, not for the whole internet. */
+static sfb_status
+cloud_networks(struct sfb_tb *B, struct sfb_endpoint *ep)
+{
+	const struct sfb_name *r;
+	sfb_buf text;
+	sfb_status st = SFB_OK;
+	size_t k;
+
+	sfb_buf_init(&text);
+	for (k = 0; k < ep->nroles; k++) {
+		r = &B->cat->roles[ep->roles[k]];
+		if (r->nets_text == NULL || (text.len > 0 && sfb_addrset_subset(&r->nets, &ep->addr)))
+			continue;
+		if (sfb_addrset_union(&ep->addr, &r->nets) != SFB_OK)
+			goto oom;
+		sfb_buf_printf(&text, "%s%s", text.len > 0 ? ", " : "", r->nets_text);
+	}
+	if (text.len == 0)
+		goto out;
+	if (sfb_buf_status(&text) != SFB_OK)
+		goto oom;
+	ep->addr_text = sfb_buf_take(&text);
+	ep->addr_line = ep->line;
+	ep->addr_col = ep->col;
+	goto out;
+oom:
+	st = sfb_oom(B->ctx);
+out:
+	sfb_buf_free(&text);
+	return st;
+}
+
 /* What each zone covers.  A zone is its networks plus the addresses its
  * endpoints name (an endpoint outside its zone's networks is a warning,
  * not an error: the design brief's own example places clients that way);
@@ -633,6 +668,9 @@ resolve_zones(struct sfb_tb *B)
 	for (i = 0; i < t->neps; i++) {
 		ep = &t->eps[i];
 		zone = &t->zones[ep->zone];
+		if (ep->addr_text == NULL && zone->is_default &&
+		    (st = cloud_networks(B, ep)) != SFB_OK)
+			goto out;
 		if (ep->addr_text == NULL) {
 			if (sfb_addrset_copy(&ep->addr, &zone->space) != SFB_OK)
 				goto oom;
