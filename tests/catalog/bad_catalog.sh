@@ -29,6 +29,10 @@ cases=(
 "sfb-poster.yaml|0,/scope: pool/s//scope: site/|sfb-poster.yaml:[0-9]+:[0-9]+: scope must be global, pool or uses"
 "sfb-poster.yaml|0,/port_of: backend-sql/s//port_of: front-end/|sfb-poster.yaml:[0-9]+:[0-9]+: port_of must be one of the flow's 'to' roles"
 "ms-sfb-dns.yaml|0,/value: server-address/s//value: pool-addresses/|ms-sfb-dns.yaml:[0-9]+:[0-9]+: a record named by \{server\} has role"
+"vocabulary.yaml|0,/networks: \[52.112.0.0\/14,/s//networks: [52.112.0.1\/14,/|vocabulary.yaml:[0-9]+:[0-9]+: networks: '52.112.0.1/14' is not a valid IPv4/IPv6 prefix"
+"vocabulary.yaml|0,/networks: \[52.112.0.0\/14, 52.122.0.0\/15\]/s//networks: []/|vocabulary.yaml:[0-9]+:[0-9]+: networks must not be an empty list"
+"ms-teams-interop.yaml|0,/no-teams-qos-ports/s//no-teams-qos-portz/|ms-teams-interop.yaml:[0-9]+:[0-9]+: unknown feature 'no-teams-qos-portz'"
+"sfb-hybrid.yaml|0,/edge-environmental-requirements.md\"/s//edge-environmental-requirements.txt\"/|sfb-(hybrid|poster).yaml:[0-9]+:[0-9]+: document 'ms-edge-env' is declared twice with different contents"
 )
 for c in "${cases[@]}"; do
 	IFS='|' read -r file expr want <<<"$c"

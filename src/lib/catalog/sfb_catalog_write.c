@@ -187,6 +187,7 @@ write_json(const sfb_catalog *cat, long profile, sfb_buf *out)
 		if (cat->roles[i].traits & SFB_TRAIT_EDGE_EXTERNAL)
 			sfb_jb_push_str(&jb, tr, "edge-external");
 		sfb_jb_set(&jb, o, "traits", tr);
+		sfb_jb_str(&jb, o, "networks", cat->roles[i].nets_text);
 		sfb_jb_push(&jb, a, o);
 	}
 	sfb_jb_set(&jb, root, "roles", a);
@@ -288,6 +289,11 @@ write_features(const sfb_catalog *cat, long profile, sfb_buf *b)
 	for (i = 0; i < cat->nversions; i++)
 		sfb_buf_printf(b, " %s", cat->versions[i].name);
 	sfb_buf_putc(b, '\n');
+	sfb_buf_puts(b, "roles with published networks (an outside endpoint without an address "
+	    "stands for them):\n");
+	for (i = 0; i < cat->nroles; i++)
+		if (cat->roles[i].nets_text != NULL)
+			sfb_buf_printf(b, "  %s  %s\n", cat->roles[i].name, cat->roles[i].nets_text);
 }
 
 static void
