@@ -299,6 +299,95 @@ test_sip_hardware_lb(void **state)
 	release(&f);
 }
 
+/* Cloud roles with published networks (vocabulary networks:): an outside
+ * endpoint without an address stands for them, minus what an inside zone
+ * claims; with an address of its own it keeps it.  And when: no-FEATURE. */
+#define CLOUD \
+    "version: 2\n" \
+    "name: c\n" \
+    "sip_domains: [contoso.com]\n" \
+    "profiles: [teams-interop]\n" \
+    "%s" \
+    "zones:\n" \
+    "  - { name: in, networks: [10.0.0.0/8, 52.112.0.0/16] }\n" \
+    "  - { name: out }\n" \
+    "firewalls:\n" \
+    "  - { name: fw, between: [in, out] }\n" \
+    "hosts:\n" \
+    "  - { name: clients, endpoints: [ { zone: in, network: 10.1.0.0/16, roles: [client] } ] }\n" \
+    "  - { name: o365, endpoints: [ { zone: out, roles: [office365] } ] }\n" \
+    "  - { name: relays, endpoints: [ { zone: out, roles: [teams-transport-relay, teams-media-processor] } ] }\n" \
+    "  - { name: own, endpoints: [ { zone: out, networks: [198.51.100.0/24], roles: [teams-sip-proxy] } ] }\n" \
+    "  - { name: web, endpoints: [ { zone: out, roles: [internet] } ] }\n"
+
+static bool
+ep_covers(const sfb_topology *t, const char *host, const char *prefix)
+{
+	sfb_addrset want;
+	bool in = false;
+	size_t i;
+
+	sfb_addrset_init(&want);
+	assert_int_equal(sfb_addrset_parse(&want, prefix), SFB_OK);
+	for (i = 0; i < t->neps; i++)
+		if (strcmp(t->hosts[t->eps[i].host].name, host) == 0)
+			in = sfb_addrset_subset(&want, &t->eps[i].addr);
+	sfb_addrset_free(&want);
+	return in;
+}
+
+static void
+build_cloud(struct fixture *f, const char *features)
+{
+	char yaml[2048];
+	int n = snprintf(yaml, sizeof(yaml), CLOUD, features);
+
+	assert_true(n > 0 && (size_t)n < sizeof(yaml));
+	f->ctx = sfb_ctx_new();
+	assert_non_null(f->ctx);
+	if (sfb_topology_parse(f->ctx, cat, "c.yaml", yaml, strlen(yaml), &f->topo) != SFB_OK)
+		fail_msg("topology: %s", sfb_ctx_error(f->ctx));
+	assert_int_equal(sfb_plan_build(f->ctx, cat, f->topo, &f->plan), SFB_OK);
+}
+
+static void
+test_cloud_networks(void **state)
+{
+	struct fixture f, q;
+	const struct sfb_cflow *relay_udp = NULL, *qos_audio = NULL;
+	size_t i;
+
+	(void)state;
+	build_cloud(&f, "");
+	assert_true(ep_covers(f.topo, "o365", "52.122.0.0/15"));
+	assert_true(ep_covers(f.topo, "o365", "52.113.0.0/16"));
+	assert_false(ep_covers(f.topo, "o365", "52.112.1.1"));   /* the inside zone's */
+	assert_false(ep_covers(f.topo, "o365", "8.8.8.8"));
+	assert_true(ep_covers(f.topo, "relays", "52.122.0.0/15"));
+	assert_true(ep_covers(f.topo, "own", "198.51.100.0/24"));
+	assert_false(ep_covers(f.topo, "own", "52.122.0.1"));
+	assert_true(ep_covers(f.topo, "web", "8.8.8.8"));        /* no published ranges: the zone */
+	/* when: { features: [no-teams-qos-ports] }: on until the feature is. */
+	build_cloud(&q, "features: [teams-qos-ports]\n");
+	for (i = 0; i < cat->nflows; i++) {
+		if (strcmp(cat->flows[i].id, "tm-client-relay-udp") == 0)
+			relay_udp = &cat->flows[i];
+		if (strcmp(cat->flows[i].id, "tm-client-qos-audio") == 0)
+			qos_audio = &cat->flows[i];
+	}
+	assert_non_null(relay_udp);
+	assert_non_null(qos_audio);
+	assert_true(sfb_topology_features_on(f.topo, &relay_udp->when));
+	assert_false(sfb_topology_features_on(f.topo, &qos_audio->when));
+	assert_false(sfb_topology_features_on(q.topo, &relay_udp->when));
+	assert_true(sfb_topology_features_on(q.topo, &qos_audio->when));
+	assert_true(reaches(&f, "tm-client-relay-udp", "fw", "clients", "relays", 3478));
+	assert_false(reaches(&q, "tm-client-relay-udp", "fw", "clients", "relays", 0));
+	assert_true(reaches(&q, "tm-client-qos-audio", "fw", "clients", "relays", 3478));
+	release(&f);
+	release(&q);
+}
+
 int
 main(void)
 {
@@ -308,6 +397,7 @@ main(void)
 		cmocka_unit_test(test_load_balancer),
 		cmocka_unit_test(test_versions_and_features),
 		cmocka_unit_test(test_sip_hardware_lb),
+		cmocka_unit_test(test_cloud_networks),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

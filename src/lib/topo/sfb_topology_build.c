@@ -559,11 +559,13 @@ static sfb_status
 cloud_networks(struct sfb_tb *B, struct sfb_endpoint *ep)
 {
 	const struct sfb_name *r;
+	sfb_addrset within;
 	sfb_buf text;
 	sfb_status st = SFB_OK;
 	size_t k;
 
 	sfb_buf_init(&text);
+	sfb_addrset_init(&within);
 	for (k = 0; k < ep->nroles; k++) {
 		r = &B->cat->roles[ep->roles[k]];
 		if (r->nets_text == NULL || (text.len > 0 && sfb_addrset_subset(&r->nets, &ep->addr)))
@@ -576,6 +578,15 @@ cloud_networks(struct sfb_tb *B, struct sfb_endpoint *ep)
 		goto out;
 	if (sfb_buf_status(&text) != SFB_OK)
 		goto oom;
+	/* Never an address another zone claims (the outside zone's space is
+	 * what the other zones leave). */
+	if (sfb_addrset_intersect(&within, &ep->addr, &B->t->zones[ep->zone].space) != SFB_OK)
+		goto oom;
+	sfb_addrset_free(&ep->addr);
+	ep->addr = within;
+	sfb_addrset_init(&within);
+	if (sfb_addrset_empty(&ep->addr))
+		goto out;   /* all inside other zones: the endpoint stands for its zone */
 	ep->addr_text = sfb_buf_take(&text);
 	ep->addr_line = ep->line;
 	ep->addr_col = ep->col;
@@ -583,6 +594,7 @@ cloud_networks(struct sfb_tb *B, struct sfb_endpoint *ep)
 oom:
 	st = sfb_oom(B->ctx);
 out:
+	sfb_addrset_free(&within);
 	sfb_buf_free(&text);
 	return st;
 }
