@@ -26,23 +26,9 @@
 # binary or the TSV cannot be read.
 set -euo pipefail
 
-if [[ $# -ne 2 ]]; then
-	echo "usage: $0 SFBNET_BINARY TSV_FILE" >&2
-	exit 2
-fi
-bin=$1
-tsv=$2
-command -v jq >/dev/null 2>&1 || { echo "$0: jq is required" >&2; exit 2; }
-[[ -r $tsv ]] || { echo "$0: cannot read $tsv" >&2; exit 2; }
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-if ! "$bin" catalog --format json >"$tmp/catalog.json" 2>"$tmp/stderr"; then
-	echo "$0: '$bin catalog --format json' failed:" >&2
-	cat "$tmp/stderr" >&2
-	exit 2
-fi
+# shellcheck source=tests/lib/catalog_rows.sh
+. "$(dirname "$0")/lib/catalog_rows.sh"
+rows_begin "$@"
 if ! jq -e '(.flows | type == "array") and (.documents | type == "array")' \
 	"$tmp/catalog.json" >/dev/null 2>&1; then
 	echo "$0: the catalog JSON has no flows or documents array" >&2
@@ -90,11 +76,4 @@ jq -r --rawfile rows "$tsv" '
 	  end
 ' "$tmp/catalog.json" >"$tmp/result"
 
-passed=$(grep -c '^ok$' "$tmp/result" || true)
-failed=$(grep -c '^MISSING: ' "$tmp/result" || true)
-grep '^MISSING: ' "$tmp/result" || true
-echo "official rows: $passed passed, $failed failed"
-if [[ $failed -eq 0 && $passed -gt 0 ]]; then
-	exit 0
-fi
-exit 1
+rows_end "official rows"

@@ -27,25 +27,14 @@ bin=$1
 probe=$2
 topo=examples/teams-interop.yaml
 name=netns-teams-interop
-# ok, bad, finish, pt_skip and the EXIT trap (tests/lib/netns.sh).
+# ok, bad, finish, pt_skip, the EXIT trap and the pt_zone* helpers
+# (tests/lib/netns.sh).
 # shellcheck source=tests/lib/netns.sh
 . "$(dirname "$0")/../lib/netns.sh"
 tmp=$pt_tmp
 
-[ "$(id -u)" = 0 ] || pt_skip "needs root (network namespaces, nftables)"
-for t in ip nft; do command -v "$t" >/dev/null || pt_skip "needs $t"; done
-[ -x "$probe" ] || { echo "$name: no pktprobe helper at $probe"; exit 2; }
-
-p=ti$$
-declare -A NS
-for n in in dmz inet fw; do
-	NS[$n]=$p$n
-	ip netns add "${NS[$n]}" 2>/dev/null || pt_skip "cannot create network namespace ${NS[$n]}"
-	pt_made+=("${NS[$n]}")
-	ip -n "${NS[$n]}" link set lo up
-	ip netns exec "${NS[$n]}" sh -c 'echo 0 >/proc/sys/net/ipv4/conf/all/rp_filter;
-		echo 0 >/proc/sys/net/ipv4/conf/default/rp_filter' 2>/dev/null
-done
+pt_zones_need "$probe"
+pt_zones_make "ti$$" in dmz inet fw
 ip netns exec "${NS[fw]}" sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward' ||
 	pt_skip "cannot enable forwarding in ${NS[fw]}"
 
@@ -72,15 +61,8 @@ for z in "${!ADDRS[@]}"; do
 	done
 done
 
-start_server() {  # zone addrs proto/ports...
-	local z=$1 addrs=$2 log=$tmp/srv-$1.log; shift 2
-	ip netns exec "${NS[$z]}" "$probe" serve 120 "$addrs" "$@" >"$log" 2>&1 &
-	pt_pids+=($!)
-	for _ in $(seq 50); do grep -q '^ready' "$log" && return 0; sleep 0.1; done
-	bad "echo server in zone $z did not start: $(head -3 "$log")"; finish
-}
-start_server dmz "$SBC" tcp/5067 tcp/5061 udp/41000 udp/45000 udp/39999
-start_server inet "$PROXY,$MP" udp/3478 udp/50500
+pt_zone_server "$probe" dmz "$SBC" tcp/5067 tcp/5061 udp/41000 udp/45000 udp/39999
+pt_zone_server "$probe" inet "$PROXY,$MP" udp/3478 udp/50500
 
 # check EXPECT WHAT ZONE PROTO SADDR SPORT DADDR DPORT   (EXPECT: pass, drop, base)
 check() {

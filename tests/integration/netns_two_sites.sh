@@ -35,21 +35,10 @@ name=netns-two-sites
 . "$(dirname "$0")/../lib/netns.sh"
 tmp=$pt_tmp
 
-[ "$(id -u)" = 0 ] || pt_skip "needs root (network namespaces, nftables)"
-for t in ip nft; do command -v "$t" >/dev/null || pt_skip "needs $t"; done
-[ -x "$probe" ] || { echo "$name: no pktprobe helper at $probe"; exit 2; }
+pt_zones_need "$probe"
 
 # ---- namespaces ------------------------------------------------------------
-p=s2$$
-declare -A NS
-for n in inet per fra ham muc ext int wan; do
-	NS[$n]=$p$n
-	ip netns add "${NS[$n]}" 2>/dev/null || pt_skip "cannot create network namespace ${NS[$n]}"
-	pt_made+=("${NS[$n]}")
-	ip -n "${NS[$n]}" link set lo up
-	ip netns exec "${NS[$n]}" sh -c 'echo 0 >/proc/sys/net/ipv4/conf/all/rp_filter;
-		echo 0 >/proc/sys/net/ipv4/conf/default/rp_filter' 2>/dev/null
-done
+pt_zones_make "s2$$" inet per fra ham muc ext int wan
 # Every namespace routes: a zone between two firewalls (fra) is transit too.
 for n in "${!NS[@]}"; do
 	ip netns exec "${NS[$n]}" sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward' ||
@@ -96,13 +85,7 @@ for z in "${!ADDRS[@]}"; do
 done
 
 # ---- echo servers ----------------------------------------------------------
-start_server() {  # zone addrs ports...
-	local z=$1 addrs=$2 log=$tmp/srv-$1.log; shift 2
-	ip netns exec "${NS[$z]}" "$probe" serve 150 "$addrs" "$@" >"$log" 2>&1 &
-	pt_pids+=($!)
-	for _ in $(seq 50); do grep -q '^ready' "$log" && return 0; sleep 0.1; done
-	bad "echo server in zone $z did not start: $(head -3 "$log")"; finish
-}
+start_server() { pt_zone_server "$probe" "$@"; }  # zone addrs ports...
 pool_local="5062 5063 5064 5065 5071 5072 5073 5074 5075 5086 5087 444"
 ports() { local x; for x in "$@"; do echo "tcp/$x"; done; }
 # shellcheck disable=SC2046,SC2086
@@ -179,8 +162,8 @@ for fw in fw-wan:wan fw-internal:int fw-external:ext; do
 	if ip netns exec "${NS[$n]}" nft -f "$tmp/$f.nft"; then ok "rules of $f loaded"
 	else bad "nft -f could not load the rules of $f"; finish; fi
 done
-grep -q '10\.1\.10\.10' "$tmp/fw-internal.nft" && ok "fw-internal's rules name the Frankfurt pool's VIP" ||
-	bad "fw-internal's rules do not name the VIP 10.1.10.10"
+if grep -q '10\.1\.10\.10' "$tmp/fw-internal.nft"; then ok "fw-internal's rules name the Frankfurt pool's VIP"
+else bad "fw-internal's rules do not name the VIP 10.1.10.10"; fi
 
 check pass "reverse proxy to the Frankfurt pool's VIP" per 172.30.1.10 10.1.10.10 4443
 check pass "reverse proxy to the Hamburg pool's VIP" per 172.30.1.10 10.2.10.10 4443

@@ -173,3 +173,41 @@ hosts:
       - { zone: outside, address: $PT_S, roles: [${3:-starleaf-cloud, pexip-node}] }
 EOF
 }
+
+# --- Whole topologies (tests/integration/netns_*.sh): one namespace a zone
+# and a firewall, named $1 + zone, kept in the associative array NS. --------
+declare -A NS=()
+
+# pt_zones_need PKTPROBE: root, ip and nft, and the probe helper (exit 2
+# without it: a build problem, not a missing capability).
+pt_zones_need() {
+	[ "$(id -u)" = 0 ] || pt_skip "needs root (network namespaces, nftables)"
+	local t
+	for t in ip nft; do command -v "$t" >/dev/null || pt_skip "needs $t"; done
+	[ -x "$1" ] || { echo "$name: no pktprobe helper at $1"; exit 2; }
+}
+
+# pt_zones_make PREFIX NAME...: a namespace per name, lo up, no reverse
+# path filter (the probes' sources live on lo).
+pt_zones_make() {
+	local p=$1 n; shift
+	for n in "$@"; do
+		NS[$n]=$p$n
+		ip netns add "${NS[$n]}" 2>/dev/null || pt_skip "cannot create network namespace ${NS[$n]}"
+		pt_made+=("${NS[$n]}")
+		ip -n "${NS[$n]}" link set lo up
+		ip netns exec "${NS[$n]}" sh -c 'echo 0 >/proc/sys/net/ipv4/conf/all/rp_filter;
+			echo 0 >/proc/sys/net/ipv4/conf/default/rp_filter' 2>/dev/null
+	done
+}
+
+# pt_zone_server PKTPROBE ZONE ADDR[,ADDR...] PROTO/PORT...: a pktprobe echo
+# server in that zone's namespace, logged to $pt_tmp/srv-ZONE.log; returns
+# once it is ready (a failure ends the test).
+pt_zone_server() {
+	local probe=$1 z=$2 addrs=$3 log=$pt_tmp/srv-$2.log; shift 3
+	ip netns exec "${NS[$z]}" "$probe" serve 150 "$addrs" "$@" >"$log" 2>&1 &
+	pt_pids+=($!)
+	for _ in $(seq 50); do grep -q '^ready' "$log" && return 0; sleep 0.1; done
+	bad "echo server in zone $z did not start: $(head -3 "$log")"; finish
+}

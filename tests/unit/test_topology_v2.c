@@ -71,6 +71,17 @@ struct fixture {
 	sfb_plan *plan;
 };
 
+/* Parse the topology text and plan it; any failure fails the test. */
+static void
+load(struct fixture *f, const char *file, const char *yaml)
+{
+	f->ctx = sfb_ctx_new();
+	assert_non_null(f->ctx);
+	if (sfb_topology_parse(f->ctx, cat, file, yaml, strlen(yaml), &f->topo) != SFB_OK)
+		fail_msg("topology: %s", sfb_ctx_error(f->ctx));
+	assert_int_equal(sfb_plan_build(f->ctx, cat, f->topo, &f->plan), SFB_OK);
+}
+
 static void
 build(struct fixture *f, int version, const char *features)
 {
@@ -89,11 +100,7 @@ build(struct fixture *f, int version, const char *features)
 	else
 		n = snprintf(yaml, sizeof(yaml), TWO_POOLS, version, top, "", "", "", "", "", "");
 	assert_true(n > 0 && (size_t)n < sizeof(yaml));
-	f->ctx = sfb_ctx_new();
-	assert_non_null(f->ctx);
-	if (sfb_topology_parse(f->ctx, cat, "t.yaml", yaml, strlen(yaml), &f->topo) != SFB_OK)
-		fail_msg("topology: %s", sfb_ctx_error(f->ctx));
-	assert_int_equal(sfb_plan_build(f->ctx, cat, f->topo, &f->plan), SFB_OK);
+	load(f, "t.yaml", yaml);
 }
 
 static void
@@ -343,11 +350,7 @@ build_cloud(struct fixture *f, const char *features)
 	int n = snprintf(yaml, sizeof(yaml), CLOUD, features);
 
 	assert_true(n > 0 && (size_t)n < sizeof(yaml));
-	f->ctx = sfb_ctx_new();
-	assert_non_null(f->ctx);
-	if (sfb_topology_parse(f->ctx, cat, "c.yaml", yaml, strlen(yaml), &f->topo) != SFB_OK)
-		fail_msg("topology: %s", sfb_ctx_error(f->ctx));
-	assert_int_equal(sfb_plan_build(f->ctx, cat, f->topo, &f->plan), SFB_OK);
+	load(f, "c.yaml", yaml);
 }
 
 static void
