@@ -306,8 +306,12 @@ open_socket(int proto, uint16_t port, bool transparent)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
 	if (transparent && proto == IPPROTO_UDP) {
 		/* One socket takes the datagrams of every port: a deep queue
-		 * keeps a burst of probes from being dropped unseen. */
-		int rcvbuf = 8 << 20;
+		 * keeps a burst of probes from being dropped unseen.  A burst
+		 * of 10,000 ports and their retries, at ~1-2 kB of kernel
+		 * memory a datagram, overran 8 MB when the responder ran slow
+		 * (sanitizers, a loaded machine): the last ports of the sweep
+		 * came out "filtered".  The memory is only taken while queued. */
+		int rcvbuf = 64 << 20;
 
 		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) != 0)
 			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
