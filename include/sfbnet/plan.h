@@ -71,6 +71,27 @@ bool sfb_target_per_host(sfb_target t);
 sfb_status sfb_firewall_write(sfb_ctx *ctx, const sfb_plan *plan, sfb_target target,
     const char *firewall, char **out);
 
+/* How a ruleset meets the firewall's own policy (sfbnet firewall --mode). */
+typedef enum sfb_fw_mode {
+	SFB_MODE_STANDALONE,   /* a dedicated firewall: the whole forward policy, default drop */
+	SFB_MODE_INCLUDE       /* only sfbnet's allow rules, hooked into an existing policy */
+} sfb_fw_mode;
+
+/* Options of sfb_firewall_write_opts; all zero is sfb_firewall_write. */
+typedef struct sfb_fw_opts {
+	sfb_fw_mode mode;
+	bool nat;                 /* also the NAT the topology's public addresses imply */
+	const char *nft_family;   /* include, nftables: the existing table (NULL: "inet") */
+	const char *nft_table;    /*   (NULL: "filter") */
+	const char *acl;          /* include, asa: the access list to append to (required) */
+} sfb_fw_opts;
+
+/* sfb_firewall_write with options (docs/firewall-targets.md, "Include mode"
+ * and "NAT").  Options a target cannot honour are SFB_EINVAL with a
+ * message. */
+sfb_status sfb_firewall_write_opts(sfb_ctx *ctx, const sfb_plan *plan, sfb_target target,
+    const char *firewall, const sfb_fw_opts *opts, char **out);
+
 /* Generate the host firewall rules of one host of the topology (a per-host
  * target): the flows it receives, through any firewall or inside its zone.
  * host may be NULL only when exactly one host runs the target's platform. */

@@ -2,9 +2,14 @@
 # Golden-file test: every example's plan (text, json, csv, md), DNS records
 # (zone, json), certificates (text, json), every firewall's rules of every
 # firewall target (nftables, iptables, asa, srx, pf, the csv and md ticket
-# tables) and every Windows host's script must equal the files under
-# tests/golden/<example>/.  Run with SFB_UPDATE_GOLDEN=1 to rewrite them
-# (then review the diff before committing).
+# tables; the loadable ones also with --mode include and with --nat) and
+# every Windows host's script must equal the files under
+# tests/golden/<example>/.  The set of files compared must equal the set
+# of golden files: a golden file that no command produced any more (say, a
+# reworded message that loses the list of Windows hosts) fails, and so
+# does an output without a golden file.  Run with SFB_UPDATE_GOLDEN=1 to
+# rewrite them (stale golden files are removed; review the diff before
+# committing).
 set -u
 bin=$1
 golden=tests/golden
@@ -30,6 +35,11 @@ outputs() {  # example -> list of "name|command args"
 			echo "$fw.pf|firewall $ex --target pf --firewall $fw"
 			echo "$fw.ticket.csv|firewall $ex --target csv --firewall $fw"
 			echo "$fw.ticket.md|firewall $ex --target md --firewall $fw"
+			for t in nft:nftables ipt:iptables asa:asa srx:srx pf:pf; do
+				acl=""; [ "${t#*:}" = asa ] && acl=" --acl OUTSIDE_IN"
+				echo "$fw.include.${t%%:*}|firewall $ex --target ${t#*:} --firewall $fw --mode include$acl"
+				echo "$fw.nat.${t%%:*}|firewall $ex --target ${t#*:} --firewall $fw --nat"
+			done
 		done
 	# windows: one script per Windows host (the error without --host
 	# names them; with a single one, its script says its name).
@@ -62,6 +72,15 @@ for ex in examples/*.yaml; do
 			fail=$((fail + 1))
 		fi
 	done < <(outputs "$ex")
+	# Every golden file was compared, and nothing else.
+	for g in "$golden/$name"/*; do
+		[ -e "$g" ] || continue
+		if [ ! -e "$tmp/$name/$(basename "$g")" ]; then
+			if [ "${SFB_UPDATE_GOLDEN:-0}" = 1 ]; then rm -f "$g"; continue; fi
+			echo "FAIL: $name/$(basename "$g"): a golden file that no output was compared with"
+			fail=$((fail + 1))
+		fi
+	done
 done
 echo "golden: $pass passed, $fail failed"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

@@ -19,3 +19,9 @@ add_test(NAME firewall/netns-teams-interop
   COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/netns_teams_interop.sh $<TARGET_FILE:sfbnet> $<TARGET_FILE:pktprobe>
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(firewall/netns-teams-interop PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
+# --mode include into an existing policy, and --nat for an Edge behind NAT
+# (nftables and iptables, examples/two-sites.yaml fw-external).
+add_test(NAME firewall/netns-include-nat
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/netns_include_nat.sh $<TARGET_FILE:sfbnet> $<TARGET_FILE:pktprobe>
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(firewall/netns-include-nat PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)

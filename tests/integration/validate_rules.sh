@@ -49,6 +49,32 @@ for ex in examples/*.yaml; do
 			echo "FAIL: iptables-restore could not load $ex $fw"; fail=$((fail+1))
 		fi
 		ip netns del "$ns"; ip netns add "$ns"
+		# --mode include and --nat: accepted by the real tools, and
+		# loading twice leaves one copy.
+		"$bin" firewall "$ex" -t nftables -F "$fw" --mode include --nat -o "$f.inc.nft" &&
+		"$bin" firewall "$ex" -t iptables -F "$fw" --mode include --nat -o "$f.inc.ipt" ||
+			{ fail=$((fail+1)); continue; }
+		if ip netns exec "$ns" nft -f "$f.inc.nft" && ip netns exec "$ns" nft -f "$f.inc.nft"; then
+			n1=$(ip netns exec "$ns" nft list ruleset | grep -c 'accept comment\|nat in: \|nat out: ')
+			n2=$(grep -c 'accept comment\|nat in: \|nat out: ' "$f.inc.nft")
+			if [ "$n1" = "$n2" ]; then pass=$((pass+1)); else
+				echo "FAIL: $ex $fw include --nat: $n1 nft rules after two loads, file has $n2"
+				fail=$((fail+1)); fi
+		else
+			echo "FAIL: nft -f could not load $ex $fw --mode include --nat"; fail=$((fail+1))
+		fi
+		if ip netns exec "$ns" iptables-restore --noflush "$f.inc.ipt" &&
+		    ip netns exec "$ns" iptables-restore --noflush "$f.inc.ipt"; then
+			n1=$( (ip netns exec "$ns" iptables-save -t filter; ip netns exec "$ns" iptables-save -t nat) |
+				grep -c '^-A SFBNET')
+			n2=$(grep -c '^-A SFBNET' "$f.inc.ipt")
+			if [ "$n1" = "$n2" ]; then pass=$((pass+1)); else
+				echo "FAIL: $ex $fw include --nat: $n1 iptables rules after two loads, file has $n2"
+				fail=$((fail+1)); fi
+		else
+			echo "FAIL: iptables-restore could not load $ex $fw --mode include --nat"; fail=$((fail+1))
+		fi
+		ip netns del "$ns"; ip netns add "$ns"
 	done
 done
 echo "validators: $pass passed, $fail failed"

@@ -18,6 +18,7 @@ bin=$1
 sem=$2
 pass=0 fail=0
 declare -A mutated   # target -> mutations that failed as they must
+declare -A variants  # target--include / target--nat -> the same
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -30,7 +31,7 @@ rule_re() {
 	case $1 in
 	nftables) echo 'accept comment' ;;
 	iptables|ip6tables) echo '^-A SFBNET ' ;;
-	asa) echo ' extended permit ' ;;
+	asa) echo '^access-list [^ ]+ extended permit ' ;;
 	srx) echo ' then permit$' ;;
 	pf) echo '^pass ' ;;
 	csv) echo '^[^,]*,"?[0-9a-f:]' ;;          # rows (the header's 2nd column is "source")
@@ -47,6 +48,39 @@ addr_re() {
 	pf) echo '^	[0-9a-f:.]+/?[0-9]* \\$' ;;
 	*) echo '' ;;
 	esac
+}
+
+# One NAT statement line per target (--nat).
+nat_re() {
+	case $1 in
+	nftables) echo ' dnat ip6? to ' ;;
+	iptables|ip6tables) echo ' -j DNAT ' ;;
+	asa) echo '^ nat \(' ;;
+	srx) echo ' then static-nat prefix ' ;;
+	pf) echo '^match in .* rdr-to ' ;;
+	esac
+}
+
+# check_variant FLAG TARGET FILE PLAN: a --mode include (FLAG --include) or
+# --nat (FLAG --nat) ruleset passes; deleting its first rule line, and for
+# --nat its first NAT line, fails.  (Lighter than check: the standalone
+# file of the same flows had every mutation.)
+check_variant() {
+	local flag=$1 target=$2 file=$3 plan=$4 line re
+	if "$sem" "$flag" "$target" "$file" "$plan" >"$tmp/out" 2>&1; then ok; else
+		bad "$target $flag $(basename "$file") does not match the plan:"; head -20 "$tmp/out"; return
+	fi
+	for re in "$(rule_re "$target")" "$([ "$flag" = --nat ] && nat_re "$target")"; do
+		[ -n "$re" ] || continue
+		line=$(grep -nE -- "$re" "$file" | head -1 | cut -d: -f1)
+		[ -n "$line" ] || continue
+		sed "${line}d" "$file" >"$tmp/mutant"
+		if "$sem" "$flag" "$target" "$tmp/mutant" "$plan" >"$tmp/out" 2>&1; then
+			bad "$target $flag: deleting line $line ($re) went unnoticed"
+		else
+			ok; variants[$target$flag]=$((${variants[$target$flag]:-0} + 1))
+		fi
+	done
 }
 
 # check TARGET FILE PLAN [HOST]: the file passes, and each mutation fails.
@@ -97,6 +131,14 @@ for ex in examples/*.yaml tests/targets/*.yaml; do
 				bad "sfbnet firewall $ex -t $target -F $fw:"; cat "$tmp/err"; continue
 			fi
 			check "$target" "$out" "$plan"
+			case $target in csv|md) continue ;; esac
+			acl=(); [ "$target" = asa ] && acl=(--acl OUTSIDE_IN)
+			if "$bin" firewall "$ex" -t "$target" -F "$fw" --mode include "${acl[@]}" \
+			    -o "$out.inc" 2>"$tmp/err"; then check_variant --include "$target" "$out.inc" "$plan"
+			else bad "sfbnet firewall $ex -t $target -F $fw --mode include:"; cat "$tmp/err"; fi
+			if "$bin" firewall "$ex" -t "$target" -F "$fw" --nat -o "$out.nat" 2>"$tmp/err"; then
+				check_variant --nat "$target" "$out.nat" "$plan"
+			else bad "sfbnet firewall $ex -t $target -F $fw --nat:"; cat "$tmp/err"; fi
 		done
 	done
 	# Windows: one script per Windows host; the error without --host
@@ -150,12 +192,46 @@ cli "firewall targets keep --firewall" 2 "choose one with --firewall" "$ex" -t s
 cli "no Windows host at all" 2 "no host with a role" examples/online-partners.yaml -t windows
 cli "one firewall needs no --firewall" 0 "pass in quick" examples/online-partners.yaml -t pf
 cli "unknown target lists them all" 2 "asa, srx, pf, windows, csv, md" "$ex" -t cisco
+# --mode, --table, --acl and --nat: refused where they cannot apply.
+ex2=examples/two-sites.yaml
+cli "unknown --mode" 2 "unknown --mode 'strict'" "$ex2" -t nftables -F fw-wan --mode strict
+cli "asa include needs --acl" 2 "needs --acl NAME" "$ex2" -t asa -F fw-wan --mode include
+cli "--acl is for asa include" 2 "--acl applies to --target asa --mode include" "$ex2" -t srx -F fw-wan --mode include --acl X
+cli "--acl takes a plain name" 2 "is not an access-list name" "$ex2" -t asa -F fw-wan --mode include --acl 'a b'
+cli "--table is for nftables include" 2 "--table applies to --target nftables --mode include" "$ex2" -t iptables -F fw-wan --mode include --table 'inet filter'
+cli "--table family with a forward hook" 2 "has no forward hook" "$ex2" -t nftables -F fw-wan --mode include --table 'bridge filter'
+cli "--table takes a plain name" 2 "is not a table name" "$ex2" -t nftables -F fw-wan --mode include --table 'inet fil;ter'
+cli "--nat is not for windows" 2 "apply to a firewall's ruleset" "$ex" -t windows -H fe1 --nat
+cli "--mode is not for a ticket" 2 "change-ticket table" "$ex2" -t csv -F fw-wan --mode include
+cli "include into a named table" 0 "table ip fw4" "$ex2" -t nftables -F fw-wan --mode include --table 'ip fw4'
+cat >"$tmp/shared-public.yaml" <<'YAML'
+version: 1
+name: shared public
+sip_domains: [contoso.com]
+profiles: [sfb-edge]
+zones:
+  - { name: per, networks: [172.16.0.0/24] }
+  - { name: internet }
+firewalls:
+  - { name: fw, between: [per, internet] }
+hosts:
+  - { name: e1, endpoints: [ { zone: per, address: 172.16.0.10, public: 198.51.100.5, roles: [edge-access] } ] }
+  - { name: e2, endpoints: [ { zone: per, address: 172.16.0.11, public: 198.51.100.5, roles: [edge-av] } ] }
+  - { name: users, endpoints: [ { zone: internet, roles: [remote-client] } ] }
+YAML
+cli "--nat: one public address, two inside ones" 2 "also the NAT address of '172.16.0.10'" "$tmp/shared-public.yaml" -t nftables --nat
 
 # Every target had rule lines to delete somewhere (a pattern above that
 # matched nothing would skip its mutations silently).
 for target in nftables iptables ip6tables asa srx pf csv md windows; do
 	if [ "${mutated[$target]:-0}" -gt 0 ]; then ok; else
 		bad "$target: no rule line was ever deleted (see rule_re)"; fi
+done
+for target in nftables iptables asa srx pf; do
+	for flag in --include --nat; do
+		if [ "${variants[$target$flag]:-0}" -gt 0 ]; then ok; else
+			bad "$target $flag: no line was ever deleted (see rule_re, nat_re)"; fi
+	done
 done
 
 echo "targets: $pass passed, $fail failed"

@@ -1,7 +1,7 @@
 /* semantic: read a generated ruleset back and prove it passes exactly the
  * plan's flows.
  *
- *   semantic TARGET RULES PLAN.json [HOST]
+ *   semantic [--include] [--nat] TARGET RULES PLAN.json [HOST]
  *
  * TARGET is one of nftables, iptables, ip6tables, asa, srx, pf, windows,
  * csv, md.  PLAN.json is `sfbnet plan EX --format json --firewall FW` for a
@@ -16,7 +16,16 @@
  * their parts.  Both sides are then cut per address family (a tuple counts
  * for a family only when its sources and destinations both have addresses
  * of it), printed canonically, and compared as multisets: nothing missing,
- * nothing extra.  Exit 0 when equal, 1 when not, 2 on a parse error. */
+ * nothing extra.  Exit 0 when equal, 1 when not, 2 on a parse error.
+ *
+ * --include: the ruleset is of --mode include, so it must NOT have a
+ * default deny (it is hooked into a policy of the admin's), and an ASA
+ * access list may be unbound (the admin binds it).  --nat: the ruleset's
+ * NAT statements, read per target as (direction, public, inside) for
+ * DNAT in and SNAT out (a static NAT of ASA or SRX counts for both), must
+ * be exactly those of the plan: every destination of the firewall's
+ * flows that carries a public address (dst_public), in and out; without
+ * --nat there must be none. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +84,9 @@ struct names {
 
 static const char *prog_file;
 static int cur_line;
+/* NAT statements read from the ruleset: "in PUBLIC INSIDE" / "out ..." */
+static sfb_strv nat_got;
+static bool include_mode, want_nat;
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 die(const char *fmt, ...)
@@ -325,6 +337,25 @@ starts(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* One NAT statement: direction, public and inside address (a "/32" or
+ * "/128" suffix dropped). */
+static void
+nat_add(const char *dir, const char *pub, const char *inside)
+{
+	sfb_buf b;
+	size_t n;
+
+	sfb_buf_init(&b);
+	sfb_buf_printf(&b, "%s ", dir);
+	n = strcspn(pub, "/");
+	sfb_buf_add(&b, pub, n);
+	sfb_buf_putc(&b, ' ');
+	n = strcspn(inside, "/");
+	sfb_buf_add(&b, inside, n);
+	sfb_strv_add(&nat_got, sfb_buf_str(&b), false);
+	sfb_buf_free(&b);
+}
+
 static struct piece *
 piece_new(struct rules *r)
 {
@@ -420,6 +451,17 @@ parse_nftables(const sfb_strv *lines, struct rules *r, bool *deny)
 		if (tok_is(&t, 0, "type") && tok_is(&t, t.n - 2, "policy") &&
 		    tok_is(&t, t.n - 1, "drop;"))
 			*deny = true;
+		/* NAT: "ip daddr P dnat ip to I", "ip saddr I ... snat ip to P". */
+		for (i = 0; i + 3 < t.n; i++)
+			if ((tok_is(&t, i, "dnat") || tok_is(&t, i, "snat")) && tok_is(&t, i + 2, "to"))
+				break;
+		if (i + 3 < t.n) {
+			bool in = tok_is(&t, i, "dnat");
+
+			nat_add(in ? "in" : "out", in ? tok_at(&t, 2) : t.v[i + 3],
+			    in ? t.v[i + 3] : tok_at(&t, 2));
+			continue;
+		}
 		/* A rule may start with the interfaces (firewalls whose topology
 		 * names them): "iifname X oifname Y ip saddr ...". */
 		b = tok_is(&t, 0, "iifname") && tok_is(&t, 2, "oifname") ? 4 : 0;
@@ -516,6 +558,24 @@ parse_iptables(const sfb_strv *lines, struct rules *r, int family, bool *deny)
 		}
 		if (!starts(tok_at(&t, 1), "SFBNET-"))
 			continue;
+		/* NAT: "-A SFBNET-DNAT -d P ... -j DNAT --to-destination I",
+		 * "-A SFBNET-SNAT -s I ... -j SNAT --to-source P" (and the RETURN
+		 * rules of the inside networks). */
+		if (tok_is(&t, 1, "SFBNET-DNAT") || tok_is(&t, 1, "SFBNET-SNAT")) {
+			const char *a = NULL, *to = NULL;
+
+			for (i = 2; i < t.n; i++) {
+				if (tok_is(&t, i, "-d") || tok_is(&t, i, "-s"))
+					a = tok_at(&t, ++i);
+				else if (tok_is(&t, i, "--to-destination") || tok_is(&t, i, "--to-source"))
+					to = tok_at(&t, ++i);
+			}
+			if (to != NULL && a != NULL)
+				nat_add(tok_is(&t, 1, "SFBNET-DNAT") ? "in" : "out",
+				    tok_is(&t, 1, "SFBNET-DNAT") ? a : to,
+				    tok_is(&t, 1, "SFBNET-DNAT") ? to : a);
+			continue;
+		}
 		/* SFBNET-S<n>: "-s P -j SFBNET-D<m>"; SFBNET-D<m>: "-d P -j ACCEPT";
 		 * a rule without -s/-d stands for the whole family. */
 		nm = name_get(&chains, t.v[1]);
@@ -681,6 +741,8 @@ parse_asa(const sfb_strv *lines, struct rules *r, const sfb_strv *zones, bool *d
 	struct names groups = { NULL, 0, 0 };
 	struct named *cur = NULL;
 	struct acl *acls = NULL;
+	char *nat_host = NULL;
+	bool nat_obj = false;
 	size_t nacls = 0, capacls = 0, l, i, k, first = r->n;
 	const char *rem;
 	struct piece *p;
@@ -698,6 +760,28 @@ parse_asa(const sfb_strv *lines, struct rules *r, const sfb_strv *zones, bool *d
 		tokenize(raw, "", false, &t);
 		if (t.n == 0)
 			continue;
+		/* NAT: "object network N", " host I", " nat (a,b) static P"
+		 * (static object NAT works both ways). */
+		if (tok_is(&t, 0, "object") && tok_is(&t, 1, "network")) {
+			nat_obj = true;
+			free(nat_host);
+			nat_host = NULL;
+			cur = NULL;
+			continue;
+		}
+		if (raw[0] == ' ' && nat_obj) {
+			if (tok_is(&t, 0, "host")) {
+				free(nat_host);
+				nat_host = xstrdup(tok_at(&t, 1));
+			} else if (tok_is(&t, 0, "nat") && tok_is(&t, 2, "static")) {
+				if (nat_host == NULL)
+					die("object NAT without a host");
+				nat_add("in", tok_at(&t, 3), nat_host);
+				nat_add("out", t.v[3], nat_host);
+			}
+			continue;
+		}
+		nat_obj = false;
 		if (raw[0] == ' ' && cur != NULL) {
 			if (tok_is(&t, 0, "network-object")) {
 				if (tok_is(&t, 1, "host"))
@@ -775,16 +859,25 @@ parse_asa(const sfb_strv *lines, struct rules *r, const sfb_strv *zones, bool *d
 		for (k = 0; k < nacls && strcmp(acls[k].name, r->v[i].from) != 0; k++)
 			;
 		cur_line = r->v[i].line;
+		if (acls[k].iface == NULL && include_mode)
+			continue;   /* the admin's list: they bind it */
 		if (acls[k].iface == NULL)
 			die("access list %s is bound to no interface", acls[k].name);
 		free(r->v[i].from);
 		r->v[i].from = xstrdup(acls[k].iface);
 	}
+	free(nat_host);
 	/* Default deny: every interface of the firewall has a list that ends
 	 * in "deny ip any any" (without one, the ASA would pass traffic by
 	 * security level). */
-	*deny = true;
-	for (i = 0; i < zones->n; i++) {
+	*deny = !include_mode;
+	for (k = 0; k < nacls && include_mode; k++)
+		if (acls[k].deny_all) {
+			fprintf(stderr, "semantic: include mode, yet %s has deny ip any any\n",
+			    acls[k].name);
+			*deny = true;
+		}
+	for (i = 0; i < zones->n && !include_mode; i++) {
 		for (k = 0; k < nacls; k++)
 			if (acls[k].iface != NULL && strcmp(acls[k].iface, zones->v[i]) == 0 &&
 			    acls[k].deny_all)
@@ -906,6 +999,7 @@ static void
 parse_srx(const sfb_strv *lines, struct rules *r, bool *deny, bool *bad)
 {
 	struct names addrs = { NULL, 0, 0 }, sets = { NULL, 0, 0 }, apps = { NULL, 0, 0 };
+	struct names nats = { NULL, 0, 0 };
 	struct policy *pol = NULL, *pp;
 	size_t npol = 0, cappol = 0, l, i, k, b;
 	bool deleted = false, applied = false;
@@ -960,6 +1054,27 @@ parse_srx(const sfb_strv *lines, struct rules *r, bool *deny, bool *bad)
 				add_ports(&tm->dp, tok_at(&t, s + 6));
 			else
 				die("unknown application statement");
+		} else if (tok_is(&t, s, "security") && tok_is(&t, s + 1, "nat") &&
+		    tok_is(&t, s + 2, "static") && tok_is(&t, s + 3, "rule-set")) {
+			/* "... rule-set R from zone Z", "... rule N match
+			 * destination-address P/32", "... rule N then static-nat
+			 * prefix I/32" (static NAT works both ways). */
+			if (tok_is(&t, s + 5, "rule") && tok_is(&t, s + 7, "match") &&
+			    tok_is(&t, s + 8, "destination-address")) {
+				nm = name_get(&nats, tok_at(&t, s + 6));
+				add_addr(&nm->a, tok_at(&t, s + 9));
+				free(nm->link);
+				nm->link = xstrdup(t.v[s + 9]);
+			} else if (tok_is(&t, s + 5, "rule") && tok_is(&t, s + 7, "then") &&
+			    tok_is(&t, s + 8, "static-nat") && tok_is(&t, s + 9, "prefix")) {
+				nm = name_find(&nats, tok_at(&t, s + 6));
+				if (nm == NULL || nm->link == NULL)
+					die("static-nat before its match");
+				nat_add("in", nm->link, tok_at(&t, s + 10));
+				nat_add("out", nm->link, t.v[s + 10]);
+			} else if (!tok_is(&t, s + 5, "from")) {
+				die("unknown static NAT statement");
+			}
 		} else if (tok_is(&t, s, "security") && tok_is(&t, s + 1, "policies") &&
 		    tok_is(&t, s + 2, "default-policy")) {
 			*deny = tok_is(&t, s + 3, "deny-all");
@@ -1081,6 +1196,7 @@ parse_srx(const sfb_strv *lines, struct rules *r, bool *deny, bool *bad)
 	names_free(&addrs);
 	names_free(&sets);
 	names_free(&apps);
+	names_free(&nats);
 }
 
 /* --- pf ----------------------------------------------------------------- */
@@ -1185,6 +1301,21 @@ parse_pf(const sfb_strv *lines, struct rules *r)
 					add_addr(&nm->a, t.v[i]);
 			if (i == t.n)
 				die("table without a closing brace");
+			continue;
+		}
+		/* NAT: "match in to P rdr-to I ...", "match out from I to !
+		 * <sfb_inside> nat-to P ...". */
+		if (tok_is(&t, 0, "match")) {
+			for (i = 1; i < t.n && !tok_is(&t, i, "rdr-to") && !tok_is(&t, i, "nat-to"); i++)
+				;
+			if (i == t.n)
+				die("match rule without rdr-to or nat-to");
+			if (tok_is(&t, i, "rdr-to") && tok_is(&t, 2, "to"))
+				nat_add("in", tok_at(&t, 3), tok_at(&t, i + 1));
+			else if (tok_is(&t, i, "nat-to") && tok_is(&t, 2, "from"))
+				nat_add("out", tok_at(&t, i + 1), tok_at(&t, 3));
+			else
+				die("match rule sfbnet does not write");
 			continue;
 		}
 		if (!tok_is(&t, 0, "pass") && !tok_is(&t, 0, "block"))
@@ -1766,6 +1897,84 @@ sanitize(sfb_buf *b, const char *s)
 	}
 }
 
+/* Sorted, duplicates dropped. */
+static void
+sort_unique(sfb_strv *v)
+{
+	size_t i, k = 0;
+
+	if (v->n > 1)
+		qsort(v->v, v->n, sizeof(*v->v), cmp_str);
+	for (i = 0; i < v->n; i++) {
+		if (k > 0 && strcmp(v->v[k - 1], v->v[i]) == 0) {
+			free(v->v[i]);
+			continue;
+		}
+		v->v[k++] = v->v[i];
+	}
+	v->n = k;
+}
+
+/* The NAT statements read against the plan's (see the top of the file). */
+static bool
+nat_check(json_t *root, bool want, bool v4, bool v6)
+{
+	sfb_strv exp;
+	json_t *fw, *z, *d;
+	const char *outside;
+	size_t i, j;
+	sfb_buf b;
+	bool ok = true, touches = false, in_fw;
+
+	sfb_strv_init(&exp);
+	sfb_buf_init(&b);
+	/* The NATs of this firewall: every endpoint with a public address in
+	 * one of its zones, when another of its zones is the outside one (a
+	 * topology whose NATed endpoints sit a firewall further in is beyond
+	 * this checker). */
+	fw = json_array_get(json_object_get(root, "firewalls"), 0);
+	outside = json_string_value(json_object_get(root, "outside_zone"));
+	json_array_foreach(json_object_get(fw, "zones"), i, z)
+		if (outside != NULL && strcmp(json_string_value(z), outside) == 0)
+			touches = true;
+	json_array_foreach(json_object_get(root, "endpoints"), j, d) {
+		if (!want || !touches || !json_is_string(json_object_get(d, "public")))
+			continue;
+		in_fw = false;
+		json_array_foreach(json_object_get(fw, "zones"), i, z)
+			if (strcmp(json_string_value(z), jstr(d, "zone")) == 0)
+				in_fw = true;
+		if (!in_fw)
+			continue;
+		/* iptables writes the IPv4 NATs, ip6tables the IPv6 ones */
+		if (strchr(jstr(d, "public"), ':') != NULL ? !v6 : !v4)
+			continue;
+		sfb_buf_reset(&b);
+		sfb_buf_printf(&b, "in %s %s", jstr(d, "public"), jstr(d, "addresses"));
+		sfb_strv_add(&exp, sfb_buf_str(&b), false);
+		sfb_buf_reset(&b);
+		sfb_buf_printf(&b, "out %s %s", jstr(d, "public"), jstr(d, "addresses"));
+		sfb_strv_add(&exp, sfb_buf_str(&b), false);
+	}
+	sort_unique(&exp);
+	sort_unique(&nat_got);
+	for (i = 0; i < exp.n || i < nat_got.n; i++) {
+		const char *e = i < exp.n ? exp.v[i] : NULL, *g = i < nat_got.n ? nat_got.v[i] : NULL;
+
+		if (e != NULL && g != NULL && strcmp(e, g) == 0)
+			continue;
+		fprintf(stderr, "semantic: NAT: planned %s, in the ruleset %s\n", e ? e : "(nothing)",
+		    g ? g : "(nothing)");
+		ok = false;
+		break;
+	}
+	if (ok && want)
+		printf("semantic: NAT: %zu statement(s) = planned\n", nat_got.n);
+	sfb_buf_free(&b);
+	sfb_strv_free(&exp);
+	return ok;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1779,8 +1988,17 @@ main(int argc, char **argv)
 	size_t i, nbad;
 	sfb_buf zn;
 
+	sfb_strv_init(&nat_got);
+	for (; argc > 1 && argv[1][0] == '-'; argc--, argv++) {
+		if (strcmp(argv[1], "--include") == 0)
+			include_mode = true;
+		else if (strcmp(argv[1], "--nat") == 0)
+			want_nat = true;
+		else
+			break;
+	}
 	if (argc < 4 || argc > 5) {
-		fprintf(stderr, "usage: semantic TARGET RULES PLAN.json [HOST]\n");
+		fprintf(stderr, "usage: semantic [--include] [--nat] TARGET RULES PLAN.json [HOST]\n");
 		return 2;
 	}
 	target = argv[1];
@@ -1840,10 +2058,15 @@ main(int argc, char **argv)
 	} else {
 		die("unknown target '%s'", target);
 	}
-	if (need_deny && !deny) {
+	if (include_mode && need_deny && deny) {
+		fprintf(stderr, "semantic: %s: --mode include, yet a default deny\n", rules_path);
+		bad = true;
+	} else if (need_deny && !deny && !include_mode) {
 		fprintf(stderr, "semantic: %s: no default deny\n", rules_path);
 		bad = true;
 	}
+	if (host == NULL && !nat_check(root, want_nat, v4, v6))
+		bad = true;
 	if (!merge(&raw, &got))
 		bad = true;
 	if (!merge(&plan, &want))
@@ -1859,6 +2082,7 @@ main(int argc, char **argv)
 		    gl.n, wl.n);
 	sfb_strv_free(&wl);
 	sfb_strv_free(&gl);
+	sfb_strv_free(&nat_got);
 	sfb_strv_free(&lines);
 	sfb_strv_free(&zones);
 	sfb_buf_free(&zn);

@@ -9,7 +9,14 @@
  * and port lists are object groups, each written once however many ACEs
  * use it.  ASA 8.3 and later match the real (untranslated) address in
  * access lists, so destinations are named by their inside address, as on
- * Linux.  ASA 9.0 or later: IPv4 and IPv6 share access lists and groups. */
+ * Linux.  ASA 9.0 or later: IPv4 and IPv6 share access lists and groups.
+ *
+ * Include mode (--acl NAME): the entries are appended to an access list of
+ * the admin's, one ACE per flow and protocol with all its sources (the
+ * list's binding is theirs), with no access-group and no final deny.  The
+ * ASA refuses a duplicate ACE and an object already in a group, so pasting
+ * the same file again adds nothing; lines starting "!undo " remove what the
+ * file added (to paste before a newer file). */
 #include "sfb_emit.h"
 
 #include <stdlib.h>
@@ -23,6 +30,7 @@
 
 struct asa {
 	const sfb_plan *plan;
+	const char *acl;             /* include mode: the admin's access list; else NULL */
 	size_t fw, first, count;
 	struct sfb_zsplit *srcs;     /* per entry: its sources by arriving interface */
 	struct sfb_setreg nets;      /* network object groups SFB-NET-<n> */
@@ -109,6 +117,17 @@ collect(struct asa *x)
 		f = &x->plan->cat->flows[e->flow];
 		if (sfb_emit_zsplit(x->plan, x->fw, e->src_eps, e->nsrc, &x->srcs[i]) != SFB_OK)
 			return SFB_ENOMEM;
+		if (x->acl != NULL) {
+			if (!sfb_emit_meet(&e->src, &e->dst))
+				continue;
+			if ((!is_keyword(&e->src) && sfb_setreg_add(&x->nets, &e->src) < 0) ||
+			    (!is_keyword(&e->dst) && sfb_setreg_add(&x->nets, &e->dst) < 0) ||
+			    (needs_group(&f->sport) && svc_add(x, &f->sport) < 0) ||
+			    (needs_group(sfb_entry_dport(x->plan->cat, e)) &&
+			    svc_add(x, sfb_entry_dport(x->plan->cat, e)) < 0))
+				return SFB_ENOMEM;
+			continue;
+		}
 		for (k = 0; k < x->srcs[i].n; k++) {
 			if (!sfb_emit_meet(&x->srcs[i].p[k].addr, &e->dst))
 				continue;
@@ -221,10 +240,111 @@ write_acl(struct asa *x, sfb_buf *b, size_t zone)
 	sfb_buf_free(&acl);
 }
 
-sfb_status sfb_asa_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b);
+/* Include mode: the ACEs of every entry in the admin's list (pfx "" ), or
+ * the lines that remove them (pfx "!undo no "). */
+static void
+write_include_aces(struct asa *x, sfb_buf *b, const char *pfx)
+{
+	const struct sfb_entry *e;
+	const struct sfb_cflow *f;
+	int protos[2], np, k;
+	size_t i;
+
+	for (i = 0; i < x->count; i++) {
+		e = &x->plan->entries[x->first + i];
+		f = &x->plan->cat->flows[e->flow];
+		if (!sfb_emit_meet(&e->src, &e->dst))
+			continue;
+		if (pfx[0] == '\0') {
+			sfb_buf_printf(b, "access-list %s remark ", x->acl);
+			sfb_emit_comment(b, x->plan, e, ASA_REMARK_MAX);
+			sfb_buf_putc(b, '\n');
+		}
+		np = sfb_emit_protos(f->proto, protos);
+		for (k = 0; k < np; k++) {
+			sfb_buf_printf(b, "%saccess-list %s extended permit %s", pfx, x->acl,
+			    protos[k] == SFB_PROTO_TCP ? "tcp" : "udp");
+			write_addr_ref(b, x, &e->src);
+			write_port_ref(b, x, &f->sport);
+			write_addr_ref(b, x, &e->dst);
+			write_port_ref(b, x, sfb_entry_dport(x->plan->cat, e));
+			sfb_buf_putc(b, '\n');
+		}
+	}
+}
+
+/* --nat: one network object per public address with a static object NAT
+ * (bidirectional: inbound to the real address, outbound from it), between
+ * the interface on the endpoint's side and the outside one. */
+static sfb_status
+write_nat(sfb_ctx *ctx, struct asa *x, sfb_buf *b, bool undo)
+{
+	const sfb_topology *t = x->plan->topo;
+	struct sfb_nats nats;
+	const struct sfb_nat *n;
+	size_t i;
+	sfb_status st;
+
+	if ((st = sfb_emit_nats(ctx, x->plan, x->fw, &nats)) != SFB_OK)
+		return st;
+	if (!undo)
+		sfb_buf_puts(b, "! NAT (--nat): each public address of the topology, on the firewall where\n"
+		    "!   the path from its endpoint enters the outside zone: static object NAT,\n"
+		    "!   inbound to the real address with the source kept, outbound from it to\n"
+		    "!   the public one (symmetric, as the A/V Edge requires)\n"
+		    "!   [" SFB_NAT_CITE "]\n");
+	for (i = 0; i < nats.n; i++) {
+		n = &nats.v[i];
+		if (undo) {
+			sfb_buf_printf(b, "!undo no object network SFB-NAT-%zu\n", i + 1);
+			continue;
+		}
+		sfb_buf_printf(b, "object network SFB-NAT-%zu\n description nat: host ", i + 1);
+		sfb_emit_name(b, t->hosts[t->eps[n->ep].host].name, 64);
+		sfb_buf_printf(b, "\n host %s\n nat (", n->inside);
+		zone_ifname(b, x, n->in_zone);
+		sfb_buf_putc(b, ',');
+		zone_ifname(b, x, nats.outside);
+		sfb_buf_printf(b, ") static %s\n", n->pub);
+	}
+	st = sfb_buf_status(b);
+	sfb_emit_nats_free(&nats);
+	return st;
+}
+
+static sfb_status
+write_include(sfb_ctx *ctx, struct asa *x, sfb_buf *b, bool nat)
+{
+	size_t i;
+	sfb_status st;
+
+	sfb_buf_printf(b, "! mode: include: entries appended to your access list %s, with no\n"
+	    "!   access-group and no final deny: the list's binding and its end are yours.\n"
+	    "!   It needs no interface names: the sources of a flow are all in one entry.\n"
+	    "! load: paste in configuration mode.  Pasting the same file again adds nothing\n"
+	    "!   (the ASA refuses duplicate entries and objects).\n"
+	    "! remove (before pasting a newer file): the lines that start \"!undo \",\n"
+	    "!   without that prefix:  grep '^!undo ' FILE | cut -c7-\n", x->acl);
+	if ((st = write_groups(x, b)) != SFB_OK)
+		return st == SFB_ENOMEM ? st : sfb_failf(ctx, st, "asa: cannot write the object groups");
+	if (nat && (st = write_nat(ctx, x, b, false)) != SFB_OK)
+		return st;
+	write_include_aces(x, b, "");
+	write_include_aces(x, b, "!undo no ");
+	if (nat && (st = write_nat(ctx, x, b, true)) != SFB_OK)
+		return st;
+	for (i = 0; i < x->nets.n; i++)
+		sfb_buf_printf(b, "!undo no object-group network " ASA_NET "%zu\n", i + 1);
+	for (i = 0; i < x->nsvcs; i++)
+		sfb_buf_printf(b, "!undo no object-group service " ASA_SVC "%zu\n", i + 1);
+	return sfb_buf_status(b);
+}
+
+sfb_status sfb_asa_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o,
+    sfb_buf *b);
 
 sfb_status
-sfb_asa_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
+sfb_asa_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o, sfb_buf *b)
 {
 	const struct sfb_firewall *f = &plan->topo->fws[fw];
 	struct asa x;
@@ -235,6 +355,7 @@ sfb_asa_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
 	memset(&x, 0, sizeof(x));
 	x.plan = plan;
 	x.fw = fw;
+	x.acl = o->mode == SFB_MODE_INCLUDE ? o->acl : NULL;
 	sfb_setreg_init(&x.nets);
 	sfb_buf_init(&name);
 	sfb_plan_fw_range(plan, fw, &x.first, &x.count);
@@ -248,8 +369,12 @@ sfb_asa_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
 
 	sfb_emit_header(b, plan, fw, "Cisco ASA", "!");
 	sfb_buf_puts(b, "!   (ASA 8.3 and later match access lists on the real, untranslated address)\n"
-	    "! needs ASA 9.0 or later (IPv4 and IPv6 in one access list).\n"
-	    "! interfaces: the nameif of each interface is its zone's name:");
+	    "! needs ASA 9.0 or later (IPv4 and IPv6 in one access list).\n");
+	if (x.acl != NULL) {
+		st = write_include(ctx, &x, b, o->nat);
+		goto out;
+	}
+	sfb_buf_puts(b, "! interfaces: the nameif of each interface is its zone's name:");
 	for (k = 0; k < f->nzones; k++) {
 		sfb_buf_putc(b, ' ');
 		zone_ifname(b, &x, f->zones[k]);
@@ -268,7 +393,12 @@ sfb_asa_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
 		sfb_buf_printf(b, "no object-group network " ASA_NET "%zu\n", i + 1);
 	for (i = 0; i < x.nsvcs; i++)
 		sfb_buf_printf(b, "no object-group service " ASA_SVC "%zu\n", i + 1);
-	if ((st = write_groups(&x, b)) != SFB_OK)
+	if ((st = write_groups(&x, b)) != SFB_OK) {
+		if (st != SFB_ENOMEM)
+			st = sfb_failf(ctx, st, "asa: cannot write the object groups");
+		goto out;
+	}
+	if (o->nat && (st = write_nat(ctx, &x, b, false)) != SFB_OK)
 		goto out;
 	/* Every interface gets an access list, even without flows: an
 	 * interface without one would let traffic through by security level. */
@@ -286,8 +416,6 @@ sfb_asa_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
 out:
 	if (st == SFB_ENOMEM)
 		st = sfb_oom(ctx);
-	else if (st != SFB_OK)
-		st = sfb_failf(ctx, st, "asa: cannot write the object groups");
 	for (i = 0; x.srcs != NULL && i < x.count; i++)
 		sfb_zsplit_free(&x.srcs[i]);
 	free(x.srcs);

@@ -433,3 +433,74 @@ sfb_emit_items_free(struct sfb_ritems *it)
 	free(it->v);
 	memset(it, 0, sizeof(*it));
 }
+
+/* --- NAT -------------------------------------------------------------------- */
+
+sfb_status
+sfb_emit_nats(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, struct sfb_nats *out)
+{
+	const sfb_topology *t = plan->topo;
+	const struct sfb_endpoint *ep, *other;
+	size_t i, j, out_zone = SIZE_MAX, nz = t->nzones, side;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < nz; i++)
+		if (t->zones[i].is_default)
+			out_zone = i;
+	out->outside = out_zone;
+	if (out_zone == SIZE_MAX)
+		return SFB_OK;
+	for (i = 0; i < t->neps_real; i++) {
+		ep = &t->eps[i];
+		if (ep->pub_text == NULL || ep->zone == out_zone ||
+		    sfb_plan_path_len(plan, ep->zone, out_zone) < 1 ||
+		    plan->via_fw[ep->zone * nz + out_zone] != fw)
+			continue;
+		/* One public address, one inside address: the same endpoint
+		 * written twice (two hosts' views) is one NAT. */
+		for (j = 0; j < out->n; j++) {
+			other = &t->eps[out->v[j].ep];
+			if (strcmp(other->pub_text, ep->pub_text) != 0)
+				continue;
+			if (strcmp(other->addr_text, ep->addr_text) == 0)
+				break;
+			return sfb_fail(ctx, SFB_EINVAL, t->file, ep->pub_line, ep->pub_col,
+			    "public address '%s' is also the NAT address of '%s' (host '%s'): "
+			    "--nat writes one static NAT per public address, not a NAT by port",
+			    ep->pub_text, other->addr_text, t->hosts[other->host].name);
+		}
+		if (j < out->n)
+			continue;
+		side = sfb_plan_fw_side(plan, fw, ep->zone);
+		if (side == SIZE_MAX)
+			continue;
+		if (sfb_grow(&out->v, &out->cap, out->n + 1, sizeof(*out->v)) != SFB_OK)
+			return sfb_oom(ctx);
+		out->v[out->n].ep = i;
+		out->v[out->n].inside = ep->addr_text;
+		out->v[out->n].pub = ep->pub_text;
+		out->v[out->n].family = sfb_addrset_has_family(&ep->pub, 4) ? 4 : 6;
+		out->v[out->n].in_zone = t->fws[fw].zones[side];
+		out->n++;
+	}
+	return SFB_OK;
+}
+
+void
+sfb_emit_nats_free(struct sfb_nats *n)
+{
+	free(n->v);
+	memset(n, 0, sizeof(*n));
+}
+
+const char *
+sfb_emit_nft_family(const sfb_fw_opts *o)
+{
+	return o != NULL && o->nft_family != NULL ? o->nft_family : "inet";
+}
+
+const char *
+sfb_emit_nft_table(const sfb_fw_opts *o)
+{
+	return o != NULL && o->nft_table != NULL ? o->nft_table : "filter";
+}

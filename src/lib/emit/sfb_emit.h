@@ -116,4 +116,38 @@ void sfb_emit_items_free(struct sfb_ritems *it);
 const char *sfb_emit_any_keyword(const sfb_addrset *a, const char *any, const char *any4,
     const char *any6);
 
+/* One static NAT that the topology's `public` addresses imply on a
+ * firewall: the endpoint's inside address and its public one, translated
+ * by the firewall where the path from the endpoint's zone enters the
+ * outside zone (the zone written without networks).  Inbound, the public
+ * address becomes the inside one (the source stays); outbound to the
+ * outside zone, the inside address becomes the public one (symmetric, as
+ * the A/V Edge requires). */
+/* Where Microsoft states the NAT rules an Edge needs. */
+#define SFB_NAT_CITE "ms-edge-env: Topology planning: symmetric NAT for incoming and " \
+	"outgoing traffic; the NAT must not change incoming source addresses"
+
+struct sfb_nat {
+	size_t ep;                 /* index into topo->eps */
+	const char *inside, *pub;  /* the addresses as written */
+	int family;                /* 4 or 6 */
+	size_t in_zone;            /* the firewall's zone on the endpoint's side */
+};
+
+struct sfb_nats {
+	struct sfb_nat *v;
+	size_t n, cap;
+	size_t outside;            /* the outside zone (index into topo->zones) */
+};
+
+/* The NATs of firewall fw, in endpoint order.  A public address that two
+ * endpoints with different inside addresses share is SFB_EINVAL (a NAT by
+ * port is not written); a topology without an outside zone has none. */
+sfb_status sfb_emit_nats(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, struct sfb_nats *out);
+void sfb_emit_nats_free(struct sfb_nats *n);
+
+/* Options as the writers read them: the defaults filled in. */
+const char *sfb_emit_nft_family(const sfb_fw_opts *o);
+const char *sfb_emit_nft_table(const sfb_fw_opts *o);
+
 #endif

@@ -4,12 +4,16 @@
 
 #include <string.h>
 
-sfb_status sfb_nftables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b);
+sfb_status sfb_nftables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw,
+    const sfb_fw_opts *o, sfb_buf *b);
 sfb_status sfb_iptables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family,
+    const sfb_fw_opts *o, sfb_buf *b);
+sfb_status sfb_asa_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o,
     sfb_buf *b);
-sfb_status sfb_asa_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b);
-sfb_status sfb_srx_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b);
-sfb_status sfb_pf_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b);
+sfb_status sfb_srx_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o,
+    sfb_buf *b);
+sfb_status sfb_pf_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o,
+    sfb_buf *b);
 sfb_status sfb_ticket_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, bool md,
     sfb_buf *b);
 sfb_status sfb_winfw_pick_host(sfb_ctx *ctx, const sfb_plan *plan, const char *name,
@@ -71,6 +75,65 @@ sfb_status
 sfb_firewall_write(sfb_ctx *ctx, const sfb_plan *plan, sfb_target target,
     const char *firewall, char **out)
 {
+	sfb_fw_opts o;
+
+	memset(&o, 0, sizeof(o));
+	return sfb_firewall_write_opts(ctx, plan, target, firewall, &o, out);
+}
+
+/* A name the admin gives (a table, an access list) goes into the output
+ * verbatim: only letters, digits and - _ . are taken, starting with a
+ * letter, at most 63 bytes. */
+static bool
+plain_name(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+		return false;
+	for (i = 0; s[i] != '\0'; i++)
+		if (i >= 63 || !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_' || s[i] == '.'))
+			return false;
+	return true;
+}
+
+/* What the options ask of the target, checked before anything is written. */
+static sfb_status
+check_opts(sfb_ctx *ctx, sfb_target target, const sfb_fw_opts *o)
+{
+	const char *fam = o->nft_family;
+	bool include = o->mode == SFB_MODE_INCLUDE;
+
+	if ((include || o->nat) && (target == SFB_TARGET_CSV || target == SFB_TARGET_MD))
+		return sfb_failf(ctx, SFB_EINVAL, "--mode and --nat apply to loadable rulesets, "
+		    "not to the %s change-ticket table", sfb_target_name(target));
+	if ((o->nft_family != NULL || o->nft_table != NULL) &&
+	    (target != SFB_TARGET_NFTABLES || !include))
+		return sfb_failf(ctx, SFB_EINVAL, "--table applies to --target nftables "
+		    "--mode include only");
+	if (fam != NULL && strcmp(fam, "inet") != 0 && strcmp(fam, "ip") != 0 &&
+	    strcmp(fam, "ip6") != 0)
+		return sfb_failf(ctx, SFB_EINVAL, "--table: family '%s' has no forward hook "
+		    "for sfbnet's chain (inet, ip or ip6)", fam);
+	if (o->nft_table != NULL && !plain_name(o->nft_table))
+		return sfb_failf(ctx, SFB_EINVAL, "--table: '%s' is not a table name sfbnet "
+		    "writes (a letter, then letters, digits, - _ .; at most 63)", o->nft_table);
+	if (o->acl != NULL && (target != SFB_TARGET_ASA || !include))
+		return sfb_failf(ctx, SFB_EINVAL, "--acl applies to --target asa --mode include only");
+	if (target == SFB_TARGET_ASA && include && o->acl == NULL)
+		return sfb_failf(ctx, SFB_EINVAL, "--target asa --mode include needs --acl NAME: "
+		    "the access list of yours that the entries are appended to");
+	if (o->acl != NULL && !plain_name(o->acl))
+		return sfb_failf(ctx, SFB_EINVAL, "--acl: '%s' is not an access-list name sfbnet "
+		    "writes (a letter, then letters, digits, - _ .; at most 63)", o->acl);
+	return SFB_OK;
+}
+
+sfb_status
+sfb_firewall_write_opts(sfb_ctx *ctx, const sfb_plan *plan, sfb_target target,
+    const char *firewall, const sfb_fw_opts *o, char **out)
+{
 	sfb_buf b;
 	size_t fw;
 	sfb_status st;
@@ -82,26 +145,28 @@ sfb_firewall_write(sfb_ctx *ctx, const sfb_plan *plan, sfb_target target,
 		    "not of a firewall", sfb_target_name(target));
 		goto out;
 	}
+	if ((st = check_opts(ctx, target, o)) != SFB_OK)
+		goto out;
 	if ((st = sfb_emit_pick_firewall(ctx, plan, firewall, &fw)) != SFB_OK)
 		goto out;
 	switch (target) {
 	case SFB_TARGET_NFTABLES:
-		st = sfb_nftables_write(ctx, plan, fw, &b);
+		st = sfb_nftables_write(ctx, plan, fw, o, &b);
 		break;
 	case SFB_TARGET_IPTABLES:
-		st = sfb_iptables_write(ctx, plan, fw, 4, &b);
+		st = sfb_iptables_write(ctx, plan, fw, 4, o, &b);
 		break;
 	case SFB_TARGET_IP6TABLES:
-		st = sfb_iptables_write(ctx, plan, fw, 6, &b);
+		st = sfb_iptables_write(ctx, plan, fw, 6, o, &b);
 		break;
 	case SFB_TARGET_ASA:
-		st = sfb_asa_write(ctx, plan, fw, &b);
+		st = sfb_asa_write(ctx, plan, fw, o, &b);
 		break;
 	case SFB_TARGET_SRX:
-		st = sfb_srx_write(ctx, plan, fw, &b);
+		st = sfb_srx_write(ctx, plan, fw, o, &b);
 		break;
 	case SFB_TARGET_PF:
-		st = sfb_pf_write(ctx, plan, fw, &b);
+		st = sfb_pf_write(ctx, plan, fw, o, &b);
 		break;
 	case SFB_TARGET_CSV:
 	case SFB_TARGET_MD:

@@ -4,9 +4,14 @@
  * rules.  Instead each flow jumps to a chain that tests the source
  * prefixes, which jumps to a shared chain that tests the destination
  * prefixes and accepts: |S| + |D| rules, written once per distinct pair
- * of sets.  The file is meant for iptables-restore --noflush: it owns the
- * FORWARD chain and its own chains, and leaves the rest of the box alone.
- * Port lists are cut into multiport matches of at most 15 ports. */
+ * of sets.  The file is meant for iptables-restore --noflush: standalone,
+ * it owns the FORWARD chain and its own chains; include, only its own
+ * chains, which the admin's FORWARD jumps to.  Either way the rest of the
+ * box is left alone.  --nat adds chains SFBNET-DNAT and SFBNET-SNAT to the
+ * nat table (the admin hooks them in once: a restore file cannot add a
+ * jump idempotently without flushing PREROUTING and POSTROUTING, which
+ * may hold the box's own NAT).  Port lists are cut into multiport
+ * matches of at most 15 ports. */
 #include "sfb_emit.h"
 
 #include <stdlib.h>
@@ -140,12 +145,82 @@ pair_of(struct pair **v, size_t *n, size_t *cap, long s, long d)
 	return (long)(*n)++;
 }
 
+struct nat_ctx {
+	sfb_buf *b;
+};
+
+static sfb_status
+write_inside_return(void *arg, const char *cidr)
+{
+	struct nat_ctx *nc = arg;
+
+	sfb_buf_printf(nc->b, "-A " IPT_CHAIN "-SNAT -d %s -j RETURN\n", cidr);
+	return sfb_buf_status(nc->b);
+}
+
+/* --nat: the nat table's chains SFBNET-DNAT and SFBNET-SNAT. */
+static sfb_status
+write_nat(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family, sfb_buf *b)
+{
+	const sfb_topology *t = plan->topo;
+	const char *cmd = family == 4 ? "iptables" : "ip6tables";
+	struct nat_ctx nc = { b };
+	struct sfb_nats nats;
+	const struct sfb_nat *x;
+	size_t i, z;
+	sfb_status st;
+
+	if ((st = sfb_emit_nats(ctx, plan, fw, &nats)) != SFB_OK)
+		return st;
+	sfb_buf_printf(b, "# NAT (--nat): each public address of the topology, on the firewall where\n"
+	    "#   the path from its endpoint enters the outside zone.  Inbound: the public\n"
+	    "#   address becomes the inside one, the source is kept.  Outbound to the\n"
+	    "#   outside zone: the inside address becomes the public one (symmetric NAT,\n"
+	    "#   as the A/V Edge requires) [" SFB_NAT_CITE "]\n"
+	    "# hook the chains in, once:\n"
+	    "#   %s -t nat -I PREROUTING -j " IPT_CHAIN "-DNAT\n"
+	    "#   %s -t nat -I POSTROUTING -j " IPT_CHAIN "-SNAT\n"
+	    "*nat\n:" IPT_CHAIN "-DNAT - [0:0]\n:" IPT_CHAIN "-SNAT - [0:0]\n", cmd, cmd);
+	for (i = 0; i < nats.n; i++) {
+		x = &nats.v[i];
+		if (x->family != family)
+			continue;
+		sfb_buf_printf(b, "-A " IPT_CHAIN "-DNAT -d %s -m comment --comment \"nat in: host ",
+		    x->pub);
+		sfb_emit_name(b, t->hosts[t->eps[x->ep].host].name, 64);
+		sfb_buf_printf(b, "\" -j DNAT --to-destination %s\n", x->inside);
+	}
+	/* Outbound means to the outside zone: what any inside zone covers
+	 * returns untranslated first. */
+	for (z = 0; z < t->nzones; z++)
+		if (z != nats.outside && (st = sfb_addrset_each_cidr(&t->zones[z].space, family,
+		    write_inside_return, &nc)) != SFB_OK)
+			goto out;
+	for (i = 0; i < nats.n; i++) {
+		x = &nats.v[i];
+		if (x->family != family)
+			continue;
+		sfb_buf_printf(b, "-A " IPT_CHAIN "-SNAT -s %s -m comment --comment \"nat out: host ",
+		    x->inside);
+		sfb_emit_name(b, t->hosts[t->eps[x->ep].host].name, 64);
+		sfb_buf_printf(b, "\" -j SNAT --to-source %s\n", x->pub);
+	}
+	sfb_buf_puts(b, "COMMIT\n");
+	st = sfb_buf_status(b);
+out:
+	sfb_emit_nats_free(&nats);
+	return st;
+}
+
 sfb_status sfb_iptables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family,
-    sfb_buf *b);
+    const sfb_fw_opts *o, sfb_buf *b);
 
 sfb_status
-sfb_iptables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family, sfb_buf *b)
+sfb_iptables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family,
+    const sfb_fw_opts *o, sfb_buf *b)
 {
+	const char *cmd = family == 4 ? "iptables" : "ip6tables";
+	bool include = o->mode == SFB_MODE_INCLUDE;
 	struct ipt x;
 	struct sfb_setreg srcs;
 	struct sfb_ritems items;
@@ -185,11 +260,20 @@ sfb_iptables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family, sf
 		}
 	}
 
-	sfb_emit_header(b, plan, fw, family == 4 ? "iptables" : "ip6tables", "#");
-	sfb_buf_printf(b, "# load: %s-restore --noflush FILE\n"
-	    "#   replaces the FORWARD chain and the " IPT_CHAIN " chains only; INPUT, OUTPUT and\n"
-	    "#   other tables are left alone, and loading again gives the same rules.\n",
-	    family == 4 ? "iptables" : "ip6tables");
+	sfb_emit_header(b, plan, fw, cmd, "#");
+	if (include)
+		sfb_buf_printf(b, "# mode: include: the " IPT_CHAIN " chains only; FORWARD and its policy\n"
+		    "#   are untouched.\n"
+		    "# hook it in, once, after your rule that accepts ESTABLISHED,RELATED:\n"
+		    "#   %s -A FORWARD -j " IPT_CHAIN "\n"
+		    "# load: %s-restore --noflush FILE  (loading again replaces the chains)\n"
+		    "# remove: %s -D FORWARD -j " IPT_CHAIN ", then flush (-F) and delete (-X)\n"
+		    "#   " IPT_CHAIN " and each " IPT_CHAIN "-S<n> and " IPT_CHAIN "-D<n>\n", cmd, cmd, cmd);
+	else
+		sfb_buf_printf(b, "# load: %s-restore --noflush FILE\n"
+		    "#   replaces the FORWARD chain and the " IPT_CHAIN " chains only; INPUT, OUTPUT and\n"
+		    "#   other tables are left alone, and loading again gives the same rules.\n",
+		    cmd);
 	/* Declaring a chain flushes it under --noflush; every chain is
 	 * declared before any rule, as iptables-restore requires. */
 	sfb_buf_puts(b, "*filter\n:" IPT_CHAIN " - [0:0]\n");
@@ -197,10 +281,11 @@ sfb_iptables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family, sf
 		sfb_buf_printf(b, ":" IPT_CHAIN "-S%zu - [0:0]\n", i + 1);
 	for (i = 0; i < x.dsts.n; i++)
 		sfb_buf_printf(b, ":" IPT_CHAIN "-D%zu - [0:0]\n", i + 1);
-	sfb_buf_puts(b, "-F FORWARD\n-P FORWARD DROP\n"
-	    "-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n"
-	    "-A FORWARD -m conntrack --ctstate INVALID -j DROP\n"
-	    "-A FORWARD -j " IPT_CHAIN "\n");
+	if (!include)
+		sfb_buf_puts(b, "-F FORWARD\n-P FORWARD DROP\n"
+		    "-A FORWARD -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT\n"
+		    "-A FORWARD -m conntrack --ctstate INVALID -j DROP\n"
+		    "-A FORWARD -j " IPT_CHAIN "\n");
 	for (i = 0; i < items.n; i++)
 		if (entry_pair[i] >= 0)
 			write_flow_jumps(&x, &items.v[i], (size_t)entry_pair[i] + 1);
@@ -221,6 +306,8 @@ sfb_iptables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family, sf
 			goto out;
 	}
 	sfb_buf_puts(b, "COMMIT\n");
+	if (o->nat && (st = write_nat(ctx, plan, fw, family, b)) != SFB_OK)
+		goto out;
 	st = sfb_buf_status(b);
 	if (st == SFB_OK && (chain.oom || target.oom))
 		st = SFB_ENOMEM;

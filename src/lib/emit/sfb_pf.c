@@ -131,10 +131,62 @@ write_rules(struct pf *x, sfb_buf *b)
 	}
 }
 
-sfb_status sfb_pf_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b);
+static sfb_status
+write_inside_element(void *arg, const char *cidr)
+{
+	return write_element(arg, cidr);
+}
+
+/* --nat, in OpenBSD's syntax (match rules with rdr-to and nat-to; pf
+ * applies them before the anchor's pass rules see the packet). */
+static sfb_status
+write_nat(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
+{
+	const sfb_topology *t = plan->topo;
+	struct sfb_nats nats;
+	const struct sfb_nat *x;
+	size_t i, z;
+	int fam;
+	sfb_status st;
+
+	if ((st = sfb_emit_nats(ctx, plan, fw, &nats)) != SFB_OK)
+		return st;
+	sfb_buf_puts(b, "# NAT (--nat): each public address of the topology, on the firewall where\n"
+	    "#   the path from its endpoint enters the outside zone.  Inbound: the public\n"
+	    "#   address becomes the inside one, the source is kept.  Outbound to the\n"
+	    "#   outside zone: the inside address becomes the public one (symmetric NAT,\n"
+	    "#   as the A/V Edge requires) [" SFB_NAT_CITE "]\n"
+	    "#   OpenBSD syntax (match ... rdr-to / nat-to); FreeBSD's pf writes the same\n"
+	    "#   as binat rules in a binat-anchor.\n");
+	if (nats.n > 0) {
+		sfb_buf_puts(b, "table <sfb_inside> const { \\\n");
+		for (z = 0; z < t->nzones; z++)
+			for (fam = 4; fam <= 6 && z != nats.outside; fam += 2)
+				if ((st = sfb_addrset_each_cidr(&t->zones[z].space, fam,
+				    write_inside_element, b)) != SFB_OK)
+					goto out;
+		sfb_buf_puts(b, "}\n");
+	}
+	for (i = 0; i < nats.n; i++) {
+		x = &nats.v[i];
+		sfb_buf_printf(b, "match in to %s rdr-to %s label \"nat-in-", x->pub, x->inside);
+		sfb_emit_name(b, t->hosts[t->eps[x->ep].host].name, PF_LABEL_MAX - 8);
+		sfb_buf_printf(b, "\"\nmatch out from %s to ! <sfb_inside> nat-to %s static-port "
+		    "label \"nat-out-", x->inside, x->pub);
+		sfb_emit_name(b, t->hosts[t->eps[x->ep].host].name, PF_LABEL_MAX - 8);
+		sfb_buf_puts(b, "\"\n");
+	}
+	st = sfb_buf_status(b);
+out:
+	sfb_emit_nats_free(&nats);
+	return st;
+}
+
+sfb_status sfb_pf_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o,
+    sfb_buf *b);
 
 sfb_status
-sfb_pf_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
+sfb_pf_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o, sfb_buf *b)
 {
 	struct pf x;
 	sfb_status st;
@@ -147,14 +199,22 @@ sfb_pf_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
 		goto out;
 
 	sfb_emit_header(b, plan, fw, "pf", "#");
-	sfb_buf_puts(b, "#   (pf translates, rdr-to or rdr, before the filter rules see a packet)\n"
-	    "# pf.conf of the firewall must hold, once:\n"
-	    "#   block all                 # default drop\n"
-	    "#   pass out keep state       # or your own outbound rules\n"
-	    "#   anchor \"" PF_ANCHOR "\"\n"
-	    "# load: pfctl -a " PF_ANCHOR " -f FILE  (replaces the anchor's rules and tables;\n"
+	sfb_buf_puts(b, "#   (pf translates, rdr-to or rdr, before the filter rules see a packet)\n");
+	if (o->mode == SFB_MODE_INCLUDE)
+		sfb_buf_puts(b, "# mode: include: the anchor only passes; your pf.conf keeps its own\n"
+		    "#   policy and evaluates the anchor where it says, once:\n"
+		    "#   anchor \"" PF_ANCHOR "\"\n"
+		    "# remove: pfctl -a " PF_ANCHOR " -F all, then take the anchor line out\n");
+	else
+		sfb_buf_puts(b, "# pf.conf of the firewall must hold, once:\n"
+		    "#   block all                 # default drop\n"
+		    "#   pass out keep state       # or your own outbound rules\n"
+		    "#   anchor \"" PF_ANCHOR "\"\n");
+	sfb_buf_puts(b, "# load: pfctl -a " PF_ANCHOR " -f FILE  (replaces the anchor's rules and tables;\n"
 	    "#   pfctl -n -a " PF_ANCHOR " -f FILE checks without loading)\n");
 	if ((st = write_tables(&x, b)) != SFB_OK)
+		goto out;
+	if (o->nat && (st = write_nat(ctx, plan, fw, b)) != SFB_OK)
 		goto out;
 	write_rules(&x, b);
 	st = sfb_buf_status(b);

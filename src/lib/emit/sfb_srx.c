@@ -306,10 +306,49 @@ write_policies(struct srx *x, sfb_buf *b)
 	sfb_buf_free(&name);
 }
 
-sfb_status sfb_srx_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b);
+/* --nat: a static NAT rule-set from the outside zone (static NAT on the
+ * SRX is bidirectional: inbound to the inside address, outbound from it
+ * to the public one). */
+static sfb_status
+write_nat(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
+{
+	const sfb_topology *t = plan->topo;
+	struct sfb_nats nats;
+	const struct sfb_nat *n;
+	size_t i;
+	sfb_status st;
+
+	if ((st = sfb_emit_nats(ctx, plan, fw, &nats)) != SFB_OK)
+		return st;
+	sfb_buf_puts(b, "# NAT (--nat): each public address of the topology, on the firewall where\n"
+	    "#   the path from its endpoint enters the outside zone: static NAT, inbound\n"
+	    "#   to the inside address with the source kept, outbound from it to the\n"
+	    "#   public one (symmetric, as the A/V Edge requires)\n"
+	    "#   [" SFB_NAT_CITE "]\n"
+	    "#   A public address in the outside interface's subnet also needs proxy-arp\n"
+	    "#   (set security nat proxy-arp interface IF address PUBLIC/32).\n");
+	if (nats.n > 0) {
+		sfb_buf_puts(b, SRX_GROUP "security nat static rule-set sfbnet-nat from zone ");
+		sfb_emit_name(b, t->zones[nats.outside].name, SRX_NAME_MAX);
+		sfb_buf_putc(b, '\n');
+	}
+	for (i = 0; i < nats.n; i++) {
+		n = &nats.v[i];
+		sfb_buf_printf(b, SRX_GROUP "security nat static rule-set sfbnet-nat rule nat-%zu "
+		    "match destination-address %s/%d\n", i + 1, n->pub, n->family == 4 ? 32 : 128);
+		sfb_buf_printf(b, SRX_GROUP "security nat static rule-set sfbnet-nat rule nat-%zu "
+		    "then static-nat prefix %s/%d\n", i + 1, n->inside, n->family == 4 ? 32 : 128);
+	}
+	st = sfb_buf_status(b);
+	sfb_emit_nats_free(&nats);
+	return st;
+}
+
+sfb_status sfb_srx_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o,
+    sfb_buf *b);
 
 sfb_status
-sfb_srx_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
+sfb_srx_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o, sfb_buf *b)
 {
 	const struct sfb_firewall *f = &plan->topo->fws[fw];
 	struct srx x;
@@ -345,14 +384,21 @@ sfb_srx_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
 	    "#   Everything is in the configuration group sfbnet, deleted first: loading\n"
 	    "#   again replaces it.  Policies inherited from the group come after the\n"
 	    "#   policies configured directly in the same zone pair.\n");
+	if (o->mode == SFB_MODE_INCLUDE)
+		sfb_buf_puts(b, "# mode: include: no default policy is set; the zone pairs keep\n"
+		    "#   your own policies, which come before the group's.\n"
+		    "# remove: delete groups sfbnet, delete apply-groups sfbnet, commit.\n");
 	sfb_buf_puts(b, "delete groups sfbnet\n");
 	if ((st = write_address_book(&x, b)) != SFB_OK)
 		goto out;
 	write_apps(&x, b);
+	if (o->nat && (st = write_nat(ctx, plan, fw, b)) != SFB_OK)
+		goto out;
 	write_policies(&x, b);
 	/* The factory default, written so the file states its guarantee. */
-	sfb_buf_puts(b, SRX_GROUP "security policies default-policy deny-all\n"
-	    "set apply-groups sfbnet\n");
+	if (o->mode != SFB_MODE_INCLUDE)
+		sfb_buf_puts(b, SRX_GROUP "security policies default-policy deny-all\n");
+	sfb_buf_puts(b, "set apply-groups sfbnet\n");
 	st = sfb_buf_status(b);
 out:
 	if (st == SFB_ENOMEM)

@@ -287,6 +287,11 @@ write_json(struct writer *w, sfb_buf *b)
 	sfb_jb_str(&jb, root, "format", "sfbnet-plan");
 	sfb_jb_int(&jb, root, "version", 1);
 	sfb_jb_str(&jb, root, "topology", w->t->name);
+	/* The zone written without networks (the internet, as a rule): NAT
+	 * and the outside's addresses are about it. */
+	for (i = 0; i < w->t->nzones && !w->t->zones[i].is_default; i++)
+		;
+	sfb_jb_str(&jb, root, "outside_zone", i < w->t->nzones ? w->t->zones[i].name : NULL);
 	a = sfb_jb_arr(&jb);
 	for (i = 0; i < w->t->nfws; i++) {
 		if (w->only_fw >= 0 && (size_t)w->only_fw != i)
