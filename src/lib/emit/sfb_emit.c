@@ -17,8 +17,7 @@ sfb_emit_pick_firewall(sfb_ctx *ctx, const sfb_plan *plan, const char *name, siz
 	if (name != NULL) {
 		i = sfb_topology_find_firewall(t, name);
 		if (i < 0)
-			return sfb_failf(ctx, SFB_ENOTFOUND, "no firewall named '%s' in %s",
-			    name, t->file);
+			return sfb_topology_no_such(ctx, t, "firewall", name);
 		*fw = (size_t)i;
 		return SFB_OK;
 	}

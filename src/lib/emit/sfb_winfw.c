@@ -65,8 +65,7 @@ sfb_winfw_pick_host(sfb_ctx *ctx, const sfb_plan *plan, const char *name, size_t
 		for (i = 0; i < t->nhosts && strcmp(t->hosts[i].name, name) != 0; i++)
 			;
 		if (i == t->nhosts)
-			return sfb_failf(ctx, SFB_ENOTFOUND, "no host named '%s' in %s", name,
-			    t->file);
+			return sfb_topology_no_such(ctx, t, "host", name);
 		if (!runs_windows(plan, i))
 			return sfb_failf(ctx, SFB_EINVAL, "host '%s' of %s has no role that runs "
 			    "on Windows Server (front-end, director, edge-*, mediation, "

@@ -1223,8 +1223,7 @@ sfb_plan_build_for(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *top
 	B.plan->keep_slot = topo->nfws + 1;
 	if (firewall != NULL) {
 		if ((fw = sfb_topology_find_firewall(topo, firewall)) < 0) {
-			st = sfb_failf(ctx, SFB_ENOTFOUND, "no firewall named '%s' in %s", firewall,
-			    topo->file);
+			st = sfb_topology_no_such(ctx, topo, "firewall", firewall);
 			goto out;
 		}
 		B.plan->keep_slot = (size_t)fw;

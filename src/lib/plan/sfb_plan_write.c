@@ -417,8 +417,7 @@ sfb_plan_write(sfb_ctx *ctx, const sfb_plan *plan, const char *firewall, sfb_for
 	sfb_buf_init(&w.ids);
 	sfb_buf_init(&b);
 	if (firewall != NULL && (w.only_fw = sfb_topology_find_firewall(w.t, firewall)) < 0) {
-		st = sfb_failf(ctx, SFB_ENOTFOUND, "no firewall named '%s' in %s", firewall,
-		    w.t->file);
+		st = sfb_topology_no_such(ctx, w.t, "firewall", firewall);
 		goto out;
 	}
 	switch (fmt) {

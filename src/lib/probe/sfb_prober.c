@@ -567,15 +567,14 @@ sfb_probe_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *opts,
 		if (strcmp(plan->topo->hosts[i].name, o.host) == 0)
 			h = (long)i;
 	if (h < 0) {
-		st = sfb_failf(ctx, SFB_ENOTFOUND, "no host named '%s' in %s", o.host, plan->topo->file);
+		st = sfb_topology_no_such(ctx, plan->topo, "host", o.host);
 		goto out;
 	}
 	if (o.to_host != NULL) {
 		for (i = 0; i < plan->topo->nhosts && strcmp(plan->topo->hosts[i].name, o.to_host); i++)
 			;
 		if (i == plan->topo->nhosts) {
-			st = sfb_failf(ctx, SFB_ENOTFOUND, "no host named '%s' in %s", o.to_host,
-			    plan->topo->file);
+			st = sfb_topology_no_such(ctx, plan->topo, "host", o.to_host);
 			goto out;
 		}
 	}

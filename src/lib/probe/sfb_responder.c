@@ -380,7 +380,7 @@ ports_for_host(sfb_ctx *ctx, const sfb_plan *plan, const char *host, sfb_portset
 	for (h = 0; h < t->nhosts && strcmp(t->hosts[h].name, host) != 0; h++)
 		;
 	if (h == t->nhosts)
-		return sfb_failf(ctx, SFB_ENOTFOUND, "no host named '%s' in %s", host, t->file);
+		return sfb_topology_no_such(ctx, t, "host", host);
 	for (i = 0; i < plan->nentries; i++) {
 		e = &plan->entries[i];
 		mine = false;

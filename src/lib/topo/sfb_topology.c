@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sfb_near.h"
+
 const char *
 sfb_topology_name(const sfb_topology *topo)
 {
@@ -37,6 +39,35 @@ const char *
 sfb_topology_firewall_name(const sfb_topology *topo, size_t i)
 {
 	return i < topo->nfws ? topo->fws[i].name : NULL;
+}
+
+static const char *
+fw_at(size_t i, const void *t)
+{
+	return ((const sfb_topology *)t)->fws[i].name;
+}
+
+static const char *
+host_at(size_t i, const void *t)
+{
+	const sfb_topology *topo = t;
+
+	return i < topo->nhosts_real ? topo->hosts[i].name : NULL;
+}
+
+sfb_status
+sfb_topology_no_such(sfb_ctx *ctx, const sfb_topology *t, const char *kind, const char *name)
+{
+	bool fw = strcmp(kind, "firewall") == 0;
+	sfb_buf hint;
+	sfb_status st;
+
+	sfb_buf_init(&hint);
+	sfb_near_hint(&hint, name, fw ? t->nfws : t->nhosts, fw ? fw_at : host_at, t);
+	st = sfb_failf(ctx, SFB_ENOTFOUND, "no %s named '%s' in %s%s", kind, name, t->file,
+	    sfb_buf_str(&hint));
+	sfb_buf_free(&hint);
+	return st;
 }
 
 long

@@ -162,6 +162,11 @@ struct sfb_topology {
 };
 
 long sfb_topology_find_firewall(const sfb_topology *t, const char *name);
+/* SFB_ENOTFOUND with "no firewall named 'NAME' in FILE" (kind "firewall")
+ * or "no host named ..." (kind "host"), and a did-you-mean when a name of
+ * that kind is near. */
+sfb_status sfb_topology_no_such(sfb_ctx *ctx, const sfb_topology *t, const char *kind,
+    const char *name);
 /* The builder: resolve and check what a front end filled in (t->file and
  * the positions it kept name the places of errors); SFB_EINVAL with the
  * message in ctx on bad input. */

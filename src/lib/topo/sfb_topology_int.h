@@ -6,6 +6,7 @@
 
 #include "sfb_topology.h"
 #include "sfb_strmap.h"
+#include "sfb_near.h"
 #include "sfb_yaml.h"
 
 /* Everything a load needs, so helpers take one argument. */
@@ -24,6 +25,12 @@ sfb_status sfb_tl_dup(struct loader *L, char **dst, const char *s);
 bool sfb_tl_valid_name(const char *s);
 sfb_status sfb_tl_dns_name(struct loader *L, const sfb_ynode *n, const char *what, char **out);
 long sfb_tl_zone(const struct loader *L, const char *name);
+/* "PREFIXunknown WHAT 'S'" at n, with " (did you mean 'X'?)" when a known
+ * name (count of them, through at(i, arg)) is near; prefix may be "". */
+sfb_status sfb_tl_unknown(struct loader *L, const sfb_ynode *n, const char *prefix,
+    const char *what, const char *s, size_t count, sfb_name_at at, const void *arg);
+const char *sfb_tl_role_at(size_t i, const void *cat);
+const char *sfb_tl_zone_at(size_t i, const void *topo);
 sfb_status sfb_tl_count(struct loader *L, const sfb_ynode *seq, const char *what, size_t n,
     size_t max);
 sfb_status sfb_tl_address(struct loader *L, const sfb_ynode *n, const char *what, bool single,

@@ -36,6 +36,12 @@ sfb_tl_valid_name(const char *s)
 
 /* A DNS name: dot-separated labels of letters, digits and '-', not starting
  * or ending with '-', at most 63 bytes a label and 253 in all. */
+static const char *
+profile_at(size_t i, const void *cat)
+{
+	return ((const sfb_catalog *)cat)->profiles[i].name;
+}
+
 static bool
 valid_dns_name(const char *s)
 {
@@ -231,7 +237,8 @@ load_header(struct loader *L, const sfb_ynode *root)
 		if ((st = sfb_y_str(L->ctx, L->d, item, "a profile", &s)) != SFB_OK)
 			return st;
 		if ((p = sfb_catalog_profile(L->cat, s)) < 0)
-			return sfb_y_fail(L->ctx, L->d, item, "unknown profile '%s'", s);
+			return sfb_tl_unknown(L, item, "", "profile", s, L->cat->nprofiles, profile_at,
+			    L->cat);
 		if (L->t->profile_on[p])
 			return sfb_y_fail(L->ctx, L->d, item, "profile '%s' listed twice", s);
 		L->t->profile_on[p] = true;
@@ -287,6 +294,33 @@ load_urls(struct loader *L, const sfb_ynode *root)
 			return st;
 	}
 	return SFB_OK;
+}
+
+sfb_status
+sfb_tl_unknown(struct loader *L, const sfb_ynode *n, const char *prefix, const char *what,
+    const char *s, size_t count, sfb_name_at at, const void *arg)
+{
+	sfb_buf hint;
+	sfb_status st;
+
+	sfb_buf_init(&hint);
+	sfb_near_hint(&hint, s, count, at, arg);
+	st = sfb_y_fail(L->ctx, L->d, n, "%sunknown %s '%s'%s", prefix, what, s,
+	    sfb_buf_str(&hint));
+	sfb_buf_free(&hint);
+	return st;
+}
+
+const char *
+sfb_tl_role_at(size_t i, const void *cat)
+{
+	return ((const sfb_catalog *)cat)->roles[i].name;
+}
+
+const char *
+sfb_tl_zone_at(size_t i, const void *topo)
+{
+	return ((const sfb_topology *)topo)->zones[i].name;
 }
 
 /* Add one address or prefix to set, with a positioned error. */
@@ -569,9 +603,16 @@ load_firewall(struct loader *L, const sfb_ynode *f)
 		for (j = 0; j < between->n; j++) {
 			if ((st = sfb_y_str(L->ctx, L->d, between->kids[j], "a zone", &zname)) != SFB_OK)
 				return st;
-			if ((z = sfb_tl_zone(L, zname)) < 0)
-				return sfb_y_fail(L->ctx, L->d, between->kids[j],
-				    "firewall '%s' is between unknown zone '%s'", name, zname);
+			if ((z = sfb_tl_zone(L, zname)) < 0) {
+				sfb_buf pre;
+
+				sfb_buf_init(&pre);
+				sfb_buf_printf(&pre, "firewall '%s' is between ", name);
+				st = sfb_tl_unknown(L, between->kids[j], sfb_buf_str(&pre), "zone", zname,
+				    L->t->nzones, sfb_tl_zone_at, L->t);
+				sfb_buf_free(&pre);
+				return st;
+			}
 			for (k = 0; k < fw->nzones; k++)
 				if (fw->zones[k] == (size_t)z)
 					return sfb_y_fail(L->ctx, L->d, between->kids[j],
@@ -649,7 +690,8 @@ load_roles(struct loader *L, const sfb_ynode *n, struct sfb_endpoint *ep)
 		if ((st = sfb_y_str(L->ctx, L->d, n->kids[i], "a role", &s)) != SFB_OK)
 			return st;
 		if ((r = sfb_catalog_role(L->cat, s)) < 0)
-			return sfb_y_fail(L->ctx, L->d, n->kids[i], "unknown role '%s'", s);
+			return sfb_tl_unknown(L, n->kids[i], "", "role", s, L->cat->nroles,
+			    sfb_tl_role_at, L->cat);
 		for (j = 0; j < ep->nroles; j++)
 			if (ep->roles[j] == (size_t)r)
 				return sfb_y_fail(L->ctx, L->d, n->kids[i], "role '%s' listed twice", s);
@@ -676,7 +718,8 @@ load_endpoint(struct loader *L, const sfb_ynode *e, size_t host)
 	    (st = sfb_y_str(L->ctx, L->d, sfb_y_get(e, "zone"), "zone", &zname)) != SFB_OK)
 		return st;
 	if ((z = sfb_tl_zone(L, zname)) < 0)
-		return sfb_y_fail(L->ctx, L->d, sfb_y_get(e, "zone"), "unknown zone '%s'", zname);
+		return sfb_tl_unknown(L, sfb_y_get(e, "zone"), "", "zone", zname, L->t->nzones,
+		    sfb_tl_zone_at, L->t);
 	zone = &L->t->zones[z];
 	if (sfb_grow(&L->t->eps, &L->capeps, L->t->neps + 1, sizeof(*L->t->eps)) != SFB_OK)
 		return sfb_oom(L->ctx);

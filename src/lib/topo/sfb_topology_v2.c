@@ -205,7 +205,8 @@ sfb_tl_v2_ports(struct loader *L, const sfb_ynode *n, struct sfb_endpoint *ep)
 	for (i = 0; i + 1 < n->n; i += 2) {
 		key = n->kids[i];
 		if ((role = sfb_catalog_role(L->cat, key->str)) < 0)
-			return sfb_y_fail(L->ctx, L->d, key, "ports: unknown role '%s'", key->str);
+			return sfb_tl_unknown(L, key, "ports: ", "role", key->str, L->cat->nroles,
+			    sfb_tl_role_at, L->cat);
 		if (!sfb_endpoint_has_role(ep, (size_t)role))
 			return sfb_y_fail(L->ctx, L->d, key,
 			    "ports: '%s' is not a role of this endpoint", key->str);
@@ -243,7 +244,8 @@ load_uses(struct loader *L, const sfb_ynode *m, struct sfb_pooldecl *pd)
 		key = m->kids[k];
 		list = m->kids[k + 1];
 		if ((role = sfb_catalog_role(L->cat, key->str)) < 0)
-			return sfb_y_fail(L->ctx, L->d, key, "uses: unknown role '%s'", key->str);
+			return sfb_tl_unknown(L, key, "uses: ", "role", key->str, L->cat->nroles,
+			    sfb_tl_role_at, L->cat);
 		if ((st = sfb_y_expect(L->ctx, L->d, list, SFB_Y_SEQ, "uses")) != SFB_OK)
 			return st;
 		ud = &pd->uses_decl[pd->nuses_decl++];
