@@ -59,6 +59,20 @@ void sfb_ctx_clear_warnings(sfb_ctx *ctx);
 sfb_status sfb_file_write(sfb_ctx *ctx, const char *path, const void *data, size_t len,
     unsigned mode_if_new);
 
+/* What sfbnet validate found, for sfb_diagnostics_json. */
+typedef struct sfb_validate_summary {
+	const char *topology;         /* the topology's name */
+	size_t zones, firewalls, hosts, flows_through, flows_inside;
+} sfb_validate_summary;
+
+/* The errors and warnings of ctx about file as one JSON document (sfbnet
+ * validate --format json; docs/topology.md, "Validate as JSON"): a verdict
+ * (pass, warn or error), the counts, the summary (sum; null when the load
+ * failed) and every diagnostic with its file, line, column, severity,
+ * code, message and citation.  *out: free() it. */
+sfb_status sfb_diagnostics_json(sfb_ctx *ctx, const char *file, const sfb_validate_summary *sum,
+    char **out);
+
 const char *sfb_version(void);
 
 #ifdef __cplusplus
