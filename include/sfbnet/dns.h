@@ -21,7 +21,8 @@ enum {
 
 typedef enum sfb_dns_format {
 	SFB_DNS_ZONE,   /* BIND zone-file lines, one $ORIGIN block per zone */
-	SFB_DNS_JSON
+	SFB_DNS_JSON,
+	SFB_DNS_WINDOWS /* PowerShell: Add-DnsServerResourceRecord* for Windows DNS */
 } sfb_dns_format;
 
 /* The records of the views asked for (only the zone `zone` when it is not

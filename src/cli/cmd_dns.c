@@ -6,7 +6,8 @@
 
 static const struct cli_opt opts[] = {
 	{ "view", 'V', "VIEW", "internal, external, or all (default)" },
-	{ "format", 'f', "FORMAT", "zone (default: BIND zone-file lines) or json" },
+	{ "format", 'f', "FORMAT", "zone (default: BIND zone-file lines), json, or windows "
+	  "(PowerShell for Windows DNS Server)" },
 	{ "zone", 'z', "ZONE", "only the records of this zone" },
 	{ "standalone", 0, NULL, "add $TTL, SOA and NS so each zone loads as it is" },
 	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one" },
@@ -17,7 +18,7 @@ static const struct cli_opt opts[] = {
 static int
 run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 {
-	static const char *const formats[] = { "zone", "json", NULL };
+	static const char *const formats[] = { "zone", "json", "windows", NULL };
 	const char *view = cli_opt(cmd, a, "view"), *fmt;
 	int rc, views = SFB_DNS_ALL;
 	sfb_status st;
@@ -32,9 +33,11 @@ run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 		return cli_error(EXIT_USAGE, "dns: unknown view '%s' (internal, external, all)", view);
 	if ((rc = cli_load_topology(s, cmd, a)) != EXIT_GOOD)
 		return rc;
+	if (cli_flag(cmd, a, "standalone") && strcmp(fmt, "zone") != 0)
+		return cli_error(EXIT_USAGE, "dns: --standalone applies to --format zone");
 	st = sfb_dns_write(s->ctx, s->cat, s->topo, views, cli_opt(cmd, a, "zone"),
-	    cli_flag(cmd, a, "standalone"), strcmp(fmt, "json") == 0 ? SFB_DNS_JSON : SFB_DNS_ZONE,
-	    &s->out);
+	    cli_flag(cmd, a, "standalone"), strcmp(fmt, "json") == 0 ? SFB_DNS_JSON :
+	    strcmp(fmt, "windows") == 0 ? SFB_DNS_WINDOWS : SFB_DNS_ZONE, &s->out);
 	cli_warnings(s->ctx);
 	if (st != SFB_OK)
 		return cli_fail(s->ctx, st);

@@ -10,3 +10,8 @@ add_test(NAME dns/openssl-csr
   COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/csr.sh $<TARGET_FILE:sfbnet>
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(dns/knot-server dns/openssl-csr PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120)
+# dns --format windows: the PowerShell script holds exactly the records of
+# the JSON, per view and zone (read back; no PowerShell on Debian).
+add_test(NAME dns/windows-script
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/windows_script.sh $<TARGET_FILE:sfbnet>
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})

@@ -24,6 +24,7 @@ outputs() {  # example -> list of "name|command args"
 	done
 	echo "dns.zone|dns $ex"
 	echo "dns.json|dns $ex --format json"
+	echo "dns.windows.ps1|dns $ex --format windows"
 	echo "certs.text|certs $ex"
 	echo "certs.json|certs $ex --format json"
 	"$bin" plan "$ex" --format json 2>/dev/null |
