@@ -87,6 +87,12 @@ static int cur_line;
 /* NAT statements read from the ruleset: "in PUBLIC INSIDE" / "out ..." */
 static sfb_strv nat_got;
 static bool include_mode, want_nat;
+/* ASA: the nameif of the outside zone's interface and what that zone
+ * covers: an ACE bound there sees sources from the outside only, so its
+ * "any" means that zone (sanitized name, NULL when the firewall does not
+ * touch the outside). */
+static char *outside_if;
+static sfb_addrset outside_space;
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 die(const char *fmt, ...)
@@ -865,6 +871,15 @@ parse_asa(const sfb_strv *lines, struct rules *r, const sfb_strv *zones, bool *d
 			die("access list %s is bound to no interface", acls[k].name);
 		free(r->v[i].from);
 		r->v[i].from = xstrdup(acls[k].iface);
+		if (outside_if != NULL && strcmp(acls[k].iface, outside_if) == 0) {
+			sfb_addrset in;
+
+			sfb_addrset_init(&in);
+			if (sfb_addrset_intersect(&in, &r->v[i].src, &outside_space) != SFB_OK)
+				die("out of memory");
+			sfb_addrset_free(&r->v[i].src);
+			r->v[i].src = in;
+		}
 	}
 	free(nat_host);
 	/* Default deny: every interface of the firewall has a list that ends
@@ -1989,6 +2004,7 @@ main(int argc, char **argv)
 	sfb_buf zn;
 
 	sfb_strv_init(&nat_got);
+	sfb_addrset_init(&outside_space);
 	for (; argc > 1 && argv[1][0] == '-'; argc--, argv++) {
 		if (strcmp(argv[1], "--include") == 0)
 			include_mode = true;
@@ -2021,10 +2037,26 @@ main(int argc, char **argv)
 		if (json_array_size(fws) != 1)
 			die("the plan must be of one firewall (plan --firewall NAME)");
 		fw = jstr(json_array_get(fws, 0), "name");
-		json_array_foreach(json_object_get(json_array_get(fws, 0), "zones"), i, z) {
-			sfb_buf_reset(&zn);
-			sanitize(&zn, json_string_value(z));
-			sfb_strv_add(&zones, sfb_buf_str(&zn), false);
+		{
+			json_t *f0 = json_array_get(fws, 0), *ifs = json_object_get(f0, "interfaces");
+			const char *out = json_string_value(json_object_get(root, "outside_zone"));
+			json_t *zn_j;
+			size_t zi;
+
+			/* The ASA's nameifs: the topology's interface names, else
+			 * the zone names. */
+			json_array_foreach(json_object_get(f0, "zones"), i, z) {
+				sfb_buf_reset(&zn);
+				sanitize(&zn, json_string_value(json_is_array(ifs) ?
+				    json_array_get(ifs, i) : z));
+				sfb_strv_add(&zones, sfb_buf_str(&zn), false);
+				if (out != NULL && strcmp(json_string_value(z), out) == 0) {
+					outside_if = xstrdup(sfb_buf_str(&zn));
+					json_array_foreach(json_object_get(root, "zones"), zi, zn_j)
+						if (strcmp(jstr(zn_j, "name"), out) == 0)
+							add_addr_list(&outside_space, jstr(zn_j, "addresses"));
+				}
+			}
 		}
 		plan_firewall(root, &plan);
 	} else {
@@ -2083,6 +2115,8 @@ main(int argc, char **argv)
 	sfb_strv_free(&wl);
 	sfb_strv_free(&gl);
 	sfb_strv_free(&nat_got);
+	free(outside_if);
+	sfb_addrset_free(&outside_space);
 	sfb_strv_free(&lines);
 	sfb_strv_free(&zones);
 	sfb_buf_free(&zn);

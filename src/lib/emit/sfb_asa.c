@@ -4,8 +4,12 @@
  * interface it arrives on, and lets its replies back through its
  * connection table: so each plan entry becomes one ACE per protocol in the
  * access list of every interface its sources arrive on, and nothing is
- * written for replies.  The topology has no interface names; each
- * interface is expected to carry its zone's name (nameif).  Address sets
+ * written for replies.  An interface's nameif is the firewall's
+ * `interfaces:` name for that zone, or the zone's name where the topology
+ * names none.  In the list of the outside zone's interface, sources that
+ * are the whole outside zone are written "any": the interface pins them,
+ * and the zone's complement of the inside networks would be dozens of
+ * blocks.  Address sets
  * and port lists are object groups, each written once however many ACEs
  * use it.  ASA 8.3 and later match the real (untranslated) address in
  * access lists, so destinations are named by their inside address, as on
@@ -38,11 +42,32 @@ struct asa {
 	size_t nsvcs, capsvcs;
 };
 
-/* The interface name of a zone: its name, in the characters nameif takes. */
+/* The interface name (nameif) of a zone: the firewall's interface toward
+ * it where the topology names one, else the zone's name, in the
+ * characters nameif takes. */
 static void
 zone_ifname(sfb_buf *b, const struct asa *x, size_t zone)
 {
+	const struct sfb_firewall *f = &x->plan->topo->fws[x->fw];
+	size_t k;
+
+	for (k = 0; f->ifnames != NULL && k < f->nzones; k++)
+		if (f->zones[k] == zone) {
+			sfb_emit_name(b, f->ifnames[k], ASA_NAME_MAX);
+			return;
+		}
 	sfb_emit_name(b, x->plan->topo->zones[zone].name, ASA_NAME_MAX);
+}
+
+/* Sources arriving on the outside zone's interface that are that whole
+ * zone: "any" says it (the interface admits nothing else from outside). */
+static bool
+outside_any(const struct asa *x, size_t zone, const sfb_addrset *a)
+{
+	const struct sfb_zone *z = &x->plan->topo->zones[zone];
+
+	return z->is_default && sfb_iset_equal(&a->v4, &z->space.v4) &&
+	    sfb_iset_equal(&a->v6, &z->space.v6);
 }
 
 /* A port set needs a service group when it is neither every port, one
@@ -132,6 +157,7 @@ collect(struct asa *x)
 			if (!sfb_emit_meet(&x->srcs[i].p[k].addr, &e->dst))
 				continue;
 			if ((!is_keyword(&x->srcs[i].p[k].addr) &&
+			    !outside_any(x, x->srcs[i].p[k].zone, &x->srcs[i].p[k].addr) &&
 			    sfb_setreg_add(&x->nets, &x->srcs[i].p[k].addr) < 0) ||
 			    (!is_keyword(&e->dst) && sfb_setreg_add(&x->nets, &e->dst) < 0))
 				return SFB_ENOMEM;
@@ -227,7 +253,10 @@ write_acl(struct asa *x, sfb_buf *b, size_t zone)
 		for (k = 0; k < np; k++) {
 			sfb_buf_printf(b, "access-list %s extended permit %s", sfb_buf_str(&acl),
 			    protos[k] == SFB_PROTO_TCP ? "tcp" : "udp");
-			write_addr_ref(b, x, &x->srcs[i].p[p].addr);
+			if (outside_any(x, zone, &x->srcs[i].p[p].addr))
+				sfb_buf_puts(b, " any");
+			else
+				write_addr_ref(b, x, &x->srcs[i].p[p].addr);
 			write_port_ref(b, x, &f->sport);
 			write_addr_ref(b, x, &e->dst);
 			write_port_ref(b, x, sfb_entry_dport(x->plan->cat, e));
@@ -374,10 +403,20 @@ sfb_asa_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *
 		st = write_include(ctx, &x, b, o->nat);
 		goto out;
 	}
-	sfb_buf_puts(b, "! interfaces: the nameif of each interface is its zone's name:");
-	for (k = 0; k < f->nzones; k++) {
-		sfb_buf_putc(b, ' ');
-		zone_ifname(b, &x, f->zones[k]);
+	if (f->ifnames != NULL) {
+		sfb_buf_puts(b, "! interfaces: the nameif toward each zone, from the topology:");
+		for (k = 0; k < f->nzones; k++) {
+			sfb_buf_putc(b, ' ');
+			sfb_emit_name(b, plan->topo->zones[f->zones[k]].name, ASA_NAME_MAX);
+			sfb_buf_putc(b, '=');
+			zone_ifname(b, &x, f->zones[k]);
+		}
+	} else {
+		sfb_buf_puts(b, "! interfaces: the nameif of each interface is its zone's name:");
+		for (k = 0; k < f->nzones; k++) {
+			sfb_buf_putc(b, ' ');
+			zone_ifname(b, &x, f->zones[k]);
+		}
 	}
 	sfb_buf_puts(b, "\n! load: paste in configuration mode.  The first lines remove what an\n"
 	    "!   earlier paste created (on a first paste they report that it does not\n"

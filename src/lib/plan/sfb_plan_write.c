@@ -302,9 +302,27 @@ write_json(struct writer *w, sfb_buf *b)
 		for (k = 0; k < w->t->fws[i].nzones; k++)
 			sfb_jb_push_str(&jb, z, w->t->zones[w->t->fws[i].zones[k]].name);
 		sfb_jb_set(&jb, o, "zones", z);
+		if (w->t->fws[i].ifnames != NULL) {
+			z = sfb_jb_arr(&jb);
+			for (k = 0; k < w->t->fws[i].nzones; k++)
+				sfb_jb_push_str(&jb, z, w->t->fws[i].ifnames[k]);
+			sfb_jb_set(&jb, o, "interfaces", z);
+		} else {
+			sfb_jb_set(&jb, o, "interfaces", json_null());
+		}
 		sfb_jb_push(&jb, a, o);
 	}
 	sfb_jb_set(&jb, root, "firewalls", a);
+	/* What each zone covers, as resolved (the outside zone: what the
+	 * others leave). */
+	a = sfb_jb_arr(&jb);
+	for (i = 0; i < w->t->nzones; i++) {
+		o = sfb_jb_obj(&jb);
+		sfb_jb_str(&jb, o, "name", w->t->zones[i].name);
+		set_addrs(w, &jb, o, "addresses", &w->t->zones[i].space);
+		sfb_jb_push(&jb, a, o);
+	}
+	sfb_jb_set(&jb, root, "zones", a);
 	sfb_jb_set(&jb, root, "endpoints", endpoints_json(w, &jb));
 	if ((st = sfb_jb_dump(&jb, root, b)) != SFB_OK)
 		return st;
