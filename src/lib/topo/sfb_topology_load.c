@@ -157,6 +157,29 @@ static const char *const pool_v2_keys[] = { "site", "version", "snat", "web_serv
 	"load_balancing",
 	NULL };
 
+/* A bad entry of a list is reported and the next one read, so that one run
+ * names every bad entry: the error is kept in the context, and the list's
+ * loader fails at its end (tl_finish_list).  Out of memory stops at once. */
+static bool
+tl_go_on(struct loader *L, sfb_status st)
+{
+	if (st != SFB_EINVAL || sfb_ctx_defer_error(L->ctx) != SFB_OK)
+		return false;
+	L->nerrors++;
+	return true;
+}
+
+/* The end of a list: SFB_EINVAL, with the last error back in place, when
+ * any of its entries (or an earlier list's) was bad. */
+static sfb_status
+tl_finish_list(struct loader *L)
+{
+	if (L->nerrors == 0)
+		return SFB_OK;
+	sfb_ctx_undefer_error(L->ctx);
+	return SFB_EINVAL;
+}
+
 static sfb_status
 load_header(struct loader *L, const sfb_ynode *root)
 {
@@ -236,9 +259,14 @@ load_header(struct loader *L, const sfb_ynode *root)
 		item = n->kids[i];
 		if ((st = sfb_y_str(L->ctx, L->d, item, "a profile", &s)) != SFB_OK)
 			return st;
-		if ((p = sfb_catalog_profile(L->cat, s)) < 0)
-			return sfb_tl_unknown(L, item, "", "profile", s, L->cat->nprofiles, profile_at,
+		/* An unknown profile changes nothing else: read on. */
+		if ((p = sfb_catalog_profile(L->cat, s)) < 0) {
+			st = sfb_tl_unknown(L, item, "", "profile", s, L->cat->nprofiles, profile_at,
 			    L->cat);
+			if (!tl_go_on(L, st))
+				return st;
+			continue;
+		}
 		if (L->t->profile_on[p])
 			return sfb_y_fail(L->ctx, L->d, item, "profile '%s' listed twice", s);
 		L->t->profile_on[p] = true;
@@ -626,29 +654,6 @@ load_firewall(struct loader *L, const sfb_ynode *f)
 	return SFB_OK;
 }
 
-/* A bad entry of a list is reported and the next one read, so that one run
- * names every bad entry: the error is kept in the context, and the list's
- * loader fails at its end (tl_finish_list).  Out of memory stops at once. */
-static bool
-tl_go_on(struct loader *L, sfb_status st)
-{
-	if (st != SFB_EINVAL || sfb_ctx_defer_error(L->ctx) != SFB_OK)
-		return false;
-	L->nerrors++;
-	return true;
-}
-
-/* The end of a list: SFB_EINVAL, with the last error back in place, when
- * any of its entries (or an earlier list's) was bad. */
-static sfb_status
-tl_finish_list(struct loader *L)
-{
-	if (L->nerrors == 0)
-		return SFB_OK;
-	sfb_ctx_undefer_error(L->ctx);
-	return SFB_EINVAL;
-}
-
 static sfb_status
 load_firewalls(struct loader *L, const sfb_ynode *root)
 {
@@ -904,9 +909,15 @@ load_pools(struct loader *L, const sfb_ynode *root)
 	}
 	for (i = 0; i < seq->n; i++) {
 		p = seq->kids[i];
+		/* A bad pool is reported and the next one read (tl_go_on). */
+		if (st != SFB_OK) {
+			if (!tl_go_on(L, st))
+				goto out;
+			st = SFB_OK;
+		}
 		if ((st = sfb_y_check_keys(L->ctx, L->d, p, "a pool", keys)) != SFB_OK ||
 		    (st = v2_only(L, p, "a pool", pool_v2_keys)) != SFB_OK)
-			goto out;
+			continue;
 		pd = &L->t->pools[L->t->npools++];
 		pd->site = SFB_NO_SITE;
 		pd->version = -1;
@@ -917,7 +928,7 @@ load_pools(struct loader *L, const sfb_ynode *root)
 		pd->fqdn_col = sfb_y_get(p, "fqdn") != NULL ? sfb_y_get(p, "fqdn")->col : p->col;
 		if ((st = sfb_tl_dns_name(L, sfb_y_get(p, "fqdn"), "pool fqdn", &pd->fqdn)) != SFB_OK ||
 		    (L->t->version >= 2 && (st = sfb_tl_v2_pool(L, p, pd)) != SFB_OK))
-			goto out;
+			continue;
 		if ((st = sfb_strmap_put(&declared, pd->fqdn, i, &had, &j)) != SFB_OK) {
 			st = sfb_oom(L->ctx);
 			goto out;
@@ -925,7 +936,7 @@ load_pools(struct loader *L, const sfb_ynode *root)
 		if (had) {
 			st = sfb_y_fail(L->ctx, L->d, sfb_y_get(p, "fqdn"), "duplicate pool '%s'",
 			    pd->fqdn);
-			goto out;
+			continue;
 		}
 		if (sfb_y_get(p, "vip") == NULL)
 			continue;
@@ -936,8 +947,11 @@ load_pools(struct loader *L, const sfb_ynode *root)
 		sfb_addrset_free(&tmp);
 		if (st != SFB_OK || (st = sfb_y_str(L->ctx, L->d, sfb_y_get(p, "vip"), "vip",
 		    &s)) != SFB_OK || (st = sfb_tl_dup(L, &pd->vip, s)) != SFB_OK)
-			goto out;
+			continue;
 	}
+	if (st != SFB_OK && !tl_go_on(L, st))
+		goto out;
+	st = SFB_OK;
 out:
 	sfb_strmap_free(&declared);
 	return st;
@@ -973,14 +987,23 @@ sfb_topology_parse(sfb_ctx *ctx, const sfb_catalog *cat, const char *name,
 		st = sfb_oom(ctx);
 		goto out;
 	}
-	if ((st = sfb_y_check_keys(ctx, d, root, "the topology", keys)) != SFB_OK ||
-	    (st = load_header(&L, root)) != SFB_OK ||
-	    (st = load_urls(&L, root)) != SFB_OK ||
+	/* Read on past a bad top-level key, profile or simple URL, and past
+	 * bad firewalls, hosts, endpoints and pools, so that one run names
+	 * every one of them.  Any other error of the header (version, product,
+	 * features, sites) or of a zone stops: the entries after it would be
+	 * judged against what is missing.  The checks of the whole model need
+	 * it whole. */
+	if ((st = sfb_y_check_keys(ctx, d, root, "the topology", keys)) != SFB_OK &&
+	    !tl_go_on(&L, st))
+		goto out;
+	if ((st = load_header(&L, root)) != SFB_OK)
+		goto out;
+	if (((st = load_urls(&L, root)) != SFB_OK && !tl_go_on(&L, st)) ||
 	    (st = load_zones(&L, root)) != SFB_OK ||
 	    (st = load_firewalls(&L, root)) != SFB_OK ||
 	    (st = load_hosts(&L, root)) != SFB_OK ||
-	    (st = tl_finish_list(&L)) != SFB_OK ||
 	    (st = load_pools(&L, root)) != SFB_OK ||
+	    (st = tl_finish_list(&L)) != SFB_OK ||
 	    (st = sfb_topology_build(ctx, cat, L.t)) != SFB_OK)
 		goto out;
 	*out = L.t;
