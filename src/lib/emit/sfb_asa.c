@@ -316,12 +316,10 @@ write_nat(sfb_ctx *ctx, struct asa *x, sfb_buf *b, bool undo)
 
 	if ((st = sfb_emit_nats(ctx, x->plan, x->fw, &nats)) != SFB_OK)
 		return st;
-	if (!undo)
-		sfb_buf_puts(b, "! NAT (--nat): each public address of the topology, on the firewall where\n"
-		    "!   the path from its endpoint enters the outside zone: static object NAT,\n"
-		    "!   inbound to the real address with the source kept, outbound from it to\n"
-		    "!   the public one (symmetric, as the A/V Edge requires)\n"
-		    "!   [" SFB_NAT_CITE "]\n");
+	if (!undo) {
+		sfb_emit_nat_header(b, "!");
+		sfb_buf_puts(b, "!   As static object NAT: one network object per public address.\n");
+	}
 	for (i = 0; i < nats.n; i++) {
 		n = &nats.v[i];
 		if (undo) {

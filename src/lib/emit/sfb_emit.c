@@ -441,6 +441,7 @@ sfb_emit_nats(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, struct sfb_nats *ou
 	const sfb_topology *t = plan->topo;
 	const struct sfb_endpoint *ep, *other;
 	size_t i, j, out_zone = SIZE_MAX, nz = t->nzones, side;
+	sfb_status st;
 
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < nz; i++)
@@ -463,18 +464,21 @@ sfb_emit_nats(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, struct sfb_nats *ou
 				continue;
 			if (strcmp(other->addr_text, ep->addr_text) == 0)
 				break;
-			return sfb_fail(ctx, SFB_EINVAL, t->file, ep->pub_line, ep->pub_col,
+			st = sfb_fail(ctx, SFB_EINVAL, t->file, ep->pub_line, ep->pub_col,
 			    "public address '%s' is also the NAT address of '%s' (host '%s'): "
 			    "--nat writes one static NAT per public address, not a NAT by port",
 			    ep->pub_text, other->addr_text, t->hosts[other->host].name);
+			goto fail;
 		}
 		if (j < out->n)
 			continue;
 		side = sfb_plan_fw_side(plan, fw, ep->zone);
 		if (side == SIZE_MAX)
 			continue;
-		if (sfb_grow(&out->v, &out->cap, out->n + 1, sizeof(*out->v)) != SFB_OK)
-			return sfb_oom(ctx);
+		if (sfb_grow(&out->v, &out->cap, out->n + 1, sizeof(*out->v)) != SFB_OK) {
+			st = sfb_oom(ctx);
+			goto fail;
+		}
 		out->v[out->n].ep = i;
 		out->v[out->n].inside = ep->addr_text;
 		out->v[out->n].pub = ep->pub_text;
@@ -483,6 +487,10 @@ sfb_emit_nats(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, struct sfb_nats *ou
 		out->n++;
 	}
 	return SFB_OK;
+fail:
+	/* Nothing half-built reaches the caller. */
+	sfb_emit_nats_free(out);
+	return st;
 }
 
 void
@@ -502,4 +510,14 @@ const char *
 sfb_emit_nft_table(const sfb_fw_opts *o)
 {
 	return o != NULL && o->nft_table != NULL ? o->nft_table : "filter";
+}
+
+void
+sfb_emit_nat_header(sfb_buf *b, const char *p)
+{
+	sfb_buf_printf(b, "%s NAT (--nat): each public address of the topology, on the firewall where\n"
+	    "%s   the path from its endpoint enters the outside zone.  Inbound: the public\n"
+	    "%s   address becomes the inside one, the source is kept.  Outbound to the\n"
+	    "%s   outside zone: the inside address becomes the public one (symmetric NAT,\n"
+	    "%s   as the A/V Edge requires) [" SFB_NAT_CITE "]\n", p, p, p, p, p);
 }

@@ -146,6 +146,10 @@ struct sfb_nats {
 sfb_status sfb_emit_nats(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, struct sfb_nats *out);
 void sfb_emit_nats_free(struct sfb_nats *n);
 
+/* The comment lines every target's --nat section starts with (what the
+ * NAT does and Microsoft's rule), each after prefix ("#", "!"). */
+void sfb_emit_nat_header(sfb_buf *b, const char *prefix);
+
 /* Options as the writers read them: the defaults filled in. */
 const char *sfb_emit_nft_family(const sfb_fw_opts *o);
 const char *sfb_emit_nft_table(const sfb_fw_opts *o);

@@ -172,12 +172,8 @@ write_nat(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family, sfb_buf *b)
 
 	if ((st = sfb_emit_nats(ctx, plan, fw, &nats)) != SFB_OK)
 		return st;
-	sfb_buf_printf(b, "# NAT (--nat): each public address of the topology, on the firewall where\n"
-	    "#   the path from its endpoint enters the outside zone.  Inbound: the public\n"
-	    "#   address becomes the inside one, the source is kept.  Outbound to the\n"
-	    "#   outside zone: the inside address becomes the public one (symmetric NAT,\n"
-	    "#   as the A/V Edge requires) [" SFB_NAT_CITE "]\n"
-	    "# hook the chains in, once:\n"
+	sfb_emit_nat_header(b, "#");
+	sfb_buf_printf(b, "# hook the chains in, once:\n"
 	    "#   %s -t nat -I PREROUTING -j " IPT_CHAIN "-DNAT\n"
 	    "#   %s -t nat -I POSTROUTING -j " IPT_CHAIN "-SNAT\n"
 	    "*nat\n:" IPT_CHAIN "-DNAT - [0:0]\n:" IPT_CHAIN "-SNAT - [0:0]\n", cmd, cmd);

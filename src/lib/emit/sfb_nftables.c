@@ -198,11 +198,8 @@ write_nat(sfb_ctx *ctx, struct nft *n, sfb_buf *b)
 		return st;
 	for (i = 0; i < nats.n; i++)
 		fam[fam_index(nats.v[i].family)] = true;
-	sfb_buf_puts(b, "\n# NAT (--nat): each public address of the topology, on the firewall where\n"
-	    "#   the path from its endpoint enters the outside zone.  Inbound: the public\n"
-	    "#   address becomes the inside one, the source is kept.  Outbound to the\n"
-	    "#   outside zone: the inside address becomes the public one (symmetric NAT,\n"
-	    "#   as the A/V Edge requires) [" SFB_NAT_CITE "]\n");
+	sfb_buf_putc(b, '\n');
+	sfb_emit_nat_header(b, "#");
 	if (nats.n == 0)
 		sfb_buf_puts(b, "#   none on this firewall: no endpoint behind it has a public address\n");
 	sfb_buf_puts(b, "table inet " NFT_TABLE "_nat\ndelete table inet " NFT_TABLE "_nat\n\n"

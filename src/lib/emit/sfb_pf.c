@@ -151,12 +151,8 @@ write_nat(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
 
 	if ((st = sfb_emit_nats(ctx, plan, fw, &nats)) != SFB_OK)
 		return st;
-	sfb_buf_puts(b, "# NAT (--nat): each public address of the topology, on the firewall where\n"
-	    "#   the path from its endpoint enters the outside zone.  Inbound: the public\n"
-	    "#   address becomes the inside one, the source is kept.  Outbound to the\n"
-	    "#   outside zone: the inside address becomes the public one (symmetric NAT,\n"
-	    "#   as the A/V Edge requires) [" SFB_NAT_CITE "]\n"
-	    "#   OpenBSD syntax (match ... rdr-to / nat-to); FreeBSD's pf writes the same\n"
+	sfb_emit_nat_header(b, "#");
+	sfb_buf_puts(b, "#   OpenBSD syntax (match ... rdr-to / nat-to); FreeBSD's pf writes the same\n"
 	    "#   as binat rules in a binat-anchor.\n");
 	if (nats.n > 0) {
 		sfb_buf_puts(b, "table <sfb_inside> const { \\\n");

@@ -320,11 +320,8 @@ write_nat(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
 
 	if ((st = sfb_emit_nats(ctx, plan, fw, &nats)) != SFB_OK)
 		return st;
-	sfb_buf_puts(b, "# NAT (--nat): each public address of the topology, on the firewall where\n"
-	    "#   the path from its endpoint enters the outside zone: static NAT, inbound\n"
-	    "#   to the inside address with the source kept, outbound from it to the\n"
-	    "#   public one (symmetric, as the A/V Edge requires)\n"
-	    "#   [" SFB_NAT_CITE "]\n"
+	sfb_emit_nat_header(b, "#");
+	sfb_buf_puts(b, "#   As a static NAT rule-set, which works both ways.\n"
 	    "#   A public address in the outside interface's subnet also needs proxy-arp\n"
 	    "#   (set security nat proxy-arp interface IF address PUBLIC/32).\n");
 	if (nats.n > 0) {
