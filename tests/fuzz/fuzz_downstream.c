@@ -338,7 +338,10 @@ must_refuse(sfb_ctx *ctx, sfb_status st, bool refuse, sfb_status want, const cha
 static bool
 documented_needs(sfb_ctx *ctx, sfb_status st)
 {
-	return st == SFB_ENOTFOUND && strstr(sfb_ctx_error(ctx), " needs ") != NULL;
+	return (st == SFB_ENOTFOUND && strstr(sfb_ctx_error(ctx), " needs ") != NULL) ||
+	    /* sfbnet(1), certs: a subject name past a common name's 64 characters */
+	    (st == SFB_EINVAL && strstr(sfb_ctx_error(ctx),
+	    " characters a common name may have (RFC 5280)") != NULL);
 }
 
 static void
@@ -419,6 +422,34 @@ firewall_outputs(sfb_ctx *ctx, const sfb_plan *plan, const sfb_topology *topo)
 			check_output(what, out, false);
 			free(out);
 		}
+		/* --mode include and --nat of every loadable target: the same
+		 * checks of what is written.  --nat is refused only for a public
+		 * address that two inside addresses share (docs/firewall-targets.md,
+		 * "Writing the NAT"). */
+		for (i = 0; i < 6; i++) {
+			sfb_fw_opts o;
+			sfb_status st;
+
+			memset(&o, 0, sizeof(o));
+			o.mode = SFB_MODE_INCLUDE;
+			o.acl = targets[i] == SFB_TARGET_ASA ? "OUTSIDE_IN" : NULL;
+			snprintf(what, sizeof(what), "firewall %s --mode include",
+			    sfb_target_name(targets[i]));
+			out = NULL;
+			must(ctx, sfb_firewall_write_opts(ctx, plan, targets[i], fw, &o, &out), what);
+			check_output(what, out, false);
+			free(out);
+			memset(&o, 0, sizeof(o));
+			o.nat = true;
+			snprintf(what, sizeof(what), "firewall %s --nat", sfb_target_name(targets[i]));
+			out = NULL;
+			st = sfb_firewall_write_opts(ctx, plan, targets[i], fw, &o, &out);
+			if (!(st == SFB_EINVAL &&
+			    strstr(sfb_ctx_error(ctx), "is also the NAT address of") != NULL))
+				must(ctx, st, what);
+			check_output(what, out, false);
+			free(out);
+		}
 		/* A per-host target is refused for a firewall (plan.h). */
 		out = NULL;
 		must_refuse(ctx, sfb_firewall_write(ctx, plan, SFB_TARGET_WINDOWS, fw, &out), true,
@@ -491,6 +522,11 @@ dns_cert_outputs(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo)
 		st = sfb_dns_write(ctx, cat, topo, views[v], NULL, false, SFB_DNS_JSON, &out);
 		must_dnscert(ctx, st, "dns json");
 		check_output("dns json", out, true);
+		free(out);
+		out = NULL;
+		st = sfb_dns_write(ctx, cat, topo, views[v], NULL, false, SFB_DNS_WINDOWS, &out);
+		must_dnscert(ctx, st, "dns windows");
+		check_output("dns windows", out, false);
 		free(out);
 	}
 	/* One zone: the default SIP domain's, which may have no records. */
