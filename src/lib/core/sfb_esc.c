@@ -152,3 +152,11 @@ sfb_esc_put(sfb_buf *b, enum sfb_esc_lang lang, const char *s)
 	if (s != NULL)
 		sfb_esc_putn(b, lang, s, strlen(s));
 }
+
+void
+sfb_esc_ps_string(sfb_buf *b, const char *s)
+{
+	sfb_buf_putc(b, '\'');
+	sfb_esc_put(b, SFB_ESC_PS, s);
+	sfb_buf_putc(b, '\'');
+}

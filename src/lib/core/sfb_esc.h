@@ -45,6 +45,9 @@ enum sfb_esc_lang {
 void sfb_esc_put(sfb_buf *b, enum sfb_esc_lang lang, const char *s);
 /* Same for n bytes of s (which may hold NUL bytes: written as <U+0000>). */
 void sfb_esc_putn(sfb_buf *b, enum sfb_esc_lang lang, const char *s, size_t n);
+/* s as a whole PowerShell single-quoted string: the quotes around it and
+ * SFB_ESC_PS inside (the Windows Firewall and Windows DNS scripts). */
+void sfb_esc_ps_string(sfb_buf *b, const char *s);
 
 /* The first unsafe code point of s: its byte offset in *off and its value
  * in *cp (a lone invalid byte gives 0x80000000 | byte).  False if none. */

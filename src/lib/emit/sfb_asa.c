@@ -304,9 +304,10 @@ write_include_aces(struct asa *x, sfb_buf *b, const char *pfx)
 
 /* --nat: one network object per public address with a static object NAT
  * (bidirectional: inbound to the real address, outbound from it), between
- * the interface on the endpoint's side and the outside one. */
+ * the interface on the endpoint's side and the outside one; *count: how
+ * many objects, for include mode's !undo lines. */
 static sfb_status
-write_nat(sfb_ctx *ctx, struct asa *x, sfb_buf *b, bool undo)
+write_nat(sfb_ctx *ctx, struct asa *x, sfb_buf *b, size_t *count)
 {
 	const sfb_topology *t = x->plan->topo;
 	struct sfb_nats nats;
@@ -316,16 +317,10 @@ write_nat(sfb_ctx *ctx, struct asa *x, sfb_buf *b, bool undo)
 
 	if ((st = sfb_emit_nats(ctx, x->plan, x->fw, &nats)) != SFB_OK)
 		return st;
-	if (!undo) {
-		sfb_emit_nat_header(b, "!");
-		sfb_buf_puts(b, "!   As static object NAT: one network object per public address.\n");
-	}
+	sfb_emit_nat_header(b, "!");
+	sfb_buf_puts(b, "!   As static object NAT: one network object per public address.\n");
 	for (i = 0; i < nats.n; i++) {
 		n = &nats.v[i];
-		if (undo) {
-			sfb_buf_printf(b, "!undo no object network SFB-NAT-%zu\n", i + 1);
-			continue;
-		}
 		sfb_buf_printf(b, "object network SFB-NAT-%zu\n description nat: host ", i + 1);
 		sfb_emit_name(b, t->hosts[t->eps[n->ep].host].name, 64);
 		sfb_buf_printf(b, "\n host %s\n nat (", n->inside);
@@ -334,6 +329,7 @@ write_nat(sfb_ctx *ctx, struct asa *x, sfb_buf *b, bool undo)
 		zone_ifname(b, x, nats.outside);
 		sfb_buf_printf(b, ") static %s\n", n->pub);
 	}
+	*count = nats.n;
 	st = sfb_buf_status(b);
 	sfb_emit_nats_free(&nats);
 	return st;
@@ -342,7 +338,7 @@ write_nat(sfb_ctx *ctx, struct asa *x, sfb_buf *b, bool undo)
 static sfb_status
 write_include(sfb_ctx *ctx, struct asa *x, sfb_buf *b, bool nat)
 {
-	size_t i;
+	size_t i, nnat = 0;
 	sfb_status st;
 
 	sfb_buf_printf(b, "! mode: include: entries appended to your access list %s, with no\n"
@@ -354,12 +350,12 @@ write_include(sfb_ctx *ctx, struct asa *x, sfb_buf *b, bool nat)
 	    "!   without that prefix:  grep '^!undo ' FILE | cut -c7-\n", x->acl);
 	if ((st = write_groups(x, b)) != SFB_OK)
 		return st == SFB_ENOMEM ? st : sfb_failf(ctx, st, "asa: cannot write the object groups");
-	if (nat && (st = write_nat(ctx, x, b, false)) != SFB_OK)
+	if (nat && (st = write_nat(ctx, x, b, &nnat)) != SFB_OK)
 		return st;
 	write_include_aces(x, b, "");
 	write_include_aces(x, b, "!undo no ");
-	if (nat && (st = write_nat(ctx, x, b, true)) != SFB_OK)
-		return st;
+	for (i = 0; i < nnat; i++)
+		sfb_buf_printf(b, "!undo no object network SFB-NAT-%zu\n", i + 1);
 	for (i = 0; i < x->nets.n; i++)
 		sfb_buf_printf(b, "!undo no object-group network " ASA_NET "%zu\n", i + 1);
 	for (i = 0; i < x->nsvcs; i++)
@@ -435,7 +431,7 @@ sfb_asa_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *
 			st = sfb_failf(ctx, st, "asa: cannot write the object groups");
 		goto out;
 	}
-	if (o->nat && (st = write_nat(ctx, &x, b, false)) != SFB_OK)
+	if (o->nat && (st = write_nat(ctx, &x, b, &i)) != SFB_OK)
 		goto out;
 	/* Every interface gets an access list, even without flows: an
 	 * interface without one would let traffic through by security level. */

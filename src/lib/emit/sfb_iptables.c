@@ -145,17 +145,13 @@ pair_of(struct pair **v, size_t *n, size_t *cap, long s, long d)
 	return (long)(*n)++;
 }
 
-struct nat_ctx {
-	sfb_buf *b;
-};
-
 static sfb_status
 write_inside_return(void *arg, const char *cidr)
 {
-	struct nat_ctx *nc = arg;
+	sfb_buf *b = arg;
 
-	sfb_buf_printf(nc->b, "-A " IPT_CHAIN "-SNAT -d %s -j RETURN\n", cidr);
-	return sfb_buf_status(nc->b);
+	sfb_buf_printf(b, "-A " IPT_CHAIN "-SNAT -d %s -j RETURN\n", cidr);
+	return sfb_buf_status(b);
 }
 
 /* --nat: the nat table's chains SFBNET-DNAT and SFBNET-SNAT. */
@@ -164,7 +160,6 @@ write_nat(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family, sfb_buf *b)
 {
 	const sfb_topology *t = plan->topo;
 	const char *cmd = family == 4 ? "iptables" : "ip6tables";
-	struct nat_ctx nc = { b };
 	struct sfb_nats nats;
 	const struct sfb_nat *x;
 	size_t i, z;
@@ -190,7 +185,7 @@ write_nat(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family, sfb_buf *b)
 	 * returns untranslated first. */
 	for (z = 0; z < t->nzones; z++)
 		if (z != nats.outside && (st = sfb_addrset_each_cidr(&t->zones[z].space, family,
-		    write_inside_return, &nc)) != SFB_OK)
+		    write_inside_return, b)) != SFB_OK)
 			goto out;
 	for (i = 0; i < nats.n; i++) {
 		x = &nats.v[i];

@@ -176,12 +176,6 @@ write_include(struct nft *n, const char *fam, const char *tab, sfb_buf *b)
 	return sfb_buf_status(b);
 }
 
-static sfb_status
-write_nat_element(void *arg, const char *cidr)
-{
-	return write_element(arg, cidr);
-}
-
 /* --nat: table inet sfbnet_nat, replaced as a whole on every load. */
 static sfb_status
 write_nat(sfb_ctx *ctx, struct nft *n, sfb_buf *b)
@@ -210,7 +204,7 @@ write_nat(sfb_ctx *ctx, struct nft *n, sfb_buf *b)
 		sfb_buf_printf(b, "\tset outside_v%d {\n\t\ttype %s\n\t\tflags interval\n"
 		    "\t\telements = {", fi == 0 ? 4 : 6, fi == 0 ? "ipv4_addr" : "ipv6_addr");
 		if ((st = sfb_addrset_each_cidr(&t->zones[nats.outside].space, fi == 0 ? 4 : 6,
-		    write_nat_element, b)) != SFB_OK)
+		    write_element, b)) != SFB_OK)
 			goto out;
 		sfb_buf_puts(b, "\n\t\t}\n\t}\n\n");
 	}

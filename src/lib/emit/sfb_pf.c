@@ -131,12 +131,6 @@ write_rules(struct pf *x, sfb_buf *b)
 	}
 }
 
-static sfb_status
-write_inside_element(void *arg, const char *cidr)
-{
-	return write_element(arg, cidr);
-}
-
 /* --nat, in OpenBSD's syntax (match rules with rdr-to and nat-to; pf
  * applies them before the anchor's pass rules see the packet). */
 static sfb_status
@@ -159,7 +153,7 @@ write_nat(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
 		for (z = 0; z < t->nzones; z++)
 			for (fam = 4; fam <= 6 && z != nats.outside; fam += 2)
 				if ((st = sfb_addrset_each_cidr(&t->zones[z].space, fam,
-				    write_inside_element, b)) != SFB_OK)
+				    write_element, b)) != SFB_OK)
 					goto out;
 		sfb_buf_puts(b, "}\n");
 	}

@@ -98,16 +98,6 @@ sfb_winfw_pick_host(sfb_ctx *ctx, const sfb_plan *plan, const char *name, size_t
 	return st;
 }
 
-/* A PowerShell single-quoted string.  PowerShell also takes the curly
- * single quotes U+2018-U+201B as quotes, so they are doubled like '. */
-static void
-ps_quote(sfb_buf *b, const char *s)
-{
-	sfb_buf_putc(b, '\'');
-	sfb_esc_put(b, SFB_ESC_PS, s);
-	sfb_buf_putc(b, '\'');
-}
-
 struct list_ctx {
 	sfb_buf *b;
 	bool first;
@@ -121,7 +111,7 @@ list_item(void *arg, const char *text)
 	if (!lc->first)
 		sfb_buf_puts(lc->b, ", ");
 	lc->first = false;
-	ps_quote(lc->b, text);
+	sfb_esc_ps_string(lc->b, text);
 	return sfb_buf_status(lc->b);
 }
 
@@ -283,7 +273,7 @@ write_names(sfb_buf *b, const sfb_topology *t, size_t host)
 	}
 	for (i = 0; i < names.n; i++) {
 		sfb_buf_puts(b, i ? ", " : "");
-		ps_quote(b, names.v[i]);
+		sfb_esc_ps_string(b, names.v[i]);
 	}
 out:
 	sfb_strv_free(&names);
@@ -304,13 +294,13 @@ write_rule(sfb_buf *b, const sfb_plan *plan, const struct rule *r, int proto, si
 	if (nth > 1)
 		sfb_buf_printf(&t, "-%zu", nth);
 	sfb_buf_puts(b, "New-NetFirewallRule -Name ");
-	ps_quote(b, sfb_buf_str(&t));
+	sfb_esc_ps_string(b, sfb_buf_str(&t));
 	sfb_buf_reset(&t);
 	sfb_buf_printf(&t, WIN_GROUP " %s (%s)", f->id, pname);
 	if (nth > 1)
 		sfb_buf_printf(&t, " %zu", nth);
 	sfb_buf_puts(b, " -DisplayName ");
-	ps_quote(b, sfb_buf_str(&t));
+	sfb_esc_ps_string(b, sfb_buf_str(&t));
 	sfb_buf_printf(b, " -Group '" WIN_GROUP "' -Direction Inbound -Action Allow -Profile Any"
 	    " -Protocol %s -LocalAddress ", pname);
 	if ((st = write_addrs(b, &r->local)) != SFB_OK)
@@ -328,7 +318,7 @@ write_rule(sfb_buf *b, const sfb_plan *plan, const struct rule *r, int proto, si
 	sfb_buf_reset(&t);
 	sfb_emit_comment(&t, plan, &e, WIN_DESC_MAX);
 	sfb_buf_puts(b, " -Description ");
-	ps_quote(b, sfb_buf_str(&t));
+	sfb_esc_ps_string(b, sfb_buf_str(&t));
 	sfb_buf_puts(b, " | Out-Null\n");
 	st = sfb_buf_status(&t);
 out:

@@ -50,9 +50,7 @@ fw_at(size_t i, const void *t)
 static const char *
 host_at(size_t i, const void *t)
 {
-	const sfb_topology *topo = t;
-
-	return i < topo->nhosts_real ? topo->hosts[i].name : NULL;
+	return ((const sfb_topology *)t)->hosts[i].name;
 }
 
 sfb_status
@@ -63,7 +61,8 @@ sfb_topology_no_such(sfb_ctx *ctx, const sfb_topology *t, const char *kind, cons
 	sfb_status st;
 
 	sfb_buf_init(&hint);
-	sfb_near_hint(&hint, name, fw ? t->nfws : t->nhosts, fw ? fw_at : host_at, t);
+	/* the hosts the file names, not the load balancers' virtual ones */
+	sfb_near_hint(&hint, name, fw ? t->nfws : t->nhosts_real, fw ? fw_at : host_at, t);
 	st = sfb_failf(ctx, SFB_ENOTFOUND, "no %s named '%s' in %s%s", kind, name, t->file,
 	    sfb_buf_str(&hint));
 	sfb_buf_free(&hint);
