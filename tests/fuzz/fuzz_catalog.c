@@ -1,11 +1,14 @@
-/* Fuzz target: one catalog document file.
+/* Fuzz target: one catalog document file, or the vocabulary.
  *
  * The input is the text of one catalog file (a document and its flows),
  * loaded with the real vocabulary by sfb_catalog_load_dir: the vocabulary
- * (the copy compiled into the library, i.e. data/catalog/vocabulary.yaml) is
- * written once into a private temporary directory, and each input is
- * written there as doc.yaml.  A catalog that loads is then rendered in every
- * format, and for each of its profiles. */
+ * (the copy compiled into the library, i.e. data/catalog/vocabulary.yaml) and
+ * the input as doc.yaml are written into a private temporary directory.  An
+ * input that is a vocabulary (a line starting "roles:" and none starting
+ * "document:") takes the vocabulary's place instead, beside the real
+ * starleaf.yaml, so the vocabulary's parser (roles with traits and
+ * networks, profiles, versions, features) is fuzzed too.  A catalog that
+ * loads is then rendered in every format, and for each of its profiles. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,6 +29,7 @@ bool sfb_fuzz_skip(const uint8_t *p, size_t n);
 static char dir[64];
 static char doc_path[96];
 static char voc_path[96];
+static const struct sfb_embedded_file *real_voc, *real_doc;
 
 static void
 remove_dir(void)
@@ -68,13 +72,28 @@ setup(void)
 	snprintf(doc_path, sizeof(doc_path), "%s/doc.yaml", dir);
 	snprintf(voc_path, sizeof(voc_path), "%s/vocabulary.yaml", dir);
 	atexit(remove_dir);
-	for (ef = sfb_catalog_files; ef->name != NULL; ef++)
+	for (ef = sfb_catalog_files; ef->name != NULL; ef++) {
 		if (strcmp(ef->name, "vocabulary.yaml") == 0)
-			break;
-	if (ef->name == NULL || write_file(voc_path, ef->data, ef->len) != 0) {
-		fprintf(stderr, "fuzz_catalog: cannot write %s\n", voc_path);
+			real_voc = ef;
+		if (strcmp(ef->name, "starleaf.yaml") == 0)
+			real_doc = ef;
+	}
+	if (real_voc == NULL || real_doc == NULL) {
+		fprintf(stderr, "fuzz_catalog: no vocabulary.yaml or starleaf.yaml built in\n");
 		abort();
 	}
+}
+
+/* A line starting with word (at the start of the input or after '\n'). */
+static bool
+has_line(const uint8_t *p, size_t n, const char *word)
+{
+	size_t i, w = strlen(word);
+
+	for (i = 0; i + w <= n; i++)
+		if ((i == 0 || p[i - 1] == '\n') && memcmp(p + i, word, w) == 0)
+			return true;
+	return false;
 }
 
 static void
@@ -111,12 +130,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sfb_catalog *cat = NULL;
 	sfb_ctx *ctx;
 	sfb_status st;
+	bool vocab;
 
 	if (sfb_fuzz_skip(data, size))
 		return 0;
 	setup();
-	if (write_file(doc_path, data, size) != 0) {
-		fprintf(stderr, "fuzz_catalog: cannot write %s\n", doc_path);
+	vocab = has_line(data, size, "roles:") && !has_line(data, size, "document:");
+	if (write_file(voc_path, vocab ? data : real_voc->data, vocab ? size : real_voc->len) != 0 ||
+	    write_file(doc_path, vocab ? real_doc->data : data, vocab ? real_doc->len : size) != 0) {
+		fprintf(stderr, "fuzz_catalog: cannot write %s\n", dir);
 		abort();
 	}
 	ctx = sfb_ctx_new();
