@@ -76,6 +76,7 @@ static const struct cli_opt probe_opts[] = {
 	{ "concurrency", 0, "N", "ports in flight at once (default rate x timeout)" },
 	{ "rate", 0, "N", "new probes per second (default 50000)" },
 	{ "retries", 0, "N", "UDP datagrams re-sent before \"filtered\" (default 1)" },
+	{ "single-pass", 0, NULL, "do not ask unanswered ports again (second pass, 1/4 rate)" },
 	{ "format", 'f', "FORMAT", "text (default) or json" },
 	{ "progress", 0, NULL, "progress lines on stderr" },
 	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one" },
@@ -115,6 +116,7 @@ run_probe(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 	o.to_host = cli_opt(cmd, a, "to");
 	o.progress = cli_flag(cmd, a, "progress");
 	o.fixed_timeout = cli_flag(cmd, a, "fixed-timeout");
+	o.single_pass = cli_flag(cmd, a, "single-pass");
 	if ((rc = cli_load_plan(s, cmd, a)) != EXIT_GOOD)
 		goto out;
 	st = sfb_probe_run(s->ctx, s->plan, &o, &res);

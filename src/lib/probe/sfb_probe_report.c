@@ -62,9 +62,12 @@ write_text(const sfb_probe_result *r, sfb_buf *b)
 	size_t i, n[3] = { 0, 0, 0 };
 	int v, k;
 
-	sfb_buf_printf(b, "probe from %s (%s): %zu flow destination(s), %zu port(s) in %.2f s\n",
+	sfb_buf_printf(b, "probe from %s (%s): %zu flow destination(s), %zu port(s) in %.2f s",
 	    t->hosts[pr->host].name, pr->o->token != NULL ? "responder mode" : "connect-only mode",
 	    pr->nt, pr->np, (double)r->elapsed_ms / 1000.0);
+	if (pr->second > 0)
+		sfb_buf_printf(b, " (%zu asked twice)", pr->second);
+	sfb_buf_putc(b, '\n');
 	for (i = 0; i < pr->nt; i++) {
 		tg = &pr->t[i];
 		f = &pr->plan->cat->flows[tg->flow];
@@ -113,6 +116,7 @@ write_json(const sfb_probe_result *r, sfb_buf *b)
 	sfb_jb_str(&jb, root, "mode", pr->o->token != NULL ? "responder" : "connect");
 	sfb_jb_int(&jb, root, "elapsed_ms", (long long)r->elapsed_ms);
 	sfb_jb_int(&jb, root, "ports", (long long)pr->np);
+	sfb_jb_int(&jb, root, "second_pass", (long long)pr->second);
 	for (i = 0; i < pr->nt; i++) {
 		tg = &pr->t[i];
 		o = sfb_jb_obj(&jb);

@@ -186,7 +186,8 @@ make_probes(struct prober *pr)
 	for (i = 0; i < pr->nt; i++)
 		n += sfb_portset_count(pr->t[i].dport);
 	pr->p = calloc(n + 1, sizeof(*pr->p));
-	if (pr->p == NULL)
+	pr->order = calloc(n + 1, sizeof(*pr->order));
+	if (pr->p == NULL || pr->order == NULL)
 		return SFB_ENOMEM;
 	for (i = 0; i < pr->nt; i++) {
 		tg = &pr->t[i];
@@ -199,6 +200,7 @@ make_probes(struct prober *pr)
 
 				if (port == 0)
 					continue;  /* "any" includes 0, which cannot be reached */
+				pr->order[pr->np] = pr->np;
 				p = &pr->p[pr->np++];
 
 				p->target = i;
@@ -210,6 +212,7 @@ make_probes(struct prober *pr)
 		}
 		tg->count = (size_t)count;
 	}
+	pr->nqueue = pr->np;
 	return SFB_OK;
 }
 
@@ -234,8 +237,6 @@ finish(struct probe *p, int verdict)
 	}
 	p->state = S_DONE;
 	p->verdict = (uint8_t)verdict;
-	if (sfb_portset_add(&pr->t[p->target].by[verdict], p->port, p->port) != SFB_OK)
-		pr->err = SFB_ENOMEM;
 	pr->active--;
 	pr->done++;
 }
@@ -475,14 +476,14 @@ start_more(struct prober *pr)
 	 * enough for the queues of the path (a veth or NIC backlog drops a
 	 * burst of thousands of datagrams, and that would read as
 	 * "filtered"). */
-	pr->budget += (double)(now - pr->budget_at) * pr->o->rate / 1000.0;
-	if (pr->budget > pr->o->rate / 250.0 + 1)
-		pr->budget = pr->o->rate / 250.0 + 1;
+	pr->budget += (double)(now - pr->budget_at) * pr->rate / 1000.0;
+	if (pr->budget > pr->rate / 250.0 + 1)
+		pr->budget = pr->rate / 250.0 + 1;
 	pr->budget_at = now;
-	while (pr->next < pr->np && pr->active < pr->limit && pr->err == SFB_OK) {
+	while (pr->next < pr->nqueue && pr->active < pr->limit && pr->err == SFB_OK) {
 		if (pr->budget < 1)
 			break;
-		p = &pr->p[pr->next];
+		p = &pr->p[pr->order[pr->next]];
 		if (!start_probe(pr, p)) {
 			/* Out of descriptors: run with what is in flight. */
 			pr->limit = pr->active > 16 ? pr->active : 16;
@@ -491,7 +492,7 @@ start_more(struct prober *pr)
 		pr->next++;
 		pr->budget -= 1;
 	}
-	if (pr->next < pr->np && !sfb_timer_armed(&pr->pace))
+	if (pr->next < pr->nqueue && !sfb_timer_armed(&pr->pace))
 		sfb_timer_start(pr->loop, &pr->pace, 1);
 }
 
@@ -506,8 +507,9 @@ on_tick(sfb_timer *t)
 {
 	struct prober *pr = t->data;
 
-	fprintf(stderr, "probe: %zu/%zu ports done, %zu in flight\n", pr->done, pr->np, pr->active);
-	if (pr->done < pr->np)
+	fprintf(stderr, "probe: %s%zu/%zu ports done, %zu in flight\n",
+	    pr->second > 0 ? "second pass: " : "", pr->done, pr->nqueue, pr->active);
+	if (pr->done < pr->nqueue)
 		sfb_timer_start(pr->loop, &pr->tick, 1000);
 }
 
@@ -525,8 +527,69 @@ sfb_probe_result_free(sfb_probe_result *r)
 			sfb_portset_free(&r->pr.t[i].by[k]);
 	free(r->pr.t);
 	free(r->pr.p);
+	free(r->pr.order);
 	free(r->pr.skip);
 	free(r);
+}
+
+/* Run the queued probes to their verdicts. */
+static sfb_status
+run_pass(struct prober *pr)
+{
+	sfb_status st;
+
+	pr->next = pr->done = 0;
+	pr->budget = 0;
+	pr->budget_at = sfb_loop_now(pr->loop);
+	if (pr->o->progress)
+		sfb_timer_start(pr->loop, &pr->tick, 1000);
+	start_more(pr);
+	st = sfb_loop_run(pr->loop);
+	return st == SFB_OK ? pr->err : st;
+}
+
+/* Queue again the probes that had no answer at all (filtered) or no echo
+ * after a handshake (unverified), at a quarter of the rate.  A burst of
+ * loss on the path (a queue that overflowed while a machine stalled, a
+ * policer) takes every probe sent in the same few milliseconds, resends
+ * included, and reads as a block of filtered ports in the middle of an
+ * open range; asked again later and slower, they come back open, while a
+ * port the firewall really drops stays filtered.  nmap retransmits for
+ * the same reason.  Returns the number queued. */
+static size_t
+requeue_unanswered(struct prober *pr)
+{
+	struct probe *p;
+	size_t i;
+
+	pr->nqueue = 0;
+	for (i = 0; i < pr->np; i++) {
+		p = &pr->p[i];
+		if (p->verdict != V_FILTERED && p->verdict != V_UNVERIFIED)
+			continue;
+		p->state = S_QUEUED;
+		p->verdict = V_PENDING;
+		p->sends = p->waited = 0;
+		pr->order[pr->nqueue++] = i;
+	}
+	pr->second = pr->nqueue;
+	pr->rate = pr->o->rate / 4 > 0 ? pr->o->rate / 4 : 1;
+	return pr->nqueue;
+}
+
+/* The ports of each target by verdict, once every pass is over. */
+static sfb_status
+collect_verdicts(struct prober *pr)
+{
+	const struct probe *p;
+	size_t i;
+
+	for (i = 0; i < pr->np; i++) {
+		p = &pr->p[i];
+		if (sfb_portset_add(&pr->t[p->target].by[p->verdict], p->port, p->port) != SFB_OK)
+			return SFB_ENOMEM;
+	}
+	return SFB_OK;
 }
 
 sfb_status
@@ -587,18 +650,21 @@ sfb_probe_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *opts,
 	}
 	pr->limit = o.concurrency;
 	pr->started = sfb_clock_ms();
-	pr->budget_at = sfb_loop_now(pr->loop);
 	sfb_timer_init(&pr->pace, on_pace, pr);
 	sfb_timer_init(&pr->tick, on_tick, pr);
-	if (o.progress)
-		sfb_timer_start(pr->loop, &pr->tick, 1000);
-	start_more(pr);
-	st = sfb_loop_run(pr->loop);
+	pr->rate = o.rate;
+	st = run_pass(pr);
+	if (st == SFB_OK && !o.single_pass && requeue_unanswered(pr) > 0) {
+		if (o.progress)
+			fprintf(stderr, "probe: %zu port(s) without an answer; asking them again at %u/s\n",
+			    pr->nqueue, pr->rate);
+		st = run_pass(pr);
+	}
 	r->elapsed_ms = sfb_clock_ms() - pr->started;
 	sfb_loop_free(pr->loop);
 	pr->loop = NULL;
-	if (st == SFB_OK && pr->err != SFB_OK)
-		st = pr->err;
+	if (st == SFB_OK)
+		st = collect_verdicts(pr);
 	if (st != SFB_OK) {
 		st = st == SFB_ENOMEM ? sfb_oom(ctx) : sfb_failf(ctx, st, "the probe loop failed");
 		goto out;

@@ -54,6 +54,12 @@ struct prober {
 	size_t nt, capt;
 	struct probe *p;
 	size_t np;
+	/* The probes of this pass, in order (the first pass: all of them; the
+	 * second: the ones left without an answer) and how many. */
+	size_t *order;
+	size_t nqueue;
+	size_t second;          /* ports asked again in the second pass */
+	unsigned rate;          /* new probes per second in this pass */
 	struct skipped *skip;
 	size_t nskip, capskip;
 	size_t next, active, done, limit;
