@@ -3,7 +3,7 @@
 # test suite (apt runs without recommends, so libc6-dev is named: gcc only
 # recommends it).  Installs only what is missing; runs apt-get update only then.
 set -eu
-PKGS="cmake gcc libc6-dev make pkg-config libfyaml-dev libjansson-dev libcmocka-dev libssl-dev openssl
+PKGS="cmake gcc libc6-dev make pkg-config libfyaml-dev libjansson-dev libxml2-dev libcmocka-dev libssl-dev openssl
       nftables iptables iproute2 jq time groff-base
       knot knot-dnsutils knot-dnssecutils"
 missing=""

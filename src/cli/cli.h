@@ -17,6 +17,7 @@ enum {
 
 #define CLI_MAX_OPTS 16
 #define CLI_MAX_POS 4
+#define CLI_MAX_REPEAT 256   /* values of all repeatable options together */
 
 /* One option of a subcommand.  arg is the placeholder of its value, or
  * NULL for a flag. */
@@ -25,6 +26,7 @@ struct cli_opt {
 	char shortname;
 	const char *arg;
 	const char *help;
+	bool repeat;     /* may be given more than once (cli_opt_each) */
 };
 
 struct cli_args {
@@ -32,6 +34,10 @@ struct cli_args {
 	bool set[CLI_MAX_OPTS];
 	const char *pos[CLI_MAX_POS];
 	int npos;
+	/* Every value of the repeatable options, in order, and whose. */
+	const char *rep[CLI_MAX_REPEAT];
+	int rep_opt[CLI_MAX_REPEAT];
+	int nrep;
 };
 
 /* What a command works with: the dispatcher creates the context and frees
@@ -55,11 +61,15 @@ struct cli_cmd {
 };
 
 extern const struct cli_cmd cmd_catalog, cmd_validate, cmd_plan, cmd_firewall, cmd_dns,
-    cmd_certs, cmd_responder, cmd_probe;
+    cmd_certs, cmd_responder, cmd_probe, cmd_import;
 
 /* Value of option name (NULL if not given). */
 const char *cli_opt(const struct cli_cmd *cmd, const struct cli_args *a, const char *name);
 bool cli_flag(const struct cli_cmd *cmd, const struct cli_args *a, const char *name);
+/* The values of repeatable option name, in the order given, into out (at
+ * most max); returns how many there are. */
+size_t cli_opt_each(const struct cli_cmd *cmd, const struct cli_args *a, const char *name,
+    const char **out, size_t max);
 
 /* Print "sfbnet: message" to stderr and return status. */
 int cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

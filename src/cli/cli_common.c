@@ -35,6 +35,22 @@ cli_flag(const struct cli_cmd *cmd, const struct cli_args *a, const char *name)
 	return i >= 0 && a->set[i];
 }
 
+size_t
+cli_opt_each(const struct cli_cmd *cmd, const struct cli_args *a, const char *name,
+    const char **out, size_t max)
+{
+	int i = opt_index(cmd, name), k;
+	size_t n = 0;
+
+	for (k = 0; i >= 0 && k < a->nrep; k++)
+		if (a->rep_opt[k] == i) {
+			if (n < max)
+				out[n] = a->rep[k];
+			n++;
+		}
+	return n;
+}
+
 int
 cli_error(int status, const char *fmt, ...)
 {

@@ -6,12 +6,12 @@
 #include "cli.h"
 
 static const struct cli_opt opts[] = {
-	{ "format", 'f', "FORMAT", "text (default) or json" },
-	{ "openssl-dir", 'd', "DIR", "write one OpenSSL request config per certificate into DIR" },
-	{ "keys", 0, NULL, "with --openssl-dir: also a private key and a CSR for each" },
-	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one" },
-	{ "output", 'o', "FILE", "write to FILE (whole or not at all) instead of stdout" },
-	{ NULL, 0, NULL, NULL }
+	{ "format", 'f', "FORMAT", "text (default) or json", false },
+	{ "openssl-dir", 'd', "DIR", "write one OpenSSL request config per certificate into DIR", false },
+	{ "keys", 0, NULL, "with --openssl-dir: also a private key and a CSR for each", false },
+	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one", false },
+	{ "output", 'o', "FILE", "write to FILE (whole or not at all) instead of stdout", false },
+	{ NULL, 0, NULL, NULL, false }
 };
 
 static int

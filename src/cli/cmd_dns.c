@@ -5,14 +5,14 @@
 #include "cli.h"
 
 static const struct cli_opt opts[] = {
-	{ "view", 'V', "VIEW", "internal, external, or all (default)" },
+	{ "view", 'V', "VIEW", "internal, external, or all (default)", false },
 	{ "format", 'f', "FORMAT", "zone (default: BIND zone-file lines), json, or windows "
-	  "(PowerShell for Windows DNS Server)" },
-	{ "zone", 'z', "ZONE", "only the records of this zone" },
-	{ "standalone", 0, NULL, "add $TTL, SOA and NS so each zone loads as it is" },
-	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one" },
-	{ "output", 'o', "FILE", "write to FILE (whole or not at all) instead of stdout" },
-	{ NULL, 0, NULL, NULL }
+	  "(PowerShell for Windows DNS Server)", false },
+	{ "zone", 'z', "ZONE", "only the records of this zone", false },
+	{ "standalone", 0, NULL, "add $TTL, SOA and NS so each zone loads as it is", false },
+	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one", false },
+	{ "output", 'o', "FILE", "write to FILE (whole or not at all) instead of stdout", false },
+	{ NULL, 0, NULL, NULL, false }
 };
 
 static int

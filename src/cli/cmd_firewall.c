@@ -8,17 +8,17 @@
 #define TARGETS "nftables, iptables, ip6tables, asa, srx, pf, windows, csv, md"
 
 static const struct cli_opt opts[] = {
-	{ "target", 't', "TARGET", TARGETS " (required)" },
-	{ "firewall", 'F', "NAME", "the firewall (required when the topology has several)" },
-	{ "host", 'H', "NAME", "the Windows host, for --target windows (required when several)" },
+	{ "target", 't', "TARGET", TARGETS " (required)", false },
+	{ "firewall", 'F', "NAME", "the firewall (required when the topology has several)", false },
+	{ "host", 'H', "NAME", "the Windows host, for --target windows (required when several)", false },
 	{ "mode", 'm', "MODE", "standalone (default: the whole forward policy, default drop) or "
-	  "include (only sfbnet's allow rules, to hook into your own policy)" },
-	{ "table", 0, "TABLE", "nftables include: your existing table, 'FAMILY NAME' (default 'inet filter')" },
-	{ "acl", 0, "NAME", "asa include: your access list the entries are appended to" },
-	{ "nat", 0, NULL, "also the NAT the topology's public addresses imply (static, symmetric)" },
-	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one" },
-	{ "output", 'o', "FILE", "write to FILE (whole or not at all) instead of stdout" },
-	{ NULL, 0, NULL, NULL }
+	  "include (only sfbnet's allow rules, to hook into your own policy)", false },
+	{ "table", 0, "TABLE", "nftables include: your existing table, 'FAMILY NAME' (default 'inet filter')", false },
+	{ "acl", 0, "NAME", "asa include: your access list the entries are appended to", false },
+	{ "nat", 0, NULL, "also the NAT the topology's public addresses imply (static, symmetric)", false },
+	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one", false },
+	{ "output", 'o', "FILE", "write to FILE (whole or not at all) instead of stdout", false },
+	{ NULL, 0, NULL, NULL, false }
 };
 
 static int

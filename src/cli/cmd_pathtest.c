@@ -66,22 +66,22 @@ number(const struct cli_cmd *cmd, const struct cli_args *a, const char *name, un
 }
 
 static const struct cli_opt probe_opts[] = {
-	{ "host", 'H', "NAME", "the host of the topology this runs on (required)" },
-	{ "to", 0, "HOST", "only the flows that end at HOST" },
-	{ "token", 'k', "SECRET", "the session token shared with the responder" },
-	{ "token-file", 0, "FILE", "read the token from the first line of FILE" },
-	{ "connect-only", 0, NULL, "no responder: TCP connect only (UDP is not tested)" },
-	{ "timeout", 0, "MS", "longest wait per port in ms (default 500; adapts down)" },
-	{ "fixed-timeout", 0, NULL, "always wait the full --timeout (no adaptation)" },
-	{ "concurrency", 0, "N", "ports in flight at once (default rate x timeout)" },
-	{ "rate", 0, "N", "new probes per second (default 50000)" },
-	{ "retries", 0, "N", "UDP datagrams re-sent before \"filtered\" (default 1)" },
-	{ "single-pass", 0, NULL, "do not ask unanswered ports again (second pass, 1/4 rate)" },
-	{ "format", 'f', "FORMAT", "text (default) or json" },
-	{ "progress", 0, NULL, "progress lines on stderr" },
-	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one" },
-	{ "output", 'o', "FILE", "write the report to FILE instead of stdout" },
-	{ NULL, 0, NULL, NULL }
+	{ "host", 'H', "NAME", "the host of the topology this runs on (required)", false },
+	{ "to", 0, "HOST", "only the flows that end at HOST", false },
+	{ "token", 'k', "SECRET", "the session token shared with the responder", false },
+	{ "token-file", 0, "FILE", "read the token from the first line of FILE", false },
+	{ "connect-only", 0, NULL, "no responder: TCP connect only (UDP is not tested)", false },
+	{ "timeout", 0, "MS", "longest wait per port in ms (default 500; adapts down)", false },
+	{ "fixed-timeout", 0, NULL, "always wait the full --timeout (no adaptation)", false },
+	{ "concurrency", 0, "N", "ports in flight at once (default rate x timeout)", false },
+	{ "rate", 0, "N", "new probes per second (default 50000)", false },
+	{ "retries", 0, "N", "UDP datagrams re-sent before \"filtered\" (default 1)", false },
+	{ "single-pass", 0, NULL, "do not ask unanswered ports again (second pass, 1/4 rate)", false },
+	{ "format", 'f', "FORMAT", "text (default) or json", false },
+	{ "progress", 0, NULL, "progress lines on stderr", false },
+	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one", false },
+	{ "output", 'o', "FILE", "write the report to FILE instead of stdout", false },
+	{ NULL, 0, NULL, NULL, false }
 };
 
 static int
@@ -149,17 +149,17 @@ const struct cli_cmd cmd_probe = {
 };
 
 static const struct cli_opt responder_opts[] = {
-	{ "host", 'H', "NAME", "answer for the flows that end at this host of the topology" },
-	{ "listen-tcp", 0, "PORTS", "listen on these TCP ports (e.g. 443,50000-59999)" },
-	{ "listen-udp", 0, "PORTS", "listen on these UDP ports" },
-	{ "token", 'k', "SECRET", "the session token (required, or --token-file)" },
-	{ "token-file", 0, "FILE", "read the token from the first line of FILE" },
-	{ "duration", 'd', "SECONDS", "exit after this long (required)" },
-	{ "mode", 0, "MODE", "auto (default), bind (a socket per port) or tproxy" },
-	{ "user", 0, "USER", "drop privileges to USER after binding (default nobody)" },
-	{ "verbose", 'v', NULL, "say what it listens on and what it answered" },
-	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one" },
-	{ NULL, 0, NULL, NULL }
+	{ "host", 'H', "NAME", "answer for the flows that end at this host of the topology", false },
+	{ "listen-tcp", 0, "PORTS", "listen on these TCP ports (e.g. 443,50000-59999)", false },
+	{ "listen-udp", 0, "PORTS", "listen on these UDP ports", false },
+	{ "token", 'k', "SECRET", "the session token (required, or --token-file)", false },
+	{ "token-file", 0, "FILE", "read the token from the first line of FILE", false },
+	{ "duration", 'd', "SECONDS", "exit after this long (required)", false },
+	{ "mode", 0, "MODE", "auto (default), bind (a socket per port) or tproxy", false },
+	{ "user", 0, "USER", "drop privileges to USER after binding (default nobody)", false },
+	{ "verbose", 'v', NULL, "say what it listens on and what it answered", false },
+	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one", false },
+	{ NULL, 0, NULL, NULL, false }
 };
 
 static int

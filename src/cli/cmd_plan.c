@@ -4,11 +4,11 @@
 #include "cli.h"
 
 static const struct cli_opt opts[] = {
-	{ "firewall", 'F', "NAME", "only the flows through this firewall" },
-	{ "format", 'f', "FORMAT", "text (default), json, csv or md" },
-	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one" },
-	{ "output", 'o', "FILE", "write to FILE (whole or not at all) instead of stdout" },
-	{ NULL, 0, NULL, NULL }
+	{ "firewall", 'F', "NAME", "only the flows through this firewall", false },
+	{ "format", 'f', "FORMAT", "text (default), json, csv or md", false },
+	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one", false },
+	{ "output", 'o', "FILE", "write to FILE (whole or not at all) instead of stdout", false },
+	{ NULL, 0, NULL, NULL, false }
 };
 
 static int

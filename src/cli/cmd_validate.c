@@ -6,11 +6,11 @@
 #include "cli.h"
 
 static const struct cli_opt opts[] = {
-	{ "format", 'f', "FORMAT", "text (default: messages on stderr, a summary line) or json" },
-	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one" },
-	{ "strict", 0, NULL, "exit 1 when there are warnings" },
-	{ "output", 'o', "FILE", "json: write to FILE (whole or not at all) instead of stdout" },
-	{ NULL, 0, NULL, NULL }
+	{ "format", 'f', "FORMAT", "text (default: messages on stderr, a summary line) or json", false },
+	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one", false },
+	{ "strict", 0, NULL, "exit 1 when there are warnings", false },
+	{ "output", 'o', "FILE", "json: write to FILE (whole or not at all) instead of stdout", false },
+	{ NULL, 0, NULL, NULL, false }
 };
 
 /* --format json: every error and warning as one document on stdout (or

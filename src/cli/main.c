@@ -18,6 +18,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_certs,
 	&cmd_responder,
 	&cmd_probe,
+	&cmd_import,
 	NULL
 };
 
@@ -153,9 +154,16 @@ parse_args(const struct cli_cmd *c, int argc, char **argv, struct cli_args *a)
 			    c->opts[idx].shortname != ch; idx++)
 				;
 		}
-		if (a->set[idx] && c->opts[idx].arg != NULL)
+		if (c->opts[idx].repeat) {
+			if (a->nrep == CLI_MAX_REPEAT)
+				return cli_error(EXIT_USAGE, "%s: more than %d values of repeated "
+				    "options (--%s)", c->name, CLI_MAX_REPEAT, c->opts[idx].name);
+			a->rep[a->nrep] = optarg;
+			a->rep_opt[a->nrep++] = idx;
+		} else if (a->set[idx] && c->opts[idx].arg != NULL) {
 			return cli_error(EXIT_USAGE, "%s: option --%s given twice", c->name,
 			    c->opts[idx].name);
+		}
 		a->set[idx] = true;
 		a->value[idx] = optarg;
 	}

@@ -8,10 +8,11 @@
 # built against an instrumented copy of the library:
 #   cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DSFB_FUZZ=ON
 #   cmake --build build-fuzz -j2 --target fuzz_topology fuzz_catalog fuzz_ports_addrs fuzz_wire \
-#       fuzz_downstream
+#       fuzz_downstream fuzz_import_topology fuzz_o365
 option(SFB_FUZZ "Build libFuzzer fuzz targets (needs clang)" OFF)
 
-set(SFB_FUZZ_TARGETS fuzz_topology fuzz_catalog fuzz_ports_addrs fuzz_wire fuzz_downstream)
+set(SFB_FUZZ_TARGETS fuzz_topology fuzz_catalog fuzz_ports_addrs fuzz_wire fuzz_downstream
+    fuzz_import_topology fuzz_o365)
 set(SFB_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
 # Extra sources per target (fuzz_common.c: the guard against known libfyaml
 # bugs, shared by the YAML targets).
@@ -20,6 +21,8 @@ set(SFB_FUZZ_EXTRA_fuzz_catalog ${SFB_FUZZ_DIR}/fuzz_common.c)
 set(SFB_FUZZ_EXTRA_fuzz_downstream ${SFB_FUZZ_DIR}/fuzz_common.c)
 set(SFB_FUZZ_EXTRA_fuzz_ports_addrs "")
 set(SFB_FUZZ_EXTRA_fuzz_wire "")
+set(SFB_FUZZ_EXTRA_fuzz_import_topology "")
+set(SFB_FUZZ_EXTRA_fuzz_o365 "")
 
 foreach(t ${SFB_FUZZ_TARGETS})
   add_executable(replay_${t} ${SFB_FUZZ_DIR}/${t}.c ${SFB_FUZZ_EXTRA_${t}}
@@ -47,7 +50,8 @@ if(SFB_FUZZ)
     PUBLIC ${CMAKE_SOURCE_DIR}/include
     PRIVATE ${CMAKE_SOURCE_DIR}/src/lib ${CMAKE_SOURCE_DIR}/src/lib/core)
   target_compile_options(sfbnet_fuzzlib PRIVATE ${SFB_FUZZ_FLAGS} -fsanitize=fuzzer-no-link)
-  target_link_libraries(sfbnet_fuzzlib PUBLIC PkgConfig::FYAML PkgConfig::JANSSON PkgConfig::OPENSSL)
+  target_link_libraries(sfbnet_fuzzlib PUBLIC PkgConfig::FYAML PkgConfig::JANSSON PkgConfig::XML2
+    PkgConfig::OPENSSL)
   foreach(t ${SFB_FUZZ_TARGETS})
     add_executable(${t} ${SFB_FUZZ_DIR}/${t}.c ${SFB_FUZZ_EXTRA_${t}})
     target_include_directories(${t}

@@ -226,3 +226,31 @@ out:
 	json_decref(root);
 	return st;
 }
+
+/* Letters, digits and '-' in labels of 1-63 that neither start nor end
+ * with '-', dots between them, 253 at most, no trailing dot. */
+bool
+sfb_dns_name_valid(const char *s)
+{
+	size_t label = 0, total = strlen(s);
+	const char *p;
+
+	if (total == 0 || total > 253 || s[total - 1] == '.' || s[0] == '.')
+		return false;
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '.') {
+			if (label == 0 || p[-1] == '-')
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-'))
+			return false;
+		if (*p == '-' && label == 0)
+			return false;
+		if (++label > 63)
+			return false;
+	}
+	return p[-1] != '-';
+}

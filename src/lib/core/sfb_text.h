@@ -10,6 +10,8 @@
 #include "sfb_buf.h"
 
 /* A CSV field (RFC 4180 quoting when needed; sfb_esc.h SFB_ESC_CSV). */
+/* A DNS name as topologies take them (docs/topology.md, "Names"). */
+bool sfb_dns_name_valid(const char *s);
 void sfb_csv_field(sfb_buf *b, const char *s);
 /* A Markdown table cell (sfb_esc.h SFB_ESC_MD). */
 void sfb_md_cell(sfb_buf *b, const char *s);

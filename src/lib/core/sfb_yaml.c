@@ -120,6 +120,8 @@ new_node(struct builder *bd, sfb_ytype t, struct fy_event *ev)
 	n->type = t;
 	n->line = m != NULL ? m->line + 1 : 0;
 	n->col = m != NULL ? m->column + 1 : 0;
+	n->start = m != NULL ? m->input_pos : 0;
+	n->end = n->start;
 	return n;
 }
 
@@ -149,10 +151,18 @@ check_duplicate_keys(struct builder *bd, struct frame *f)
 }
 
 static sfb_status
-close_frame(struct builder *bd)
+close_frame(struct builder *bd, struct fy_event *ev)
 {
 	struct frame *f = &bd->stack[bd->depth - 1];
+	const struct fy_mark *end = fy_event_end_mark(ev);
 	sfb_status st = SFB_OK;
+
+	/* A flow collection ends after its closing bracket; a block one after
+	 * its last item (its end event sits where the next token starts). */
+	if (f->node->flow && end != NULL && end->input_pos >= f->node->start)
+		f->node->end = end->input_pos;
+	else if (f->n > 0)
+		f->node->end = f->kids[f->n - 1]->end;
 
 	if (f->node->type == SFB_Y_MAP) {
 		st = check_duplicate_keys(bd, f);
@@ -221,6 +231,9 @@ on_event(struct builder *bd, struct fy_event *ev)
 		n->len = len;
 		n->plain = ev->scalar.value == NULL ||
 		    fy_token_scalar_style(ev->scalar.value) == FYSS_PLAIN;
+		m = fy_event_end_mark(ev);
+		if (m != NULL && m->input_pos >= n->start)
+			n->end = m->input_pos;
 		if (strlen(copy) != len)
 			return sfb_fail(bd->ctx, SFB_EINVAL, bd->doc->file, line, col,
 			    "NUL character in a string");
@@ -237,6 +250,7 @@ on_event(struct builder *bd, struct fy_event *ev)
 		n = new_node(bd, ev->type == FYET_SEQUENCE_START ? SFB_Y_SEQ : SFB_Y_MAP, ev);
 		if (n == NULL)
 			return sfb_oom(bd->ctx);
+		n->flow = fy_event_get_node_style(ev) == FYNS_FLOW;
 		bd->stack[bd->depth].node = n;
 		bd->stack[bd->depth].kids = NULL;
 		bd->stack[bd->depth].n = bd->stack[bd->depth].cap = 0;
@@ -247,7 +261,7 @@ on_event(struct builder *bd, struct fy_event *ev)
 		if (bd->depth == 0)
 			return sfb_fail(bd->ctx, SFB_EINTERNAL, bd->doc->file, line, col,
 			    "unbalanced YAML events");
-		return close_frame(bd);
+		return close_frame(bd, ev);
 	default:
 		return SFB_OK;
 	}

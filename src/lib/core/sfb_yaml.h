@@ -21,6 +21,12 @@ typedef struct sfb_ynode sfb_ynode;
 struct sfb_ynode {
 	sfb_ytype type;
 	int line, col;        /* 1-based */
+	/* Byte offsets into the parsed text: where the node starts and where it
+	 * ends (one past its last byte: a scalar's closing quote, a flow
+	 * collection's bracket, a block collection's last item), for tools that
+	 * edit the text in place (the office365 import's --into). */
+	size_t start, end;
+	bool flow;            /* seq/map written in flow style ([...] or {...}) */
 	const char *str;      /* scalars: NUL-terminated text */
 	size_t len;
 	bool plain;           /* scalar written without quotes */

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "sfb_esc.h"
+#include "sfb_text.h"
 #include "sfb_strmap.h"
 #include "sfb_yaml.h"
 #include "sfb_topology_int.h"
@@ -42,32 +43,6 @@ profile_at(size_t i, const void *cat)
 	return ((const sfb_catalog *)cat)->profiles[i].name;
 }
 
-static bool
-valid_dns_name(const char *s)
-{
-	size_t label = 0, total = strlen(s);
-	const char *p;
-
-	if (total == 0 || total > 253 || s[total - 1] == '.' || s[0] == '.')
-		return false;
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '.') {
-			if (label == 0 || p[-1] == '-')
-				return false;
-			label = 0;
-			continue;
-		}
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-'))
-			return false;
-		if (*p == '-' && label == 0)
-			return false;
-		if (++label > 63)
-			return false;
-	}
-	return p[-1] != '-';
-}
-
 sfb_status
 sfb_tl_dns_name(struct loader *L, const sfb_ynode *n, const char *what, char **out)
 {
@@ -76,7 +51,7 @@ sfb_tl_dns_name(struct loader *L, const sfb_ynode *n, const char *what, char **o
 
 	if (st != SFB_OK)
 		return st;
-	if (!valid_dns_name(s))
+	if (!sfb_dns_name_valid(s))
 		return sfb_y_fail(L->ctx, L->d, n, "%s: '%s' is not a valid DNS name", what, s);
 	return sfb_tl_dup(L, out, s);
 }
@@ -98,7 +73,7 @@ get_url_or_name(struct loader *L, const sfb_ynode *n, const char *what, char **o
 	tmp = sfb_strndup(host, hl);
 	if (tmp == NULL)
 		return sfb_oom(L->ctx);
-	ok = valid_dns_name(tmp);
+	ok = sfb_dns_name_valid(tmp);
 	free(tmp);
 	if (!ok)
 		return sfb_y_fail(L->ctx, L->d, n,
@@ -364,6 +339,11 @@ sfb_tl_address(struct loader *L, const sfb_ynode *n, const char *what, bool sing
 	if (single && strchr(s, '/') != NULL)
 		return sfb_y_fail(L->ctx, L->d, n, "%s must be one IP address, not the prefix '%s'",
 		    what, s);
+	/* "<...>": what `sfbnet import topology` writes where it knows no
+	 * address; say so rather than call it malformed. */
+	if (s[0] == '<' && s[strlen(s) - 1] == '>')
+		return sfb_y_fail(L->ctx, L->d, n, "%s: %s is a placeholder of sfbnet import: "
+		    "fill in the %s", what, s, single ? "address" : "network");
 	st = sfb_addrset_parse(set, s);
 	if (st == SFB_ENOMEM)
 		return sfb_oom(L->ctx);
