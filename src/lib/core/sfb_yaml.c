@@ -86,6 +86,8 @@ struct frame {
 struct builder {
 	sfb_ctx *ctx;
 	sfb_ydoc *doc;
+	const char *text;     /* what is parsed, for the spans of quoted scalars */
+	size_t len;
 	struct frame stack[SFB_YAML_MAX_DEPTH];
 	int depth;
 };
@@ -234,6 +236,19 @@ on_event(struct builder *bd, struct fy_event *ev)
 		m = fy_event_end_mark(ev);
 		if (m != NULL && m->input_pos >= n->start)
 			n->end = m->input_pos;
+		/* libfyaml's marks of a quoted scalar leave its quotes out (and
+		 * line and column stay so); the span takes them in. */
+		if (ev->scalar.value != NULL &&
+		    (fy_token_scalar_style(ev->scalar.value) == FYSS_SINGLE_QUOTED ||
+		    fy_token_scalar_style(ev->scalar.value) == FYSS_DOUBLE_QUOTED)) {
+			char q = fy_token_scalar_style(ev->scalar.value) == FYSS_SINGLE_QUOTED ?
+			    '\'' : '"';
+
+			if (n->start > 0 && n->start <= bd->len && bd->text[n->start - 1] == q)
+				n->start--;
+			if (n->end < bd->len && bd->text[n->end] == q)
+				n->end++;
+		}
 		if (strlen(copy) != len)
 			return sfb_fail(bd->ctx, SFB_EINVAL, bd->doc->file, line, col,
 			    "NUL character in a string");
@@ -401,6 +416,8 @@ sfb_ydoc_parse(sfb_ctx *ctx, const char *file, const char *text, size_t len,
 		goto out;
 	bd->ctx = ctx;
 	bd->doc = doc;
+	bd->text = text;
+	bd->len = len;
 
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;

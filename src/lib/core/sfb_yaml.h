@@ -24,7 +24,10 @@ struct sfb_ynode {
 	/* Byte offsets into the parsed text: where the node starts and where it
 	 * ends (one past its last byte: a scalar's closing quote, a flow
 	 * collection's bracket, a block collection's last item), for tools that
-	 * edit the text in place (the office365 import's --into). */
+	 * edit the text in place (the office365 import's --into).  A quoted
+	 * scalar's span takes in its quotes (its line and column are those of
+	 * its first character inside them); a block scalar (| or >) spans its
+	 * content lines only, without the indicator. */
 	size_t start, end;
 	bool flow;            /* seq/map written in flow style ([...] or {...}) */
 	const char *str;      /* scalars: NUL-terminated text */

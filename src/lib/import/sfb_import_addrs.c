@@ -104,6 +104,7 @@ trim(const char **s, size_t *n)
 }
 
 /* NAME,VALUE per line; blank lines and # comments skipped; a first line
+ * (after the comments)
  * whose value is not an address (a header such as "fqdn,ip") skipped. */
 static sfb_status
 read_csv(struct imp *I, const char *path)
@@ -112,6 +113,7 @@ read_csv(struct imp *I, const char *path)
 	sfb_cur c;
 	sfb_status st = SFB_OK;
 	int line = 0;
+	bool seen = false;        /* a line that is not a comment */
 	size_t start, end, comma, nlen, vlen;
 	const char *name, *value, *text;
 
@@ -143,9 +145,12 @@ read_csv(struct imp *I, const char *path)
 		nlen = comma;
 		trim(&name, &nlen);
 		trim(&value, &vlen);
-		if (line == 1 && (vlen == 0 || !((value[0] >= '0' && value[0] <= '9') ||
-		    memchr(value, ':', vlen) != NULL)))
+		if (!seen && (vlen == 0 || !((value[0] >= '0' && value[0] <= '9') ||
+		    memchr(value, ':', vlen) != NULL))) {
+			seen = true;
 			continue;  /* a header line */
+		}
+		seen = true;
 		if ((st = add_pair(I, name, nlen, value, vlen, path, line)) != SFB_OK)
 			goto out;
 	}

@@ -984,11 +984,6 @@ write_edge_external(struct w *W, size_t ci, const struct imp_machine *m, const c
 					port[j] = p->port;
 					any = true;
 				}
-				if (strcmp(r, "edge-av") == 0 && p->usage != NULL &&
-				    proto_of(p->proto) == SFB_PROTO_UDP &&
-				    !catalog_has(I->cat, r, SFB_PROTO_UDP, p->port, p->port))
-					NOT_MAPPED(W, p->line, "not mapped: the A/V Edge's UDP port %u on %s: "
-					    "no catalog flow to edge-av has it", p->port, I->cl[ci].fqdn);
 			}
 			if (!any)
 				continue;

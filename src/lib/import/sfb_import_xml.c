@@ -319,10 +319,17 @@ read_cluster(struct imp *I, xmlNode *n, const char *site, int depth)
 		return;
 	}
 	for (k = n->children; k != NULL; k = k->next) {
-		if (is(k, "Machine"))
+		if (is(k, "Machine")) {
 			read_machine(I, &I->cl[ci], k);
-		else if (k->type == XML_ELEMENT_NODE && !is(k, "ClusterId"))
+		} else if (is(k, "Machines")) {  /* Topology Builder's container */
+			xmlNode *m;
+
+			for (m = k->children; m != NULL; m = m->next)
+				if (is(m, "Machine"))
+					read_machine(I, &I->cl[ci], m);
+		} else if (k->type == XML_ELEMENT_NODE && !is(k, "ClusterId")) {
 			walk(I, k, site, ci, depth + 1);
+		}
 	}
 }
 

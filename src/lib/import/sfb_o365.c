@@ -76,7 +76,10 @@ skim_value(sfb_cur *c)
 		} else if (ch == ',' || ch == ':') {
 			sfb_cur_skip(c, 1);
 		} else {
-			while ((ch = sfb_cur_peek(c)) >= 0 && strchr(" \t\r\n,:]}[{\"", ch) == NULL)
+			/* a number or literal: at least one byte (a NUL too, which
+			 * strchr would take for its own end) */
+			sfb_cur_skip(c, 1);
+			while ((ch = sfb_cur_peek(c)) > 0 && strchr(" \t\r\n,:]}[{\"", ch) == NULL)
 				sfb_cur_skip(c, 1);
 		}
 	} while (depth > 0);
@@ -826,7 +829,9 @@ put_block(sfb_buf *b, const struct sfb_o365 *o, const char *cidr, size_t width, 
 {
 	sfb_addrset one;
 	size_t i, n, mark;
-	bool first = true;
+	long long last = 0;
+	int pass;
+	bool first;
 	sfb_status st;
 
 	sfb_addrset_init(&one);
@@ -843,15 +848,22 @@ put_block(sfb_buf *b, const struct sfb_o365 *o, const char *cidr, size_t width, 
 	for (i = n < width + 12 ? width + 12 - n + 2 : 2; i > 0; i--)
 		sfb_buf_putc(b, ' ');
 	sfb_buf_puts(b, "# ");
-	for (i = n = 0; i < o->nrows; i++)
-		if (sfb_o365_taken(o, &o->rows[i]) && sfb_addrset_overlaps(&one, &o->rows[i].ips))
+	/* Two rows of one id (the document repeats none, but may) name it once. */
+	for (pass = 0; pass < 2; pass++) {
+		first = true;
+		for (i = n = 0; i < o->nrows; i++) {
+			if (!sfb_o365_taken(o, &o->rows[i]) ||
+			    !sfb_addrset_overlaps(&one, &o->rows[i].ips) ||
+			    (!first && o->rows[i].id == last))
+				continue;
+			if (pass == 1)
+				sfb_buf_printf(b, "%s%lld", first ? "" : ", ", o->rows[i].id);
+			last = o->rows[i].id;
+			first = false;
 			n++;
-	sfb_buf_puts(b, n == 1 ? "id " : "ids ");
-	for (i = 0; i < o->nrows; i++) {
-		if (!sfb_o365_taken(o, &o->rows[i]) || !sfb_addrset_overlaps(&one, &o->rows[i].ips))
-			continue;
-		sfb_buf_printf(b, "%s%lld", first ? "" : ", ", o->rows[i].id);
-		first = false;
+		}
+		if (pass == 0)
+			sfb_buf_puts(b, n == 1 ? "id " : "ids ");
 	}
 	sfb_buf_putc(b, '\n');
 out:

@@ -247,7 +247,8 @@ apply(struct editor *E, sfb_buf *out)
 /* The copy must load as the original did; its error, if any, is told as
  * the copy's (the positions are the copy's lines). */
 static sfb_status
-reload(sfb_ctx *ctx, const sfb_catalog *cat, const char *path, const sfb_buf *copy)
+reload(sfb_ctx *ctx, const sfb_catalog *cat, const struct sfb_o365 *o, const char *path,
+    const sfb_buf *copy)
 {
 	sfb_ctx *scratch = sfb_ctx_new();
 	sfb_topology *t = NULL;
@@ -259,8 +260,8 @@ reload(sfb_ctx *ctx, const sfb_catalog *cat, const char *path, const sfb_buf *co
 	if (st == SFB_ENOMEM)
 		st = sfb_oom(ctx);
 	else if (st != SFB_OK)
-		st = sfb_failf(ctx, st, "the copy of %s with the imported networks does not load: "
-		    "%s", path, sfb_ctx_error(scratch));
+		st = sfb_fail(ctx, st, o->name, 0, 0, "the networks imported into %s make a "
+		    "topology that does not load: %s", path, sfb_ctx_error(scratch));
 	sfb_topology_free(t);
 	sfb_ctx_free(scratch);
 	return st;
@@ -326,7 +327,7 @@ sfb_o365_into(sfb_ctx *ctx, const sfb_catalog *cat, const struct sfb_o365 *o,
 		goto out;
 	}
 	if ((st = apply(&E, &copy)) != SFB_OK ||
-	    (st = reload(ctx, cat, path, &copy)) != SFB_OK)
+	    (st = reload(ctx, cat, o, path, &copy)) != SFB_OK)
 		goto out;
 	*out = sfb_buf_take(&copy);
 	if (*out == NULL)

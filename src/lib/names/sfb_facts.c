@@ -275,6 +275,11 @@ values_of(struct sfb_expand *x, const char *name, size_t len, sfb_strv *out)
 				return SFB_ENOMEM;
 			if (owa->n == 0)
 				return SFB_OK;
+			/* A farm for internal users only (Topology Builder's
+			 * IsExternal false) has no external name: nothing to
+			 * publish, nothing to put on the reverse proxy. */
+			if (strcmp(key, "office_web_apps.external") == 0 && t->owa_internal != NULL)
+				return SFB_OK;
 		}
 		/* The administration URL is optional in Skype for Business. */
 		if (url == NULL && strcmp(key, "simple_urls.admin") == 0)

@@ -40,6 +40,13 @@ build_one(struct sfb_expand *x, const struct sfb_ccert *e, const char *name,
 	sfb_buf_init(&base);
 	if ((st = sfb_expand_template(x, e->subject, &subj)) != SFB_OK)
 		goto out;
+	/* An Office Web Apps farm for internal users only has no external name
+	 * for the subject: its certificate is named by its internal one, the
+	 * first of its SANs that the topology gives. */
+	for (i = 0; subj.n == 0 && e->role == (size_t)x->cat->known[SFB_KR_OFFICE_WEB_APPS] &&
+	    i < e->nsan; i++)
+		if ((st = sfb_expand_template(x, e->san[i], &subj)) != SFB_OK)
+			goto out;
 	/* Nothing in the topology for this certificate. */
 	if (subj.n == 0)
 		goto out;

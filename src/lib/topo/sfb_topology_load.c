@@ -455,8 +455,16 @@ load_zones(struct loader *L, const sfb_ynode *root)
 			continue;
 		}
 		if ((st = add_networks(L, nets, "a zone network", &zone->nets)) != SFB_OK ||
-		    (st = zone_prefixes(L, nets, zone)) != SFB_OK)
-			goto out;
+		    (st = zone_prefixes(L, nets, zone)) != SFB_OK) {
+			/* Read on, so that one run names every bad network and
+			 * every bad address after it (the placeholders of
+			 * `sfbnet import`); the zone is left without networks. */
+			if (!tl_go_on(L, st))
+				goto out;
+			sfb_addrset_free(&zone->nets);
+			sfb_addrset_init(&zone->nets);
+			continue;
+		}
 		/* Zones must not overlap: an address belongs to exactly one zone. */
 		if (sfb_addrset_overlaps(&all, &zone->nets)) {
 			for (j = 0; j + 1 < L->t->nzones; j++)
