@@ -122,7 +122,7 @@ for cmd in $cmds; do
 		if has_opt "$syn" "${short:-$long}"; then ok
 		else bad "$man1: '${short:-$long}' is not in the synopsis of '$cmd'"; fi
 	done < <(sed -n '/^Options:/,$p' <<<"$help" |
-		sed -nE 's/^  (-([A-Za-z]), )?[ ]*(--[a-z0-9-]+)( ([A-Z][A-Z_]*))?  .*/\2|\3|\5/p')
+		sed -nE 's/^  (-([A-Za-z]), )?[ ]*(--[a-z0-9-]+)( ([A-Z][A-Za-z_=.]*))?  .*/\2|\3|\5/p')
 	# A default the help states ("(default 50000)", "(default nobody)",
 	# "auto (default)") is in the option's paragraph of the section, so a
 	# changed default cannot leave the old one in the man page.
