@@ -19,6 +19,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_responder,
 	&cmd_probe,
 	&cmd_import,
+	&cmd_audit,
 	NULL
 };
 

@@ -347,6 +347,83 @@ sfb_cur_u32be(sfb_cur *c, uint32_t *out)
 	return true;
 }
 
+size_t
+sfb_cur_tag(const sfb_cur *c)
+{
+	return c->pos;
+}
+
+void
+sfb_cur_rollback(sfb_cur *c, size_t tag)
+{
+	if (tag <= c->pos)
+		c->pos = tag;
+}
+
+size_t
+sfb_cur_until(sfb_cur *c, const char *stops)
+{
+	size_t start = c->pos;
+
+	while (c->pos < c->len && (c->p[c->pos] == 0 || strchr(stops, c->p[c->pos]) == NULL))
+		c->pos++;
+	return c->pos - start;
+}
+
+size_t
+sfb_cur_while(sfb_cur *c, const char *set)
+{
+	size_t start = c->pos;
+
+	while (c->pos < c->len && c->p[c->pos] != 0 && strchr(set, c->p[c->pos]) != NULL)
+		c->pos++;
+	return c->pos - start;
+}
+
+size_t
+sfb_cur_tag_len(const sfb_cur *c, size_t tag)
+{
+	return tag <= c->pos ? c->pos - tag : 0;
+}
+
+bool
+sfb_cur_tag_fetch(const sfb_cur *c, size_t tag, char *dst, size_t dstlen)
+{
+	size_t n = sfb_cur_tag_len(c, tag);
+
+	if (dstlen == 0)
+		return false;
+	dst[0] = '\0';
+	if (n == 0)
+		return true;
+	if (n >= dstlen || memchr(c->p + tag, 0, n) != NULL)
+		return false;
+	memcpy(dst, c->p + tag, n);
+	dst[n] = '\0';
+	return true;
+}
+
+void
+sfb_cur_tag_fetch_buf(const sfb_cur *c, size_t tag, sfb_buf *b)
+{
+	size_t n = sfb_cur_tag_len(c, tag);
+
+	if (n > 0)
+		sfb_buf_add(b, (const char *)c->p + tag, n);
+}
+
+sfb_cur
+sfb_cur_tag_sub(const sfb_cur *c, size_t tag)
+{
+	sfb_cur s;
+
+	if (c->p == NULL || tag > c->pos)
+		sfb_cur_init(&s, NULL, 0);
+	else
+		sfb_cur_init(&s, c->p + tag, c->pos - tag);
+	return s;
+}
+
 bool
 sfb_parse_uint(const char *s, uint64_t max, uint64_t *out)
 {

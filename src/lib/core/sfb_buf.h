@@ -76,6 +76,27 @@ bool sfb_cur_bytes(sfb_cur *c, void *out, size_t n);
  * or at a byte that does not start one. */
 bool sfb_cur_utf8(sfb_cur *c, unsigned long *cp);
 
+/* Tag, consume-until and fetch (c-ares ares_buf style): a parser tags where
+ * a token starts, advances with a bounded "consume until one of these
+ * bytes", and copies the tagged span out; rollback makes "try this form,
+ * else that one" safe.  A tag is a position of the cursor (no state is kept
+ * in it, so tags nest). */
+size_t sfb_cur_tag(const sfb_cur *c);
+void sfb_cur_rollback(sfb_cur *c, size_t tag);   /* back to tag (<= pos) */
+/* Consume bytes up to (not including) the first one in stops, or to the
+ * end; the number consumed. */
+size_t sfb_cur_until(sfb_cur *c, const char *stops);
+/* Consume bytes while they are in set; the number consumed. */
+size_t sfb_cur_while(sfb_cur *c, const char *set);
+size_t sfb_cur_tag_len(const sfb_cur *c, size_t tag);
+/* The span [tag, pos) as a NUL-terminated string in dst of dstlen bytes;
+ * false (dst = "") when it does not fit or holds a NUL byte. */
+bool sfb_cur_tag_fetch(const sfb_cur *c, size_t tag, char *dst, size_t dstlen);
+/* Append the span [tag, pos) to b. */
+void sfb_cur_tag_fetch_buf(const sfb_cur *c, size_t tag, sfb_buf *b);
+/* A cursor over the span [tag, pos) alone, at its start. */
+sfb_cur sfb_cur_tag_sub(const sfb_cur *c, size_t tag);
+
 /* Parse a whole string as an unsigned decimal number <= max. */
 bool sfb_parse_uint(const char *s, uint64_t max, uint64_t *out);
 
