@@ -4,8 +4,8 @@
  *
  *   rs_dump [-l] [-t] FILE
  *
- * One line per chain, sorted by family and table (iptables-save's order of
- * tables differs between versions), then in the order of the file:
+ * One line per chain, sorted by family, table and name (iptables-save's
+ * order of tables and chains differs between versions):
  *   chain TABLE/FAMILY NAME base HOOK prio N policy accept|drop | user
  * and one line per rule of it:
  *   TABLE/FAMILY NAME #K: VERDICT[ TARGET] BOX[ | BOX...][ FLAGS]
@@ -97,7 +97,7 @@ cmp_chain(const void *a, const void *b)
 		return x->family < y->family ? -1 : 1;
 	if ((c = strcmp(x->table, y->table)) != 0)
 		return c;
-	return x < y ? -1 : x > y ? 1 : 0;
+	return strcmp(x->name, y->name);
 }
 
 int
@@ -166,8 +166,11 @@ main(int argc, char **argv)
 				sfb_buf_printf(&out, " %s", r->target < rs.n ? rs.chains[r->target].name :
 				    "<out of range>");
 			if (r->verdict == RS_DNAT)
-				sfb_buf_printf(&out, " %s%s%u", r->nat_addr != NULL ? r->nat_addr : "?",
-				    r->nat_port != 0 ? " port " : "", r->nat_port);
+			{
+				sfb_buf_printf(&out, " %s", r->nat_addr != NULL ? r->nat_addr : "?");
+				if (r->nat_port != 0)
+					sfb_buf_printf(&out, " port %u", r->nat_port);
+			}
 			for (j = 0; j < r->nboxes; j++) {
 				const struct rs_box *b = &r->boxes[j];
 

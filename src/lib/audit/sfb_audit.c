@@ -438,7 +438,7 @@ eval_flows(struct sfb_audit *A, struct region *plan_all)
 
 	memset(&items, 0, sizeof(items));
 	region_init(&acc);
-	if ((st = sfb_emit_items(A->plan, A->fw, &items)) != SFB_OK)
+	if ((st = sfb_plan_items(A->plan, A->fw, &items)) != SFB_OK)
 		goto out;
 	/* One result per plan entry; items of one entry (per interface pair)
 	 * are consecutive. */
@@ -480,7 +480,7 @@ eval_flows(struct sfb_audit *A, struct region *plan_all)
 		    !af->accepted_any ? AV_BLOCKED : AV_PARTIAL;
 	}
 out:
-	sfb_emit_items_free(&items);
+	sfb_plan_items_free(&items);
 	region_free(&acc);
 	return st;
 }
@@ -637,6 +637,27 @@ find(struct sfb_audit *A, const struct region *plan_all)
 			region_free(&unk);
 		}
 	}
+	/* nftables without a base chain on the forward hook for a family: the
+	 * kernel passes every packet of it. */
+	for (int fam = 4; fam <= 6 && st == SFB_OK && A->rs.kind == RS_KIND_NFT; fam += 2) {
+		size_t *chains = NULL, n = 0;
+		struct rs_box all, part;
+
+		if ((st = forward_chains(A, fam, &chains, &n)) != SFB_OK)
+			break;
+		free(chains);
+		if (n > 0)
+			continue;
+		rs_box_init(&all);
+		rs_box_init(&part);
+		region_clear(&mine);
+		if ((st = rs_box_all(&all)) == SFB_OK && family_part(&part, &all, fam, &st))
+			st = region_add(&mine, &part, nobody);
+		if (st == SFB_OK && (st = region_sub(&mine, plan_all)) == SFB_OK && mine.n > 0)
+			st = add_finding(A, AF_POLICY, (struct tag){ RS_NOBODY, 0 }, &mine);
+		rs_box_free(&all);
+		rs_box_free(&part);
+	}
 	region_free(&mine);
 	region_free(&others);
 	return st;
@@ -694,7 +715,7 @@ sfb_audit_run_mem(sfb_ctx *ctx, const sfb_plan *plan, const char *firewall, cons
 		return sfb_oom(ctx);
 	A->plan = plan;
 	A->file = name;
-	if ((st = sfb_emit_pick_firewall(ctx, plan, firewall, &A->fw)) != SFB_OK)
+	if ((st = sfb_plan_pick_firewall(ctx, plan, firewall, &A->fw)) != SFB_OK)
 		goto out;
 	A->ifaces = plan->topo->fws[A->fw].ifnames != NULL;
 	if ((st = sfb_rs_parse(ctx, name, data, len, &A->rs)) != SFB_OK)

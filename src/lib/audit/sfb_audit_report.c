@@ -26,7 +26,7 @@ sfb_audit_rule_name(sfb_buf *b, const struct sfb_audit *a, struct tag t)
 			sfb_buf_printf(b, "no IPv%zu rules in the file (add the output of %s)", t.rule,
 			    t.rule == 6 ? "ip6tables-save" : "iptables-save");
 		else
-			sfb_buf_puts(b, "no base chain (the kernel passes it)");
+			sfb_buf_puts(b, "no base chain on the forward hook (the kernel passes every packet)");
 		return;
 	}
 	c = &a->rs.chains[t.chain];

@@ -1400,7 +1400,8 @@ parse_rule(struct ipt *p, const struct toks *tk, const sfb_cur *lc)
 				    neg, &handled)) != SFB_OK)
 					goto out;
 			}
-			if (!handled && cur == M_NONE) {
+			if (!handled && cur == M_NONE && rs.cd.proto != 'O') {
+				/* (-p icmp loads the icmp match without -m: not modelled.) */
 				st = bad(p, t->col, "an option of no match given:", t->s);
 				goto out;
 			}

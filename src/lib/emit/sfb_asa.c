@@ -140,7 +140,7 @@ collect(struct asa *x)
 	for (i = 0; i < x->count; i++) {
 		e = &x->plan->entries[x->first + i];
 		f = &x->plan->cat->flows[e->flow];
-		if (sfb_emit_zsplit(x->plan, x->fw, e->src_eps, e->nsrc, &x->srcs[i]) != SFB_OK)
+		if (sfb_plan_zsplit(x->plan, x->fw, e->src_eps, e->nsrc, &x->srcs[i]) != SFB_OK)
 			return SFB_ENOMEM;
 		if (x->acl != NULL) {
 			if (!sfb_emit_meet(&e->src, &e->dst))
@@ -315,7 +315,7 @@ write_nat(sfb_ctx *ctx, struct asa *x, sfb_buf *b, size_t *count)
 	size_t i;
 	sfb_status st;
 
-	if ((st = sfb_emit_nats(ctx, x->plan, x->fw, &nats)) != SFB_OK)
+	if ((st = sfb_plan_nats(ctx, x->plan, x->fw, &nats)) != SFB_OK)
 		return st;
 	sfb_emit_nat_header(b, "!");
 	sfb_buf_puts(b, "!   As static object NAT: one network object per public address.\n");
@@ -331,7 +331,7 @@ write_nat(sfb_ctx *ctx, struct asa *x, sfb_buf *b, size_t *count)
 	}
 	*count = nats.n;
 	st = sfb_buf_status(b);
-	sfb_emit_nats_free(&nats);
+	sfb_plan_nats_free(&nats);
 	return st;
 }
 

@@ -147,7 +147,7 @@ sfb_firewall_write_opts(sfb_ctx *ctx, const sfb_plan *plan, sfb_target target,
 	}
 	if ((st = check_opts(ctx, target, o)) != SFB_OK)
 		goto out;
-	if ((st = sfb_emit_pick_firewall(ctx, plan, firewall, &fw)) != SFB_OK)
+	if ((st = sfb_plan_pick_firewall(ctx, plan, firewall, &fw)) != SFB_OK)
 		goto out;
 	switch (target) {
 	case SFB_TARGET_NFTABLES:

@@ -165,7 +165,7 @@ write_nat(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family, sfb_buf *b)
 	size_t i, z;
 	sfb_status st;
 
-	if ((st = sfb_emit_nats(ctx, plan, fw, &nats)) != SFB_OK)
+	if ((st = sfb_plan_nats(ctx, plan, fw, &nats)) != SFB_OK)
 		return st;
 	sfb_emit_nat_header(b, "#");
 	sfb_buf_printf(b, "# hook the chains in, once:\n"
@@ -199,7 +199,7 @@ write_nat(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family, sfb_buf *b)
 	sfb_buf_puts(b, "COMMIT\n");
 	st = sfb_buf_status(b);
 out:
-	sfb_emit_nats_free(&nats);
+	sfb_plan_nats_free(&nats);
 	return st;
 }
 
@@ -231,7 +231,7 @@ sfb_iptables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family,
 	memset(&items, 0, sizeof(items));
 	sfb_buf_init(&chain);
 	sfb_buf_init(&target);
-	if ((st = sfb_emit_items(plan, fw, &items)) != SFB_OK)
+	if ((st = sfb_plan_items(plan, fw, &items)) != SFB_OK)
 		goto out;
 	entry_pair = calloc(items.n + 1, sizeof(*entry_pair));
 	if (entry_pair == NULL) {
@@ -306,12 +306,12 @@ out:
 	if (st == SFB_ENOMEM)
 		st = sfb_oom(ctx);
 	else if (st == SFB_ERANGE)
-		st = sfb_emit_too_many(ctx, plan, fw, family == 4 ? "iptables" : "ip6tables");
+		st = sfb_plan_too_many(ctx, plan, fw, family == 4 ? "iptables" : "ip6tables");
 	sfb_setreg_free(&x.dsts);
 	sfb_setreg_free(&srcs);
 	free(pairs);
 	free(entry_pair);
-	sfb_emit_items_free(&items);
+	sfb_plan_items_free(&items);
 	sfb_buf_free(&chain);
 	sfb_buf_free(&target);
 	return st;

@@ -188,7 +188,7 @@ write_nat(sfb_ctx *ctx, struct nft *n, sfb_buf *b)
 	int fi;
 	sfb_status st;
 
-	if ((st = sfb_emit_nats(ctx, n->plan, n->fw, &nats)) != SFB_OK)
+	if ((st = sfb_plan_nats(ctx, n->plan, n->fw, &nats)) != SFB_OK)
 		return st;
 	for (i = 0; i < nats.n; i++)
 		fam[fam_index(nats.v[i].family)] = true;
@@ -230,7 +230,7 @@ write_nat(sfb_ctx *ctx, struct nft *n, sfb_buf *b)
 	sfb_buf_puts(b, "\t}\n}\n");
 	st = sfb_buf_status(b);
 out:
-	sfb_emit_nats_free(&nats);
+	sfb_plan_nats_free(&nats);
 	return st;
 }
 
@@ -254,7 +254,7 @@ sfb_nftables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_o
 	n.fam[1] = !include || strcmp(fam, "ip") != 0;
 	sfb_setreg_init(&n.sets[0]);
 	sfb_setreg_init(&n.sets[1]);
-	if ((st = sfb_emit_items(plan, fw, &n.items)) != SFB_OK ||
+	if ((st = sfb_plan_items(plan, fw, &n.items)) != SFB_OK ||
 	    (st = collect_sets(&n)) != SFB_OK)
 		goto out;
 
@@ -291,9 +291,9 @@ out:
 	if (st == SFB_ENOMEM)
 		st = sfb_oom(ctx);
 	else if (st == SFB_ERANGE)
-		st = sfb_emit_too_many(ctx, plan, fw, "nftables");
+		st = sfb_plan_too_many(ctx, plan, fw, "nftables");
 	sfb_setreg_free(&n.sets[0]);
 	sfb_setreg_free(&n.sets[1]);
-	sfb_emit_items_free(&n.items);
+	sfb_plan_items_free(&n.items);
 	return st;
 }

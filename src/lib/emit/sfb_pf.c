@@ -143,7 +143,7 @@ write_nat(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
 	int fam;
 	sfb_status st;
 
-	if ((st = sfb_emit_nats(ctx, plan, fw, &nats)) != SFB_OK)
+	if ((st = sfb_plan_nats(ctx, plan, fw, &nats)) != SFB_OK)
 		return st;
 	sfb_emit_nat_header(b, "#");
 	sfb_buf_puts(b, "#   OpenBSD syntax (match ... rdr-to / nat-to); FreeBSD's pf writes the same\n"
@@ -168,7 +168,7 @@ write_nat(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
 	}
 	st = sfb_buf_status(b);
 out:
-	sfb_emit_nats_free(&nats);
+	sfb_plan_nats_free(&nats);
 	return st;
 }
 

@@ -3,7 +3,7 @@
  * SRX policies live in a (from-zone, to-zone) context, the zones of the
  * interfaces a connection arrives on and leaves by.  An entry's sources are
  * grouped by the zone of the firewall they arrive from and its
- * destinations by the zone they are reached through (sfb_emit_zsplit);
+ * destinations by the zone they are reached through (sfb_plan_zsplit);
  * every pair of different zones gets one policy per protocol, so the
  * policies of an entry together pass exactly its sources towards its
  * destinations across the firewall.  Destination NAT happens before the
@@ -84,15 +84,15 @@ collect(struct srx *x)
 	for (i = 0; i < x->count; i++) {
 		e = &x->plan->entries[x->first + i];
 		f = &x->plan->cat->flows[e->flow];
-		if (sfb_emit_zsplit(x->plan, x->fw, e->src_eps, e->nsrc, &x->srcs[i]) != SFB_OK ||
-		    sfb_emit_zsplit(x->plan, x->fw, e->dst_eps, e->ndst, &x->dsts[i]) != SFB_OK)
+		if (sfb_plan_zsplit(x->plan, x->fw, e->src_eps, e->nsrc, &x->srcs[i]) != SFB_OK ||
+		    sfb_plan_zsplit(x->plan, x->fw, e->dst_eps, e->ndst, &x->dsts[i]) != SFB_OK)
 			return SFB_ENOMEM;
 		s = &x->srcs[i];
 		d = &x->dsts[i];
 		np = sfb_emit_protos(f->proto, protos);
 		/* A policy per pair of zones: bounded before anything is built. */
 		rules += s->n * d->n * (size_t)np;
-		if (rules > SFB_EMIT_MAX_RULES)
+		if (rules > SFB_PLAN_MAX_RULES)
 			return SFB_ERANGE;
 		for (a = 0; a < s->n; a++) {
 			for (z = 0; z < d->n; z++) {
@@ -318,7 +318,7 @@ write_nat(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
 	size_t i;
 	sfb_status st;
 
-	if ((st = sfb_emit_nats(ctx, plan, fw, &nats)) != SFB_OK)
+	if ((st = sfb_plan_nats(ctx, plan, fw, &nats)) != SFB_OK)
 		return st;
 	sfb_emit_nat_header(b, "#");
 	sfb_buf_puts(b, "#   As a static NAT rule-set, which works both ways.\n"
@@ -337,7 +337,7 @@ write_nat(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
 		    "then static-nat prefix %s/%d\n", i + 1, n->inside, n->family == 4 ? 32 : 128);
 	}
 	st = sfb_buf_status(b);
-	sfb_emit_nats_free(&nats);
+	sfb_plan_nats_free(&nats);
 	return st;
 }
 
@@ -366,7 +366,7 @@ sfb_srx_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *
 	}
 	if ((st = collect(&x)) != SFB_OK) {
 		if (st == SFB_ERANGE)
-			st = sfb_emit_too_many(ctx, plan, fw, "Juniper SRX");
+			st = sfb_plan_too_many(ctx, plan, fw, "Juniper SRX");
 		goto out;
 	}
 
