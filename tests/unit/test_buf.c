@@ -35,6 +35,48 @@ test_buf_grows(void **state)
 	free(s);
 }
 
+/* Tag, consume-until, fetch and rollback. */
+static void
+test_cursor_tags(void **state)
+{
+	sfb_cur c, sub;
+	sfb_buf b;
+	char small[4], big[16];
+	size_t tag;
+
+	(void)state;
+	sfb_cur_init_str(&c, "  key=value,rest");
+	assert_int_equal(sfb_cur_while(&c, " "), 2);
+	tag = sfb_cur_tag(&c);
+	assert_int_equal(sfb_cur_until(&c, "=,"), 3);
+	assert_int_equal(sfb_cur_tag_len(&c, tag), 3);
+	assert_true(sfb_cur_tag_fetch(&c, tag, small, sizeof(small)));
+	assert_string_equal(small, "key");
+	assert_true(sfb_cur_accept(&c, '='));
+	tag = sfb_cur_tag(&c);
+	sfb_cur_until(&c, ",");
+	assert_false(sfb_cur_tag_fetch(&c, tag, small, sizeof(small)));   /* "value" does not fit */
+	assert_string_equal(small, "");
+	assert_true(sfb_cur_tag_fetch(&c, tag, big, sizeof(big)));
+	assert_string_equal(big, "value");
+	sub = sfb_cur_tag_sub(&c, tag);
+	assert_int_equal(sfb_cur_left(&sub), 5);
+	assert_true(sfb_cur_accept_str(&sub, "value"));
+	assert_true(sfb_cur_eof(&sub));
+	sfb_cur_rollback(&c, tag);
+	assert_true(sfb_cur_accept_str(&c, "value,"));
+	tag = sfb_cur_tag(&c);
+	assert_int_equal(sfb_cur_until(&c, ";"), 4);   /* no stop: to the end */
+	sfb_buf_init(&b);
+	sfb_cur_tag_fetch_buf(&c, tag, &b);
+	assert_string_equal(sfb_buf_str(&b), "rest");
+	sfb_buf_free(&b);
+	/* A NUL byte is never fetched into a string. */
+	sfb_cur_init(&c, "a\0b", 3);
+	sfb_cur_until(&c, ",");
+	assert_false(sfb_cur_tag_fetch(&c, 0, big, sizeof(big)));
+}
+
 static void
 test_cursor_bounds(void **state)
 {
@@ -88,6 +130,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf_grows),
 		cmocka_unit_test(test_cursor_bounds),
+		cmocka_unit_test(test_cursor_tags),
 		cmocka_unit_test(test_uint_limits),
 	};
 

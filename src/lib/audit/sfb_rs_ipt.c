@@ -135,6 +135,16 @@ streq(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* Does s start with prefix? */
+static bool
+starts(const char *s, const char *prefix)
+{
+	sfb_cur c;
+
+	sfb_cur_init_str(&c, s);
+	return sfb_cur_accept_str(&c, prefix);
+}
+
 static bool
 strcaseeq(const char *a, const char *b)
 {
@@ -577,7 +587,7 @@ parse_addrs(struct ipt *p, const struct tok *t, sfb_addrset *set, bool neg)
 	do {
 		tag = sfb_cur_tag(&c);
 		sfb_cur_until(&c, ",");
-		if (!sfb_cur_tag_fetch(&c, tag, item, sizeof(item)) || item[0] == '\0') {
+		if (!sfb_cur_tag_fetch(&c, tag, item, sizeof(item)) || streq(item, "")) {
 			st = bad(p, t->col, "bad address", t->s);
 			goto out;
 		}
@@ -740,7 +750,7 @@ unknown_add(sfb_buf *u, const struct toks *tk, size_t from, size_t to, const cha
 	for (i = from; i < to && i < tk->n; i++) {
 		if (i > from)
 			sfb_buf_putc(u, ' ');
-		if (strchr(tk->t[i].s, ' ') != NULL || tk->t[i].s[0] == '\0') {
+		if (strchr(tk->t[i].s, ' ') != NULL || streq(tk->t[i].s, "")) {
 			sfb_buf_putc(u, '"');
 			sfb_buf_puts(u, tk->t[i].s);
 			sfb_buf_putc(u, '"');
@@ -799,7 +809,7 @@ parse_iface(struct ipt *p, const struct tok *t, bool neg, struct rs_iface *ifc, 
 {
 	sfb_cur c;
 	size_t n;
-	int ch;
+	int ch, last = 0;
 
 	if (ifc->name != NULL || ifc->neg || ifc->prefix)
 		return bad(p, t->col, "a second interface match", NULL);
@@ -807,9 +817,11 @@ parse_iface(struct ipt *p, const struct tok *t, bool neg, struct rs_iface *ifc, 
 	n = sfb_cur_left(&c);
 	if (n == 0 || n > IFNAME_MAX)
 		return bad(p, t->col, "bad interface name", t->s);
-	while ((ch = sfb_cur_get(&c)) != -1)
+	while ((ch = sfb_cur_get(&c)) != -1) {
 		if (ch <= ' ' || ch == 0x7f || ch == '/')
 			return bad(p, t->col, "bad interface name", t->s);
+		last = ch;
+	}
 	if (streq(t->s, "+")) {
 		/* Every interface: no condition, or (negated) none. */
 		if (neg)
@@ -818,7 +830,8 @@ parse_iface(struct ipt *p, const struct tok *t, bool neg, struct rs_iface *ifc, 
 		return SFB_OK;
 	}
 	ifc->neg = neg;
-	ifc->prefix = t->s[n - 1] == '+';
+	/* "eth+": every name that starts with "eth". */
+	ifc->prefix = last == '+';
 	if ((ifc->name = sfb_strndup(t->s, ifc->prefix ? n - 1 : n)) == NULL)
 		return oom(p);
 	return SFB_OK;
@@ -1028,7 +1041,7 @@ module_option(struct ipt *p, struct rstate *rs, enum mod m, const struct toks *t
 		++*i;
 	} else if (m == M_IPRANGE && (streq(o->s, "--src-range") || streq(o->s, "--dst-range"))) {
 		if ((st = need_value(p, tk, *i)) != SFB_OK ||
-		    (st = parse_range(p, &tk->t[*i + 1], o->s[2] == 's' ? &cd->src : &cd->dst,
+		    (st = parse_range(p, &tk->t[*i + 1], streq(o->s, "--src-range") ? &cd->src : &cd->dst,
 		    neg)) != SFB_OK)
 			goto out;
 		++*i;
@@ -1095,7 +1108,7 @@ parse_dnat(struct ipt *p, struct rs_rule *r, const struct tok *t, bool *ok)
 		return SFB_OK;                  /* a port range: not modelled */
 	if (!sfb_cur_eof(&c))
 		return SFB_OK;                  /* an address range: not modelled */
-	if (addr[0] == '\0' || strchr(addr, '-') != NULL)
+	if (streq(addr, "") || strchr(addr, '-') != NULL)
 		return SFB_OK;                  /* a port only, an address range */
 	if (!addr_value(addr, &fam, &v))
 		return bad(p, t->col, "bad DNAT destination", t->s);
@@ -1149,7 +1162,7 @@ parse_target(struct ipt *p, struct rstate *rs, const struct toks *tk, size_t i, 
 		if (ok)
 			r->verdict = RS_DNAT;
 		else
-			unknown_add(&rs->cd.unknown, tk, i - 1, end, "a DNAT to a range");
+			unknown_add(&rs->cd.unknown, tk, i - 1, end, "a DNAT to a range or to a port only");
 		return SFB_OK;
 	}
 	if (!go && in_list(t->s, continuing, sizeof(continuing) / sizeof(continuing[0])))
@@ -1300,7 +1313,7 @@ parse_rule(struct ipt *p, const struct toks *tk, const sfb_cur *lc)
 		}
 		if (streq(t->s, "-s") || streq(t->s, "--source") || streq(t->s, "-d") ||
 		    streq(t->s, "--destination")) {
-			bool src = t->s[1] == 's' || t->s[2] == 's';
+			bool src = streq(t->s, "-s") || streq(t->s, "--source");
 
 			if ((st = need_value(p, tk, i)) != SFB_OK)
 				goto out;
@@ -1319,7 +1332,7 @@ parse_rule(struct ipt *p, const struct toks *tk, const sfb_cur *lc)
 			rs.never |= rs.cd.protos == 0;
 		} else if (streq(t->s, "-i") || streq(t->s, "--in-interface") || streq(t->s, "-o") ||
 		    streq(t->s, "--out-interface")) {
-			bool in = t->s[1] == 'i' || t->s[2] == 'i';
+			bool in = streq(t->s, "-i") || streq(t->s, "--in-interface");
 
 			if ((st = need_value(p, tk, i)) != SFB_OK ||
 			    (st = parse_iface(p, &tk->t[++i], neg, in ? &rs.r->iif : &rs.r->oif,
@@ -1377,10 +1390,10 @@ parse_rule(struct ipt *p, const struct toks *tk, const sfb_cur *lc)
 				goto out;
 			end = skip_to_top(tk, i + 2);
 			if ((st = parse_target(p, &rs, tk, i + 1, end,
-			    t->s[1] == 'g' || t->s[2] == 'g')) != SFB_OK)
+			    streq(t->s, "-g") || streq(t->s, "--goto"))) != SFB_OK)
 				goto out;
 			i = end - 1;
-		} else if (t->s[0] == '-' && t->s[1] == '-') {
+		} else if (starts(t->s, "--")) {
 			/* An option of the current module, another loaded one, or
 			 * the module -p tcp / -p udp loads without -m. */
 			handled = false;
@@ -1708,7 +1721,7 @@ one_line(struct ipt *p, sfb_cur *lc)
 	if ((st = tokenize(p, lc, &tk)) != SFB_OK)
 		goto out;
 	w = tk.t[0].s;
-	if (w[0] == '*') {
+	if (starts(w, "*")) {
 		st = table_line(p, &tk);
 	} else if (streq(w, "COMMIT")) {
 		if (!p->in_table)
@@ -1719,9 +1732,9 @@ one_line(struct ipt *p, sfb_cur *lc)
 			block_end(p);
 	} else if (!p->in_table) {
 		st = bad(p, tk.t[0].col, "a line outside a table ('*filter' ... 'COMMIT'):", w);
-	} else if (w[0] == ':') {
+	} else if (starts(w, ":")) {
 		st = chain_line(p, &tk);
-	} else if (w[0] == '[' && !tk.t[0].quoted) {
+	} else if (starts(w, "[") && !tk.t[0].quoted) {
 		/* iptables-save -c: "[packets:bytes] -A CHAIN ..." */
 		if (!counters_ok(w))
 			st = bad(p, tk.t[0].col, "bad counters", w);

@@ -363,10 +363,10 @@ write_include(sfb_ctx *ctx, struct asa *x, sfb_buf *b, bool nat)
 	return sfb_buf_status(b);
 }
 
-sfb_status sfb_asa_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o,
+static sfb_status sfb_asa_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o,
     sfb_buf *b);
 
-sfb_status
+static sfb_status
 sfb_asa_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o, sfb_buf *b)
 {
 	const struct sfb_firewall *f = &plan->topo->fws[fw];
@@ -457,3 +457,7 @@ out:
 	sfb_buf_free(&name);
 	return st;
 }
+
+const struct sfb_emit_target sfb_target_asa = {
+	"asa", SFB_TARGET_ASA, sfb_asa_write, NULL, NULL
+};

@@ -8,6 +8,23 @@
 #include "plan/sfb_plan.h"
 #include "plan/sfb_plan_fw.h"
 
+/* One target of `sfbnet firewall`: its name, and its writer, either of a
+ * network firewall's ruleset or of one host's rules.  Each writer's file
+ * exports its target(s); sfb_firewall.c lists them once. */
+struct sfb_emit_target {
+	const char *name;
+	sfb_target target;
+	sfb_status (*write_fw)(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o,
+	    sfb_buf *b);                                  /* NULL: a per-host target */
+	sfb_status (*pick_host)(sfb_ctx *ctx, const sfb_plan *plan, const char *name,
+	    size_t *host);
+	sfb_status (*write_host)(sfb_ctx *ctx, const sfb_plan *plan, size_t host, sfb_buf *b);
+};
+
+extern const struct sfb_emit_target sfb_target_nftables, sfb_target_iptables,
+    sfb_target_ip6tables, sfb_target_asa, sfb_target_srx, sfb_target_pf, sfb_target_windows,
+    sfb_target_csv, sfb_target_md;
+
 
 /* Distinct address sets of one family, in first-use order, found again
  * through a hash of their ranges (a ruleset may name 100,000s of sets). */

@@ -203,10 +203,10 @@ out:
 	return st;
 }
 
-sfb_status sfb_iptables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family,
+static sfb_status sfb_iptables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family,
     const sfb_fw_opts *o, sfb_buf *b);
 
-sfb_status
+static sfb_status
 sfb_iptables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, int family,
     const sfb_fw_opts *o, sfb_buf *b)
 {
@@ -316,3 +316,22 @@ out:
 	sfb_buf_free(&target);
 	return st;
 }
+
+static sfb_status
+write4(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o, sfb_buf *b)
+{
+	return sfb_iptables_write(ctx, plan, fw, 4, o, b);
+}
+
+static sfb_status
+write6(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o, sfb_buf *b)
+{
+	return sfb_iptables_write(ctx, plan, fw, 6, o, b);
+}
+
+const struct sfb_emit_target sfb_target_iptables = {
+	"iptables", SFB_TARGET_IPTABLES, write4, NULL, NULL
+};
+const struct sfb_emit_target sfb_target_ip6tables = {
+	"ip6tables", SFB_TARGET_IP6TABLES, write6, NULL, NULL
+};

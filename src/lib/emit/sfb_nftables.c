@@ -234,10 +234,10 @@ out:
 	return st;
 }
 
-sfb_status sfb_nftables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw,
+static sfb_status sfb_nftables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw,
     const sfb_fw_opts *o, sfb_buf *b);
 
-sfb_status
+static sfb_status
 sfb_nftables_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o,
     sfb_buf *b)
 {
@@ -297,3 +297,7 @@ out:
 	sfb_plan_items_free(&n.items);
 	return st;
 }
+
+const struct sfb_emit_target sfb_target_nftables = {
+	"nftables", SFB_TARGET_NFTABLES, sfb_nftables_write, NULL, NULL
+};

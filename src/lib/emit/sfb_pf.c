@@ -172,10 +172,10 @@ out:
 	return st;
 }
 
-sfb_status sfb_pf_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o,
+static sfb_status sfb_pf_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o,
     sfb_buf *b);
 
-sfb_status
+static sfb_status
 sfb_pf_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o, sfb_buf *b)
 {
 	struct pf x;
@@ -214,3 +214,7 @@ out:
 	sfb_setreg_free(&x.tables);
 	return st;
 }
+
+const struct sfb_emit_target sfb_target_pf = {
+	"pf", SFB_TARGET_PF, sfb_pf_write, NULL, NULL
+};

@@ -341,10 +341,10 @@ write_nat(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, sfb_buf *b)
 	return st;
 }
 
-sfb_status sfb_srx_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o,
+static sfb_status sfb_srx_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o,
     sfb_buf *b);
 
-sfb_status
+static sfb_status
 sfb_srx_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o, sfb_buf *b)
 {
 	const struct sfb_firewall *f = &plan->topo->fws[fw];
@@ -411,3 +411,7 @@ out:
 	sfb_strv_free(&x.addrs);
 	return st;
 }
+
+const struct sfb_emit_target sfb_target_srx = {
+	"srx", SFB_TARGET_SRX, sfb_srx_write, NULL, NULL
+};

@@ -16,10 +16,10 @@ static const char *const cols[] = {
 };
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
 
-sfb_status sfb_ticket_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, bool md,
+static sfb_status sfb_ticket_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, bool md,
     sfb_buf *b);
 
-sfb_status
+static sfb_status
 sfb_ticket_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, bool md, sfb_buf *b)
 {
 	const struct sfb_entry *e;
@@ -61,3 +61,20 @@ sfb_ticket_write(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, bool md, sfb_buf
 		st = sfb_oom(ctx);
 	return st;
 }
+
+static sfb_status
+write_csv(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o, sfb_buf *b)
+{
+	(void)o;
+	return sfb_ticket_write(ctx, plan, fw, false, b);
+}
+
+static sfb_status
+write_md(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, const sfb_fw_opts *o, sfb_buf *b)
+{
+	(void)o;
+	return sfb_ticket_write(ctx, plan, fw, true, b);
+}
+
+const struct sfb_emit_target sfb_target_csv = { "csv", SFB_TARGET_CSV, write_csv, NULL, NULL };
+const struct sfb_emit_target sfb_target_md = { "md", SFB_TARGET_MD, write_md, NULL, NULL };

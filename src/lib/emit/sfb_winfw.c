@@ -49,11 +49,11 @@ runs_windows(const sfb_plan *plan, size_t host)
 	return false;
 }
 
-sfb_status sfb_winfw_pick_host(sfb_ctx *ctx, const sfb_plan *plan, const char *name,
+static sfb_status sfb_winfw_pick_host(sfb_ctx *ctx, const sfb_plan *plan, const char *name,
     size_t *host);
 
 /* The host a script is for: the named one, or the only Windows host. */
-sfb_status
+static sfb_status
 sfb_winfw_pick_host(sfb_ctx *ctx, const sfb_plan *plan, const char *name, size_t *host)
 {
 	const sfb_topology *t = plan->topo;
@@ -326,9 +326,9 @@ out:
 	return st;
 }
 
-sfb_status sfb_winfw_write(sfb_ctx *ctx, const sfb_plan *plan, size_t host, sfb_buf *b);
+static sfb_status sfb_winfw_write(sfb_ctx *ctx, const sfb_plan *plan, size_t host, sfb_buf *b);
 
-sfb_status
+static sfb_status
 sfb_winfw_write(sfb_ctx *ctx, const sfb_plan *plan, size_t host, sfb_buf *b)
 {
 	const sfb_topology *t = plan->topo;
@@ -388,3 +388,7 @@ out:
 	rules_free(r, n);
 	return st;
 }
+
+const struct sfb_emit_target sfb_target_windows = {
+	"windows", SFB_TARGET_WINDOWS, NULL, sfb_winfw_pick_host, sfb_winfw_write
+};
