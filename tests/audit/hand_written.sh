@@ -365,12 +365,18 @@ send() {
 }
 
 # Source ports: each probe its own, so that no conntrack entry of an earlier
-# case lets a packet through as "established".  Flows with a source-port
-# range take theirs from a counter inside it (sl: 50000-50029 in all cases
-# but "sport", which picks its two explicitly).
-any_sp=30000 sl_sp=50000
+# case lets a packet through as "established" (the namespaces live through
+# all cases).  The StarLeaf flows' source ports must lie in 50000-50059:
+# their probes count up through it, leaving out the three the case "sport"
+# sends from explicitly (50029, 50030, 50059), and never wrap.
+any_sp=30000 sl_sp=49999
 asp() { any_sp=$((any_sp + 1)); sp=$any_sp; }
-ssp() { sl_sp=$((sl_sp + 1)); [ "$sl_sp" -gt 50029 ] && sl_sp=50000; sp=$sl_sp; }
+ssp() {
+	sl_sp=$((sl_sp + 1))
+	case $sl_sp in 50029|50030) sl_sp=50031 ;; esac
+	[ "$sl_sp" -lt 50059 ] || { bad "more StarLeaf probes than source ports: add fewer"; finish; }
+	sp=$sl_sp
+}
 
 kernel_mode() {
 	local c sp before after
@@ -410,7 +416,9 @@ kernel_mode() {
 		asp; send "$c" "$([ "$c" = dnat ] && echo drop || echo pass)" px-media-sfb-to-node cli udp $C $sp $PUB2 46000 $PX2
 		ssp; send "$c" pass sl-media-tcp cli tcp $C $sp $SL 52000
 		ssp; send "$c" "$(case $c in narrowed|jump) echo drop ;; *) echo pass ;; esac)" sl-media-tcp cli tcp $C $sp $SL 57000
-		ssp; send "$c" pass sl-media-udp cli udp $C $sp $SL 51000
+		# (in the case "sport" only source ports 50000-50029 pass)
+		ssp; send "$c" "$([ "$c" = sport ] && [ "$sp" -ge 50030 ] && echo drop || echo pass)" \
+			sl-media-udp cli udp $C $sp $SL 51000
 		case $c in
 		clean)
 			# the way back: the Pexip node's media source ports, SNAT.

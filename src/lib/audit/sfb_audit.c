@@ -49,6 +49,27 @@ iface_test(const struct rs_iface *f, const char *have, bool any)
 static sfb_status walk_chain(struct walk *W, size_t ci, struct region *R, struct region *acc,
     struct region *drop, struct region *unk, struct region *ret, int depth);
 
+static void
+rs_hull_of_region(struct rs_hull *h, const struct region *R)
+{
+	struct rs_hull one;
+	size_t i;
+
+	rs_hull_of(h, NULL, 0);
+	for (i = 0; i < R->n; i++) {
+		rs_hull_of(&one, &R->v[i].b, 1);
+		h->protos |= one.protos;
+		h->dp_lo = one.dp_lo < h->dp_lo ? one.dp_lo : h->dp_lo;
+		h->dp_hi = one.dp_hi > h->dp_hi ? one.dp_hi : h->dp_hi;
+		h->src_lo = one.src_lo < h->src_lo ? one.src_lo : h->src_lo;
+		h->src_hi = one.src_hi > h->src_hi ? one.src_hi : h->src_hi;
+		h->dst_lo = one.dst_lo < h->dst_lo ? one.dst_lo : h->dst_lo;
+		h->dst_hi = one.dst_hi > h->dst_hi ? one.dst_hi : h->dst_hi;
+		h->src6 |= one.src6;
+		h->dst6 |= one.dst6;
+	}
+}
+
 /* Move src into acc; with first_accept, boxes already accepted by an
  * earlier rule keep its tag. */
 static sfb_status
@@ -70,6 +91,7 @@ walk_chain(struct walk *W, size_t ci, struct region *R, struct region *acc, stru
 {
 	struct rs_chain *c = &W->A->rs.chains[ci];
 	struct region D, sub;
+	struct rs_hull hull;
 	struct rs_rule *r;
 	struct tag t;
 	sfb_status st = SFB_OK;
@@ -84,10 +106,15 @@ walk_chain(struct walk *W, size_t ci, struct region *R, struct region *acc, stru
 		st = region_move(unk, R, true, t);
 		goto out;
 	}
+	/* The hull of what enters the chain stays a hull of what is left in
+	 * it (what jumps return is part of what went in). */
+	rs_hull_of_region(&hull, R);
 	for (i = 0; i < c->n && R->n > 0 && st == SFB_OK; i++) {
 		r = &c->rules[i];
 		t = (struct tag){ ci, i };
 		if (r->never_new || r->verdict == RS_CONTINUE || (r->verdict == RS_DNAT && !W->nat))
+			continue;
+		if (!rs_hull_meets(&r->hull, &hull))
 			continue;
 		fi = iface_test(&r->iif, W->iif, W->any_iface);
 		fo = iface_test(&r->oif, W->oif, W->any_iface);
@@ -721,6 +748,10 @@ sfb_audit_run_mem(sfb_ctx *ctx, const sfb_plan *plan, const char *firewall, cons
 	if ((st = sfb_rs_parse(ctx, name, data, len, &A->rs)) != SFB_OK)
 		goto out;
 	A->dnat = has_dnat(A);
+	for (size_t ci = 0; ci < A->rs.n; ci++)
+		for (size_t ri = 0; ri < A->rs.chains[ci].n; ri++)
+			rs_hull_of(&A->rs.chains[ci].rules[ri].hull, A->rs.chains[ci].rules[ri].boxes,
+			    A->rs.chains[ci].rules[ri].nboxes);
 	if ((st = eval_flows(A, &plan_all)) != SFB_OK || (st = find(A, &plan_all)) != SFB_OK) {
 		st = st == SFB_ENOMEM ? sfb_oom(ctx) : st;
 		goto out;

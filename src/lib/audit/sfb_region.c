@@ -257,6 +257,11 @@ region_cut(struct region *r, const struct rs_box *b, struct region *in, struct t
 	sfb_status st = SFB_OK;
 	size_t i;
 
+	/* Most rules meet none of the boxes: nothing to rebuild then. */
+	for (i = 0; i < r->n && !box_meets(&r->v[i].b, b); i++)
+		;
+	if (i == r->n)
+		return SFB_OK;
 	region_init(&keep);
 	for (i = 0; i < r->n && st == SFB_OK; i++) {
 		if (!box_meets(&r->v[i].b, b)) {

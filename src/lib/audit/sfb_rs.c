@@ -58,6 +58,61 @@ rs_box_empty(const struct rs_box *b)
 }
 
 void
+rs_hull_of(struct rs_hull *h, const struct rs_box *b, size_t n)
+{
+	const sfb_iset *s;
+	size_t i;
+
+	h->protos = 0;
+	h->dp_lo = h->src_lo = h->dst_lo = UINT32_MAX;
+	h->dp_hi = h->src_hi = h->dst_hi = 0;
+	h->src6 = h->dst6 = false;
+	for (i = 0; i < n; i++) {
+		h->protos |= b[i].protos;
+		s = &b[i].dport.s;
+		if (s->n > 0) {
+			if ((uint32_t)s->r[0].lo.lo < h->dp_lo)
+				h->dp_lo = (uint32_t)s->r[0].lo.lo;
+			if ((uint32_t)s->r[s->n - 1].hi.lo > h->dp_hi)
+				h->dp_hi = (uint32_t)s->r[s->n - 1].hi.lo;
+		}
+		s = &b[i].src.v4;
+		if (s->n > 0) {
+			if ((uint32_t)s->r[0].lo.lo < h->src_lo)
+				h->src_lo = (uint32_t)s->r[0].lo.lo;
+			if ((uint32_t)s->r[s->n - 1].hi.lo > h->src_hi)
+				h->src_hi = (uint32_t)s->r[s->n - 1].hi.lo;
+		}
+		s = &b[i].dst.v4;
+		if (s->n > 0) {
+			if ((uint32_t)s->r[0].lo.lo < h->dst_lo)
+				h->dst_lo = (uint32_t)s->r[0].lo.lo;
+			if ((uint32_t)s->r[s->n - 1].hi.lo > h->dst_hi)
+				h->dst_hi = (uint32_t)s->r[s->n - 1].hi.lo;
+		}
+		h->src6 |= b[i].src.v6.n > 0;
+		h->dst6 |= b[i].dst.v6.n > 0;
+	}
+}
+
+bool
+rs_hull_meets(const struct rs_hull *a, const struct rs_hull *b)
+{
+	bool v4 = a->src_lo <= a->src_hi && b->src_lo <= b->src_hi && a->dst_lo <= a->dst_hi &&
+	    b->dst_lo <= b->dst_hi && a->src_lo <= b->src_hi && b->src_lo <= a->src_hi &&
+	    a->dst_lo <= b->dst_hi && b->dst_lo <= a->dst_hi;
+	bool v6 = a->src6 && b->src6 && a->dst6 && b->dst6;
+	unsigned common = a->protos & b->protos;
+
+	if (common == 0 || (!v4 && !v6))
+		return false;
+	/* Destination ports count only where no portless protocol is shared. */
+	if ((common & RS_OTHER) == 0 && (a->dp_lo > b->dp_hi || b->dp_lo > a->dp_hi))
+		return false;
+	return true;
+}
+
+void
 rs_rule_free(struct rs_rule *r)
 {
 	size_t i;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sfb_ctx.h"
 #include "sfb_iset.h"
@@ -46,6 +47,17 @@ struct rs_iface {
 	bool prefix, neg;
 };
 
+/* A cheap over-approximation of a union of boxes, to skip most pairs of
+ * rule and region without touching their interval sets: the protocols, and
+ * the hulls of the destination ports and of the IPv4 source and
+ * destination addresses (IPv6 only as present or not). */
+struct rs_hull {
+	unsigned protos;
+	uint32_t dp_lo, dp_hi;
+	uint32_t src_lo, src_hi, dst_lo, dst_hi;  /* IPv4; lo > hi: none */
+	bool src6, dst6;
+};
+
 struct rs_rule {
 	struct rs_box *boxes;      /* the rule matches their union */
 	size_t nboxes, capboxes;
@@ -65,6 +77,7 @@ struct rs_rule {
 	long handle;
 	int line;
 	char *text;                /* a short description for reports */
+	struct rs_hull hull;       /* of boxes (rs_hull_of, once parsed) */
 };
 
 enum rs_hook { RS_HOOK_NONE, RS_HOOK_PREROUTING, RS_HOOK_INPUT, RS_HOOK_FORWARD,
@@ -100,6 +113,9 @@ void rs_box_free(struct rs_box *b);
 sfb_status rs_box_all(struct rs_box *b);
 sfb_status rs_box_copy(struct rs_box *dst, const struct rs_box *src);
 bool rs_box_empty(const struct rs_box *b);
+/* The hull of n boxes, and whether two hulls can meet. */
+void rs_hull_of(struct rs_hull *h, const struct rs_box *b, size_t n);
+bool rs_hull_meets(const struct rs_hull *a, const struct rs_hull *b);
 
 /* Rules and chains. */
 void rs_rule_free(struct rs_rule *r);

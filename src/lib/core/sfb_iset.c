@@ -454,6 +454,10 @@ sfb_iset_overlaps(const sfb_iset *a, const sfb_iset *b)
 {
 	size_t i = 0, j = 0;
 
+	/* The hulls first: most pairs a caller tries are far apart. */
+	if (a->n == 0 || b->n == 0 || sfb_u128_cmp(a->r[a->n - 1].hi, b->r[0].lo) < 0 ||
+	    sfb_u128_cmp(b->r[b->n - 1].hi, a->r[0].lo) < 0)
+		return false;
 	while (i < a->n && j < b->n) {
 		if (sfb_u128_cmp(a->r[i].hi, b->r[j].lo) < 0)
 			i++;
