@@ -20,135 +20,15 @@
 
 #include "catalog/sfb_catalog.h"
 #include "sfb_esc.h"
+#include "sfb_jpos.h"
 #include "sfbnet/import.h"
 
 /* --- where a value sits in the text ------------------------------------ */
 
 /* jansson gives a line and column for syntax errors only; a value of the
- * wrong type is found again by skimming the (valid) text along its path:
- * the row's index in the array, the key in the row, the item in the
- * value's array.  A key written with escapes is not recognised: the row's
- * own place stands for it then. */
-
-static void
-skim_ws(sfb_cur *c)
-{
-	int ch;
-
-	while ((ch = sfb_cur_peek(c)) == ' ' || ch == '\t' || ch == '\r' || ch == '\n')
-		sfb_cur_skip(c, 1);
-}
-
-/* A string from its opening quote to past its closing one. */
-static void
-skim_string(sfb_cur *c)
-{
-	int ch;
-
-	if (!sfb_cur_accept(c, '"'))
-		return;
-	while ((ch = sfb_cur_get(c)) >= 0 && ch != '"')
-		if (ch == '\\')
-			sfb_cur_skip(c, 1);
-}
-
-/* Any value (arrays and objects by counting brackets, not by recursion). */
-static void
-skim_value(sfb_cur *c)
-{
-	size_t depth = 0;
-	int ch;
-
-	do {
-		skim_ws(c);
-		ch = sfb_cur_peek(c);
-		if (ch < 0)
-			return;
-		if (ch == '"') {
-			skim_string(c);
-		} else if (ch == '[' || ch == '{') {
-			depth++;
-			sfb_cur_skip(c, 1);
-		} else if (ch == ']' || ch == '}') {
-			if (depth > 0)
-				depth--;
-			sfb_cur_skip(c, 1);
-		} else if (ch == ',' || ch == ':') {
-			sfb_cur_skip(c, 1);
-		} else {
-			/* a number or literal: at least one byte (a NUL too, which
-			 * strchr would take for its own end) */
-			sfb_cur_skip(c, 1);
-			while ((ch = sfb_cur_peek(c)) > 0 && strchr(" \t\r\n,:]}[{\"", ch) == NULL)
-				sfb_cur_skip(c, 1);
-		}
-	} while (depth > 0);
-}
-
-/* Past the item-th value of the array or object member list c is in
- * (after its opening bracket); false if there are fewer. */
-static bool
-skim_items(sfb_cur *c, size_t item)
-{
-	size_t i;
-
-	for (i = 0; i < item; i++) {
-		skim_ws(c);
-		if (sfb_cur_peek(c) == ']' || sfb_cur_eof(c))
-			return false;
-		skim_value(c);
-		skim_ws(c);
-		if (!sfb_cur_accept(c, ','))
-			return false;
-	}
-	skim_ws(c);
-	return !sfb_cur_eof(c) && sfb_cur_peek(c) != ']';
-}
-
-/* In the object c is at, the value of key; false if absent. */
-static bool
-skim_member(sfb_cur *c, const char *key)
-{
-	size_t klen = strlen(key), start, width;
-
-	if (!sfb_cur_accept(c, '{'))
-		return false;
-	for (;;) {
-		skim_ws(c);
-		if (sfb_cur_peek(c) != '"')
-			return false;
-		start = c->pos;
-		skim_string(c);
-		width = c->pos - start;    /* with its quotes */
-		skim_ws(c);
-		if (!sfb_cur_accept(c, ':'))
-			return false;
-		skim_ws(c);
-		if (width == klen + 2 && memcmp(c->p + start + 1, key, klen) == 0)
-			return true;
-		skim_value(c);
-		skim_ws(c);
-		if (!sfb_cur_accept(c, ','))
-			return false;
-	}
-}
-
-/* Line and column (1-based; columns count characters, as jansson's do)
- * after the bytes [from, to) of text, starting at *line, *col. */
-static void
-advance(const char *text, size_t from, size_t to, int *line, int *col)
-{
-	size_t i;
-
-	for (i = from; i < to; i++) {
-		if (text[i] == '\n') {
-			++*line;
-			*col = 1;
-		} else if (((unsigned char)text[i] & 0xc0) != 0x80) {
-			++*col;
-		}
-	}
-}
+ * wrong type is found again by skimming the (valid) text along its path
+ * (core/sfb_jpos.h): the row's index in the array, the key in the row, the
+ * item in the value's array. */
 
 /* --- reading the document ---------------------------------------------- */
 
@@ -178,21 +58,21 @@ find_rows(struct reader *R, size_t n)
 	if (R->rowoff == NULL || R->rowline == NULL || R->rowcol == NULL)
 		return sfb_oom(R->ctx);
 	sfb_cur_init(&c, R->text, R->len);
-	skim_ws(&c);
+	sfb_jskim_ws(&c);
 	if (!sfb_cur_accept(&c, '['))
 		return SFB_OK;
 	for (i = 0; i < n; i++) {
-		skim_ws(&c);
+		sfb_jskim_ws(&c);
 		if (sfb_cur_eof(&c))
 			break;
-		advance(R->text, last, c.pos, &line, &col);
+		sfb_jadvance(R->text, last, c.pos, &line, &col);
 		last = c.pos;
 		R->rowoff[i] = c.pos;
 		R->rowline[i] = line;
 		R->rowcol[i] = col;
 		R->nrowoff = i + 1;
-		skim_value(&c);
-		skim_ws(&c);
+		sfb_jskim_value(&c);
+		sfb_jskim_ws(&c);
 		if (!sfb_cur_accept(&c, ','))
 			break;
 	}
@@ -215,14 +95,14 @@ where(const struct reader *R, size_t row, const char *key, long item, int *line,
 	*line = R->rowline[row];
 	*col = R->rowcol[row];
 	sfb_cur_init(&c, R->text + base, R->len - base);
-	if (key == NULL || !skim_member(&c, key))
+	if (key == NULL || !sfb_jskim_member(&c, key))
 		goto out;
 	best = c.pos;
-	if (item < 0 || !sfb_cur_accept(&c, '[') || !skim_items(&c, (size_t)item))
+	if (item < 0 || !sfb_cur_accept(&c, '[') || !sfb_jskim_items(&c, (size_t)item))
 		goto out;
 	best = c.pos;
 out:
-	advance(R->text, base, base + best, line, col);
+	sfb_jadvance(R->text, base, base + best, line, col);
 }
 
 static sfb_status rfail(struct reader *R, size_t row, const char *key, long item,
