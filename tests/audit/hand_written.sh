@@ -233,14 +233,14 @@ audit_mode() {
 			# sources (every IPv4 address but 203.0.113.0/28), other
 			# source ports, other destination ports.
 			expect broad 1 "$all_flows" "" \
-				'{"kind": "surplus", "rule": "rule chain forward, handle 8: over-broad (table filter)", "packets": [
+				'{"kind": "surplus", "rule": "rule chain forward, handle 8: over-broad (table inet filter)", "packets": [
 				  "tcp 0.0.0.0/1, 128.0.0.0/2, 192.0.0.0/5, 200.0.0.0/7, 202.0.0.0/8, 203.0.0.0/18, 203.0.64.0/19, 203.0.96.0/20, 203.0.112.0/24, 203.0.113.16/28, 203.0.113.32/27, 203.0.113.64/26, 203.0.113.128/25, 203.0.114.0/23, 203.0.116.0/22, 203.0.120.0/21, 203.0.128.0/17, 203.1.0.0/16, 203.2.0.0/15, 203.4.0.0/14, 203.8.0.0/13, 203.16.0.0/12, 203.32.0.0/11, 203.64.0.0/10, 203.128.0.0/9, 204.0.0.0/6, 208.0.0.0/4, 224.0.0.0/3 -> 10.99.2.20 dport 1024-65535",
 				  "tcp 203.0.113.0/28 -> 10.99.2.20 sport 0-49999,50060-65535 dport 1024-65535",
 				  "tcp 203.0.113.0/28 -> 10.99.2.20 sport 50000-50059 dport 1024-49999,60000-65535"]}' ;;
 		shadowed)
 			# (d) a note: the audit stays clean.
 			expect shadowed 0 "$all_flows" "" \
-				'{"kind": "shadowed", "rule": "rule chain forward, handle 10: inside-sl-tcp (table filter)", "packets": [
+				'{"kind": "shadowed", "rule": "rule chain forward, handle 10: inside-sl-tcp (table inet filter)", "packets": [
 				  "tcp 203.0.113.10 -> 10.99.2.20 sport 50000-50059 dport 50000-50100"]}' ;;
 		jump)
 			# (e) 50000-54999 accepted in chain starleaf, 55000-59999
@@ -251,7 +251,7 @@ audit_mode() {
 			expect jump 1 '"px-media-sfb-to-node", "px-avatar-http", "px-media-node-to-sfb", "sl-media-udp"' \
 				"{\"flow\": \"sl-media-tcp\", \"verdict\": \"partial\", \"unknown\": [], \"missing\": [
 				  \"tcp 203.0.113.0/28 -> 10.99.2.20 sport 50000-50059 dport 55000-57999 BY $policy\"]}" \
-				'{"kind": "surplus", "rule": "rule chain starleaf, handle 13: sl-in-chain (table filter)", "packets": [
+				'{"kind": "surplus", "rule": "rule chain starleaf, handle 13: sl-in-chain (table inet filter)", "packets": [
 				  "tcp 203.0.113.0/28 -> 10.99.2.20 sport 50000-50059 dport 0-49999,60000-65535"]}' ;;
 		negated)
 			expect negated 1 '"px-media-sfb-to-node", "px-avatar-http", "px-media-node-to-sfb", "sl-media-tcp"' \
@@ -272,9 +272,9 @@ audit_mode() {
 		flags)
 			expect flags 1 '"px-media-sfb-to-node", "px-media-node-to-sfb", "sl-media-udp", "sl-media-tcp"' \
 				'{"flow": "px-avatar-http", "verdict": "unknown", "missing": [], "unknown": [
-				  "tcp 203.0.113.0/28 -> 10.99.2.10 dport 80 BY rule chain forward, handle 5: px-http-syn (table filter)",
-				  "tcp 203.0.113.0/28 -> 10.99.2.11 dport 80 BY rule chain forward, handle 5: px-http-syn (table filter)"]}' \
-				'{"kind": "not-modelled", "rule": "rule chain forward, handle 5: px-http-syn (table filter)", "packets": []}'
+				  "tcp 203.0.113.0/28 -> 10.99.2.10 dport 80 BY rule chain forward, handle 5: px-http-syn (table inet filter)",
+				  "tcp 203.0.113.0/28 -> 10.99.2.11 dport 80 BY rule chain forward, handle 5: px-http-syn (table inet filter)"]}' \
+				'{"kind": "not-modelled", "rule": "rule chain forward, handle 5: px-http-syn (table inet filter)", "packets": []}'
 			[ "$(jq -r '.findings[0].what' "$tmp/flags.audit")" = "a match the audit does not model" ] &&
 				ok "flags: the not-modelled finding says what" ||
 				bad "flags: the not-modelled finding says '$(jq -r '.findings[0].what' "$tmp/flags.audit")'" ;;
@@ -286,11 +286,11 @@ audit_mode() {
 			# kernel test counts one), so it is not "shadowed".
 			expect xt 1 '"px-media-sfb-to-node", "sl-media-udp", "sl-media-tcp"' \
 				'{"flow": "px-avatar-http", "verdict": "unknown", "missing": [], "unknown": [
-				  "tcp 203.0.113.0/28 -> 10.99.2.10 dport 80 BY rule chain FORWARD, handle 2 (table filter)",
-				  "tcp 203.0.113.0/28 -> 10.99.2.11 dport 80 BY rule chain FORWARD, handle 2 (table filter)"]},
+				  "tcp 203.0.113.0/28 -> 10.99.2.10 dport 80 BY rule chain FORWARD, handle 2 (table ip filter)",
+				  "tcp 203.0.113.0/28 -> 10.99.2.11 dport 80 BY rule chain FORWARD, handle 2 (table ip filter)"]},
 				 {"flow": "px-media-node-to-sfb", "verdict": "unknown", "missing": [], "unknown": [
-				  "tcp 10.99.2.10/31 -> 203.0.113.0/28 sport 40000-49999 dport 80 BY rule chain FORWARD, handle 2 (table filter)"]}' \
-				'{"kind": "not-modelled", "rule": "rule chain FORWARD, handle 2 (table filter)", "packets": []}' ;;
+				  "tcp 10.99.2.10/31 -> 203.0.113.0/28 sport 40000-49999 dport 80 BY rule chain FORWARD, handle 2 (table ip filter)"]}' \
+				'{"kind": "not-modelled", "rule": "rule chain FORWARD, handle 2 (table ip filter)", "packets": []}' ;;
 		esac
 	done
 	finish
@@ -303,6 +303,7 @@ C=203.0.113.10 CB=203.0.113.5   # a client, and the one in the negated set
 # in_box: jq program, true when the packet $p lies in the box string `.`.
 # Boxes print as "PROTO SRC[, SRC...] -> DST[, DST...][ sport P][ dport P]",
 # port sets as "A-B,C".  IPv6 prefixes never hold the IPv4 probes.
+# shellcheck disable=SC2016  # a jq program: its $ are jq's
 in_box='
 def n4: split(".") | map(tonumber) | .[0] * 16777216 + .[1] * 65536 + .[2] * 256 + .[3];
 def in_addrs($ip): any(.[]; (test(":") | not) and
@@ -410,15 +411,15 @@ kernel_mode() {
 		audit "$c"
 		case $arc in 0|1) ;; *) bad "$c: sfbnet audit exited $arc: $(head -c 300 "$tmp/$c.audit.err")"; continue ;; esac
 		# What every case shares, unless it changes it.
-		asp; send "$c" "$([ "$c" = missing ] && echo drop || echo pass)" px-avatar-http cli tcp $C $sp $PUB1 80 $PX1
-		asp; send "$c" "$(case $c in missing|dnat) echo drop ;; *) echo pass ;; esac)" px-avatar-http cli tcp $C $sp $PUB2 80 $PX2
-		asp; send "$c" pass px-media-sfb-to-node cli udp $C $sp $PUB1 41000 $PX1
-		asp; send "$c" "$([ "$c" = dnat ] && echo drop || echo pass)" px-media-sfb-to-node cli udp $C $sp $PUB2 46000 $PX2
-		ssp; send "$c" pass sl-media-tcp cli tcp $C $sp $SL 52000
-		ssp; send "$c" "$(case $c in narrowed|jump) echo drop ;; *) echo pass ;; esac)" sl-media-tcp cli tcp $C $sp $SL 57000
+		asp; send "$c" "$([ "$c" = missing ] && echo drop || echo pass)" px-avatar-http cli tcp $C "$sp" $PUB1 80 $PX1
+		asp; send "$c" "$(case $c in missing|dnat) echo drop ;; *) echo pass ;; esac)" px-avatar-http cli tcp $C "$sp" $PUB2 80 $PX2
+		asp; send "$c" pass px-media-sfb-to-node cli udp $C "$sp" $PUB1 41000 $PX1
+		asp; send "$c" "$([ "$c" = dnat ] && echo drop || echo pass)" px-media-sfb-to-node cli udp $C "$sp" $PUB2 46000 $PX2
+		ssp; send "$c" pass sl-media-tcp cli tcp $C "$sp" $SL 52000
+		ssp; send "$c" "$(case $c in narrowed|jump) echo drop ;; *) echo pass ;; esac)" sl-media-tcp cli tcp $C "$sp" $SL 57000
 		# (in the case "sport" only source ports 50000-50029 pass)
 		ssp; send "$c" "$([ "$c" = sport ] && [ "$sp" -ge 50030 ] && echo drop || echo pass)" \
-			sl-media-udp cli udp $C $sp $SL 51000
+			sl-media-udp cli udp $C "$sp" $SL 51000
 		case $c in
 		clean)
 			# the way back: the Pexip node's media source ports, SNAT.
@@ -427,24 +428,24 @@ kernel_mode() {
 		jump)
 			# returned from chain starleaf: 56000 to the policy, 59000
 			# to the rule after the return.
-			ssp; send jump drop sl-media-tcp cli tcp $C $sp $SL 56000
-			ssp; send jump pass sl-media-tcp cli tcp $C $sp $SL 59000 ;;
+			ssp; send jump drop sl-media-tcp cli tcp $C "$sp" $SL 56000
+			ssp; send jump pass sl-media-tcp cli tcp $C "$sp" $SL 59000 ;;
 		negated)
-			ssp; send negated drop sl-media-udp cli udp $CB $sp $SL 51500
-			ssp; send negated pass sl-media-tcp cli tcp $CB $sp $SL 52000 ;;
+			ssp; send negated drop sl-media-udp cli udp $CB "$sp" $SL 51500
+			ssp; send negated pass sl-media-tcp cli tcp $CB "$sp" $SL 52000 ;;
 		sport)
 			send sport pass sl-media-udp cli udp $C 50029 $SL 51500
 			send sport drop sl-media-udp cli udp $C 50030 $SL 51500
 			send sport drop sl-media-udp cli udp $C 50059 $SL 51000 ;;
 		broad)
 			# the surplus is real: a source port no flow uses passes.
-			asp; send broad pass sl-media-tcp cli tcp $C $sp $SL 52000 ;;
+			asp; send broad pass sl-media-tcp cli tcp $C "$sp" $SL 52000 ;;
 		xt)
 			# The rule px-http after the xt rule decides this packet
 			# (the probe's payload has no "GET"): its counter moves.
 			before=$(fwx nft -j list chain inet filter forward |
 				jq '[.nftables[].rule? | select(.comment == "px-http") | .expr[] | .counter?.packets // empty] | add')
-			asp; send xt pass px-avatar-http cli tcp $C $sp $PUB1 80 $PX1
+			asp; send xt pass px-avatar-http cli tcp $C "$sp" $PUB1 80 $PX1
 			after=$(fwx nft -j list chain inet filter forward |
 				jq '[.nftables[].rule? | select(.comment == "px-http") | .expr[] | .counter?.packets // empty] | add')
 			if [ "${after:-0}" -gt "${before:-0}" ]; then

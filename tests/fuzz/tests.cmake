@@ -8,11 +8,11 @@
 # built against an instrumented copy of the library:
 #   cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DSFB_FUZZ=ON
 #   cmake --build build-fuzz -j2 --target fuzz_topology fuzz_catalog fuzz_ports_addrs fuzz_wire \
-#       fuzz_downstream fuzz_import_topology fuzz_o365 fuzz_rs_nft fuzz_rs_ipt
+#       fuzz_downstream fuzz_import_topology fuzz_o365 fuzz_rs_nft fuzz_rs_ipt fuzz_federation
 option(SFB_FUZZ "Build libFuzzer fuzz targets (needs clang)" OFF)
 
 set(SFB_FUZZ_TARGETS fuzz_topology fuzz_catalog fuzz_ports_addrs fuzz_wire fuzz_downstream
-    fuzz_import_topology fuzz_o365 fuzz_rs_nft fuzz_rs_ipt)
+    fuzz_import_topology fuzz_o365 fuzz_rs_nft fuzz_rs_ipt fuzz_federation)
 set(SFB_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
 # Extra sources per target (fuzz_common.c: the guard against known libfyaml
 # bugs, shared by the YAML targets).
@@ -25,6 +25,7 @@ set(SFB_FUZZ_EXTRA_fuzz_import_topology "")
 set(SFB_FUZZ_EXTRA_fuzz_o365 "")
 set(SFB_FUZZ_EXTRA_fuzz_rs_nft "")
 set(SFB_FUZZ_EXTRA_fuzz_rs_ipt "")
+set(SFB_FUZZ_EXTRA_fuzz_federation "")
 
 foreach(t ${SFB_FUZZ_TARGETS})
   add_executable(replay_${t} ${SFB_FUZZ_DIR}/${t}.c ${SFB_FUZZ_EXTRA_${t}}

@@ -401,7 +401,7 @@ test_errors(void **state)
 	refused(f, "*filter\n:FORWARD DROP [0:0]\n-A FORWARD --dport 1 -j ACCEPT\nCOMMIT\n",
 	    "3:12: an option of no match given");
 	refused(f, "*filter\n:FORWARD DROP [0:0]\n-A FORWARD -g NOPE\nCOMMIT\n",
-	    "3:15: -g to 'NOPE'");
+	    "3:15: -g to no chain of this table: 'NOPE'");
 	refused(f, "*filter\n:FORWARD DROP [0:0]\n-A FORWARD -j DNAT --to-destination 1.2.3.4\nCOMMIT\n",
 	    "3:15: a target of the nat table only");
 	refused(f, "*filter\n:FORWARD MAYBE [0:0]\nCOMMIT\n", "2:10: the policy of a built-in chain");

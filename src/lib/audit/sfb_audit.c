@@ -558,9 +558,12 @@ on_forward_path(const struct sfb_audit *A, size_t ci, int depth)
 }
 
 /* What rule t lets through (acc boxes tagged t) and what decides the rest
- * of its match first, from the rule's own boxes walked from the start. */
+ * of its match first, from the rule's own boxes walked from the start;
+ * *unknown tells whether a rule the audit cannot model saw some of them
+ * (then nobody can say the rule decides nothing). */
 static sfb_status
-rule_effect(struct sfb_audit *A, struct tag t, struct region *mine, struct region *others)
+rule_effect(struct sfb_audit *A, struct tag t, struct region *mine, struct region *others,
+    bool *unknown)
 {
 	const struct rs_rule *r = &A->rs.chains[t.chain].rules[t.rule];
 	struct walk W = { A, NULL, NULL, true, true, false };
@@ -573,6 +576,7 @@ rule_effect(struct sfb_audit *A, struct tag t, struct region *mine, struct regio
 	region_init(&unk);
 	for (i = 0; i < r->nboxes && st == SFB_OK; i++)
 		st = eval_box(&W, &r->boxes[i], &acc, &drop, &unk);
+	*unknown = unk.n > 0;
 	for (k = 0; k < 3 && st == SFB_OK; k++) {
 		struct region *x = k == 0 ? &acc : k == 1 ? &drop : &unk;
 
@@ -602,6 +606,7 @@ find(struct sfb_audit *A, const struct region *plan_all)
 	struct tag t;
 	sfb_status st = SFB_OK;
 	size_t ci, i;
+	bool unseen;
 
 	region_init(&mine);
 	region_init(&others);
@@ -622,9 +627,9 @@ find(struct sfb_audit *A, const struct region *plan_all)
 				continue;
 			region_clear(&mine);
 			region_clear(&others);
-			if ((st = rule_effect(A, t, &mine, &others)) != SFB_OK)
+			if ((st = rule_effect(A, t, &mine, &others, &unseen)) != SFB_OK)
 				break;
-			if (mine.n == 0) {
+			if (mine.n == 0 && !unseen) {
 				st = add_finding(A, AF_SHADOWED, t, &others);
 				continue;
 			}

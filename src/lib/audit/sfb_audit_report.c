@@ -42,7 +42,7 @@ sfb_audit_rule_name(sfb_buf *b, const struct sfb_audit *a, struct tag t)
 	if (a->rs.kind == RS_KIND_NFT) {
 		sfb_buf_puts(b, "rule ");
 		sfb_esc_put(b, SFB_ESC_LINE, r->text != NULL ? r->text : "?");
-		sfb_buf_puts(b, " (table ");
+		sfb_buf_printf(b, " (table %s ", c->family == 4 ? "ip" : c->family == 6 ? "ip6" : "inet");
 		sfb_esc_put(b, SFB_ESC_LINE, c->table);
 		sfb_buf_putc(b, ')');
 	} else {

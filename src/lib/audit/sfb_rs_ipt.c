@@ -169,12 +169,25 @@ strcaseeq(const char *a, const char *b)
 	}
 }
 
+static char *report_text(sfb_cur span);
+
+/* The refusal at column col of the current line; word (escaped, cut) is
+ * the text at fault. */
 static sfb_status
 bad(struct ipt *p, int col, const char *msg, const char *word)
 {
-	if (word != NULL)
-		return sfb_fail(p->ctx, SFB_EINVAL, p->file, p->line, col, "%s '%s'", msg, word);
-	return sfb_fail(p->ctx, SFB_EINVAL, p->file, p->line, col, "%s", msg);
+	sfb_cur c;
+	char *w;
+	sfb_status st;
+
+	if (word == NULL)
+		return sfb_fail(p->ctx, SFB_EINVAL, p->file, p->line, col, "%s", msg);
+	sfb_cur_init_str(&c, word);
+	if ((w = report_text(c)) == NULL)
+		return sfb_oom(p->ctx);
+	st = sfb_fail(p->ctx, SFB_EINVAL, p->file, p->line, col, "%s '%s'", msg, w);
+	free(w);
+	return st;
 }
 
 static sfb_status
@@ -1519,8 +1532,9 @@ commit(struct ipt *p)
 			r->verdict = pd->go ? RS_GOTO : RS_JUMP;
 			r->target = (size_t)ci;
 		} else if (pd->go) {
-			st = sfb_fail(p->ctx, SFB_EINVAL, p->file, pd->line, pd->col,
-			    "-g to '%s', no chain of this table", pd->name);
+			/* (pd->desc: the words, escaped when they became unknown text.) */
+			p->line = pd->line;
+			st = bad(p, pd->col, "-g to no chain of this table:", pd->name);
 			goto out;
 		} else {
 			/* A target that is not modelled (CT, TPROXY, NFQUEUE ...). */
