@@ -9,6 +9,7 @@
 static const struct cli_opt opts[] = {
 	{ "ruleset", 'r', "FILE", "nft -j list ruleset JSON, or iptables-save output (required)", false },
 	{ "firewall", 'F', "NAME", "the firewall of the topology the ruleset is on", false },
+	{ "host", 'H', "NAME", "instead: the host whose own firewall (input) the ruleset is", false },
 	{ "format", 'f', "FORMAT", "text (default) or json", false },
 	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one", false },
 	{ "output", 'o', "FILE", "write the report to FILE (whole or not at all) instead of stdout",
@@ -21,6 +22,7 @@ run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 {
 	static const char *const formats[] = { "text", "json", NULL };
 	const char *fw = cli_opt(cmd, a, "firewall"), *rules = cli_opt(cmd, a, "ruleset"), *fmt;
+	sfb_audit_opts o = { fw, cli_opt(cmd, a, "host") };
 	sfb_audit *au = NULL;
 	sfb_status st;
 	int rc;
@@ -29,10 +31,14 @@ run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 		return rc;
 	if (rules == NULL)
 		return cli_error(EXIT_USAGE, "audit: --ruleset FILE is required");
-	if ((rc = cli_load_plan_for(s, cmd, a, fw, 0)) != EXIT_GOOD)
+	if (fw != NULL && o.host != NULL)
+		return cli_error(EXIT_USAGE, "audit: --firewall or --host, not both");
+	/* A host's firewall needs every flow that ends at it, whatever path. */
+	if ((rc = o.host != NULL ? cli_load_plan(s, cmd, a) :
+	    cli_load_plan_for(s, cmd, a, fw, 0)) != EXIT_GOOD)
 		return rc;
 	cli_warnings(s->ctx);
-	st = sfb_audit_run(s->ctx, s->plan, fw, rules, &au);
+	st = sfb_audit_run(s->ctx, s->plan, &o, rules, &au);
 	if (st == SFB_EIO)   /* a ruleset that cannot be read is bad input */
 		st = SFB_EINVAL;
 	if (st == SFB_OK)
@@ -58,7 +64,9 @@ const struct cli_cmd cmd_audit = {
 	"ruleset: rules that allow traffic no planned flow needs (with the surplus),\n"
 	"rules that accept everything, a forward policy of accept, rules the audit\n"
 	"cannot model (every flow they could affect is unknown, never guessed), and\n"
-	"rules that never decide a packet.  Exit status 0 when every required flow\n"
-	"is allowed and nothing is surplus or unknown, 1 otherwise.",
+	"rules that never decide a packet.  With --host NAME the ruleset is that host's\n"
+	"own firewall: its input chains against every flow that ends at the host.\n"
+	"Exit status 0 when every required flow is allowed and nothing is surplus or\n"
+	"unknown, 1 otherwise.",
 	run
 };

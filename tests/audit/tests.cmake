@@ -37,3 +37,8 @@ add_test(NAME audit/kernel-agrees
   COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/hand_written.sh $<TARGET_FILE:sfbnet> $<TARGET_FILE:pktprobe> kernel
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(audit/kernel-agrees PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 180)
+# sfbnet audit --host: a host's own input chains (nftables and iptables).
+add_test(NAME audit/host
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/host.sh $<TARGET_FILE:sfbnet>
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(audit/host PROPERTIES SKIP_RETURN_CODE 77)

@@ -78,6 +78,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	sfb_ctx *ctx = sfb_ctx_new();
+	sfb_audit_opts opts = { "fw", NULL };
 	struct rs_ruleset rs;
 	sfb_audit *au = NULL;
 	char *out = NULL;
@@ -98,7 +99,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	rs_ruleset_free(&rs);
 	if (st == SFB_OK &&
-	    sfb_audit_run_mem(ctx, plan, "fw", "fuzz.json", (const char *)data, size, &au) == SFB_OK) {
+	    sfb_audit_run_mem(ctx, plan, &opts, "fuzz.json", (const char *)data, size, &au) == SFB_OK) {
 		if (sfb_audit_write(ctx, au, SFB_FORMAT_TEXT, &out) != SFB_OK)
 			abort();
 		free(out);

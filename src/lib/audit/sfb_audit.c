@@ -25,6 +25,7 @@ struct walk {
 	bool any_iface;           /* surplus and shadow analysis: interfaces match */
 	bool first_accept;        /* keep the tag of the first rule that accepts */
 	bool nat;                 /* walking nat chains: dnat decides, the rest goes on */
+	bool not_lo;              /* a host's input: the packets come from the network, not lo */
 };
 
 static const struct tag nobody = { RS_NOBODY, 0 };
@@ -32,12 +33,15 @@ static const struct tag nobody = { RS_NOBODY, 0 };
 enum { IF_MATCH, IF_NOMATCH, IF_UNKNOWN };
 
 static int
-iface_test(const struct rs_iface *f, const char *have, bool any)
+iface_test(const struct rs_iface *f, const char *have, bool any, bool not_lo)
 {
 	bool eq;
 
 	if (f->name == NULL)
 		return IF_MATCH;
+	/* A flow to a host arrives from the network: not by the loopback. */
+	if (have == NULL && not_lo && !f->prefix && strcmp(f->name, "lo") == 0)
+		return f->neg ? IF_MATCH : IF_NOMATCH;
 	if (any)
 		return IF_MATCH;
 	if (have == NULL)
@@ -116,8 +120,8 @@ walk_chain(struct walk *W, size_t ci, struct region *R, struct region *acc, stru
 			continue;
 		if (!rs_hull_meets(&r->hull, &hull))
 			continue;
-		fi = iface_test(&r->iif, W->iif, W->any_iface);
-		fo = iface_test(&r->oif, W->oif, W->any_iface);
+		fi = iface_test(&r->iif, W->iif, W->any_iface, W->not_lo);
+		fo = iface_test(&r->oif, W->oif, W->any_iface, W->not_lo);
 		if (fi == IF_NOMATCH || fo == IF_NOMATCH)
 			continue;
 		for (k = 0; k < r->nboxes && st == SFB_OK && R->n > 0; k++)
@@ -183,7 +187,7 @@ forward_chains(const struct sfb_audit *A, int fam, size_t **out, size_t *n)
 	*n = 0;
 	for (i = 0; i < A->rs.n; i++) {
 		c = &A->rs.chains[i];
-		if (!c->base || c->hook != RS_HOOK_FORWARD || !c->filter ||
+		if (!c->base || c->hook != A->hook || !c->filter ||
 		    (c->family != 0 && c->family != fam))
 			continue;
 		if (A->rs.kind == RS_KIND_IPTABLES && strcmp(c->table, "filter") != 0)
@@ -452,12 +456,76 @@ flow_box(const struct sfb_audit *A, const struct sfb_ritem *it, struct rs_box *b
 	return SFB_OK;
 }
 
+/* A host's own firewall: every flow that ends at the host, from all its
+ * sources, to the host's addresses; one result per catalog flow. */
+static sfb_status
+eval_host_flows(struct sfb_audit *A, struct region *plan_all)
+{
+	struct walk W = { A, NULL, "", false, false, false, true };
+	const struct sfb_entry *e;
+	const struct sfb_cflow *f;
+	struct region acc;
+	struct rs_box b;
+	struct aflow *af;
+	sfb_addrset local;
+	sfb_status st = SFB_OK;
+	size_t i, k;
+
+	region_init(&acc);
+	sfb_addrset_init(&local);
+	for (i = 0; i < A->plan->nentries && st == SFB_OK; i++) {
+		e = &A->plan->entries[i];
+		f = &A->plan->cat->flows[e->flow];
+		sfb_addrset_free(&local);
+		sfb_addrset_init(&local);
+		if ((st = sfb_plan_host_local(A->plan, A->host, e, &local)) != SFB_OK)
+			break;
+		if (sfb_addrset_empty(&local))
+			continue;
+		for (k = 0; k < A->nf && A->f[k].e->flow != e->flow; k++)
+			;
+		if (k == A->nf) {
+			if ((af = realloc(A->f, (A->nf + 1) * sizeof(*A->f))) == NULL) {
+				st = SFB_ENOMEM;
+				break;
+			}
+			A->f = af;
+			af = &A->f[A->nf++];
+			memset(af, 0, sizeof(*af));
+			af->e = e;
+			region_init(&af->dropped);
+			region_init(&af->unknown);
+		}
+		af = &A->f[k];
+		rs_box_init(&b);
+		b.protos = (unsigned)f->proto & (RS_TCP | RS_UDP);
+		if ((st = sfb_addrset_copy(&b.src, &e->src)) == SFB_OK &&
+		    (st = sfb_addrset_copy(&b.dst, &local)) == SFB_OK &&
+		    (st = sfb_iset_copy(&b.sport.s, &f->sport.s)) == SFB_OK &&
+		    (st = sfb_iset_copy(&b.dport.s, &sfb_entry_dport(A->plan->cat, e)->s)) == SFB_OK &&
+		    !rs_box_empty(&b) && (st = region_add(plan_all, &b, nobody)) == SFB_OK)
+			st = eval_box(&W, &b, &acc, &af->dropped, &af->unknown);
+		rs_box_free(&b);
+		if (acc.n > 0)
+			af->accepted_any = true;
+		region_clear(&acc);
+	}
+	for (k = 0; k < A->nf; k++) {
+		af = &A->f[k];
+		af->verdict = af->unknown.n > 0 ? AV_UNKNOWN : af->dropped.n == 0 ? AV_ALLOWED :
+		    !af->accepted_any ? AV_BLOCKED : AV_PARTIAL;
+	}
+	sfb_addrset_free(&local);
+	region_free(&acc);
+	return st;
+}
+
 static sfb_status
 eval_flows(struct sfb_audit *A, struct region *plan_all)
 {
 	struct sfb_ritems items;
 	struct region acc;
-	struct walk W = { A, NULL, NULL, false, false, false };
+	struct walk W = { A, NULL, NULL, false, false, false, A->host != SIZE_MAX };
 	struct rs_box b;
 	struct aflow *af;
 	sfb_status st;
@@ -544,7 +612,7 @@ on_forward_path(const struct sfb_audit *A, size_t ci, int depth)
 	size_t i, k;
 
 	if (c->base)
-		return c->hook == RS_HOOK_FORWARD && c->filter &&
+		return c->hook == A->hook && c->filter &&
 		    (A->rs.kind == RS_KIND_NFT || strcmp(c->table, "filter") == 0);
 	if (depth > MAX_DEPTH)
 		return false;
@@ -557,6 +625,29 @@ on_forward_path(const struct sfb_audit *A, size_t ci, int depth)
 	return false;
 }
 
+/* Evaluate box b as a rule's own packets: on a host's input path only
+ * those to the host's own addresses exist. */
+static sfb_status
+eval_own(struct walk *W, const struct rs_box *b, struct region *acc, struct region *drop,
+    struct region *unk)
+{
+	struct rs_box x;
+	sfb_status st = SFB_OK;
+
+	if (W->A->host == SIZE_MAX)
+		return eval_box(W, b, acc, drop, unk);
+	rs_box_init(&x);
+	if ((st = rs_box_copy(&x, b)) == SFB_OK) {
+		sfb_addrset_free(&x.dst);
+		sfb_addrset_init(&x.dst);
+		if ((st = sfb_addrset_intersect(&x.dst, &b->dst, &W->A->host_addrs)) == SFB_OK &&
+		    !rs_box_empty(&x))
+			st = eval_box(W, &x, acc, drop, unk);
+	}
+	rs_box_free(&x);
+	return st;
+}
+
 /* What rule t lets through (acc boxes tagged t) and what decides the rest
  * of its match first, from the rule's own boxes walked from the start;
  * *unknown tells whether a rule the audit cannot model saw some of them
@@ -566,7 +657,7 @@ rule_effect(struct sfb_audit *A, struct tag t, struct region *mine, struct regio
     bool *unknown)
 {
 	const struct rs_rule *r = &A->rs.chains[t.chain].rules[t.rule];
-	struct walk W = { A, NULL, NULL, true, true, false };
+	struct walk W = { A, NULL, NULL, true, true, false, A->host != SIZE_MAX };
 	struct region acc, drop, unk;
 	sfb_status st = SFB_OK;
 	size_t i, k;
@@ -575,7 +666,7 @@ rule_effect(struct sfb_audit *A, struct tag t, struct region *mine, struct regio
 	region_init(&drop);
 	region_init(&unk);
 	for (i = 0; i < r->nboxes && st == SFB_OK; i++)
-		st = eval_box(&W, &r->boxes[i], &acc, &drop, &unk);
+		st = eval_own(&W, &r->boxes[i], &acc, &drop, &unk);
 	*unknown = unk.n > 0;
 	for (k = 0; k < 3 && st == SFB_OK; k++) {
 		struct region *x = k == 0 ? &acc : k == 1 ? &drop : &unk;
@@ -645,10 +736,10 @@ find(struct sfb_audit *A, const struct region *plan_all)
 		}
 		/* A forward base chain whose policy accepts: what reaches it
 		 * beyond the plan passes too. */
-		if (st == SFB_OK && c->base && c->hook == RS_HOOK_FORWARD && c->filter &&
+		if (st == SFB_OK && c->base && c->hook == A->hook && c->filter &&
 		    c->policy == RS_ACCEPT && on_forward_path(A, ci, 0)) {
 			struct rs_box all;
-			struct walk W = { A, NULL, NULL, true, true, false };
+			struct walk W = { A, NULL, NULL, true, true, false, A->host != SIZE_MAX };
 			struct region acc, drop, unk;
 
 			rs_box_init(&all);
@@ -657,7 +748,7 @@ find(struct sfb_audit *A, const struct region *plan_all)
 			region_init(&unk);
 			region_clear(&mine);
 			if ((st = rs_box_all(&all)) == SFB_OK)
-				st = eval_box(&W, &all, &acc, &drop, &unk);
+				st = eval_own(&W, &all, &acc, &drop, &unk);
 			for (i = 0; i < acc.n && st == SFB_OK; i++)
 				if (acc.v[i].tag.chain == ci && acc.v[i].tag.rule == RS_POLICY)
 					st = region_add(&mine, &acc.v[i].b, acc.v[i].tag);
@@ -683,7 +774,12 @@ find(struct sfb_audit *A, const struct region *plan_all)
 		rs_box_init(&all);
 		rs_box_init(&part);
 		region_clear(&mine);
-		if ((st = rs_box_all(&all)) == SFB_OK && family_part(&part, &all, fam, &st))
+		if ((st = rs_box_all(&all)) == SFB_OK && A->host != SIZE_MAX) {
+			sfb_addrset_free(&all.dst);
+			sfb_addrset_init(&all.dst);
+			st = sfb_addrset_copy(&all.dst, &A->host_addrs);
+		}
+		if (st == SFB_OK && family_part(&part, &all, fam, &st))
 			st = region_add(&mine, &part, nobody);
 		if (st == SFB_OK && (st = region_sub(&mine, plan_all)) == SFB_OK && mine.n > 0)
 			st = add_finding(A, AF_POLICY, (struct tag){ RS_NOBODY, 0 }, &mine);
@@ -712,6 +808,7 @@ sfb_audit_free(sfb_audit *a)
 		region_free(&a->fd[i].extra);
 	free(a->f);
 	free(a->fd);
+	sfb_addrset_free(&a->host_addrs);
 	rs_ruleset_free(&a->rs);
 	free(a);
 }
@@ -734,12 +831,13 @@ sfb_audit_clean(const sfb_audit *a)
 }
 
 sfb_status
-sfb_audit_run_mem(sfb_ctx *ctx, const sfb_plan *plan, const char *firewall, const char *name,
+sfb_audit_run_mem(sfb_ctx *ctx, const sfb_plan *plan, const sfb_audit_opts *o, const char *name,
     const char *data, size_t len, sfb_audit **out)
 {
 	struct sfb_audit *A;
 	struct region plan_all;
 	sfb_status st;
+	size_t i;
 
 	*out = NULL;
 	region_init(&plan_all);
@@ -747,17 +845,42 @@ sfb_audit_run_mem(sfb_ctx *ctx, const sfb_plan *plan, const char *firewall, cons
 		return sfb_oom(ctx);
 	A->plan = plan;
 	A->file = name;
-	if ((st = sfb_plan_pick_firewall(ctx, plan, firewall, &A->fw)) != SFB_OK)
+	sfb_addrset_init(&A->host_addrs);
+	st = SFB_OK;
+	A->host = SIZE_MAX;
+	A->fw = SFB_NO_FIREWALL;
+	A->hook = RS_HOOK_FORWARD;
+	if (o->host != NULL) {
+		for (i = 0; i < plan->topo->nhosts && strcmp(plan->topo->hosts[i].name, o->host); i++)
+			;
+		if (i == plan->topo->nhosts || i >= plan->topo->nhosts_real) {
+			st = sfb_topology_no_such(ctx, plan->topo, "host", o->host);
+			goto out;
+		}
+		A->host = i;
+		A->hook = RS_HOOK_INPUT;
+		for (size_t k = plan->topo->hosts[i].first_ep;
+		    k < plan->topo->hosts[i].first_ep + plan->topo->hosts[i].nep && st == SFB_OK; k++)
+			st = plan->topo->eps[k].addr_text == NULL ? sfb_addrset_all(&A->host_addrs) :
+			    sfb_addrset_union(&A->host_addrs, &plan->topo->eps[k].addr);
+		if (st != SFB_OK) {
+			st = sfb_oom(ctx);
+			goto out;
+		}
+	} else if ((st = sfb_plan_pick_firewall(ctx, plan, o->firewall, &A->fw)) != SFB_OK) {
 		goto out;
-	A->ifaces = plan->topo->fws[A->fw].ifnames != NULL;
+	}
+	A->ifaces = A->fw != SFB_NO_FIREWALL && plan->topo->fws[A->fw].ifnames != NULL;
 	if ((st = sfb_rs_parse(ctx, name, data, len, &A->rs)) != SFB_OK)
 		goto out;
-	A->dnat = has_dnat(A);
+	/* A host's firewall sees the inside address: NAT happens before it. */
+	A->dnat = A->host == SIZE_MAX && has_dnat(A);
 	for (size_t ci = 0; ci < A->rs.n; ci++)
 		for (size_t ri = 0; ri < A->rs.chains[ci].n; ri++)
 			rs_hull_of(&A->rs.chains[ci].rules[ri].hull, A->rs.chains[ci].rules[ri].boxes,
 			    A->rs.chains[ci].rules[ri].nboxes);
-	if ((st = eval_flows(A, &plan_all)) != SFB_OK || (st = find(A, &plan_all)) != SFB_OK) {
+	st = A->host != SIZE_MAX ? eval_host_flows(A, &plan_all) : eval_flows(A, &plan_all);
+	if (st != SFB_OK || (st = find(A, &plan_all)) != SFB_OK) {
 		st = st == SFB_ENOMEM ? sfb_oom(ctx) : st;
 		goto out;
 	}
@@ -770,7 +893,7 @@ out:
 }
 
 sfb_status
-sfb_audit_run(sfb_ctx *ctx, const sfb_plan *plan, const char *firewall, const char *path,
+sfb_audit_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_audit_opts *o, const char *path,
     sfb_audit **out)
 {
 	sfb_buf b;
@@ -779,8 +902,7 @@ sfb_audit_run(sfb_ctx *ctx, const sfb_plan *plan, const char *firewall, const ch
 	*out = NULL;
 	sfb_buf_init(&b);
 	if ((st = sfb_read_file(ctx, path, &b)) == SFB_OK)
-		st = sfb_audit_run_mem(ctx, plan, firewall, path, b.data != NULL ? b.data : "",
-		    b.len, out);
+		st = sfb_audit_run_mem(ctx, plan, o, path, b.data != NULL ? b.data : "", b.len, out);
 	sfb_buf_free(&b);
 	return st;
 }

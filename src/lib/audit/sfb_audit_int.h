@@ -30,7 +30,10 @@ struct afinding {
 
 struct sfb_audit {
 	const sfb_plan *plan;
-	size_t fw;
+	size_t fw;                /* the firewall, or SFB_NO_FIREWALL with a host */
+	size_t host;              /* the host of a host firewall, or SIZE_MAX */
+	int hook;                 /* RS_HOOK_FORWARD, or RS_HOOK_INPUT for a host */
+	sfb_addrset host_addrs;   /* a host's own addresses: what its input sees */
 	const char *file;
 	struct rs_ruleset rs;
 	struct aflow *f;

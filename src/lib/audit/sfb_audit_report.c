@@ -102,8 +102,12 @@ write_text(const struct sfb_audit *a, sfb_buf *b)
 
 	sfb_buf_puts(b, "audit of ");
 	sfb_esc_put(b, SFB_ESC_LINE, a->file);
-	sfb_buf_printf(b, " (%s) against firewall %s of topology '", a->rs.kind == RS_KIND_NFT ?
-	    "nft -j" : "iptables-save", t->fws[a->fw].name);
+	if (a->host != SIZE_MAX)
+		sfb_buf_printf(b, " (%s) against host %s's own firewall (input) of topology '",
+		    a->rs.kind == RS_KIND_NFT ? "nft -j" : "iptables-save", t->hosts[a->host].name);
+	else
+		sfb_buf_printf(b, " (%s) against firewall %s of topology '", a->rs.kind == RS_KIND_NFT ?
+		    "nft -j" : "iptables-save", t->fws[a->fw].name);
 	sfb_esc_put(b, SFB_ESC_LINE, t->name);
 	sfb_buf_printf(b, "': %zu flow(s)\n", a->nf);
 	for (i = 0; i < a->nf; i++) {
@@ -190,7 +194,8 @@ write_json(const struct sfb_audit *a, sfb_buf *b)
 	sfb_buf_init(&t);
 	sfb_jb_str(&jb, root, "format", "sfbnet-audit");
 	sfb_jb_int(&jb, root, "version", 1);
-	sfb_jb_str(&jb, root, "firewall", a->plan->topo->fws[a->fw].name);
+	sfb_jb_str(&jb, root, "firewall", a->host == SIZE_MAX ? a->plan->topo->fws[a->fw].name : NULL);
+	sfb_jb_str(&jb, root, "host", a->host != SIZE_MAX ? a->plan->topo->hosts[a->host].name : NULL);
 	sfb_jb_str(&jb, root, "ruleset", a->file);
 	sfb_jb_str(&jb, root, "kind", a->rs.kind == RS_KIND_NFT ? "nft-json" : "iptables-save");
 	for (i = 0; i < a->nf; i++) {

@@ -172,26 +172,6 @@ cmp_rule(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* The host's addresses among the destinations of an entry (every address
- * for an endpoint that stands for its whole zone). */
-static sfb_status
-local_of(const sfb_plan *plan, size_t host, const struct sfb_entry *e, sfb_addrset *out)
-{
-	const struct sfb_endpoint *ep;
-	size_t i;
-	sfb_status st;
-
-	for (i = 0; i < e->ndst; i++) {
-		ep = &plan->topo->eps[e->dst_eps[i]];
-		if (ep->host != host)
-			continue;
-		st = ep->addr_text == NULL ? sfb_addrset_all(out) : sfb_addrset_union(out, &ep->addr);
-		if (st != SFB_OK)
-			return st;
-	}
-	return SFB_OK;
-}
-
 static sfb_status
 collect(const sfb_plan *plan, size_t host, struct rule **out, size_t *nout)
 {
@@ -205,7 +185,7 @@ collect(const sfb_plan *plan, size_t host, struct rule **out, size_t *nout)
 		const struct sfb_entry *e = &plan->entries[i];
 
 		sfb_addrset_free(&local);
-		if ((st = local_of(plan, host, e, &local)) != SFB_OK)
+		if ((st = sfb_plan_host_local(plan, host, e, &local)) != SFB_OK)
 			goto out;
 		if (sfb_addrset_empty(&local))
 			continue;

@@ -272,3 +272,23 @@ sfb_plan_nats_free(struct sfb_nats *n)
 	free(n->v);
 	memset(n, 0, sizeof(*n));
 }
+
+/* The host's addresses among the destinations of an entry (every address
+ * for an endpoint that stands for its whole zone). */
+sfb_status
+sfb_plan_host_local(const sfb_plan *plan, size_t host, const struct sfb_entry *e, sfb_addrset *out)
+{
+	const struct sfb_endpoint *ep;
+	size_t i;
+	sfb_status st;
+
+	for (i = 0; i < e->ndst; i++) {
+		ep = &plan->topo->eps[e->dst_eps[i]];
+		if (ep->host != host)
+			continue;
+		st = ep->addr_text == NULL ? sfb_addrset_all(out) : sfb_addrset_union(out, &ep->addr);
+		if (st != SFB_OK)
+			return st;
+	}
+	return SFB_OK;
+}

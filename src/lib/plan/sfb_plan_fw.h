@@ -93,4 +93,11 @@ struct sfb_nats {
 sfb_status sfb_plan_nats(sfb_ctx *ctx, const sfb_plan *plan, size_t fw, struct sfb_nats *out);
 void sfb_plan_nats_free(struct sfb_nats *n);
 
+/* The host view (a host firewall: the Windows target, the audit of an
+ * input chain): the host's addresses among the destinations of entry e
+ * (every address for an endpoint that stands for its whole zone), added to
+ * out. */
+sfb_status sfb_plan_host_local(const sfb_plan *plan, size_t host, const struct sfb_entry *e,
+    sfb_addrset *out);
+
 #endif
