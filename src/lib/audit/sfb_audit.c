@@ -174,11 +174,11 @@ out:
 	return st;
 }
 
-/* The base chains a packet of family fam crosses on the forward path, in
- * order; n = 0 with an iptables ruleset that has no FORWARD chain of that
- * family (not in the file: unknown). */
+/* The base chains of a hook that a packet of family fam crosses, by
+ * priority (stable): the filter chains of the audited hook (iptables: its
+ * filter table's), or with nat the nat chains of the prerouting hook. */
 static sfb_status
-forward_chains(const struct sfb_audit *A, int fam, size_t **out, size_t *n)
+hook_chains(const struct sfb_audit *A, int fam, bool nat, size_t **out, size_t *n)
 {
 	const struct rs_chain *c;
 	size_t i, k, cap = 0, tmp;
@@ -187,16 +187,17 @@ forward_chains(const struct sfb_audit *A, int fam, size_t **out, size_t *n)
 	*n = 0;
 	for (i = 0; i < A->rs.n; i++) {
 		c = &A->rs.chains[i];
-		if (!c->base || c->hook != A->hook || !c->filter ||
-		    (c->family != 0 && c->family != fam))
+		if (!c->base || (c->family != 0 && c->family != fam))
 			continue;
-		if (A->rs.kind == RS_KIND_IPTABLES && strcmp(c->table, "filter") != 0)
+		if (nat ? c->hook != RS_HOOK_PREROUTING || !c->nat :
+		    c->hook != A->hook || !c->filter ||
+		    (A->rs.kind == RS_KIND_IPTABLES && strcmp(c->table, "filter") != 0))
 			continue;
 		if (sfb_grow(out, &cap, *n + 1, sizeof(**out)) != SFB_OK)
 			return SFB_ENOMEM;
 		(*out)[(*n)++] = i;
 	}
-	for (i = 1; i < *n; i++)          /* by priority, stable */
+	for (i = 1; i < *n; i++)
 		for (k = i; k > 0 && A->rs.chains[(*out)[k - 1]].prio > A->rs.chains[(*out)[k]].prio; k--) {
 			tmp = (*out)[k];
 			(*out)[k] = (*out)[k - 1];
@@ -235,7 +236,7 @@ eval_forward(struct walk *W, int fam, struct region *R, struct region *acc, stru
 		st = region_move(unk, R, true, (struct tag){ RS_NOBODY, (size_t)fam });
 		goto out;
 	}
-	if ((st = forward_chains(W->A, fam, &chains, &n)) != SFB_OK)
+	if ((st = hook_chains(W->A, fam, false, &chains, &n)) != SFB_OK)
 		goto out;
 	for (i = 0; i < n && st == SFB_OK && R->n > 0; i++) {
 		st = walk_chain(W, chains[i], R, &a, drop, unk, &ret, 0);
@@ -319,33 +320,6 @@ has_dnat(const struct sfb_audit *A)
 	return false;
 }
 
-/* The nat chains of the prerouting hook for family fam, by priority. */
-static sfb_status
-prerouting_chains(const struct sfb_audit *A, int fam, size_t **out, size_t *n)
-{
-	const struct rs_chain *c;
-	size_t i, k, cap = 0, tmp;
-
-	*out = NULL;
-	*n = 0;
-	for (i = 0; i < A->rs.n; i++) {
-		c = &A->rs.chains[i];
-		if (!c->base || c->hook != RS_HOOK_PREROUTING || !c->nat ||
-		    (c->family != 0 && c->family != fam))
-			continue;
-		if (sfb_grow(out, &cap, *n + 1, sizeof(**out)) != SFB_OK)
-			return SFB_ENOMEM;
-		(*out)[(*n)++] = i;
-	}
-	for (i = 1; i < *n; i++)
-		for (k = i; k > 0 && A->rs.chains[(*out)[k - 1]].prio > A->rs.chains[(*out)[k]].prio; k--) {
-			tmp = (*out)[k];
-			(*out)[k] = (*out)[k - 1];
-			(*out)[k - 1] = tmp;
-		}
-	return SFB_OK;
-}
-
 /* Packets of box b sent to the public addresses `pub` of destinations
  * whose inside addresses are `inside`: through the prerouting nat chains,
  * then the forward path.  A part translated to one of the inside
@@ -389,7 +363,7 @@ eval_with_dnat(struct walk *W, const struct rs_box *b, const sfb_addrset *pub,
 			continue;
 		}
 		if ((st = region_add(&R, &y, nobody)) != SFB_OK ||
-		    (st = prerouting_chains(W->A, fam, &chains, &n)) != SFB_OK)
+		    (st = hook_chains(W->A, fam, true, &chains, &n)) != SFB_OK)
 			break;
 		for (i = 0; i < n && st == SFB_OK && R.n > 0; i++)
 			st = walk_chain(&N, chains[i], &R, &trans, drop, unk, &ret, 0);
@@ -456,6 +430,37 @@ flow_box(const struct sfb_audit *A, const struct sfb_ritem *it, struct rs_box *b
 	return SFB_OK;
 }
 
+/* A new result for entry e at the end of A->f; NULL when out of memory. */
+static struct aflow *
+new_aflow(struct sfb_audit *A, const struct sfb_entry *e)
+{
+	struct aflow *af;
+
+	if ((af = realloc(A->f, (A->nf + 1) * sizeof(*A->f))) == NULL)
+		return NULL;
+	A->f = af;
+	af = &A->f[A->nf++];
+	memset(af, 0, sizeof(*af));
+	af->e = e;
+	region_init(&af->dropped);
+	region_init(&af->unknown);
+	return af;
+}
+
+/* Each result's verdict from what was dropped, unknown and accepted. */
+static void
+set_verdicts(struct sfb_audit *A)
+{
+	struct aflow *af;
+	size_t k;
+
+	for (k = 0; k < A->nf; k++) {
+		af = &A->f[k];
+		af->verdict = af->unknown.n > 0 ? AV_UNKNOWN : af->dropped.n == 0 ? AV_ALLOWED :
+		    !af->accepted_any ? AV_BLOCKED : AV_PARTIAL;
+	}
+}
+
 /* A host's own firewall: every flow that ends at the host, from all its
  * sources, to the host's addresses; one result per catalog flow. */
 static sfb_status
@@ -484,17 +489,9 @@ eval_host_flows(struct sfb_audit *A, struct region *plan_all)
 			continue;
 		for (k = 0; k < A->nf && A->f[k].e->flow != e->flow; k++)
 			;
-		if (k == A->nf) {
-			if ((af = realloc(A->f, (A->nf + 1) * sizeof(*A->f))) == NULL) {
-				st = SFB_ENOMEM;
-				break;
-			}
-			A->f = af;
-			af = &A->f[A->nf++];
-			memset(af, 0, sizeof(*af));
-			af->e = e;
-			region_init(&af->dropped);
-			region_init(&af->unknown);
+		if (k == A->nf && new_aflow(A, e) == NULL) {
+			st = SFB_ENOMEM;
+			break;
 		}
 		af = &A->f[k];
 		rs_box_init(&b);
@@ -510,11 +507,7 @@ eval_host_flows(struct sfb_audit *A, struct region *plan_all)
 			af->accepted_any = true;
 		region_clear(&acc);
 	}
-	for (k = 0; k < A->nf; k++) {
-		af = &A->f[k];
-		af->verdict = af->unknown.n > 0 ? AV_UNKNOWN : af->dropped.n == 0 ? AV_ALLOWED :
-		    !af->accepted_any ? AV_BLOCKED : AV_PARTIAL;
-	}
+	set_verdicts(A);
 	sfb_addrset_free(&local);
 	region_free(&acc);
 	return st;
@@ -529,7 +522,7 @@ eval_flows(struct sfb_audit *A, struct region *plan_all)
 	struct rs_box b;
 	struct aflow *af;
 	sfb_status st;
-	size_t i, k;
+	size_t i;
 
 	memset(&items, 0, sizeof(items));
 	region_init(&acc);
@@ -538,17 +531,10 @@ eval_flows(struct sfb_audit *A, struct region *plan_all)
 	/* One result per plan entry; items of one entry (per interface pair)
 	 * are consecutive. */
 	for (i = 0; i < items.n && st == SFB_OK; i++) {
-		if (A->nf == 0 || A->f[A->nf - 1].e != items.v[i].e) {
-			if ((af = realloc(A->f, (A->nf + 1) * sizeof(*A->f))) == NULL) {
-				st = SFB_ENOMEM;
-				break;
-			}
-			A->f = af;
-			af = &A->f[A->nf++];
-			memset(af, 0, sizeof(*af));
-			af->e = items.v[i].e;
-			region_init(&af->dropped);
-			region_init(&af->unknown);
+		if ((A->nf == 0 || A->f[A->nf - 1].e != items.v[i].e) &&
+		    new_aflow(A, items.v[i].e) == NULL) {
+			st = SFB_ENOMEM;
+			break;
 		}
 		af = &A->f[A->nf - 1];
 		W.iif = items.v[i].iif;
@@ -569,11 +555,7 @@ eval_flows(struct sfb_audit *A, struct region *plan_all)
 			af->accepted_any = true;
 		region_clear(&acc);
 	}
-	for (k = 0; k < A->nf; k++) {
-		af = &A->f[k];
-		af->verdict = af->unknown.n > 0 ? AV_UNKNOWN : af->dropped.n == 0 ? AV_ALLOWED :
-		    !af->accepted_any ? AV_BLOCKED : AV_PARTIAL;
-	}
+	set_verdicts(A);
 out:
 	sfb_plan_items_free(&items);
 	region_free(&acc);
@@ -766,7 +748,7 @@ find(struct sfb_audit *A, const struct region *plan_all)
 		size_t *chains = NULL, n = 0;
 		struct rs_box all, part;
 
-		if ((st = forward_chains(A, fam, &chains, &n)) != SFB_OK)
+		if ((st = hook_chains(A, fam, false, &chains, &n)) != SFB_OK)
 			break;
 		free(chains);
 		if (n > 0)

@@ -92,8 +92,10 @@ text_region(sfb_buf *b, const struct sfb_audit *a, const struct region *r, const
 }
 
 static void
-write_text(const struct sfb_audit *a, sfb_buf *b)
+write_text(const void *arg, sfb_buf *b)
 {
+	const struct sfb_audit *a = arg;
+
 	const sfb_topology *t = a->plan->topo;
 	const struct sfb_cflow *f;
 	const struct aflow *af;
@@ -183,8 +185,10 @@ json_region(sfb_jb *jb, const struct sfb_audit *a, const struct region *r)
 }
 
 static sfb_status
-write_json(const struct sfb_audit *a, sfb_buf *b)
+write_json(const void *arg, sfb_buf *b)
 {
+	const struct sfb_audit *a = arg;
+
 	sfb_jb jb = { false };
 	json_t *root = sfb_jb_obj(&jb), *arr = sfb_jb_arr(&jb), *o;
 	const struct sfb_cflow *f;
@@ -232,16 +236,5 @@ write_json(const struct sfb_audit *a, sfb_buf *b)
 sfb_status
 sfb_audit_write(sfb_ctx *ctx, const sfb_audit *a, sfb_format fmt, char **out)
 {
-	sfb_buf b;
-	sfb_status st = SFB_OK;
-
-	*out = NULL;
-	sfb_buf_init(&b);
-	if (fmt == SFB_FORMAT_JSON)
-		st = write_json(a, &b);
-	else
-		write_text(a, &b);
-	st = sfb_buf_finish(ctx, &b, st, out);
-	sfb_buf_free(&b);
-	return st;
+	return sfb_write_report(ctx, fmt == SFB_FORMAT_JSON, write_text, write_json, a, out);
 }

@@ -385,8 +385,10 @@ out:
 /* --- report ----------------------------------------------------------------- */
 
 static void
-write_text(const struct sfb_federation *F, sfb_buf *b)
+write_text(const void *arg, sfb_buf *b)
 {
+	const struct sfb_federation *F = arg;
+
 	const struct result *r;
 	const struct reach *x;
 	size_t i, n[3] = { 0, 0, 0 };
@@ -422,8 +424,10 @@ write_text(const struct sfb_federation *F, sfb_buf *b)
 }
 
 static sfb_status
-write_json(const struct sfb_federation *F, sfb_buf *b)
+write_json(const void *arg, sfb_buf *b)
 {
+	const struct sfb_federation *F = arg;
+
 	static const char *const v[] = { "pass", "fail", "skip" };
 	sfb_jb jb = { false };
 	json_t *root = sfb_jb_obj(&jb), *arr, *o, *l;
@@ -484,16 +488,5 @@ write_json(const struct sfb_federation *F, sfb_buf *b)
 sfb_status
 sfb_federation_write(sfb_ctx *ctx, const sfb_federation *f, sfb_format fmt, char **out)
 {
-	sfb_buf b;
-	sfb_status st = SFB_OK;
-
-	*out = NULL;
-	sfb_buf_init(&b);
-	if (fmt == SFB_FORMAT_JSON)
-		st = write_json(f, &b);
-	else
-		write_text(f, &b);
-	st = sfb_buf_finish(ctx, &b, st, out);
-	sfb_buf_free(&b);
-	return st;
+	return sfb_write_report(ctx, fmt == SFB_FORMAT_JSON, write_text, write_json, f, out);
 }

@@ -658,3 +658,21 @@ sfb_buf_finish(sfb_ctx *ctx, sfb_buf *b, sfb_status st, char **out)
 	*out = sfb_buf_take(b);
 	return *out != NULL ? SFB_OK : sfb_oom(ctx);
 }
+
+sfb_status
+sfb_write_report(sfb_ctx *ctx, int json, void (*text)(const void *arg, sfb_buf *b),
+    sfb_status (*jsonw)(const void *arg, sfb_buf *b), const void *arg, char **out)
+{
+	sfb_buf b;
+	sfb_status st = SFB_OK;
+
+	*out = NULL;
+	sfb_buf_init(&b);
+	if (json)
+		st = jsonw(arg, &b);
+	else
+		text(arg, &b);
+	st = sfb_buf_finish(ctx, &b, st, out);
+	sfb_buf_free(&b);
+	return st;
+}

@@ -69,6 +69,11 @@ char *sfb_strdup(const char *s);
  * failed status, or a buffer that ran out of memory, sets no output. */
 sfb_status sfb_buf_finish(sfb_ctx *ctx, sfb_buf *b, sfb_status st, char **out);
 
+/* A report in one of two forms: json (non-zero) through json(arg, b), else
+ * text(arg, b); the result in *out as sfb_buf_finish gives it. */
+sfb_status sfb_write_report(sfb_ctx *ctx, int json, void (*text)(const void *arg, sfb_buf *b),
+    sfb_status (*jsonw)(const void *arg, sfb_buf *b), const void *arg, char **out);
+
 /* Read a whole file (at most SFB_MAX_INPUT bytes) into b. */
 #define SFB_MAX_INPUT (64u * 1024 * 1024)
 sfb_status sfb_read_file(sfb_ctx *ctx, const char *path, sfb_buf *b);

@@ -117,63 +117,54 @@ child(xmlNode *n, const char *name)
 	return NULL;
 }
 
+/* Keep "a:b" (or "a:b:c", "a@b") built from parts: NULL when one is
+ * missing (or out of memory: I->oom). */
+static const char *
+keep_joined(struct imp *I, const char *a, char sep1, const char *b, char sep2, const char *c)
+{
+	sfb_buf t;
+	const char *k = NULL;
+
+	if (a == NULL || b == NULL)
+		return NULL;
+	sfb_buf_init(&t);
+	sfb_buf_printf(&t, "%s%c%s", a, sep1, b);
+	if (c != NULL)
+		sfb_buf_printf(&t, "%c%s", sep2, c);
+	if (sfb_buf_status(&t) == SFB_OK)
+		k = sfb_imp_keep(I, t.data, t.len);
+	else
+		I->oom = true;
+	sfb_buf_free(&t);
+	return k;
+}
+
 /* "SiteId:Number" of a <ClusterId>. */
 static const char *
 cluster_id(struct imp *I, xmlNode *cid)
 {
-	const char *site = attr(I, cid, "SiteId"), *num = attr(I, cid, "Number");
-	sfb_buf b;
-	const char *k;
-
-	if (site == NULL || num == NULL)
-		return NULL;
-	sfb_buf_init(&b);
-	sfb_buf_printf(&b, "%s:%s", site, num);
-	k = sfb_buf_status(&b) == SFB_OK ? sfb_imp_keep(I, b.data, b.len) : NULL;
-	if (sfb_buf_status(&b) != SFB_OK)
-		I->oom = true;
-	sfb_buf_free(&b);
-	return k;
+	return keep_joined(I, attr(I, cid, "SiteId"), ':', attr(I, cid, "Number"), 0, NULL);
 }
 
 /* "Name@SiteId:Number" of a <SqlInstanceId Name><ClusterId/></SqlInstanceId>. */
 static const char *
 sql_id(struct imp *I, xmlNode *sid)
 {
-	const char *name = attr(I, sid, "Name"), *cl;
+	const char *name = attr(I, sid, "Name");
 	xmlNode *cid = child(sid, "ClusterId");
-	sfb_buf b;
-	const char *k;
 
-	if (cid == NULL || (cl = cluster_id(I, cid)) == NULL)
-		return NULL;
-	sfb_buf_init(&b);
-	sfb_buf_printf(&b, "%s@%s", name != NULL ? name : "", cl);
-	k = sfb_buf_status(&b) == SFB_OK ? sfb_imp_keep(I, b.data, b.len) : NULL;
-	if (sfb_buf_status(&b) != SFB_OK)
-		I->oom = true;
-	sfb_buf_free(&b);
-	return k;
+	return cid == NULL ? NULL :
+	    keep_joined(I, name != NULL ? name : "", '@', cluster_id(I, cid), 0, NULL);
 }
 
 /* "SiteId:RoleName:Instance" of a <ServiceId>. */
 static const char *
 service_id(struct imp *I, xmlNode *sid)
 {
-	const char *site = attr(I, sid, "SiteId"), *role = attr(I, sid, "RoleName"),
-	    *inst = attr(I, sid, "Instance");
-	sfb_buf b;
-	const char *k;
+	const char *inst = attr(I, sid, "Instance");
 
-	if (site == NULL || role == NULL)
-		return NULL;
-	sfb_buf_init(&b);
-	sfb_buf_printf(&b, "%s:%s:%s", site, role, inst != NULL ? inst : "1");
-	k = sfb_buf_status(&b) == SFB_OK ? sfb_imp_keep(I, b.data, b.len) : NULL;
-	if (sfb_buf_status(&b) != SFB_OK)
-		I->oom = true;
-	sfb_buf_free(&b);
-	return k;
+	return keep_joined(I, attr(I, sid, "SiteId"), ':', attr(I, sid, "RoleName"), ':',
+	    inst != NULL ? inst : "1");
 }
 
 static void

@@ -53,8 +53,10 @@ proto_name(int proto)
 }
 
 static void
-write_text(const sfb_probe_result *r, sfb_buf *b)
+write_text(const void *arg, sfb_buf *b)
 {
+	const sfb_probe_result *r = arg;
+
 	const struct prober *pr = &r->pr;
 	const sfb_topology *t = pr->plan->topo;
 	const struct target *tg;
@@ -98,8 +100,10 @@ write_text(const sfb_probe_result *r, sfb_buf *b)
 }
 
 static sfb_status
-write_json(const sfb_probe_result *r, sfb_buf *b)
+write_json(const void *arg, sfb_buf *b)
 {
+	const sfb_probe_result *r = arg;
+
 	const struct prober *pr = &r->pr;
 	const sfb_topology *t = pr->plan->topo;
 	sfb_jb jb = { false };
@@ -160,16 +164,5 @@ write_json(const sfb_probe_result *r, sfb_buf *b)
 sfb_status
 sfb_probe_write(sfb_ctx *ctx, const sfb_probe_result *r, sfb_format fmt, char **out)
 {
-	sfb_buf b;
-	sfb_status st = SFB_OK;
-
-	*out = NULL;
-	sfb_buf_init(&b);
-	if (fmt == SFB_FORMAT_JSON)
-		st = write_json(r, &b);
-	else
-		write_text(r, &b);
-	st = sfb_buf_finish(ctx, &b, st, out);
-	sfb_buf_free(&b);
-	return st;
+	return sfb_write_report(ctx, fmt == SFB_FORMAT_JSON, write_text, write_json, r, out);
 }
