@@ -30,7 +30,8 @@ typedef struct sfb_probe_opts {
 	unsigned rate;           /* new probes per second (default 50,000) */
 	unsigned retries;        /* UDP datagrams re-sent before "filtered" (default 1) */
 	bool single_pass;        /* no second pass, at a quarter of the rate, over
-	                          * the ports left filtered or unverified */
+	                          * the ports left filtered or unverified and the
+	                          * UDP ports called closed */
 	bool progress;           /* progress lines on stderr */
 } sfb_probe_opts;
 

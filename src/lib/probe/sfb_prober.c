@@ -548,8 +548,9 @@ run_pass(struct prober *pr)
 	return st == SFB_OK ? pr->err : st;
 }
 
-/* Queue again the probes that had no answer at all (filtered) or no echo
- * after a handshake (unverified), at a quarter of the rate.  A burst of
+/* Queue again the probes that had no answer at all (filtered), no echo
+ * after a handshake (unverified) or an ICMP error for a UDP datagram
+ * (closed), at a quarter of the rate.  A burst of
  * loss on the path (a queue that overflowed while a machine stalled, a
  * policer) takes every probe sent in the same few milliseconds, resends
  * included, and reads as a block of filtered ports in the middle of an
@@ -565,7 +566,11 @@ requeue_unanswered(struct prober *pr)
 	pr->nqueue = 0;
 	for (i = 0; i < pr->np; i++) {
 		p = &pr->p[i];
-		if (p->verdict != V_FILTERED && p->verdict != V_UNVERIFIED)
+		/* A UDP port is "closed" on an ICMP error, which a congested
+		 * path or a full table on the way can also produce for one
+		 * datagram: ask it again too (a reset of TCP is an answer). */
+		if (p->verdict != V_FILTERED && p->verdict != V_UNVERIFIED &&
+		    !(p->verdict == V_CLOSED && pr->t[p->target].proto == IPPROTO_UDP))
 			continue;
 		p->state = S_QUEUED;
 		p->verdict = V_PENDING;
