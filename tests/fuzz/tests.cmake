@@ -9,6 +9,7 @@
 #   cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DSFB_FUZZ=ON
 #   cmake --build build-fuzz -j2 --target fuzz_topology fuzz_catalog fuzz_ports_addrs fuzz_wire \
 #       fuzz_downstream fuzz_import_topology fuzz_o365 fuzz_rs_nft fuzz_rs_ipt fuzz_federation
+#       fuzz_autodiscover fuzz_stun fuzz_sip
 option(SFB_FUZZ "Build libFuzzer fuzz targets (needs clang)" OFF)
 
 set(SFB_FUZZ_TARGETS fuzz_topology fuzz_catalog fuzz_ports_addrs fuzz_wire fuzz_downstream
@@ -26,6 +27,13 @@ set(SFB_FUZZ_EXTRA_fuzz_o365 "")
 set(SFB_FUZZ_EXTRA_fuzz_rs_nft "")
 set(SFB_FUZZ_EXTRA_fuzz_rs_ipt "")
 set(SFB_FUZZ_EXTRA_fuzz_federation "")
+# The autodiscover response parser (first byte: JSON or XML).
+list(APPEND SFB_FUZZ_TARGETS fuzz_autodiscover)
+set(SFB_FUZZ_EXTRA_fuzz_autodiscover "")
+# The check parsers: STUN / MS-TURN and SIP (src/lib/check).
+list(APPEND SFB_FUZZ_TARGETS fuzz_stun fuzz_sip)
+set(SFB_FUZZ_EXTRA_fuzz_stun "")
+set(SFB_FUZZ_EXTRA_fuzz_sip "")
 
 foreach(t ${SFB_FUZZ_TARGETS})
   add_executable(replay_${t} ${SFB_FUZZ_DIR}/${t}.c ${SFB_FUZZ_EXTRA_${t}}
