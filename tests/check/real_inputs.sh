@@ -78,6 +78,9 @@ if [ -d "$STUN" ]; then
 	dump_pcap stun "$STUN/ndpi_teams.pcap" "$tmp/teams"
 	expect "$tmp/teams" ' udp [^ ]+ 52\.114\.250\.[0-9]+:3478 class=request method=Allocate\(0x003\) rfc5389 .*attrs=000f,8037,8008,8006,0010,8055,8095,0014,0015.* ms-magic=0x72c64bc6 ms-version=6 bandwidth=12000 ' \
 	    "Teams: the retried Allocate with MS-MULTIPLEXED-TURN-SESSION-ID, REALM, NONCE (frame 1250's list)"
+	# [MS-TURN] 2.2.2: 0x0014 is the Nonce, 0x0015 the Realm (swapped from RFC 5389)
+	expect "$tmp/teams" ' udp [^ ]+ 52\.114\.250\.[0-9]+:3478 class=request method=Allocate\(0x003\) .* realm="\\x22rtcmedia\\x22" nonce-len=20 ' \
+	    "Teams: MS-TURN's Realm (0x0015) is \"rtcmedia\" (quotes included), its Nonce (0x0014) 20 bytes"
 	expect "$tmp/teams" ' udp 52\.114\.250\.[0-9]+:3478 [^ ]+ class=error method=Allocate\(0x003\) .* error=401 reason="The request did not contain a Message-Integrity attribute" ' \
 	    "Teams: Allocate error 401 with its reason"
 	expect "$tmp/teams" ' udp 52\.114\.250\.[0-9]+:3478 [^ ]+ class=success method=Allocate\(0x003\) .* mapped=52\.114\.250\.141:3480 ms-xor-mapped=80\.181\.206\.72:57543 lifetime=60 software="2\.0\.1\.211" .*ms-version=6 ' \

@@ -242,10 +242,12 @@ decode_attr(struct sfb_stun_msg *m, const void *buf, size_t len, const struct sf
 			m->lifetime = u;
 		}
 		return true;
+	/* [MS-TURN] 2.2.2 numbers them the other way round: 0x0014 is its
+	 * Nonce and 0x0015 its Realm (the Teams relay's realm is "rtcmedia"). */
 	case SFB_STUN_A_REALM:
-		return text_span(m, a->value, MAX_TEXT, a->off, &m->realm);
+		return text_span(m, a->value, MAX_TEXT, a->off, m->ms_turn ? &m->nonce : &m->realm);
 	case SFB_STUN_A_NONCE:
-		return text_span(m, a->value, MAX_TEXT, a->off, &m->nonce);
+		return text_span(m, a->value, MAX_TEXT, a->off, m->ms_turn ? &m->realm : &m->nonce);
 	case SFB_STUN_A_SOFTWARE:
 		return text_span(m, a->value, MAX_TEXT, a->off, &m->software);
 	case SFB_STUN_A_USERNAME:
