@@ -415,17 +415,20 @@ out:
 
 /* --- the plan's flows ---------------------------------------------------- */
 
-static sfb_status
-flow_box(const struct sfb_audit *A, const struct sfb_ritem *it, struct rs_box *b)
+/* The packets of plan entry e between src and dst: its flow's protocols
+ * and source ports, the entry's destination ports (endpoint ports:). */
+sfb_status
+sfb_entry_box(const sfb_plan *plan, const struct sfb_entry *e, const sfb_addrset *src,
+    const sfb_addrset *dst, struct rs_box *b)
 {
-	const struct sfb_cflow *f = &A->plan->cat->flows[it->e->flow];
+	const struct sfb_cflow *f = &plan->cat->flows[e->flow];
 	sfb_status st;
 
 	b->protos = (unsigned)f->proto & (RS_TCP | RS_UDP);
-	if ((st = sfb_addrset_copy(&b->src, it->src)) != SFB_OK ||
-	    (st = sfb_addrset_copy(&b->dst, it->dst)) != SFB_OK ||
+	if ((st = sfb_addrset_copy(&b->src, src)) != SFB_OK ||
+	    (st = sfb_addrset_copy(&b->dst, dst)) != SFB_OK ||
 	    (st = sfb_iset_copy(&b->sport.s, &f->sport.s)) != SFB_OK ||
-	    (st = sfb_iset_copy(&b->dport.s, &sfb_entry_dport(A->plan->cat, it->e)->s)) != SFB_OK)
+	    (st = sfb_iset_copy(&b->dport.s, &sfb_entry_dport(plan->cat, e)->s)) != SFB_OK)
 		return st;
 	return SFB_OK;
 }
@@ -468,7 +471,6 @@ eval_host_flows(struct sfb_audit *A, struct region *plan_all)
 {
 	struct walk W = { A, NULL, "", false, false, false, true };
 	const struct sfb_entry *e;
-	const struct sfb_cflow *f;
 	struct region acc;
 	struct rs_box b;
 	struct aflow *af;
@@ -480,7 +482,6 @@ eval_host_flows(struct sfb_audit *A, struct region *plan_all)
 	sfb_addrset_init(&local);
 	for (i = 0; i < A->plan->nentries && st == SFB_OK; i++) {
 		e = &A->plan->entries[i];
-		f = &A->plan->cat->flows[e->flow];
 		sfb_addrset_free(&local);
 		sfb_addrset_init(&local);
 		if ((st = sfb_plan_host_local(A->plan, A->host, e, &local)) != SFB_OK)
@@ -495,11 +496,7 @@ eval_host_flows(struct sfb_audit *A, struct region *plan_all)
 		}
 		af = &A->f[k];
 		rs_box_init(&b);
-		b.protos = (unsigned)f->proto & (RS_TCP | RS_UDP);
-		if ((st = sfb_addrset_copy(&b.src, &e->src)) == SFB_OK &&
-		    (st = sfb_addrset_copy(&b.dst, &local)) == SFB_OK &&
-		    (st = sfb_iset_copy(&b.sport.s, &f->sport.s)) == SFB_OK &&
-		    (st = sfb_iset_copy(&b.dport.s, &sfb_entry_dport(A->plan->cat, e)->s)) == SFB_OK &&
+		if ((st = sfb_entry_box(A->plan, e, &e->src, &local, &b)) == SFB_OK &&
 		    !rs_box_empty(&b) && (st = region_add(plan_all, &b, nobody)) == SFB_OK)
 			st = eval_box(&W, &b, &acc, &af->dropped, &af->unknown);
 		rs_box_free(&b);
@@ -540,7 +537,7 @@ eval_flows(struct sfb_audit *A, struct region *plan_all)
 		W.iif = items.v[i].iif;
 		W.oif = items.v[i].oif;
 		rs_box_init(&b);
-		if ((st = flow_box(A, &items.v[i], &b)) == SFB_OK && !rs_box_empty(&b)) {
+		if ((st = sfb_entry_box(A->plan, items.v[i].e, items.v[i].src, items.v[i].dst, &b)) == SFB_OK && !rs_box_empty(&b)) {
 			st = region_add(plan_all, &b, nobody);
 			/* From the outside to a destination behind NAT: the packets
 			 * arrive on its public address. */

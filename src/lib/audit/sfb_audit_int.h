@@ -44,6 +44,11 @@ struct sfb_audit {
 	bool dnat;                /* the ruleset translates destinations itself */
 };
 
+/* The packets of plan entry e between src and dst, as a box (b
+ * initialised by the caller). */
+sfb_status sfb_entry_box(const sfb_plan *plan, const struct sfb_entry *e, const sfb_addrset *src,
+    const sfb_addrset *dst, struct rs_box *b);
+
 /* A rule's place and description for reports. */
 void sfb_audit_rule_name(sfb_buf *b, const struct sfb_audit *a, struct tag t);
 

@@ -13,6 +13,7 @@
 
 #include "plan/sfb_plan.h"
 #include "sfb_esc.h"
+#include "sfb_audit_int.h"
 #include "sfb_region.h"
 #include "sfb_strv.h"
 #include "sfb_text.h"
@@ -69,7 +70,6 @@ add_disjoint(struct region *r, const struct rs_box *b)
 static sfb_status
 flow_region(const sfb_plan *plan, long fw, size_t flow, struct region *out)
 {
-	const struct sfb_cflow *f = &plan->cat->flows[flow];
 	const struct sfb_entry *e;
 	struct rs_box b;
 	sfb_status st = SFB_OK;
@@ -80,12 +80,7 @@ flow_region(const sfb_plan *plan, long fw, size_t flow, struct region *out)
 		if (e->fw != (size_t)fw || e->flow != flow)
 			continue;
 		rs_box_init(&b);
-		b.protos = (unsigned)f->proto & (RS_TCP | RS_UDP);
-		if ((st = sfb_addrset_copy(&b.src, &e->src)) == SFB_OK &&
-		    (st = sfb_addrset_copy(&b.dst, &e->dst)) == SFB_OK &&
-		    (st = sfb_iset_copy(&b.sport.s, &f->sport.s)) == SFB_OK &&
-		    (st = sfb_iset_copy(&b.dport.s, &sfb_entry_dport(plan->cat, e)->s)) == SFB_OK &&
-		    !rs_box_empty(&b))
+		if ((st = sfb_entry_box(plan, e, &e->src, &e->dst, &b)) == SFB_OK && !rs_box_empty(&b))
 			st = add_disjoint(out, &b);
 		rs_box_free(&b);
 	}

@@ -328,21 +328,6 @@ finish(struct adp *P, sfb_status st, sfb_autodiscover **out)
 
 /* --- JSON ------------------------------------------------------------------ */
 
-static const char *
-json_kind(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL: return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "a boolean";
-	default: return "null";
-	}
-}
-
 /* The place of the value at path in the text. */
 static void
 jwhere(struct adp *P, const struct sfb_jstep *path, size_t n, int *line, int *col)
@@ -371,7 +356,7 @@ json_sip(struct adp *P, enum sfb_ad_access kind, const json_t *v, struct sfb_jst
 	jwhere(P, path, 2, &line, &col);
 	if (!json_is_object(v)) {
 		sfb_warn(P->ctx, P->name, line, col, "autodiscover: %s is %s, not an object: "
-		    "ignored", access_names[kind], json_kind(v));
+		    "ignored", access_names[kind], sfb_json_kind(v));
 		return SFB_OK;
 	}
 	port = json_object_get(v, "port");
@@ -400,7 +385,7 @@ json_resource(struct adp *P, const char *rname, const json_t *res)
 		path[1].key = "Links";
 		jwhere(P, path, 2, &line, &col);
 		st = sfb_fail(P->ctx, SFB_EINVAL, P->name, line, col, "the Links of %s must be an "
-		    "array of {\"token\", \"href\"}, not %s", rname, json_kind(links));
+		    "array of {\"token\", \"href\"}, not %s", rname, sfb_json_kind(links));
 		goto out;
 	}
 	json_array_foreach(links, i, l) {
@@ -409,7 +394,7 @@ json_resource(struct adp *P, const char *rname, const json_t *res)
 		jwhere(P, path, 3, &line, &col);
 		if (!json_is_object(l)) {
 			sfb_warn(P->ctx, P->name, line, col, "autodiscover: link %zu of %s is %s, not "
-			    "an object: ignored", i + 1, rname, json_kind(l));
+			    "an object: ignored", i + 1, rname, sfb_json_kind(l));
 			continue;
 		}
 		if ((st = add_link(P, jget(l, "token"), jget(l, "href"), line, col)) != SFB_OK)
@@ -440,7 +425,7 @@ json_ucwa(struct adp *P, const json_t *links)
 	if (!json_is_object(links)) {
 		jwhere(P, path, 1, &line, &col);
 		st = sfb_fail(P->ctx, SFB_EINVAL, P->name, line, col, "_links must be an object "
-		    "of relations, not %s", json_kind(links));
+		    "of relations, not %s", sfb_json_kind(links));
 		goto out;
 	}
 	json_object_foreach((json_t *)links, rel, v) {
@@ -448,7 +433,7 @@ json_ucwa(struct adp *P, const json_t *links)
 		jwhere(P, path, 2, &line, &col);
 		if (!json_is_object(v)) {  /* a list of links (HAL): not a discovery answer */
 			sfb_warn(P->ctx, P->name, line, col, "autodiscover: _links.%s is %s, not "
-			    "an object: ignored", esc(P, rel), json_kind(v));
+			    "an object: ignored", esc(P, rel), sfb_json_kind(v));
 			continue;
 		}
 		if ((st = add_link(P, rel, jget(v, "href"), line, col)) != SFB_OK)
@@ -483,7 +468,7 @@ sfb_autodiscover_parse_json(sfb_ctx *ctx, const char *name, const void *data, si
 	if (!json_is_object(root)) {
 		st = sfb_fail(ctx, SFB_EINVAL, P.name, 1, 1, "an autodiscover response is a JSON "
 		    "object ({\"AccessLocation\": ..., \"Root\": {\"Links\": [...]}}), not %s",
-		    json_kind(root));
+		    sfb_json_kind(root));
 		goto out;
 	}
 	if ((loc = json_object_get(root, "AccessLocation")) != NULL) {
@@ -497,7 +482,7 @@ sfb_autodiscover_parse_json(sfb_ctx *ctx, const char *name, const void *data, si
 			path[0].key = resources[i];
 			jwhere(&P, path, 1, &line, &col);
 			st = sfb_fail(ctx, SFB_EINVAL, P.name, line, col, "%s must be an object, "
-			    "not %s", resources[i], json_kind(res));
+			    "not %s", resources[i], sfb_json_kind(res));
 			goto out;
 		}
 		if (P.ad->resource != NULL) {

@@ -152,3 +152,19 @@ sfb_json_where(const char *text, size_t len, const struct sfb_jstep *path, size_
 	sfb_jadvance(text, 0, best, line, col);
 	return found;
 }
+
+const char *
+sfb_json_kind(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "true or false";
+	case JSON_NULL: return "null";
+	}
+	return "?";
+}

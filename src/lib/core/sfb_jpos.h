@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "sfb_buf.h"
 
 /* Skimming, on a cursor over the text: white space; a string from its
@@ -31,5 +33,9 @@ struct sfb_jstep {
  * number of steps found. */
 size_t sfb_json_where(const char *text, size_t len, const struct sfb_jstep *path, size_t n,
     int *line, int *col);
+
+/* What a JSON value is, for messages: "an object", "a string", "true or
+ * false" ... */
+const char *sfb_json_kind(const json_t *v);
 
 #endif

@@ -66,11 +66,11 @@ is(const xmlNode *n, const char *name)
 	return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
 }
 
-/* An attribute's value, kept; NULL when absent (or out of memory: I->oom). */
+/* A string libxml2 allocated, kept (and freed); NULL for NULL (or out of
+ * memory: I->oom). */
 static const char *
-attr(struct imp *I, xmlNode *n, const char *name)
+keep_xml(struct imp *I, xmlChar *v)
 {
-	xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
 	const char *k;
 
 	if (v == NULL)
@@ -78,6 +78,13 @@ attr(struct imp *I, xmlNode *n, const char *name)
 	k = sfb_imp_keep(I, (const char *)v, strlen((const char *)v));
 	xmlFree(v);
 	return k;
+}
+
+/* An attribute's value, kept; NULL when absent. */
+static const char *
+attr(struct imp *I, xmlNode *n, const char *name)
+{
+	return keep_xml(I, xmlGetNoNsProp(n, (const xmlChar *)name));
 }
 
 static unsigned
@@ -431,14 +438,7 @@ read_service(struct imp *I, xmlNode *n)
 static const char *
 text_of(struct imp *I, xmlNode *n)
 {
-	xmlChar *v = n != NULL ? xmlNodeGetContent(n) : NULL;
-	const char *k;
-
-	if (v == NULL)
-		return NULL;
-	k = sfb_imp_keep(I, (const char *)v, strlen((const char *)v));
-	xmlFree(v);
-	return k;
+	return n != NULL ? keep_xml(I, xmlNodeGetContent(n)) : NULL;
 }
 
 static void

@@ -145,22 +145,6 @@ rwarn(struct reader *R, size_t row, const char *key, long item, const char *fmt,
 	return st;
 }
 
-static const char *
-json_kind(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "an object";
-	case JSON_ARRAY: return "an array";
-	case JSON_STRING: return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL: return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE: return "true or false";
-	case JSON_NULL: return "null";
-	}
-	return "?";
-}
-
 enum field_kind { F_INT, F_STR, F_BOOL, F_STRS };
 
 struct field {
@@ -230,11 +214,11 @@ check_fields(struct reader *R, size_t i, json_t *row, const char *idtext)
 				if (!json_is_string(item))
 					return rfail(R, i, fields[f].key, (long)j,
 					    "%s: %s[%zu] must be a string, not %s", idtext,
-					    fields[f].key, j, json_kind(item));
+					    fields[f].key, j, sfb_json_kind(item));
 			continue;
 		}
 		return rfail(R, i, fields[f].key, -1, "%s: %s must be %s, not %s", idtext,
-		    fields[f].key, kind_text[fields[f].kind], json_kind(v));
+		    fields[f].key, kind_text[fields[f].kind], sfb_json_kind(v));
 	}
 	/* Keys the schema does not have (a newer web service?): one warning a
 	 * row, at the first of them. */
@@ -336,7 +320,7 @@ read_row(struct reader *R, size_t i, json_t *row)
 	if (!json_is_object(row)) {
 		st = rfail(R, i, NULL, -1, "entry %zu of the array must be an object (an "
 		    "endpoint set with id, serviceArea, ips ...), not %s", i + 1,
-		    json_kind(row));
+		    sfb_json_kind(row));
 		goto out;
 	}
 	r.index = i;
@@ -460,7 +444,7 @@ read_doc(struct reader *R)
 	if (!json_is_array(root)) {
 		st = sfb_fail(R->ctx, SFB_EINVAL, R->name, 1, 1, "the document must be an "
 		    "array of endpoint sets (what https://endpoints.office.com/endpoints/"
-		    "worldwide returns), not %s", json_kind(root));
+		    "worldwide returns), not %s", sfb_json_kind(root));
 		goto out;
 	}
 	if ((st = find_rows(R, json_array_size(root))) != SFB_OK)
