@@ -1,4 +1,4 @@
-/* Fuzz target: the path-test message (src/lib/probe/sfb_wire.c).
+/* Fuzz target: the path-test message (src/lib/net/sfb_wire.c).
  *
  * The first byte picks the path and the key length; the key follows.
  *
@@ -31,7 +31,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "probe/sfb_wire.h"
+#include "net/sfb_wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,7 +11,7 @@
  *       [eof=A rst=B open=C]          (tcp only: how the connections ended)
  *
  * echoes counts the replies that are a correct echo (the path-test message
- * of src/lib/probe/sfb_wire.h, written again here from its description, not
+ * of src/lib/net/sfb_wire.h, written again here from its description, not
  * from its code: kind 2, the nonce, protocol and port of one of our probes,
  * a tag that proves TOKEN).
  *

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "probe/sfb_loop.h"
+#include "net/sfb_loop.h"
 
 static sfb_loop *loop;
 static char order[64];

@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "probe/sfb_wire.h"
+#include "net/sfb_wire.h"
 
 static const char key[] = "s3cret";
 

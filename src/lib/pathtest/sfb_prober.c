@@ -13,11 +13,11 @@
 #include <openssl/rand.h>
 
 #include "plan/sfb_plan.h"
-#include "sfb_loop.h"
-#include "sfb_net.h"
+#include "net/sfb_loop.h"
+#include "net/sfb_net.h"
 #include "sfb_prober.h"
-#include "sfb_sys.h"
-#include "sfb_wire.h"
+#include "net/sfb_sys.h"
+#include "net/sfb_wire.h"
 #include "sfbnet/pathtest.h"
 #include "sfb_text.h"
 

@@ -3,8 +3,8 @@
 #define SFB_PROBER_H
 
 #include "plan/sfb_plan.h"
-#include "sfb_loop.h"
-#include "sfb_net.h"
+#include "net/sfb_loop.h"
+#include "net/sfb_net.h"
 #include "sfbnet/pathtest.h"
 
 /* error: the prober itself could not send (no socket, a source port it
