@@ -61,7 +61,8 @@ struct cli_cmd {
 };
 
 extern const struct cli_cmd cmd_catalog, cmd_validate, cmd_plan, cmd_firewall, cmd_dns,
-    cmd_certs, cmd_responder, cmd_probe, cmd_import, cmd_audit, cmd_federation, cmd_diff;
+    cmd_certs, cmd_responder, cmd_probe, cmd_import, cmd_audit, cmd_federation, cmd_diff,
+    cmd_check;
 
 /* Value of option name (NULL if not given). */
 const char *cli_opt(const struct cli_cmd *cmd, const struct cli_args *a, const char *name);
@@ -71,6 +72,10 @@ bool cli_flag(const struct cli_cmd *cmd, const struct cli_args *a, const char *n
 size_t cli_opt_each(const struct cli_cmd *cmd, const struct cli_args *a, const char *name,
     const char **out, size_t max);
 
+/* Option name as a whole number 0..max into *out (untouched when not
+ * given); a bad value is a usage error. */
+int cli_number(const struct cli_cmd *cmd, const struct cli_args *a, const char *name, unsigned max,
+    unsigned *out);
 /* Print "sfbnet: message" to stderr and return status. */
 int cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Exit status for a library status. */

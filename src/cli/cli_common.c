@@ -214,3 +214,21 @@ cli_output(const struct cli_cmd *cmd, const struct cli_args *a, const char *text
 	sfb_ctx_free(ctx);
 	return rc;
 }
+
+int
+cli_number(const struct cli_cmd *cmd, const struct cli_args *a, const char *name, unsigned max,
+    unsigned *out)
+{
+	const char *v = cli_opt(cmd, a, name);
+	char *end;
+	unsigned long n;
+
+	if (v == NULL)
+		return EXIT_GOOD;
+	n = strtoul(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || *v == '-' || n > max)
+		return cli_error(EXIT_USAGE, "%s: --%s must be a whole number from 0 to %u", cmd->name,
+		    name, max);
+	*out = (unsigned)n;
+	return EXIT_GOOD;
+}

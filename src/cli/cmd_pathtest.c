@@ -47,23 +47,6 @@ read_token(const struct cli_cmd *cmd, const struct cli_args *a, char **out)
 	return *out != NULL ? EXIT_GOOD : cli_error(EXIT_RUNTIME, "out of memory");
 }
 
-static int
-number(const struct cli_cmd *cmd, const struct cli_args *a, const char *name, unsigned max,
-    unsigned *out)
-{
-	const char *v = cli_opt(cmd, a, name);
-	char *end;
-	unsigned long n;
-
-	if (v == NULL)
-		return EXIT_GOOD;
-	n = strtoul(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || *v == '-' || n > max)
-		return cli_error(EXIT_USAGE, "%s: --%s must be a whole number from 0 to %u", cmd->name,
-		    name, max);
-	*out = (unsigned)n;
-	return EXIT_GOOD;
-}
 
 static const struct cli_opt probe_opts[] = {
 	{ "host", 'H', "NAME", "the host of the topology this runs on (required)", false },
@@ -99,10 +82,10 @@ run_probe(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 	o.retries = 1;
 	if ((rc = cli_format(cmd, a, formats, "text", &fmt)) != EXIT_GOOD ||
 	    (rc = read_token(cmd, a, &token)) != EXIT_GOOD ||
-	    (rc = number(cmd, a, "timeout", 600000, &o.timeout_ms)) != EXIT_GOOD ||
-	    (rc = number(cmd, a, "concurrency", 65536, &o.concurrency)) != EXIT_GOOD ||
-	    (rc = number(cmd, a, "rate", 10000000, &o.rate)) != EXIT_GOOD ||
-	    (rc = number(cmd, a, "retries", 10, &o.retries)) != EXIT_GOOD)
+	    (rc = cli_number(cmd, a, "timeout", 600000, &o.timeout_ms)) != EXIT_GOOD ||
+	    (rc = cli_number(cmd, a, "concurrency", 65536, &o.concurrency)) != EXIT_GOOD ||
+	    (rc = cli_number(cmd, a, "rate", 10000000, &o.rate)) != EXIT_GOOD ||
+	    (rc = cli_number(cmd, a, "retries", 10, &o.retries)) != EXIT_GOOD)
 		goto out;
 	if ((o.host = cli_opt(cmd, a, "host")) == NULL) {
 		rc = cli_error(EXIT_USAGE, "probe: --host NAME is required");
@@ -174,7 +157,7 @@ run_responder(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session 
 
 	memset(&o, 0, sizeof(o));
 	if ((rc = read_token(cmd, a, &token)) != EXIT_GOOD ||
-	    (rc = number(cmd, a, "duration", 86400, &o.duration_s)) != EXIT_GOOD)
+	    (rc = cli_number(cmd, a, "duration", 86400, &o.duration_s)) != EXIT_GOOD)
 		goto out;
 	if (token == NULL || o.duration_s == 0) {
 		rc = cli_error(EXIT_USAGE, "responder: --token and --duration are required");

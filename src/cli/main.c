@@ -20,6 +20,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_probe,
 	&cmd_import,
 	&cmd_audit,
+	&cmd_check,
 	&cmd_federation,
 	&cmd_diff,
 	NULL

@@ -1,6 +1,7 @@
 /* DNS records from the catalog's dns: entries and the topology, written as
  * BIND zone-file lines, JSON, or a PowerShell script for Windows DNS. */
 #include "names/sfb_facts.h"
+#include "dns/sfb_dns.h"
 #include "sfb_esc.h"
 #include "sfb_strmap.h"
 
@@ -13,18 +14,9 @@
 
 #define DNS_TTL 3600
 
-struct rr {
-	int view;               /* SFB_DNS_INTERNAL or SFB_DNS_EXTERNAL */
-	char *zone, *name;      /* absolute, lower case, without the final dot */
-	const char *type;       /* "A", "AAAA", "CNAME", "SRV" */
-	char *value;            /* address, or target FQDN */
-	const struct sfb_cdns *entry;
-	unsigned port;          /* SRV: the entry's, or the target endpoint's (ports:) */
-	char *key;              /* "view name type value prio port": what makes it one record */
-};
 
 struct rrset {
-	struct rr *v;
+	struct sfb_rr *v;
 	size_t n, cap;
 	/* Indexes, so that 100,000 records are not 100,000 searches of the
 	 * set: every record's identity, and the domains records belong to. */
@@ -94,7 +86,7 @@ static sfb_status
 add_rr(struct rrset *s, const sfb_topology *t, int view, const char *name, int type,
     const char *value, const struct sfb_cdns *e, unsigned port)
 {
-	struct rr *r;
+	struct sfb_rr *r;
 	sfb_buf key;
 	size_t i;
 	sfb_status st;
@@ -545,7 +537,7 @@ dns_records(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *t, struct 
 static int
 cmp_rr(const void *a, const void *b)
 {
-	const struct rr *x = a, *y = b;
+	const struct sfb_rr *x = a, *y = b;
 	int c;
 
 	if (x->view != y->view)
@@ -556,7 +548,7 @@ cmp_rr(const void *a, const void *b)
 }
 
 static void
-write_rdata(sfb_buf *b, const struct rr *r)
+write_rdata(sfb_buf *b, const struct sfb_rr *r)
 {
 	if (strcmp(r->type, "SRV") == 0)
 		sfb_buf_printf(b, "%u %u %u %s.", r->entry->prio, r->entry->weight, r->port,
@@ -579,7 +571,7 @@ write_origin(sfb_buf *b, const sfb_topology *t, const char *prefix)
 
 /* "PREFIX entry-id: purpose [citations]" above a record. */
 static void
-record_comment(sfb_buf *b, const sfb_catalog *cat, const struct rr *r, const char *prefix)
+record_comment(sfb_buf *b, const sfb_catalog *cat, const struct sfb_rr *r, const char *prefix)
 {
 	sfb_buf_printf(b, "%s %s: ", prefix, r->entry->id);
 	sfb_esc_put(b, SFB_ESC_LINE, r->entry->purpose);
@@ -590,7 +582,7 @@ record_comment(sfb_buf *b, const sfb_catalog *cat, const struct rr *r, const cha
 
 /* The record's name relative to its zone: "@" for the zone's apex. */
 static void
-relative_name(sfb_buf *b, const struct rr *r)
+relative_name(sfb_buf *b, const struct sfb_rr *r)
 {
 	size_t nl = strlen(r->name), zl = strlen(r->zone);
 
@@ -604,7 +596,7 @@ static void
 write_zone(sfb_buf *b, const sfb_catalog *cat, const sfb_topology *t, struct rrset *s,
     const char *only_zone, bool standalone)
 {
-	const struct rr *r, *prev = NULL;
+	const struct sfb_rr *r, *prev = NULL;
 	size_t i;
 
 	write_origin(b, t, ";");
@@ -681,7 +673,7 @@ static void
 write_windows(sfb_buf *b, const sfb_catalog *cat, const sfb_topology *t, struct rrset *s,
     const char *only_zone)
 {
-	const struct rr *r, *prev = NULL;
+	const struct sfb_rr *r, *prev = NULL;
 	bool views[2] = { false, false };
 	size_t i;
 
@@ -743,7 +735,7 @@ write_json(sfb_buf *b, const sfb_catalog *cat, const sfb_topology *t, struct rrs
 {
 	sfb_jb jb = { false };
 	json_t *root = sfb_jb_obj(&jb), *a = sfb_jb_arr(&jb), *o;
-	const struct rr *r;
+	const struct sfb_rr *r;
 	size_t i;
 
 	sfb_jb_str(&jb, root, "format", "sfbnet-dns");
@@ -837,4 +829,57 @@ out:
 	rrset_free(&set);
 	sfb_buf_free(&b);
 	return st;
+}
+
+sfb_status
+sfb_dns_records(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo, int views,
+    struct sfb_rrs *out)
+{
+	struct rrset set;
+	size_t i, j;
+	sfb_status st;
+
+	memset(&set, 0, sizeof(set));
+	sfb_strmap_init(&set.seen);
+	sfb_strmap_init(&set.domains);
+	out->v = NULL;
+	out->n = 0;
+	if ((st = dns_records(ctx, cat, topo, &set)) != SFB_OK)
+		goto out;
+	for (i = j = 0; i < set.n; i++) {
+		if (set.v[i].view & views) {
+			set.v[j++] = set.v[i];
+		} else {
+			free(set.v[i].zone);
+			free(set.v[i].name);
+			free(set.v[i].value);
+			free(set.v[i].key);
+		}
+	}
+	set.n = j;
+	if (set.n > 1)
+		qsort(set.v, set.n, sizeof(*set.v), cmp_rr);
+	out->v = set.v;
+	out->n = set.n;
+	set.v = NULL;
+	set.n = 0;
+out:
+	rrset_free(&set);
+	return st;
+}
+
+void
+sfb_dns_records_free(struct sfb_rrs *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->v[i].zone);
+		free(r->v[i].name);
+		free(r->v[i].value);
+		free(r->v[i].key);
+	}
+	free(r->v);
+	r->v = NULL;
+	r->n = 0;
 }
