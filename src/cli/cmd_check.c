@@ -12,7 +12,7 @@ static const struct cli_opt opts[] = {
 	{ "domain", 'd', "DOMAIN", "no topology: the external checks of DOMAIN from DNS alone",
 	    false },
 	{ "partners", 'p', "FILE", "federation partners to check, one domain per line", false },
-	{ "dns-server", 0, "ADDR[:PORT]", "ask this DNS server (default: /etc/resolv.conf; "
+	{ "dns-server", 0, "ADDR", "ask this DNS server, ADDR[:PORT] (default: /etc/resolv.conf; "
 	    "IPv6 as [ADDR]:PORT)", false },
 	{ "ca-file", 0, "FILE", "trust the CA certificates in FILE (PEM) instead of the system "
 	    "store", false },

@@ -15,7 +15,7 @@
 #define T_AAAA 28
 #define T_SRV 33
 
-enum dns_kind { DNS_RECORD, DNS_DISCOVERY, DNS_FEDERATION };
+enum dns_kind { DNS_RECORD, DNS_DISCOVERY, DNS_FEDERATION, DNS_SPAWN };
 
 /* One step of the client's discovery order ([ms-sfb-poster] sign-in). */
 struct step {
@@ -51,7 +51,7 @@ struct dns_task {
 	size_t step, used;      /* used: the first step that answered (NSTEPS: none) */
 	sfb_buf used_answer;
 	/* FEDERATION */
-	bool partner;
+	bool partner, spawn;    /* spawn: check the target's services (--domain) */
 	char target[256];
 	unsigned port;
 	sfb_buf srv_text;
@@ -204,6 +204,53 @@ out:
 	sfb_task_done(&d->base);
 }
 
+/* ---- services found in DNS (--domain): resolve, then check ---- */
+
+static sfb_status
+add_spawn(struct sfb_check *c, const char *target, unsigned port)
+{
+	struct dns_task *d;
+
+	if ((d = dns_new(DNS_SPAWN, target, T_A)) == NULL)
+		return sfb_oom(c->ctx);
+	d->port = port;
+	sfb_check_add_task(c, &d->base);
+	return c->err != SFB_OK ? sfb_oom(c->ctx) : SFB_OK;
+}
+
+/* TCP, TLS (the certificate must name the target) and SIP OPTIONS on each
+ * address of the target. */
+static void
+spawn_answer(struct dns_task *d, int status, struct sfb_dnsans *a, sfb_status dst)
+{
+	struct sfb_check *c = d->base.run;
+	const struct sfb_task_type *kinds[3] = { &sfb_check_tcp, &sfb_check_tls, &sfb_check_sip };
+	struct sfb_ctarget *t;
+	size_t i, k;
+
+	if (status != ARES_SUCCESS || dst != SFB_OK) {
+		char subject[300];
+
+		snprintf(subject, sizeof(subject), "%s:%u", d->name, d->port);
+		sfb_check_report(c, "tcp", subject, SFB_VERDICT_FAIL, NULL, 0, 0, NULL,
+		    "%s has no address (%s)", d->name, status != ARES_SUCCESS ?
+		    sfb_ares_strerror(status) : "no A record");
+		sfb_task_done(&d->base);
+		return;
+	}
+	for (i = 0; i < a->addrs.n && c->err == SFB_OK; i++)
+		for (k = 0; k < 3; k++) {
+			if ((t = sfb_ctarget_new(d->name, a->addrs.v[i], (uint16_t)d->port,
+			    SFB_PROTO_TCP)) == NULL || sfb_strv_add(&t->names, d->name, true) != SFB_OK) {
+				sfb_ctarget_free(t);
+				sfb_check_oom(c);
+				break;
+			}
+			(void)sfb_check_conn_task(c, kinds[k], t);
+		}
+	sfb_task_done(&d->base);
+}
+
 /* ---- discovery ---- */
 
 static const struct sfb_rr *
@@ -256,6 +303,15 @@ discovery_answer(struct dns_task *d, int status, struct sfb_dnsans *a, sfb_statu
 		if (d->used == NSTEPS) {
 			d->used = d->step;
 			sfb_buf_puts(&d->used_answer, sfb_buf_str(&ev));
+		}
+		/* From DNS alone: the services it names are checked too. */
+		if (!d->use_plan && s->qtype == T_SRV)
+			(void)add_spawn(c, a->srv[0].target, a->srv[0].port);
+		else if (!d->use_plan && strncmp(s->prefix, "lyncdiscover", 12) == 0) {
+			char adname[300];
+
+			snprintf(adname, sizeof(adname), "%s%s", s->prefix, d->name);
+			(void)sfb_check_ad_task(c, adname, NULL);
 		}
 	} else {
 		sfb_check_report(c, "discovery", subject, SFB_VERDICT_SKIP, cite, 0, rtt, NULL,
@@ -370,6 +426,8 @@ federation_answer(struct dns_task *d, int status, struct sfb_dnsans *a, sfb_stat
 	sfb_check_report(c, check, d->subject, SFB_VERDICT_PASS, &sfb_cite_federation_srv, 0, rtt,
 	    sfb_buf_str(&ev), "%s port %u, in the domain, resolves%s", d->target, d->port,
 	    !d->partner && c->access_public.n > 0 ? " to the Access Edge" : "");
+	if (d->spawn)
+		(void)add_spawn(c, d->target, d->port);
 done:
 	if (sfb_buf_status(&ev) != SFB_OK || sfb_buf_status(&d->srv_text) != SFB_OK)
 		sfb_check_oom(c);
@@ -403,6 +461,8 @@ on_answer(void *arg, int status, const unsigned char *abuf, int alen)
 	}
 	if (d->kind == DNS_RECORD)
 		record_answer(d, status, &a, dst, why, rtt);
+	else if (d->kind == DNS_SPAWN)
+		spawn_answer(d, status, &a, dst);
 	else if (d->kind == DNS_DISCOVERY)
 		discovery_answer(d, status, &a, dst, rtt);
 	else
@@ -417,6 +477,7 @@ dns_start(struct sfb_task *t)
 	char name[300];
 
 	switch (d->kind) {
+	case DNS_SPAWN:
 	case DNS_RECORD:
 		ask(d, d->name, d->qtype);
 		break;
@@ -478,7 +539,10 @@ sfb_check_domain_dns(struct sfb_check *c, const char *domain, bool outside)
 
 	if ((st = add_discovery(c, domain, outside, false)) != SFB_OK)
 		return st;
-	return add_federation(c, domain, true);
+	if ((st = add_federation(c, domain, true)) != SFB_OK)
+		return st;
+	((struct dns_task *)c->tasks[c->ntasks - 1])->spawn = true;
+	return SFB_OK;
 }
 
 /* One task per (name, type) of the plan's records in the view: all the
