@@ -49,6 +49,9 @@ sfb_status sfb_check_write(sfb_ctx *ctx, const sfb_check *c, sfb_format fmt, cha
 /* Read --partners FILE: one domain per line ('#' comments and blank lines
  * skipped).  SFB_EINVAL names the file, line and column of a bad one. */
 sfb_status sfb_check_read_partners(sfb_ctx *ctx, const char *path, char ***out, size_t *n);
+/* The same on size bytes of data, named path in messages. */
+sfb_status sfb_check_parse_partners(sfb_ctx *ctx, const char *path, const char *data, size_t size,
+    char ***out, size_t *n);
 void sfb_check_partners_free(char **v, size_t n);
 
 #ifdef __cplusplus

@@ -233,10 +233,10 @@ rig_certs() {
 		>"$RIG_TMP/req/certs.out" 2>&1 || { cat "$RIG_TMP/req/certs.out" >&2; return 1; }
 	for c in "$RIG_TMP"/req/*.cnf; do
 		n=$(basename "$c" .cnf)
-		[ -f "$RIG_TMP/req/$n.csr" ] && [ -f "$RIG_TMP/req/$n.key" ] || {
+		if [ ! -f "$RIG_TMP/req/$n.csr" ] || [ ! -f "$RIG_TMP/req/$n.key" ]; then
 			echo "sfbnet certs wrote $n.cnf without its .csr or .key" >&2
 			return 1
-		}
+		fi
 		rig_issue "$RIG_TMP/req/$n.csr" "$RIG_TMP/certs/$n.crt" || { tail "$d/issue.log" >&2; return 1; }
 		cp "$RIG_TMP/req/$n.key" "$RIG_TMP/certs/$n.key"
 	done
@@ -244,9 +244,11 @@ rig_certs() {
 	[ -f "$RIG_TMP/certs/$edge.crt" ] || { echo "no request $edge from sfbnet certs" >&2; return 1; }
 	# wrongsan: the same request without webcon.fabrikam.com in its SAN.
 	grep -v '^DNS\.[0-9]* = webcon\.fabrikam\.com$' "$RIG_TMP/req/$edge.cnf" >"$d/wrongsan.cnf"
-	openssl req -new -config "$d/wrongsan.cnf" -key "$RIG_TMP/req/$edge.key" -out "$d/wrongsan.csr" \
-		>>"$d/issue.log" 2>&1 &&
-		rig_issue "$d/wrongsan.csr" "$RIG_TMP/certs/edge-wrongsan.crt" || { tail "$d/issue.log" >&2; return 1; }
+	if ! openssl req -new -config "$d/wrongsan.cnf" -key "$RIG_TMP/req/$edge.key" -out "$d/wrongsan.csr" \
+		>>"$d/issue.log" 2>&1 || ! rig_issue "$d/wrongsan.csr" "$RIG_TMP/certs/edge-wrongsan.crt"; then
+		tail "$d/issue.log" >&2
+		return 1
+	fi
 	cp "$RIG_TMP/req/$edge.key" "$RIG_TMP/certs/edge-wrongsan.key"
 	# expired: the right request, valid in 2020 only.
 	rig_issue "$RIG_TMP/req/$edge.csr" "$RIG_TMP/certs/edge-expired.crt" 20200101000000Z 20210101000000Z ||
@@ -424,9 +426,13 @@ rig_turn_apply() {
 		done
 	done
 	for a in "${addrs[@]}"; do
-		rig_poll 10000 rig_turn_ready "turn-$a-udp" -u "$a:3478" &&
-			rig_poll 10000 rig_turn_ready "turn-$a-tcp" "$a:443" ||
-			{ rig_tail "turn-$a-udp"; rig_tail "turn-$a-tcp"; rig_fail "coturn did not listen on $a"; return 1; }
+		if ! rig_poll 10000 rig_turn_ready "turn-$a-udp" -u "$a:3478" ||
+			! rig_poll 10000 rig_turn_ready "turn-$a-tcp" "$a:443"; then
+			rig_tail "turn-$a-udp"
+			rig_tail "turn-$a-tcp"
+			rig_fail "coturn did not listen on $a"
+			return 1
+		fi
 	done
 }
 rig_turn_ready() { local n=$1; shift; rig_alive "$n" || return 2; rig_listening "$@"; }
@@ -455,12 +461,13 @@ rig_www() {   # DIR AD_HOST WEB LOCATION: the autodiscover documents
 }
 
 rig_nginx_apply() {
-	local scenario=$1 variant=$2 d=$RIG_RUN/nginx c=$RIG_TMP/certs edge webcon ad rp plain m
+	local scenario=$1 variant=$2 d=$RIG_RUN/nginx c=$RIG_TMP/certs edge webcon ad rp plain plain_root m
 	mkdir -p "$d"
 	ad=$(cat "$RIG_SRC/nginx-ad-ok.inc")
 	case $variant in ad404 | adloop) ad=$(cat "$RIG_SRC/nginx-ad-$variant.inc") ;; esac
 	rp=$c/po-cert-reverse-proxy-webext.fabrikam.com
 	plain=$'\tlocation / { return 200 "sfbnet rig: $host\\n"; }'
+	plain_root=$'\tlocation = / { return 200 "sfbnet rig: $host\\n"; }'
 	{
 		if [ "$scenario" = external ]; then
 			rig_www "$d/www-ext" lyncdiscover.fabrikam.com webext.fabrikam.com External
@@ -496,9 +503,11 @@ rig_nginx_apply() {
 		# The reverse proxy (in the internal view too: webext resolves to it).
 		rig_nginx_server "203.0.113.40:443 203.0.113.40:80" "$rp" "lyncdiscover.fabrikam.com" \
 			$'\troot '"$d/www-ext"$';\n'"$ad"
+		# webext, the simple URLs, OWA: the autodiscover service's resources
+		# (the user link points here), a plain page at /.
 		rig_nginx_server "203.0.113.40:443 203.0.113.40:80" "$rp" \
 			"webext.fabrikam.com meet.fabrikam.com dialin.fabrikam.com owaext.fabrikam.com _" \
-			$'\troot '"$d/www-ext"$';\n'"$(cat "$RIG_SRC/nginx-ad-ok.inc" | sed 's|^\tlocation = / .*|\tlocation = / { return 200 "sfbnet rig: $host\\n"; }|')"
+			$'\troot '"$d/www-ext"$';\n'"$(grep -v '^.location = / ' "$RIG_SRC/nginx-ad-ok.inc")"$'\n'"$plain_root"
 	} >"$d/servers.conf.new"
 	if rig_alive nginx && cmp -s "$d/servers.conf.new" "$d/servers.conf"; then
 		rm -f "$d/servers.conf.new"

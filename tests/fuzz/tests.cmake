@@ -9,7 +9,7 @@
 #   cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DSFB_FUZZ=ON
 #   cmake --build build-fuzz -j2 --target fuzz_topology fuzz_catalog fuzz_ports_addrs fuzz_wire \
 #       fuzz_downstream fuzz_import_topology fuzz_o365 fuzz_rs_nft fuzz_rs_ipt fuzz_federation
-#       fuzz_autodiscover fuzz_stun fuzz_sip fuzz_dns_answer
+#       fuzz_autodiscover fuzz_stun fuzz_sip fuzz_dns_answer fuzz_partners
 option(SFB_FUZZ "Build libFuzzer fuzz targets (needs clang)" OFF)
 
 set(SFB_FUZZ_TARGETS fuzz_topology fuzz_catalog fuzz_ports_addrs fuzz_wire fuzz_downstream
@@ -37,6 +37,9 @@ set(SFB_FUZZ_EXTRA_fuzz_sip "")
 # DNS answers as the checks read them (src/lib/check/sfb_dnsans.c on c-ares).
 list(APPEND SFB_FUZZ_TARGETS fuzz_dns_answer)
 set(SFB_FUZZ_EXTRA_fuzz_dns_answer "")
+# The --partners file of sfbnet check.
+list(APPEND SFB_FUZZ_TARGETS fuzz_partners)
+set(SFB_FUZZ_EXTRA_fuzz_partners "")
 
 foreach(t ${SFB_FUZZ_TARGETS})
   add_executable(replay_${t} ${SFB_FUZZ_DIR}/${t}.c ${SFB_FUZZ_EXTRA_${t}}

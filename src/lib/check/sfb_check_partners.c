@@ -14,22 +14,20 @@
 #define MAX_PARTNERS 1000000
 
 sfb_status
-sfb_check_read_partners(sfb_ctx *ctx, const char *path, char ***out, size_t *n)
+sfb_check_parse_partners(sfb_ctx *ctx, const char *path, const char *data, size_t size,
+    char ***out, size_t *n)
 {
-	sfb_buf b;
+	struct { const char *data; } b = { data };
 	sfb_strv v;
 	sfb_cur cur;
 	char name[300];
 	size_t line = 0, start, len, lead;
-	sfb_status st;
+	sfb_status st = SFB_OK;
 
 	*out = NULL;
 	*n = 0;
-	sfb_buf_init(&b);
 	sfb_strv_init(&v);
-	if ((st = sfb_read_file(ctx, path, &b)) != SFB_OK)
-		goto out;
-	sfb_cur_init(&cur, b.data != NULL ? b.data : "", b.len);
+	sfb_cur_init(&cur, data, size);
 	while (!sfb_cur_eof(&cur)) {
 		line++;
 		start = sfb_cur_tag(&cur);
@@ -74,6 +72,20 @@ sfb_check_read_partners(sfb_ctx *ctx, const char *path, char ***out, size_t *n)
 	v.n = 0;
 out:
 	sfb_strv_free(&v);
+	return st;
+}
+
+sfb_status
+sfb_check_read_partners(sfb_ctx *ctx, const char *path, char ***out, size_t *n)
+{
+	sfb_buf b;
+	sfb_status st;
+
+	*out = NULL;
+	*n = 0;
+	sfb_buf_init(&b);
+	if ((st = sfb_read_file(ctx, path, &b)) == SFB_OK)
+		st = sfb_check_parse_partners(ctx, path, b.data != NULL ? b.data : "", b.len, out, n);
 	sfb_buf_free(&b);
 	return st;
 }

@@ -8,7 +8,7 @@
 set -u
 proto=$1 addr=$2 port=$3 hex=$4
 exec 3<>"/dev/$proto/$addr/$port" || exit 1
-# shellcheck disable=SC2059  # the format is the message, as \xNN escapes
+# shellcheck disable=SC2059,SC2001  # the format is the message, as \xNN escapes
 printf "$(sed 's/../\\x&/g' <<<"$hex")" >&3
 timeout 2 dd bs=65536 count=1 <&3 2>/dev/null | od -An -tx1 -v | tr -d ' \n'
 exec 3>&-
