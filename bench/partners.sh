@@ -20,7 +20,7 @@
 #     `knotc stats` counts the queries the server answered;
 #  4. dnsperf (Debian package dnsperf) in that namespace against that
 #     server, with the query set the check makes — the SRV of every domain,
-#     then the A of the target of every SRV that exists —, BENCH_DNSPERF_SECS
+#     then the A of every SRV target inside its domain —, BENCH_DNSPERF_SECS
 #     seconds (default 3) for each of the settings in BENCH_DNSPERF_SETS
 #     (`;`-separated, default: four of -c/-T/-q); its best queries per second
 #     is the number to reach.  The best setting runs once more after sfbnet
@@ -40,7 +40,9 @@
 #     kamailio, nginx, coturn in the rig's own namespace sfbchk<pid>):
 #     `sfbnet check examples/onprem-edge.yaml --from internet --dns-server
 #     $RIG_DNS --ca-file $RIG_CA` in that namespace, one warm-up then
-#     BENCH_REPS runs, median wall time; the goal of the issue, under 3 s.
+#     BENCH_REPS runs (each at most BENCH_EDGE_TIMEOUT s, default 30; none
+#     after a warm-up that failed), median wall time; the goal of the issue,
+#     under 3 s.
 #     Skipped with a note when the rig cannot run here (rig_up returns 77)
 #     or this sfbnet has no check command; rig_down on exit.
 #
@@ -58,6 +60,8 @@
 #
 # Environment: BENCH_DOMAINS, BENCH_REPS, BENCH_DNSPERF_SECS,
 # BENCH_DNSPERF_SETS, BENCH_TIMEOUT (seconds per sfbnet run, default 120),
+# BENCH_EDGE_TIMEOUT (the same for step 6, default 30), BENCH_CHECK_OPTS
+# (more options for check --partners, e.g. --concurrency 1024; default none),
 # BENCH_BUILD (default bench/build), BENCH_BIN, BENCH_NETNS, BENCH_KEEP=DIR
 # (keep the zone, the query file, the reports and the logs there).
 set -u
@@ -70,6 +74,7 @@ reps=${BENCH_REPS:-3}
 dp_secs=${BENCH_DNSPERF_SECS:-3}
 dp_sets=${BENCH_DNSPERF_SETS:--c 1 -q 100;-c 2 -T 1 -q 200;-c 4 -T 2 -q 100;-c 8 -T 2 -q 500}
 run_limit=${BENCH_TIMEOUT:-120}
+edge_limit=${BENCH_EDGE_TIMEOUT:-30}
 bdir=${BENCH_BUILD:-bench/build}
 goal_ratio=0.5
 goal_edge_s=3
@@ -90,6 +95,7 @@ in_range BENCH_DOMAINS "$ndom" 10 99999
 in_range BENCH_REPS "$reps" 1 50
 in_range BENCH_DNSPERF_SECS "$dp_secs" 1 60
 in_range BENCH_TIMEOUT "$run_limit" 1 3600
+in_range BENCH_EDGE_TIMEOUT "$edge_limit" 1 3600
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sfb-bench-partners.XXXXXX") || die "mktemp failed"
 ns="" kpid="" cpid="" rig_on=0 nspre=()
@@ -184,7 +190,8 @@ btype=${btype:-unknown build type}
 
 # --- 2. the domains, the zone, the query set ---------------------------------------
 # broken.tsv: DOMAIN<TAB>KIND for the broken ones; queries.txt: what the check
-# asks (dnsperf's input): the SRV of each domain, the A of each SRV target.
+# asks (dnsperf's input): the SRV of each domain, the A of each SRV target
+# inside the domain (the check fails an outside target without asking).
 awk -v n="$ndom" -v dir="$tmp" 'BEGIN {
 	print "$ORIGIN example.\n$TTL 300"
 	print "@ SOA ns.example. hostmaster.example. 1 3600 600 86400 300\n@ NS ns.example.\nns A 127.0.0.1"
@@ -207,7 +214,8 @@ awk -v n="$ndom" -v dir="$tmp" 'BEGIN {
 			print srv " SRV 0 0 5061 " tgt; printf "sip.%s AAAA 2001:db8::%x\n", d, i
 		} else { print srv " SRV 0 0 5061 " tgt; print "sip." d " A " addr }
 		print srv ".example. SRV" > (dir "/queries.txt")
-		if (k != "no-srv") print tgt " A" > (dir "/queries.txt")
+		# the check asks no address of a target outside the domain
+		if (k != "no-srv" && k != "target-outside") print tgt " A" > (dir "/queries.txt")
 	}
 }' >"$tmp/example.zone" || die "could not write the zone"
 nq=$(wc -l <"$tmp/queries.txt")
@@ -294,7 +302,7 @@ dnsperf_run() {
 echo "== sfbnet $("$bin" --version 2>/dev/null | awk '{ print $2; exit }') ($btype, $bin), $(nproc) CPU(s), $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
 echo "== $(knotd --version | head -1), $(dnsperf -h 2>&1 | awk '/^Version/ { print "dnsperf " $2 }'); $where, port $port"
 echo "== $ndom partner domains in zone example. ($nbroken broken: $(cut -f2 "$tmp/broken.tsv" | sort | uniq -c |
-	awk '{ printf "%s%d %s", s, $1, $2; s = ", " }')); query set: $nq queries (SRV of each domain, A of each SRV target)"
+	awk '{ printf "%s%d %s", s, $1, $2; s = ", " }')); query set: $nq queries (SRV of each domain, A of each SRV target in its domain)"
 echo
 echo "== dnsperf -s 127.0.0.1 -p $port -d queries.txt -l $dp_secs SETTINGS"
 printf '   %-24s %12s   %s\n' settings "queries/s" lost
@@ -330,7 +338,9 @@ timed() {
 
 failed=0 check_ok=0
 walls=() qpss=()
-check_cmd=("$bin" check --partners "$tmp/partners.txt" --dns-server "127.0.0.1:$port" --format json)
+# shellcheck disable=SC2206  # BENCH_CHECK_OPTS: words
+check_cmd=("$bin" check --partners "$tmp/partners.txt" --dns-server "127.0.0.1:$port" --format json
+	${BENCH_CHECK_OPTS:-})
 # The warm-up, which also tells whether this sfbnet has the command at all.
 timed "$tmp/warmup.json" "$tmp/warmup.err" "${check_cmd[@]}"
 echo
@@ -342,7 +352,7 @@ if [ "$RC" -gt 1 ]; then
 	[ "$RC" = 124 ] && failed=1
 else
 	check_ok=1
-	echo "== sfbnet check --partners partners.txt --dns-server 127.0.0.1:$port --format json"
+	echo "== sfbnet check --partners partners.txt --dns-server 127.0.0.1:$port --format json${BENCH_CHECK_OPTS:+ $BENCH_CHECK_OPTS}"
 	echo "   one warm-up (done), $reps runs; qps: queries knotd answered during the run / wall time"
 	printf '   %-5s %9s %11s %12s %10s   %s\n' run "wall s" "peak RSS MB" "answered" "queries/s" "answers (rcode), protocol"
 	walls=() qpss=() maxkb=0 last_ok="" last_r=""
@@ -423,10 +433,19 @@ else
 			"(namespace $RIG_NS); one warm-up, $reps runs"
 		nspre=(ip netns exec "$RIG_NS")
 		edge_cmd=("$bin" check examples/onprem-edge.yaml --from internet --dns-server "$RIG_DNS" --ca-file "$RIG_CA")
-		timed "$tmp/edge-0.txt" "$tmp/edge-0.err" "${edge_cmd[@]}"
 		ewalls=()
-		printf '   %-5s %9s %11s %5s   %s\n' run "wall s" "peak RSS MB" exit "summary line"
-		for ((r = 1; r <= reps; r++)); do
+		all_limit=$run_limit run_limit=$edge_limit
+		timed "$tmp/edge-0.txt" "$tmp/edge-0.err" "${edge_cmd[@]}"
+		erep=$reps
+		if [ "$RC" = 124 ] || [ "$RC" -gt 1 ]; then
+			why="exit $RC"
+			[ "$RC" = 124 ] && why="hit the limit of $edge_limit s"
+			echo "   warm-up: $why; not run again: $(head -3 "$tmp/edge-0.err" | tr '\n' ' ')"
+			failed=1 erep=0
+		else
+			printf '   %-5s %9s %11s %5s   %s\n' run "wall s" "peak RSS MB" exit "summary line"
+		fi
+		for ((r = 1; r <= erep; r++)); do
 			timed "$tmp/edge-$r.txt" "$tmp/edge-$r.err" "${edge_cmd[@]}"
 			if [ "$RC" = 124 ] || [ "$RC" -gt 1 ]; then
 				echo "   run $r: exit $RC: $(head -3 "$tmp/edge-$r.err")"; failed=1; continue
@@ -440,8 +459,9 @@ else
 		else
 			edge_note="not measured: every run failed"
 		fi
+		run_limit=$all_limit
 		# the findings that are not pass, for the record
-		grep -Ev '^(pass|summary:)' "$tmp/edge-$reps.txt" 2>/dev/null | head -20 | sed 's/^/   | /'
+		grep -Ev '^(pass|summary:)' "$tmp/edge-$erep.txt" 2>/dev/null | head -20 | sed 's/^/   | /'
 		nspre=()
 		[ -n "$ns" ] && nspre=(ip netns exec "$ns")
 	fi

@@ -150,7 +150,7 @@ https() {   # URL [curl options]: prints the body, then "HTTP <code> <redirects>
 # STUN from bash (rig/stun.sh) and its answers.
 txid() { printf '%024x' "$RANDOM$RANDOM$RANDOM"; }
 stun_binding_hex() { echo "000100002112a442$(txid)"; }
-stun_allocate_hex() { echo "000300082112a442$(txid)001900041100000000"; }   # REQUESTED-TRANSPORT UDP
+stun_allocate_hex() { echo "000300082112a442$(txid)0019000411000000"; }   # REQUESTED-TRANSPORT UDP
 # [MS-TURN] Allocate: no magic cookie in the header (a 128-bit transaction
 # id), MAGIC-COOKIE 0x000F and MS-VERSION 0x8008 attributes.
 msturn_allocate_hex() { echo "00030010$(printf '%08x' "$RANDOM")$(txid)000f000472c64bc68008000400000006"; }

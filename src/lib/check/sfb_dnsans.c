@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sfb_buf.h"
+#include "sfb_text.h"
 
 #define MAX_ADDRS 64
 
@@ -42,7 +43,9 @@ norm_name(const char *in, char *out, size_t outlen)
 	for (i = 0; i < n; i++)
 		out[i] = (in[i] >= 'A' && in[i] <= 'Z') ? (char)(in[i] - 'A' + 'a') : in[i];
 	out[n] = '\0';
-	return true;
+	/* "" is the root (an SRV target of "." says: no service here); any
+	 * other name must be a host name (a label holding a dot is not). */
+	return n == 0 || sfb_dns_name_valid(out);
 }
 
 static int
@@ -81,7 +84,7 @@ decode_addr(struct sfb_dnsans *a, const unsigned char *abuf, int alen, const cha
 		goto out;
 	}
 	if (h != NULL && h->h_name != NULL && !norm_name(h->h_name, a->canon, sizeof(a->canon))) {
-		*why = "name too long";
+		*why = "the canonical name is not a host name";
 		st = SFB_EINVAL;
 		goto out;
 	}
@@ -138,7 +141,7 @@ decode_srv(struct sfb_dnsans *a, const unsigned char *abuf, int alen, const char
 		a->srv[i].weight = r->weight;
 		a->srv[i].port = r->port;
 		if (!norm_name(r->host, a->srv[i].target, sizeof(a->srv[i].target))) {
-			*why = "target name too long";
+			*why = "the target is not a host name";
 			st = SFB_EINVAL;
 			goto out;
 		}
