@@ -30,3 +30,11 @@ add_test(NAME check/autodiscover-real
   COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/autodiscover_real.sh $<TARGET_FILE:autodiscover_dump>
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(check/autodiscover-real PROPERTIES SKIP_RETURN_CODE 77)
+
+# sfbnet check against real servers (knotd, kamailio, coturn, nginx,
+# certificates from a private CA) standing in for examples/onprem-edge.yaml
+# in a network namespace of the test's own; one fault at a time.
+add_test(NAME check/live
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/live.sh $<TARGET_FILE:sfbnet>
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(check/live PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600)

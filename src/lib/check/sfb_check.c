@@ -36,7 +36,8 @@ sfb_check_oom(struct sfb_check *c)
 {
 	if (c->err == SFB_OK)
 		c->err = SFB_ENOMEM;
-	sfb_loop_stop(c->loop);
+	if (c->loop != NULL)
+		sfb_loop_stop(c->loop);
 }
 
 void
@@ -223,11 +224,17 @@ setup(struct sfb_check *c)
 	if (o->plan != NULL && (st = find_zone(c->ctx, o->plan->topo, o->from, &c->from_zone)) !=
 	    SFB_OK)
 		return st;
-	if ((c->tls = tls_ctx(c->ctx, o->ca_file, 0, &st)) == NULL)
-		return st;
-	if ((c->tls_old[0] = tls_ctx(c->ctx, NULL, TLS1_VERSION, &st)) == NULL ||
-	    (c->tls_old[1] = tls_ctx(c->ctx, NULL, TLS1_1_VERSION, &st)) == NULL)
-		return st;
+	/* Partners alone need DNS only: no TLS contexts, no libcurl. */
+	if (o->plan != NULL || o->domain != NULL) {
+		if ((c->tls = tls_ctx(c->ctx, o->ca_file, 0, &st)) == NULL)
+			return st;
+		if ((c->tls_old[0] = tls_ctx(c->ctx, NULL, TLS1_VERSION, &st)) == NULL ||
+		    (c->tls_old[1] = tls_ctx(c->ctx, NULL, TLS1_1_VERSION, &st)) == NULL)
+			return st;
+	} else if (o->ca_file != NULL) {
+		return sfb_failf(c->ctx, SFB_EINVAL, "--ca-file: partners are checked in DNS only; "
+		    "give a topology or --domain for TLS");
+	}
 	if ((st = sfb_loop_new(&c->loop)) != SFB_OK)
 		return sfb_oom(c->ctx);
 	st = sfb_ares_new(c->loop, o->dns_server, c->timeout_ms < 1000 ? c->timeout_ms : 1000,
@@ -236,7 +243,8 @@ setup(struct sfb_check *c)
 		return sfb_failf(c->ctx, st, "--dns-server %s: %s", o->dns_server, why);
 	if (st != SFB_OK)
 		return sfb_failf(c->ctx, st, "DNS resolver: %s", why ? why : "out of memory");
-	if ((st = sfb_curl_new(c->loop, &c->curl)) != SFB_OK)
+	if ((o->plan != NULL || o->domain != NULL) && (st = sfb_curl_new(c->loop, &c->curl)) !=
+	    SFB_OK)
 		return sfb_failf(c->ctx, st, "libcurl: cannot start its multi interface");
 	return SFB_OK;
 }
@@ -314,6 +322,15 @@ sfb_check_run(sfb_ctx *ctx, const sfb_check_opts *o, sfb_check **out)
 	if ((st = c->err) != SFB_OK) {
 		st = sfb_oom(ctx);
 		goto out;
+	}
+	{
+		size_t nq;
+		uint64_t us;
+
+		sfb_ares_stats(c->dns, &nq, &us);
+		if (nq > 0)
+			sfb_check_log(c, "check: DNS: %zu queries in %.3f s (%.0f queries/s)", nq,
+			    (double)us / 1e6, us > 0 ? (double)nq * 1e6 / (double)us : 0.0);
 	}
 	for (i = 0; i < c->ntasks; i++)
 		if (!c->tasks[i]->finished) {

@@ -245,10 +245,9 @@ on_resolved(void *arg, int status, const unsigned char *abuf, int alen)
 static void
 next_link(struct ad_task *a)
 {
+	/* The link a->link_i is done (reported): on to the next. */
 	a->stage = AD_LINK;
-	if (a->link_i + 1 < a->nlinks || (a->link_i == 0 && a->nlinks > 0 && !a->links[0][0])) {
-		a->link_i++;
-	}
+	a->link_i++;
 	while (a->link_i < a->nlinks) {
 		if (go(a, a->links[a->link_i]))
 			return;

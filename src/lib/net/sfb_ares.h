@@ -5,6 +5,7 @@
 #define SFB_ARES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sfbnet/status.h"
 #include "net/sfb_loop.h"
@@ -28,6 +29,10 @@ void sfb_ares_query(sfb_ares *a, const char *name, int type, sfb_ares_cb cb, voi
 
 /* Queries asked and not yet answered. */
 size_t sfb_ares_pending(const sfb_ares *a);
+
+/* Queries asked so far, and the microseconds from the first query to the
+ * last answer (the DNS part of a run). */
+void sfb_ares_stats(const sfb_ares *a, size_t *queries, uint64_t *busy_us);
 
 /* c-ares' text for a status. */
 const char *sfb_ares_strerror(int status);
