@@ -40,6 +40,17 @@ san_has(STACK_OF(GENERAL_NAME) *sans, const char *want)
 	return false;
 }
 
+static bool
+has_dns_san(STACK_OF(GENERAL_NAME) *sans)
+{
+	int i;
+
+	for (i = 0; sans != NULL && i < sk_GENERAL_NAME_num(sans); i++)
+		if (sk_GENERAL_NAME_value(sans, i)->type == GEN_DNS)
+			return true;
+	return false;
+}
+
 static void
 print_sans(STACK_OF(GENERAL_NAME) *sans, sfb_buf *b)
 {
@@ -88,10 +99,15 @@ sfb_check_cert(struct sfb_check *c, const struct sfb_ctarget *t, SSL *ssl)
 		sfb_check_report(c, "tls", subject, SFB_VERDICT_FAIL, &t->cite, 0, 0, ev,
 		    "the chain does not verify: %s", X509_verify_cert_error_string(vr));
 
-	/* Names: every one the plan's certificate carries. */
+	/* Names: every one the plan's certificate carries.  A certificate
+	 * without DNS names in a SAN is read by its subject's CN (RFC 6125
+	 * 6.4.4), as the subject-only ones of the plan are. */
 	print_sans(sans, &b);
+	if (!has_dns_san(sans))
+		sfb_buf_printf(&b, "; CN=%s", cn);
 	for (i = 0; i < t->names.n; i++)
-		if (!san_has(sans, t->names.v[i]))
+		if (!san_has(sans, t->names.v[i]) && (has_dns_san(sans) ||
+		    strcasecmp(cn, t->names.v[i]) != 0))
 			sfb_buf_printf(&miss, "%s%s", miss.len ? ", " : "", t->names.v[i]);
 	if (sfb_buf_status(&b) != SFB_OK || sfb_buf_status(&miss) != SFB_OK) {
 		sfb_check_oom(c);

@@ -64,12 +64,17 @@ app_has(const char *app, const char *what)
 	return app != NULL && strstr(app, what) != NULL;
 }
 
+/* Does this port of a flow carry TLS?  By the flow's application; in a
+ * flow of "HTTP, HTTPS" or "SIP/TCP or SIP/TLS" the plain ports (80,
+ * 8080, 5060) are not. */
 static bool
-is_tls_app(const char *app)
+is_tls_port(const char *app, uint16_t port)
 {
 	if (app_has(app, "TURN") || app_has(app, "STUN"))
 		return false;
-	return app_has(app, "TLS") || app_has(app, "HTTPS");
+	if (!app_has(app, "TLS") && !app_has(app, "HTTPS"))
+		return false;
+	return port != 80 && port != 8080 && port != 5060;
 }
 
 static bool
@@ -83,9 +88,10 @@ has_role(const sfb_catalog *cat, const struct sfb_endpoint *ep, int kr)
 	return false;
 }
 
-/* The names the certificate at ep must carry: the SAN list of the plan's
- * certificate that names this endpoint (its own, else its pool's), or at
- * least its FQDN. */
+/* The names the certificate at ep must carry: the plan's certificate for
+ * this endpoint (one of its roles, for its own FQDN or its pool): its SAN
+ * list, or its subject when it has none (the Edge's internal interface
+ * carries the pool name only); without one, the endpoint's FQDN. */
 static sfb_status
 cert_names(struct sfb_check *c, const struct sfb_endpoint *ep, struct sfb_ctarget *t)
 {
@@ -97,33 +103,39 @@ cert_names(struct sfb_check *c, const struct sfb_endpoint *ep, struct sfb_ctarge
 
 	for (i = 0; i < c->certs.n; i++) {
 		const struct sfb_cert *ct = &c->certs.v[i];
-		bool names_it = false;
-		int r;
+		bool role = false, names_it = false;
+		int r = 0;
 
+		for (j = 0; j < ep->nroles && !role; j++)
+			role = ct->entry != NULL && ct->entry->role == ep->roles[j];
 		for (j = 0; j < ct->san.n && !names_it; j++)
 			names_it = strcasecmp(ct->san.v[j], t->fqdn) == 0;
 		if (!names_it && ct->subject != NULL)
 			names_it = strcasecmp(ct->subject, t->fqdn) == 0;
-		if (!names_it)
-			continue;
-		r = 1;
-		if (ct->pool != NULL && pool != NULL && strcasecmp(ct->pool, pool) == 0)
-			r = 2;
-		if (ct->pool != NULL && ep->fqdn != NULL && strcasecmp(ct->pool, ep->fqdn) == 0)
-			r = 3;
-		if (ct->file_base != NULL && ep->fqdn != NULL && strstr(ct->file_base, ep->fqdn))
+		if (ct->file_base != NULL && ep->fqdn != NULL && strstr(ct->file_base, ep->fqdn) &&
+		    (role || names_it))
+			r = 5;          /* this very endpoint's */
+		else if (role && ct->pool != NULL && ep->fqdn != NULL &&
+		    strcasecmp(ct->pool, ep->fqdn) == 0)
 			r = 4;
+		else if (role && ct->pool != NULL && pool != NULL && strcasecmp(ct->pool, pool) == 0)
+			r = 3;
+		else if (names_it && ct->pool != NULL && pool != NULL && strcasecmp(ct->pool, pool) == 0)
+			r = 2;
+		else if (names_it)
+			r = 1;
 		if (r > rank) {
 			rank = r;
 			best = ct;
 		}
 	}
-	if (sfb_strv_add(&t->names, t->fqdn, true) != SFB_OK)
-		return SFB_ENOMEM;
-	if (best != NULL)
-		for (j = 0; j < best->san.n; j++)
-			if (sfb_strv_add(&t->names, best->san.v[j], true) != SFB_OK)
-				return SFB_ENOMEM;
+	if (best == NULL)
+		return sfb_strv_add(&t->names, t->fqdn, true);
+	for (j = 0; j < best->san.n; j++)
+		if (sfb_strv_add(&t->names, best->san.v[j], true) != SFB_OK)
+			return SFB_ENOMEM;
+	if (best->san.n == 0 && best->subject != NULL)
+		return sfb_strv_add(&t->names, best->subject, true);
 	return SFB_OK;
 }
 
@@ -224,10 +236,10 @@ endpoint_checks(struct collect *k, const struct sfb_entry *e, const struct sfb_e
 				return st;
 			if (p != SFB_PROTO_TCP || stun)
 				continue;
-			if (is_tls_app(f->app) && (st = add_check(k, "tls", ep, fqdn, addr, port, p,
-			    f)) != SFB_OK)
+			if (is_tls_port(f->app, port) && (st = add_check(k, "tls", ep, fqdn, addr, port,
+			    p, f)) != SFB_OK)
 				return st;
-			if (app_has(f->app, "SIP/") && app_has(f->app, "TLS") &&
+			if (app_has(f->app, "SIP/") && is_tls_port(f->app, port) &&
 			    (st = add_check(k, "sip", ep, fqdn, addr, port, p, f)) != SFB_OK)
 				return st;
 		}
