@@ -38,3 +38,10 @@ add_test(NAME check/live
   COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/live.sh $<TARGET_FILE:sfbnet>
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(check/live PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600)
+
+# sfbnet check --partners against knotd: each kind of broken federation
+# record, the priority order, exit statuses, input errors at line:column.
+add_test(NAME check/partners
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/partners.sh $<TARGET_FILE:sfbnet>
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(check/partners PROPERTIES SKIP_RETURN_CODE 77)
