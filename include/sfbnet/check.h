@@ -22,6 +22,9 @@ typedef struct sfb_check_opts {
 	 * partners only. */
 	const sfb_plan *plan;
 	const char *from;
+	/* The catalog that gives the client's discovery order: NULL with a
+	 * plan (the plan's); --domain without one checks no discovery. */
+	const sfb_catalog *cat;
 	const char *domain;
 	/* Federation partners: their _sipfederationtls SRV and its target. */
 	const char *const *partners;
@@ -36,7 +39,8 @@ typedef struct sfb_check_opts {
 	void *log_arg;
 } sfb_check_opts;
 
-/* Run every check that applies.  SFB_EINVAL for bad options (an unknown
+/* Run every check that applies.  The caller ignores SIGPIPE (a peer that
+ * resets a TLS connection must not end the process; sfbnet does).  SFB_EINVAL for bad options (an unknown
  * zone, a bad --dns-server, an unreadable CA file) before anything is
  * sent. */
 sfb_status sfb_check_run(sfb_ctx *ctx, const sfb_check_opts *o, sfb_check **out);

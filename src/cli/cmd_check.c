@@ -1,4 +1,5 @@
 /* sfbnet check: live checks from where it runs, against the plan. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,10 @@ run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 		if ((rc = cli_load_plan(s, cmd, a)) != EXIT_GOOD)
 			return rc;
 		o.plan = s->plan;
+	} else if (o.domain != NULL) {
+		if ((rc = cli_load_catalog(s, cmd, a)) != EXIT_GOOD)
+			return rc;
+		o.cat = s->cat;
 	}
 	if (partners_file != NULL) {
 		if ((st = sfb_check_read_partners(s->ctx, partners_file, &partners, &npartners)) !=
@@ -77,7 +82,11 @@ run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 		o.partners = (const char *const *)partners;
 		o.npartners = npartners;
 	}
+	/* A TLS server that resets the connection while OpenSSL writes must
+	 * give that check an error (EPIPE), not end the run. */
+	signal(SIGPIPE, SIG_IGN);
 	st = sfb_check_run(s->ctx, &o, &c);
+	signal(SIGPIPE, SIG_DFL);
 	if (st == SFB_OK)
 		st = sfb_check_write(s->ctx, c, strcmp(fmt, "json") == 0 ? SFB_FORMAT_JSON :
 		    SFB_FORMAT_TEXT, &s->out);

@@ -7,8 +7,9 @@
 #     private CA from `sfbnet certs --keys`): with every server as planned,
 #     every planned DNS record, the discovery and federation lookups, TCP,
 #     TLS (chain, names, expiry, EKU, versions), SIP OPTIONS over TLS
-#     (kamailio), the STUN Binding on the A/V Edge (coturn) and autodiscover
-#     (nginx) pass, and the exit status is 0 when nothing fails;
+#     (kamailio), on the A/V Edge (coturn) the STUN Binding and the
+#     Allocate without credentials (answered 401 with realm and nonce), and
+#     autodiscover (nginx) pass, no finding fails and the exit status is 0;
 #   - one fault at a time, each seen by the check that owns it, with the
 #     reason the contract gives, on the address that has it (the other
 #     server of the pair still passes), exit status 1:
@@ -20,15 +21,20 @@
 #       expired     webcon's certificate expired      tls-expiry
 #       closed      nothing listens on webcon .22:443 tcp "closed"
 #       dropped     a packet filter drops it          tcp "dropped"
-#       wrongpublic coturn on av .23 names 198.51.100.99 (ALTERNATE-SERVER,
-#                   mapped/relayed)                   turn-address fail
+#       wrongpublic coturn on av .23 sends Allocates to 198.51.100.99
+#                   (300 ALTERNATE-SERVER)            turn-address fail
 #       sip403      OPTIONS answered 403              sip-options "403"
 #       ad404       lyncdiscover answers 404          autodiscover "404"
 #       adloop      lyncdiscover redirects to itself  autodiscover "redirect loop"
-#   - from the internal zone (--from internal, the internal view): every
-#     internal DNS record, TCP to the planned ports of the pool members,
-#     Director and others (every port answers), TLS and SIP OPTIONS on the
-#     members and the Director, autodiscover at lyncdiscoverinternal.
+#   - from the internal zone (--from internal, the internal view), where
+#     every planned TCP port answers with the protocol its flow names (SIP
+#     over TLS or TCP, TLS with the server's planned certificate, plain):
+#     every internal DNS record, TCP to every planned port, TLS and SIP
+#     OPTIONS on the members and the Director, autodiscover at
+#     lyncdiscoverinternal pass, and no finding fails.
+#   - --domain fabrikam.com without the topology: the discovery order, the
+#     federation record, and TCP, TLS (the target's name) and SIP OPTIONS at
+#     every address of the SRV targets DNS gives, and autodiscover, all pass;
 #   - every report is a well-formed "sfbnet-findings" document whose counts
 #     add up, and the exit status agrees with it.
 # Findings the assertions do not name are printed, not judged.
@@ -37,7 +43,9 @@
 # described in live_rig.sh; no packet leaves the test's own network
 # namespace.  Needs root and the Debian packages knot, knot-dnsutils,
 # kamailio, kamailio-tls-modules, coturn, nginx-light, nftables, openssl,
-# curl, jq; exits 77 without them (or when `sfbnet check` does not exist).
+# jq (the self-test also curl); exits 77 without them (or when `sfbnet
+# check` does not exist).
+# About 20 s (the dropped variant waits out the check's 3 s connect timeout).
 #
 #   bash tests/check/live.sh SFBNET                  the test (CTest)
 #   bash tests/check/live.sh --rig-selftest SFBNET   prove the rig itself with
@@ -58,10 +66,11 @@ name=check/live
 RIG_BIN=$bin
 # shellcheck source=tests/check/live_rig.sh
 . tests/check/live_rig.sh
+# (a second signal must not cut the cleanup short)
 trap rig_down EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+trap 'trap "" INT TERM HUP; exit 130' INT
+trap 'trap "" INT TERM HUP; exit 143' TERM
+trap 'trap "" INT TERM HUP; exit 129' HUP
 
 pass=0 fail=0
 ok() { pass=$((pass + 1)); [ "${LIVE_QUIET:-0}" = 1 ] || echo "PASS: $*"; }
@@ -154,7 +163,16 @@ stun_allocate_hex() { echo "000300082112a442$(txid)0019000411000000"; }   # REQU
 # [MS-TURN] Allocate: no magic cookie in the header (a 128-bit transaction
 # id), MAGIC-COOKIE 0x000F and MS-VERSION 0x8008 attributes.
 msturn_allocate_hex() { echo "00030010$(printf '%08x' "$RANDOM")$(txid)000f000472c64bc68008000400000006"; }
-stun() { ns bash "$RIG_SRC/stun.sh" "$@"; }   # udp|tcp ADDR PORT HEX
+# udp|tcp ADDR PORT HEX; over UDP up to 3 tries (a client retransmits: a
+# lost datagram is not what this proves).
+stun() {
+	local h i
+	for ((i = 0; i < 3; i++)); do
+		h=$(ns bash "$RIG_SRC/stun.sh" "$@")
+		[ -n "$h" ] || [ "$1" != udp ] && break
+	done
+	echo "$h"
+}
 stun_type() { echo "${1:0:4}"; }
 stun_attr() {   # HEX TYPE: the value of the first attribute TYPE (RFC 5389 padding)
 	local h=$1 i=40 t l
@@ -270,7 +288,7 @@ selftest_external_ok() {
 		fi
 	done
 	# What coturn does with an [MS-TURN] Allocate (no magic cookie): nothing.
-	h=$(stun udp $a 3478 "$(msturn_allocate_hex)")
+	h=$(ns bash "$RIG_SRC/stun.sh" udp $a 3478 "$(msturn_allocate_hex)")
 	if [ -z "$h" ]; then
 		ok "[MS-TURN] Allocate $a:3478/udp: coturn does not answer (it is not an MS-TURN server)"
 	else
@@ -376,11 +394,17 @@ selftest_internal() {
 		10.10.1.30/1433 10.10.1.2/389 10.10.1.60/5067 172.16.10.11/8057 10.10.1.11/50000; do
 		if ns bash -c "exec 3<>/dev/tcp/$a" 2>/dev/null; then ok "tcp ${a/\//:} open"; else bad "tcp ${a/\//:} not open"; fi
 	done
+	expect_tls 10.10.1.11:5062 fe1.corp.fabrikam.com 'Verification: OK' "catch-all with the member's certificate"
+	expect_tls 172.16.10.11:23456 edgepool.corp.fabrikam.com 'Verification: OK' "catch-all with the Edge internal certificate"
+	expect_tls 10.10.1.70:5061 exch1.corp.fabrikam.com 'Verification: OK' "catch-all with the Exchange certificate"
 	out=$(ns turnutils_stunclient -p 3478 172.16.10.11 2>&1)
 	if grep -q 'UDP reflexive addr: 10\.20\.0\.10:' <<<"$out"; then ok "STUN 172.16.10.11:3478: reflexive 10.20.0.10"; else bad "STUN 172.16.10.11:3478: $(tail -1 <<<"$out")"; fi
 }
 
 if [ "$mode" = selftest ]; then
+	for t in curl turnutils_stunclient turnutils_uclient; do
+		command -v "$t" >/dev/null 2>&1 || skip "the self-test needs $t"
+	done
 	up external ok
 	selftest_external_ok
 	for v in nosrv badsrv wrongsan expired closed dropped wrongpublic sip403 ad404 adloop; do
@@ -410,12 +434,23 @@ run() {
 	[ "$1" = internal ] && from=internal
 	out=$RIG_TMP/report-$1-$2.json
 	t0=$(rig_now_ms)
-	ip netns exec "$RIG_NS" timeout 120 "$bin" check "$RIG_EXAMPLE" --from "$from" \
-		--dns-server "$RIG_DNS" --ca-file "$RIG_CA" --format json >"$out" 2>"$out.err"
+	# In the background, so that a signal's trap (rig_down) need not wait
+	# for it; the namespace's processes are killed there by pid.
+	ip netns exec "$RIG_NS" timeout 60 "$bin" check "$RIG_EXAMPLE" --from "$from" \
+		--dns-server "$RIG_DNS" --ca-file "$RIG_CA" --format json >"$out" 2>"$out.err" &
+	wait $!
 	rc=$?
 	echo "--- $1/$2: sfbnet check --from $from: exit $rc in $(($(rig_now_ms) - t0)) ms," \
 		"$(jq -r '.counts | to_entries | map("\(.key) \(.value)") | join(", ")' "$out" 2>/dev/null)"
 	[ -s "$out.err" ] && sed 's/^/    stderr: /' "$out.err" | head -20
+	if [ "$rc" = 124 ]; then
+		bad "$1/$2: sfbnet check did not finish within 60 s"
+		return 1
+	fi
+	if [ ! -s "$out" ]; then
+		bad "$1/$2: sfbnet check wrote no report (exit $rc)"
+		return 1
+	fi
 	wellformed "$1/$2"
 }
 
@@ -479,10 +514,10 @@ expect() {
 # expect_no_fail EXCEPT-CHECK-REGEX: no finding fails, except those of checks matching the regex.
 expect_no_fail() {
 	local got
-	got=$(jq -r --arg x "$1" '.findings[] | select(.verdict == "fail" and ((.check | test($x)) | not))
+	got=$(jq -r --arg x "$1" '.findings[] | select(.verdict == "fail" and (($x != "" and (.check | test($x))) | not))
 		| "\(.check) \(.subject): \(.reason)"' "$out")
 	if [ -z "$got" ]; then ok "$label: no finding fails${1:+ (but $1)}"; else
-		bad "$label: failing findings: $(head -8 <<<"$got" | paste -sd';')"
+		bad "$label: $(wc -l <<<"$got") failing findings: $(head -8 <<<"$got" | paste -sd';')"
 	fi
 }
 # Print the findings not named by an assertion of this run that are not pass.
@@ -512,40 +547,39 @@ E21='access.fabrikam.com:5061 (203.0.113.21)' E31='access.fabrikam.com:5061 (203
 W22='webcon.fabrikam.com:443 (203.0.113.22)' W32='webcon.fabrikam.com:443 (203.0.113.32)'
 AD='https://lyncdiscover.fabrikam.com/'
 
-up external ok
-run external ok
-label=external/ok
-expect_dns_records external
-expect discovery fabrikam.com pass
-expect federation-dns _sipfederationtls._tcp.fabrikam.com pass
-for s in "$E21" "$E31" 'access.fabrikam.com:443 (203.0.113.21)' 'access.fabrikam.com:443 (203.0.113.31)' \
-	"$W22" "$W32" 'av.fabrikam.com:443 (203.0.113.23)' 'av.fabrikam.com:443 (203.0.113.33)'; do
-	expect tcp "$s" pass
-done
-expect tcp '~:443 \(203\.0\.113\.40\)$' pass
-for s in "$E21" "$E31" "$W22" "$W32"; do
-	for c in tls tls-names tls-expiry tls-eku tls-versions; do expect "$c" "$s" pass; done
-done
-for c in tls tls-names tls-expiry tls-eku; do expect "$c" '~:443 \(203\.0\.113\.40\)$' pass; done
-expect sip-options "$E21" pass
-expect sip-options "$E31" pass
-for a in 23 33; do
-	expect stun-binding "av.fabrikam.com:3478/udp (203.0.113.$a)" pass
-	expect turn-address "~^av\\.fabrikam\\.com:(3478/udp|443/tcp) \\(203\\.0\\.113\\.$a\\)$" 'pass|skip|unknown'
-	# coturn does not answer an [MS-TURN] Allocate (no magic cookie in the
-	# header): whatever the check says, it must not claim success.
-	expect turn-allocate "~^av\\.fabrikam\\.com:(3478/udp|443/tcp) \\(203\\.0\\.113\\.$a\\)$" 'fail|unknown|warn|skip'
-done
-expect autodiscover "$AD" pass
-expect_no_fail '^turn-allocate$'
-show_others
+assert_external_ok() {
+	local s c a
+	expect_dns_records external
+	expect discovery fabrikam.com pass
+	expect federation-dns _sipfederationtls._tcp.fabrikam.com pass
+	for s in "$E21" "$E31" 'access.fabrikam.com:443 (203.0.113.21)' 'access.fabrikam.com:443 (203.0.113.31)' \
+		"$W22" "$W32" 'av.fabrikam.com:443 (203.0.113.23)' 'av.fabrikam.com:443 (203.0.113.33)'; do
+		expect tcp "$s" pass
+	done
+	expect tcp '~:443 \(203\.0\.113\.40\)$' pass
+	for s in "$E21" "$E31" "$W22" "$W32"; do
+		for c in tls tls-names tls-expiry tls-eku tls-versions; do expect "$c" "$s" pass; done
+	done
+	for c in tls tls-names tls-expiry tls-eku; do expect "$c" '~:443 \(203\.0\.113\.40\)$' pass; done
+	expect sip-options "$E21" pass
+	expect sip-options "$E31" pass
+	for a in 23 33; do
+		expect stun-binding "av.fabrikam.com:3478/udp (203.0.113.$a)" pass
+		expect stun-binding "av.fabrikam.com:443/tcp (203.0.113.$a)" pass
+		# An Allocate without credentials: coturn asks for them (401 with
+		# realm and nonce), as an Edge does.
+		expect turn-allocate "av.fabrikam.com:3478/udp (203.0.113.$a)" pass
+		expect turn-allocate "av.fabrikam.com:443/tcp (203.0.113.$a)" pass
+		# No address in the answer, or the right one.
+		expect turn-address "~^av\\.fabrikam\\.com:(3478/udp|443/tcp) \\(203\\.0\\.113\\.$a\\)$" 'pass|skip|unknown'
+	done
+	expect autodiscover "$AD" pass
+	expect_no_fail ''
+}
 
-for v in nosrv badsrv wrongsan expired closed dropped wrongpublic sip403 ad404 adloop; do
-	up external "$v"
-	run external "$v"
-	label=external/$v
+assert_external_variant() {
 	if [ "$rc" = 1 ]; then ok "$label: exit 1"; else bad "$label: exit $rc, want 1"; fi
-	case $v in
+	case $1 in
 	nosrv)
 		expect dns '~^_sip\._tls\.fabrikam\.com\.? SRV$' fail '^missing'
 		expect dns '~^_sipfederationtls\._tcp\.fabrikam\.com\.? SRV$' pass ;;
@@ -579,24 +613,60 @@ for v in nosrv badsrv wrongsan expired closed dropped wrongpublic sip403 ad404 a
 	adloop)
 		expect autodiscover "$AD" fail 'redirect loop' ;;
 	esac
+}
+
+assert_internal_ok() {
+	local c got
+	expect_dns_records internal
+	expect tcp '~:5061 \(10\.10\.1\.1[123]\)$' pass
+	expect tcp '~:443 \(10\.10\.1\.1[123]\)$' pass
+	for c in tls tls-names tls-expiry tls-eku; do expect "$c" '~:5061 \(10\.10\.1\.1[123]\)$' pass; done
+	expect sip-options '~:5061 \(10\.10\.1\.1[123]\)$' pass
+	expect sip-options '~:5061 \(10\.10\.1\.21\)$' pass
+	expect autodiscover 'https://lyncdiscoverinternal.fabrikam.com/' pass
+	# Every planned TCP port answers (the catch-all): no tcp finding fails.
+	got=$(jq -r '.findings[] | select(.check == "tcp" and .verdict == "fail") | "\(.subject): \(.reason)"' "$out")
+	if [ -z "$got" ]; then
+		ok "$label: no tcp finding fails ($(jq '[.findings[] | select(.check == "tcp")] | length' "$out") tcp findings)"
+	else
+		bad "$label: tcp findings fail: $(head -5 <<<"$got" | paste -sd';')"
+	fi
+	# The rig is the plan, port by port: nothing should fail.
+	expect_no_fail ''
+}
+
+up external ok
+label=external/ok
+run external ok && { assert_external_ok; show_others; }
+# --domain: no topology, what DNS names is checked (the same servers).
+label=external/domain
+out=$RIG_TMP/report-domain.json
+ip netns exec "$RIG_NS" timeout 60 "$bin" check --domain fabrikam.com --dns-server "$RIG_DNS" \
+	--ca-file "$RIG_CA" --format json >"$out" 2>"$out.err" &
+wait $!
+rc=$?
+echo "--- external/domain: sfbnet check --domain fabrikam.com: exit $rc"
+if [ -s "$out" ] && wellformed external/domain; then
+	expect discovery fabrikam.com pass 'use lyncdiscover\.fabrikam\.com'
+	expect discovery 'lyncdiscover.fabrikam.com A' pass
+	expect discovery '_sip._tls.fabrikam.com SRV' pass
+	expect federation-dns _sipfederationtls._tcp.fabrikam.com pass
+	# The services DNS names, on every address of their targets.
+	for s in 'access.fabrikam.com:443 (203.0.113.21)' 'access.fabrikam.com:443 (203.0.113.31)' "$E21" "$E31"; do
+		for c in tcp tls tls-names sip-options; do expect "$c" "$s" pass; done
+	done
+	expect autodiscover "$AD" pass
+	expect_no_fail ''
 	show_others
-done
-
-up internal ok
-run internal ok
-label=internal/ok
-expect_dns_records internal
-expect tcp '~:5061 \(10\.10\.1\.1[123]\)$' pass
-expect tcp '~:443 \(10\.10\.1\.1[123]\)$' pass
-for c in tls tls-names tls-expiry tls-eku; do expect "$c" '~:5061 \(10\.10\.1\.1[123]\)$' pass; done
-expect sip-options '~:5061 \(10\.10\.1\.1[123]\)$' pass
-expect sip-options '~:5061 \(10\.10\.1\.21\)$' pass
-expect autodiscover 'https://lyncdiscoverinternal.fabrikam.com/' pass
-# Every planned TCP port answers (the catch-all): no tcp finding fails.
-got=$(jq -r '.findings[] | select(.check == "tcp" and .verdict == "fail") | "\(.subject): \(.reason)"' "$out")
-if [ -z "$got" ]; then ok "$label: no tcp finding fails ($(jq '[.findings[] | select(.check == "tcp")] | length' "$out") tcp findings)"; else
-	bad "$label: tcp findings fail: $(head -5 <<<"$got" | paste -sd';')"
+else
+	bad "external/domain: no report (exit $rc): $(head -3 "$out.err")"
 fi
-show_others
-
+for v in nosrv badsrv wrongsan expired closed dropped wrongpublic sip403 ad404 adloop; do
+	up external "$v"
+	label=external/$v
+	run external "$v" && { assert_external_variant "$v"; show_others; }
+done
+up internal ok
+label=internal/ok
+run internal ok && { assert_internal_ok; show_others; }
 finish

@@ -50,9 +50,18 @@
 #              VIP 10.10.1.10 (lyncdiscoverinternal, webint), OWA 10.10.1.40,
 #              the reverse proxy 203.0.113.40
 #   coturn     Edge internal 172.16.10.11/.12 : 3478/udp and 443/tcp
-#   nft        every other TCP port of every internal address is redirected
-#              to one plain listener (nginx on 127.0.0.1:9), so that a TCP
-#              check of any planned port finds it open
+#   catch-alls every other planned TCP port of an internal address (from
+#              `sfbnet plan --format json`: the flows' destination addresses
+#              and ports, ranges up to 256 ports) answers with the protocol
+#              the flow's application names: SIP over TLS (kamailio, with
+#              that server's certificate), SIP over TCP (kamailio), other
+#              TLS (nginx, that server's certificate), plain TCP (nginx);
+#              nft redirects each (address, port) in the namespace's output
+#              hook to the listener on 127.0.0.1; any port outside the plan
+#              goes to the plain one, so every TCP port of an internal
+#              address is open.  Mediation and the PSTN gateway, which have
+#              no request in `sfbnet certs`, get a rig certificate with
+#              their FQDN.
 #
 # Variants (applied on the running servers: only what changes is reloaded):
 #   nosrv       the zone loses _sip._tls.fabrikam.com SRV        (knotc reload)
@@ -76,7 +85,7 @@ RIG_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/rig
 RIG_EXAMPLE=${RIG_EXAMPLE:-examples/onprem-edge.yaml}
 RIG_DNS_PORT=5300
 RIG_CTL=127.0.0.1:8099     # nginx: the generation of its configuration
-RIG_CATCHALL=9             # internal: the port every other TCP port goes to
+RIG_CATCHALL=9             # internal: the plain catch-all (every unplanned port)
 declare -A rig_pid=()      # server name -> pid
 rig_nginx_gen=0
 
@@ -90,6 +99,26 @@ rig_client_external=198.51.100.10
 rig_addrs_internal="10.10.1.2 10.10.1.10 10.10.1.11 10.10.1.12 10.10.1.13 10.10.1.21 10.10.1.30
 	10.10.1.31 10.10.1.40 10.10.1.50 10.10.1.60 10.10.1.70 172.16.10.11 172.16.10.12 203.0.113.40"
 rig_client_internal=10.20.0.10
+# Internal servers with a certificate: address, number (the catch-all
+# listeners are 127.0.0.1:9000+N for TLS, 9300+N for SIP over TLS), the
+# certificate's file name in $RIG_TMP/certs.
+rig_internal_hosts="10.10.1.10 10 po-cert-front-end-fe1.corp.fabrikam.com
+10.10.1.11 11 po-cert-front-end-fe1.corp.fabrikam.com
+10.10.1.12 12 po-cert-front-end-fe2.corp.fabrikam.com
+10.10.1.13 13 po-cert-front-end-fe3.corp.fabrikam.com
+10.10.1.21 21 po-cert-director-dir1.corp.fabrikam.com
+10.10.1.40 40 po-cert-office-web-apps-owaext.fabrikam.com
+10.10.1.50 50 rig-med1.corp.fabrikam.com
+10.10.1.60 60 rig-gw1.corp.fabrikam.com
+10.10.1.70 70 po-cert-exchange-um-exch1.corp.fabrikam.com
+172.16.10.11 111 po-cert-edge-internal-edgepool.corp.fabrikam.com
+172.16.10.12 112 po-cert-edge-internal-edgepool.corp.fabrikam.com
+203.0.113.40 140 po-cert-reverse-proxy-webext.fabrikam.com"
+# (address, port) pairs a real server of the internal scenario answers on.
+rig_served_internal="10.10.1.11 443 10.10.1.11 4443 10.10.1.11 5061 10.10.1.12 443 10.10.1.12 4443 10.10.1.12 5061
+10.10.1.13 443 10.10.1.13 4443 10.10.1.13 5061 10.10.1.21 443 10.10.1.21 4443 10.10.1.21 5061
+10.10.1.10 443 10.10.1.40 443 172.16.10.11 443 172.16.10.11 5061 172.16.10.12 443 172.16.10.12 5061
+203.0.113.40 443 203.0.113.40 80"
 
 # ---- waiting ------------------------------------------------------------
 
@@ -161,12 +190,20 @@ rig_tail() { [ -f "$RIG_RUN/$1.log" ] && tail -n "${2:-15}" "$RIG_RUN/$1.log" | 
 
 rig_ns_up() {
 	local scenario=$1 a addrs client
-	RIG_NS=sfbchk$$
-	ip netns add "$RIG_NS" 2>"$RIG_TMP/netns.err" || {
-		RIG_WHY="cannot create network namespace $RIG_NS: $(cat "$RIG_TMP/netns.err")"
+	local n made=""
+	# sfbchk<pid>; when a run killed outright (SIGKILL) left one of that
+	# name behind (the pid came round again), the next free suffix.
+	for n in "" -1 -2 -3 -4; do
+		RIG_NS=sfbchk$$$n
+		ip netns list 2>/dev/null | grep -q "^$RIG_NS\( \|$\)" && continue
+		ip netns add "$RIG_NS" 2>"$RIG_TMP/netns.err" && { made=1; break; }
+		break
+	done
+	if [ -z "$made" ]; then
+		RIG_WHY="cannot create network namespace $RIG_NS: $(cat "$RIG_TMP/netns.err" 2>/dev/null)"
 		RIG_NS=""
 		return 77
-	}
+	fi
 	if [ "$scenario" = external ]; then
 		addrs=$rig_addrs_external client=$rig_client_external
 	else
@@ -254,6 +291,17 @@ rig_certs() {
 	rig_issue "$RIG_TMP/req/$edge.csr" "$RIG_TMP/certs/edge-expired.crt" 20200101000000Z 20210101000000Z ||
 		{ tail "$d/issue.log" >&2; return 1; }
 	cp "$RIG_TMP/req/$edge.key" "$RIG_TMP/certs/edge-expired.key"
+	# Mediation and the gateway: no request from sfbnet certs; a rig
+	# certificate with the FQDN, server EKU.
+	for n in med1 gw1; do
+		if ! openssl req -new -newkey rsa:2048 -nodes -keyout "$RIG_TMP/certs/rig-$n.corp.fabrikam.com.key" \
+			-subj "/CN=$n.corp.fabrikam.com" -addext "subjectAltName=DNS:$n.corp.fabrikam.com" \
+			-addext "extendedKeyUsage=serverAuth" -out "$d/$n.csr" >>"$d/issue.log" 2>&1 ||
+			! rig_issue "$d/$n.csr" "$RIG_TMP/certs/rig-$n.corp.fabrikam.com.crt"; then
+			tail "$d/issue.log" >&2
+			return 1
+		fi
+	done
 	RIG_CA=$d/ca.pem
 	: >"$RIG_TMP/certs/.done"
 }
@@ -327,7 +375,7 @@ rig_dns_apply() {
 # ---- SIP (kamailio) -----------------------------------------------------
 
 rig_kamailio_apply() {
-	local scenario=$1 variant=$2 d=$RIG_RUN/kamailio code=200 reason=OK listen="" a c
+	local scenario=$1 variant=$2 d=$RIG_RUN/kamailio code=200 reason=OK listen="" a c i n
 	local -a want=()
 	mkdir -p "$d"
 	[ "$variant" = sip403 ] && code=403 reason=Forbidden
@@ -352,6 +400,11 @@ rig_kamailio_apply() {
 				printf '\n[server:%s:5061]\nmethod = TLSv1.2+\nverify_certificate = no\n' "$a"
 				printf 'require_certificate = no\ncertificate = %s.crt\nprivate_key = %s.key\n' "$c" "$c"
 			done
+			while read -r a i n; do
+				c=$RIG_TMP/certs/$n
+				printf '\n[server:127.0.0.1:%s]\nmethod = TLSv1.2+\nverify_certificate = no\n' "$((9300 + i))"
+				printf 'require_certificate = no\ncertificate = %s.crt\nprivate_key = %s.key\n' "$c" "$c"
+			done <<<"$rig_internal_hosts"
 		fi
 		printf '\n[client:default]\nverify_certificate = no\nrequire_certificate = no\n'
 	} >"$d/tls.cfg.new"
@@ -365,6 +418,13 @@ rig_kamailio_apply() {
 			listen+="listen=tls:$a:5061"$'\n'
 			want+=("$a:5061")
 		done
+		# The catch-alls: SIP over TLS per server, SIP over TCP for all.
+		while read -r a i n; do
+			listen+="listen=tls:127.0.0.1:$((9300 + i))"$'\n'
+			want+=("127.0.0.1:$((9300 + i))")
+		done <<<"$rig_internal_hosts"
+		listen+="listen=tcp:127.0.0.1:5060"$'\n'
+		want+=("127.0.0.1:5060")
 	fi
 	awk -v listen="$listen" -v tls="$d/tls.cfg" -v code="$code" -v reason="$reason" '
 		{ gsub(/@TLSCFG@/, tls); gsub(/@CODE@/, code); gsub(/@REASON@/, reason) }
@@ -403,7 +463,7 @@ rig_turn_apply() {
 		for tr in udp tcp; do
 			i=$((i + 1))
 			name=turn-$a-$tr
-			args="-n --no-cli --no-tls --no-dtls --no-rfc5780 -L $a -E $a"
+			args="-n --no-cli --no-tls --no-dtls --no-rfc5780 -m 1 -L $a -E $a"
 			args+=" --min-port $((50000 + i * 500)) --max-port $((50000 + i * 500 + 499))"
 			args+=" -a -u sfbcheck:sfbcheck -r fabrikam.com --userdb $d/$name.db"
 			args+=" --log-file $d/$name.log --simple-log --no-stdout-log --pidfile $d/$name.pid"
@@ -427,6 +487,7 @@ rig_turn_apply() {
 	done
 	for a in "${addrs[@]}"; do
 		if ! rig_poll 10000 rig_turn_ready "turn-$a-udp" -u "$a:3478" ||
+			! rig_poll 10000 rig_turn_answers "turn-$a-udp" "$a" ||
 			! rig_poll 10000 rig_turn_ready "turn-$a-tcp" "$a:443"; then
 			rig_tail "turn-$a-udp"
 			rig_tail "turn-$a-tcp"
@@ -436,6 +497,18 @@ rig_turn_apply() {
 	done
 }
 rig_turn_ready() { local n=$1; shift; rig_alive "$n" || return 2; rig_listening "$@"; }
+# A bound UDP socket is not yet an answering server (coturn binds one per
+# thread, SO_REUSEPORT): four Bindings in a row, from four source ports,
+# must be answered.
+rig_turn_answers() {
+	local i h
+	rig_alive "$1" || return 2
+	for ((i = 0; i < 4; i++)); do
+		h=$(rig_in bash "$RIG_SRC/stun.sh" udp "$2" 3478 \
+			"000100002112a442$(printf '%024x' "$RANDOM$RANDOM$i")" 0.5 2>/dev/null)
+		[ "${h:0:4}" = 0101 ] || return 1
+	done
+}
 
 # ---- HTTPS (nginx) ------------------------------------------------------
 
@@ -461,7 +534,7 @@ rig_www() {   # DIR AD_HOST WEB LOCATION: the autodiscover documents
 }
 
 rig_nginx_apply() {
-	local scenario=$1 variant=$2 d=$RIG_RUN/nginx c=$RIG_TMP/certs edge webcon ad rp plain plain_root m
+	local scenario=$1 variant=$2 d=$RIG_RUN/nginx c=$RIG_TMP/certs edge webcon ad rp plain plain_root m a p n
 	mkdir -p "$d"
 	ad=$(cat "$RIG_SRC/nginx-ad-ok.inc")
 	case $variant in ad404 | adloop) ad=$(cat "$RIG_SRC/nginx-ad-$variant.inc") ;; esac
@@ -499,6 +572,9 @@ rig_nginx_apply() {
 			rig_nginx_server "10.10.1.40:443" "$c/po-cert-office-web-apps-owaext.fabrikam.com" \
 				"owa.corp.fabrikam.com _" "$plain"
 			rig_nginx_server "127.0.0.1:$RIG_CATCHALL" "" "_" $'\tlocation / { return 444; }'
+			while read -r a p n; do
+				rig_nginx_server "127.0.0.1:$((9000 + p))" "$c/$n" "_" $'\tlocation / { return 444; }'
+			done <<<"$rig_internal_hosts"
 		fi
 		# The reverse proxy (in the internal view too: webext resolves to it).
 		rig_nginx_server "203.0.113.40:443 203.0.113.40:80" "$rp" "lyncdiscover.fabrikam.com" \
@@ -536,7 +612,11 @@ rig_nginx_apply() {
 }
 rig_nginx_ready() {
 	rig_alive nginx || return 2
-	[ "$(rig_in curl -s --max-time 1 "http://$RIG_CTL/rig-generation" 2>/dev/null)" = "$rig_nginx_gen" ] || return 1
+	# (an HTTP GET from bash: no curl needed)
+	# shellcheck disable=SC2016  # the inner shell expands $1
+	rig_in timeout 2 bash -c 'exec 3<>"/dev/tcp/${1%:*}/${1##*:}" &&
+		printf "GET /rig-generation HTTP/1.0\r\nHost: rig\r\n\r\n" >&3 && cat <&3' _ "$RIG_CTL" \
+		2>/dev/null | tr -d '\r' | tail -1 | grep -qx "$rig_nginx_gen" || return 1
 	# The old workers must have let their listening sockets go (a HUP starts
 	# new workers first): wait until one worker is left.
 	[ "$(pgrep -c -P "${rig_pid[nginx]}" 2>/dev/null)" = 1 ]
@@ -544,23 +624,62 @@ rig_nginx_ready() {
 
 # ---- packet filter (nft) ------------------------------------------------
 
+# The internal scenario's planned TCP ports not served above, "ADDR PORT
+# KIND" (KIND siptls, sip, tls or plain), from the plan's flows.
+rig_plan_ports() {
+	timeout 30 "$RIG_BIN" plan "$RIG_EXAMPLE" --format json 2>/dev/null | jq -r --arg addrs "$rig_addrs_internal" '
+	def ip2n: split(".") | map(tonumber) | .[0] * 16777216 + .[1] * 65536 + .[2] * 256 + .[3];
+	# $a in the prefix (a single address, or a prefix of 256 addresses at most)
+	def inpfx($a): (split("/") as [$b, $l] | (($l // "32") | tonumber) as $n |
+		$n >= 24 and (($a | ip2n) - ($b | ip2n)) as $d | $d >= 0 and $d < pow(2; 32 - $n));
+	def ports: split(",")[] | gsub(" "; "") | split("-") | map(tonumber) |
+		if length == 1 then .[0] elif .[1] - .[0] < 256 then range(.[0]; .[1] + 1) else empty end;
+	def kind($p): .app as $a |
+		if ($a | test("SIP/TCP or SIP/TLS")) then (if $p == 5060 then "sip" else "siptls" end)
+		elif ($a | test("^SIP")) and ($a | test("TLS")) then "siptls"
+		elif $a == "SIP/TCP" then "sip"
+		elif ($a | test("HTTP,")) then (if $p == 80 or $p == 8080 then "plain" else "tls" end)
+		elif ($a | test("TLS|HTTPS")) then "tls"
+		else "plain" end;
+	def rank: {"siptls": 3, "tls": 2, "sip": 1, "plain": 0}[.];
+	[($addrs | split("\\s+"; null)[] | select(. != "")) as $a | .flows[] |
+		select(.protocol != "udp" and (.dst_addresses | type) == "string") |
+		select([.dst_addresses | split(", ")[] | select(test(":") | not) | inpfx($a)] | any) |
+		. as $f | (.dst_ports | ports) as $p | {a: $a, p: $p, k: ($f | kind($p))}] |
+	group_by([.a, .p]) | map(max_by(.k | rank)) | .[] | "\(.a) \(.p) \(.k)"'
+}
+
 rig_nft_apply() {
-	local scenario=$1 variant=$2 d=$RIG_RUN a served=""
+	local scenario=$1 variant=$2 d=$RIG_RUN a p k i n to elems=""
+	local -A tls_port=()
 	{
 		printf 'table ip sfbrig\ndelete table ip sfbrig\ntable ip sfbrig {\n'
 		if [ "$scenario" = internal ]; then
-			# Ports a real server answers on; every other TCP port of the
-			# internal addresses goes to the catch-all listener.
-			for a in 10.10.1.11 10.10.1.12 10.10.1.13 10.10.1.21; do
-				served+="$a . 443, $a . 4443, $a . 5061, "
-			done
-			served+="10.10.1.10 . 443, 10.10.1.40 . 443, 172.16.10.11 . 443, 172.16.10.11 . 5061, "
-			served+="172.16.10.12 . 443, 172.16.10.12 . 5061, 203.0.113.40 . 443, 203.0.113.40 . 80"
+			if [ ! -f "$d/plan-ports" ]; then
+				rig_plan_ports >"$d/plan-ports" || { rig_fail "sfbnet plan --format json failed"; return 1; }
+			fi
+			while read -r a i n; do tls_port[$a]=$i; done <<<"$rig_internal_hosts"
+			while read -r a p k; do
+				grep -qE "(^| )$a $p( |\$)" <<<"${rig_served_internal//$'\n'/ }" && continue
+				i=${tls_port[$a]:-}
+				case $k in
+				siptls) to=$([ -n "$i" ] && echo $((9300 + i)) || echo "$RIG_CATCHALL") ;;
+				tls) to=$([ -n "$i" ] && echo $((9000 + i)) || echo "$RIG_CATCHALL") ;;
+				sip) to=5060 ;;
+				*) to=$RIG_CATCHALL ;;
+				esac
+				elems+="${elems:+, }$a . $p : $to"
+			done <"$d/plan-ports"
 			printf '\tset internal { type ipv4_addr; elements = { %s } }\n' \
 				"$(tr -s ' \t\n' ',' <<<"$rig_addrs_internal" | sed 's/^,//; s/,$//')"
-			printf '\tset served { type ipv4_addr . inet_service; elements = { %s } }\n' "$served"
+			printf '\tset served { type ipv4_addr . inet_service; elements = { %s } }\n' \
+				"$(awk '{ for (i = 1; i < NF; i += 2) printf "%s%s . %s", (n++ ? ", " : ""), $i, $(i + 1) }' \
+					<<<"$rig_served_internal")"
+			printf '\tmap catch { type ipv4_addr . inet_service : inet_service; elements = { %s } }\n' "$elems"
 			printf '\tchain out_nat {\n\t\ttype nat hook output priority -100; policy accept;\n'
-			printf '\t\tip daddr @internal ip daddr . tcp dport != @served redirect to :%s\n' "$RIG_CATCHALL"
+			printf '\t\tip daddr . tcp dport @served return\n'
+			printf '\t\tip daddr . tcp dport @catch redirect to : ip daddr . tcp dport map @catch\n'
+			printf '\t\tip daddr @internal meta l4proto tcp redirect to :%s\n' "$RIG_CATCHALL"
 			printf '\t}\n'
 		fi
 		printf '\tchain out_filter {\n\t\ttype filter hook output priority 0; policy accept;\n'
@@ -578,7 +697,7 @@ rig_need() {
 	local t missing=""
 	[ "$(id -u)" = 0 ] || { RIG_WHY="needs root (network namespaces)"; return 77; }
 	for t in ip:iproute2 ss:iproute2 nft:nftables knotd:knot knotc:knot kdig:knot-dnsutils \
-		kamailio:kamailio turnserver:coturn nginx:nginx-light openssl:openssl curl:curl jq:jq \
+		kamailio:kamailio turnserver:coturn nginx:nginx-light openssl:openssl jq:jq \
 		timeout:coreutils pgrep:procps; do
 		command -v "${t%%:*}" >/dev/null 2>&1 || missing="$missing ${t%%:*} (Debian package ${t#*:})"
 	done

@@ -190,6 +190,9 @@ sfb_catalog_free(sfb_catalog *cat)
 		sfb_cat_free_dns(&cat->dns[i]);
 	for (i = 0; i < cat->ncerts; i++)
 		sfb_cat_free_cert(&cat->certs[i]);
+	for (i = 0; i < cat->ndisc; i++)
+		sfb_cat_free_disc(&cat->disc[i]);
+	free(cat->disc);
 	free(cat->dns);
 	free(cat->certs);
 	free(cat->docs);
@@ -268,6 +271,9 @@ sfb_cat_id_taken(const sfb_catalog *cat, const char *id)
 			return true;
 	for (i = 0; i < cat->ncerts; i++)
 		if (strcmp(cat->certs[i].id, id) == 0)
+			return true;
+	for (i = 0; i < cat->ndisc; i++)
+		if (strcmp(cat->disc[i].id, id) == 0)
 			return true;
 	return false;
 }

@@ -167,6 +167,25 @@ enum sfb_known_role {
 };
 const char *sfb_known_role_name(int kr);
 
+/* The client's discovery order (see docs/catalog-format.md, "discovery"):
+ * the names a client asks, in order, in one view; the first that answers is
+ * the one it uses. */
+enum sfb_disc_type { SFB_DISC_A = 1, SFB_DISC_SRV = 33 };   /* DNS type codes */
+
+struct sfb_cdisc_step {
+	char *prefix;             /* the name without ".{sip_domain}": "_sip._tls" */
+	int type;                 /* enum sfb_disc_type */
+};
+
+struct sfb_cdisc {
+	char *id;
+	int view;                 /* SFB_VIEW_INTERNAL or SFB_VIEW_EXTERNAL */
+	struct sfb_cdisc_step *steps;
+	size_t nsteps;
+	struct sfb_cite *cite;
+	size_t ncite;
+};
+
 struct sfb_catalog {
 	size_t known[SFB_KR_COUNT];   /* enum sfb_known_role -> index into roles */
 	struct sfb_doc *docs;
@@ -185,6 +204,8 @@ struct sfb_catalog {
 	size_t ndns, capdns;
 	struct sfb_ccert *certs;
 	size_t ncerts, capcerts;
+	struct sfb_cdisc *disc;
+	size_t ndisc, capdisc;
 };
 
 /* Citations as text ("doc: section; doc: section") and as a JSON array of

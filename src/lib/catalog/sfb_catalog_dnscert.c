@@ -367,3 +367,126 @@ sfb_cat_load_certs(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_
 			return st;
 	return SFB_OK;
 }
+
+/* ---- discovery: the client's discovery order ---- */
+
+void
+sfb_cat_free_disc(struct sfb_cdisc *c)
+{
+	size_t i;
+
+	free(c->id);
+	for (i = 0; i < c->nsteps; i++)
+		free(c->steps[i].prefix);
+	free(c->steps);
+	sfb_cat_free_cites(c->cite, c->ncite);
+}
+
+/* One step: { name: "PREFIX.{sip_domain}", type: A | SRV }. */
+static sfb_status
+load_disc_step(sfb_ctx *ctx, const sfb_ydoc *d, const sfb_ynode *m, struct sfb_cdisc_step *s)
+{
+	static const char *const keys[] = { "!name", "!type", NULL };
+	static const char suffix[] = ".{sip_domain}";
+	const char *name, *type;
+	size_t n;
+	sfb_status st;
+
+	if ((st = sfb_y_check_keys(ctx, d, m, "a discovery step", keys)) != SFB_OK ||
+	    (st = sfb_y_str(ctx, d, sfb_y_get(m, "name"), "name", &name)) != SFB_OK ||
+	    (st = sfb_y_str(ctx, d, sfb_y_get(m, "type"), "type", &type)) != SFB_OK)
+		return st;
+	n = strlen(name);
+	if (n <= sizeof(suffix) - 1 || strcmp(name + n - (sizeof(suffix) - 1), suffix) != 0)
+		return sfb_y_fail(ctx, d, sfb_y_get(m, "name"),
+		    "a discovery name is LABELS.{sip_domain}, not '%s'", name);
+	if ((s->prefix = sfb_strndup(name, n - (sizeof(suffix) - 1))) == NULL)
+		return sfb_oom(ctx);
+	if (strchr(s->prefix, '{') != NULL || strchr(s->prefix, '}') != NULL ||
+	    s->prefix[0] == '.' || s->prefix[strlen(s->prefix) - 1] == '.')
+		return sfb_y_fail(ctx, d, sfb_y_get(m, "name"),
+		    "a discovery name has no placeholder but {sip_domain}, at its end: '%s'", name);
+	if (strcmp(type, "A") == 0)
+		s->type = SFB_DISC_A;
+	else if (strcmp(type, "SRV") == 0)
+		s->type = SFB_DISC_SRV;
+	else
+		return sfb_y_fail(ctx, d, sfb_y_get(m, "type"), "type must be A or SRV, not '%s'",
+		    type);
+	return SFB_OK;
+}
+
+static sfb_status
+load_disc_entry(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *m,
+    const char *own)
+{
+	static const char *const keys[] = { "!id", "!view", "!order", "!cite", NULL };
+	const char *id, *view;
+	const sfb_ynode *order;
+	struct sfb_cdisc *c;
+	size_t i, j;
+	sfb_status st;
+
+	if ((st = sfb_y_check_keys(ctx, d, m, "a discovery order", keys)) != SFB_OK ||
+	    (st = sfb_y_str(ctx, d, sfb_y_get(m, "id"), "id", &id)) != SFB_OK ||
+	    (st = sfb_y_str(ctx, d, sfb_y_get(m, "view"), "view", &view)) != SFB_OK)
+		return st;
+	if (!sfb_cat_valid_ident(id))
+		return sfb_y_fail(ctx, d, sfb_y_get(m, "id"),
+		    "'%s' is not a valid id (a-z, 0-9, '-')", id);
+	if (sfb_cat_id_taken(cat, id))
+		return sfb_y_fail(ctx, d, sfb_y_get(m, "id"), "duplicate id '%s'", id);
+	order = sfb_y_get(m, "order");
+	if ((st = sfb_y_expect(ctx, d, order, SFB_Y_SEQ, "order")) != SFB_OK)
+		return st;
+	if (order->n == 0)
+		return sfb_y_fail(ctx, d, order, "a discovery order has at least one step");
+	if (sfb_grow(&cat->disc, &cat->capdisc, cat->ndisc + 1, sizeof(*cat->disc)) != SFB_OK)
+		return sfb_oom(ctx);
+	c = &cat->disc[cat->ndisc++];
+	memset(c, 0, sizeof(*c));
+	if ((st = sfb_cat_dup(ctx, &c->id, id)) != SFB_OK)
+		return st;
+	if (strcmp(view, "internal") == 0)
+		c->view = SFB_VIEW_INTERNAL;
+	else if (strcmp(view, "external") == 0)
+		c->view = SFB_VIEW_EXTERNAL;
+	else
+		return sfb_y_fail(ctx, d, sfb_y_get(m, "view"),
+		    "view must be internal or external, not '%s'", view);
+	for (i = 0; i < cat->ndisc - 1; i++)
+		if (cat->disc[i].view == c->view)
+			return sfb_y_fail(ctx, d, sfb_y_get(m, "view"),
+			    "a second discovery order for the %s view (the first: %s)", view,
+			    cat->disc[i].id);
+	if ((c->steps = calloc(order->n, sizeof(*c->steps))) == NULL)
+		return sfb_oom(ctx);
+	for (i = 0; i < order->n; i++) {
+		if ((st = load_disc_step(ctx, d, order->kids[i], &c->steps[i])) != SFB_OK) {
+			c->nsteps = i + 1;
+			return st;
+		}
+		c->nsteps = i + 1;
+		for (j = 0; j < i; j++)
+			if (strcmp(c->steps[j].prefix, c->steps[i].prefix) == 0 &&
+			    c->steps[j].type == c->steps[i].type)
+				return sfb_y_fail(ctx, d, order->kids[i], "step %zu repeats step %zu",
+				    i + 1, j + 1);
+	}
+	return sfb_cat_load_cites(ctx, cat, d, sfb_y_get(m, "cite"), own, &c->cite, &c->ncite);
+}
+
+sfb_status
+sfb_cat_load_discovery(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d, const sfb_ynode *list,
+    const char *own)
+{
+	sfb_status st;
+	size_t i;
+
+	if ((st = sfb_y_expect(ctx, d, list, SFB_Y_SEQ, "discovery")) != SFB_OK)
+		return st;
+	for (i = 0; i < list->n; i++)
+		if ((st = load_disc_entry(ctx, cat, d, list->kids[i], own)) != SFB_OK)
+			return st;
+	return SFB_OK;
+}

@@ -21,7 +21,8 @@ void sfb_cat_free_cites(struct sfb_cite *c, size_t n);
 /* when: { versions: [..], features: [..] } of an entry. */
 sfb_status sfb_cat_load_when(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_ydoc *d,
     const sfb_ynode *m, struct sfb_when *w);
-/* True if id is already used by a flow, a DNS record or a certificate. */
+/* True if id is already used by a flow, a DNS record, a certificate or a
+ * discovery order. */
 bool sfb_cat_id_taken(const sfb_catalog *cat, const char *id);
 
 /* sfb_catalog_dnscert.c: the dns: and certificates: lists of one document
@@ -30,6 +31,10 @@ sfb_status sfb_cat_load_dns(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d,
     const sfb_ynode *list, const char *own_doc);
 sfb_status sfb_cat_load_certs(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d,
     const sfb_ynode *list, const char *own_doc);
+/* The discovery: list of one document file. */
+sfb_status sfb_cat_load_discovery(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d,
+    const sfb_ynode *list, const char *own_doc);
+void sfb_cat_free_disc(struct sfb_cdisc *c);
 void sfb_cat_free_dns(struct sfb_cdns *r);
 void sfb_cat_free_cert(struct sfb_ccert *c);
 

@@ -324,7 +324,7 @@ static sfb_status
 load_docs(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d)
 {
 	static const char *const keys[] = { "!document", "references", "!flows", "dns",
-		"certificates", NULL };
+		"certificates", "discovery", NULL };
 	sfb_ynode *root = sfb_ydoc_root(d), *refs;
 	sfb_status st;
 	size_t i;
@@ -472,6 +472,9 @@ load_flows(sfb_ctx *ctx, sfb_catalog *cat, const sfb_ydoc *d)
 		return st;
 	if (sfb_y_get(root, "certificates") != NULL &&
 	    (st = sfb_cat_load_certs(ctx, cat, d, sfb_y_get(root, "certificates"), own)) != SFB_OK)
+		return st;
+	if (sfb_y_get(root, "discovery") != NULL &&
+	    (st = sfb_cat_load_discovery(ctx, cat, d, sfb_y_get(root, "discovery"), own)) != SFB_OK)
 		return st;
 	return SFB_OK;
 }

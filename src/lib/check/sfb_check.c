@@ -300,6 +300,7 @@ sfb_check_run(sfb_ctx *ctx, const sfb_check_opts *o, sfb_check **out)
 	c->ctx = ctx;
 	c->o = o;
 	c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 3000;
+	c->cat = o->cat != NULL ? o->cat : o->plan != NULL ? o->plan->cat : NULL;
 	sfb_findings_init(&c->findings);
 	sfb_strv_init(&c->domains);
 	sfb_strv_init(&c->access_public);

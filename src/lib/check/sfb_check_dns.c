@@ -17,25 +17,6 @@
 
 enum dns_kind { DNS_RECORD, DNS_DISCOVERY, DNS_FEDERATION, DNS_SPAWN };
 
-/* One step of the client's discovery order ([ms-sfb-poster] sign-in). */
-struct step {
-	const char *prefix;     /* the name is prefix + domain */
-	int qtype;
-	bool outside_only;      /* only in the external order */
-};
-
-static const struct step discovery_steps[] = {
-	{ "lyncdiscoverinternal.", T_A, false },
-	{ "lyncdiscover.", T_A, false },
-	{ "_sipinternaltls._tcp.", T_SRV, false },
-	{ "_sipinternal._tcp.", T_SRV, false },
-	{ "_sip._tls.", T_SRV, true },
-	{ "sipinternal.", T_A, false },
-	{ "sip.", T_A, false },
-	{ "sipexternal.", T_A, true },
-};
-#define NSTEPS (sizeof(discovery_steps) / sizeof(discovery_steps[0]))
-
 struct dns_task {
 	struct sfb_task base;
 	enum dns_kind kind;
@@ -46,9 +27,10 @@ struct dns_task {
 	const char *type_name;
 	sfb_strv want;
 	struct sfb_chk_cite cite;
-	/* DISCOVERY */
+	/* DISCOVERY: the catalog's order for the view */
+	const struct sfb_cdisc *order;
 	bool outside, use_plan;
-	size_t step, used;      /* used: the first step that answered (NSTEPS: none) */
+	size_t step, used;      /* used: the first step that answered (order->nsteps: none) */
 	sfb_buf used_answer;
 	/* FEDERATION */
 	bool partner, spawn;    /* spawn: check the target's services (--domain) */
@@ -269,13 +251,10 @@ discovery_next(struct dns_task *d)
 {
 	char name[300];
 
-	for (d->step++; d->step < NSTEPS; d->step++)
-		if (d->outside || !discovery_steps[d->step].outside_only)
-			break;
-	if (d->step >= NSTEPS)
+	if (++d->step >= d->order->nsteps)
 		return false;
-	snprintf(name, sizeof(name), "%s%s", discovery_steps[d->step].prefix, d->name);
-	ask(d, name, discovery_steps[d->step].qtype);
+	snprintf(name, sizeof(name), "%s.%s", d->order->steps[d->step].prefix, d->name);
+	ask(d, name, d->order->steps[d->step].type);
 	return true;
 }
 
@@ -284,37 +263,39 @@ discovery_answer(struct dns_task *d, int status, struct sfb_dnsans *a, sfb_statu
     unsigned long rtt)
 {
 	struct sfb_check *c = d->base.run;
-	const struct step *s = &discovery_steps[d->step];
-	const struct sfb_chk_cite *cite = d->outside ? &sfb_cite_discovery_ext :
-	    &sfb_cite_discovery_int;
-	char subject[320], letter = (char)('a' + d->step);
+	const struct sfb_cdisc *o = d->order;
+	const struct sfb_cdisc_step *s = &o->steps[d->step];
+	const sfb_catalog *cat = c->cat;
+	struct sfb_chk_cite cite = { NULL, NULL };
+	char subject[320], letter = (char)('a' + (d->step < 26 ? d->step : 25));
 	sfb_buf ev;
 
-	/* The internal order has no _sip._tls: its letters follow the poster's. */
-	if (!d->outside && d->step > 4)
-		letter = (char)('a' + d->step - 1);
-	snprintf(subject, sizeof(subject), "%s%s %s", s->prefix, d->name, qtype_name(s->qtype));
+	if (o->ncite > 0) {
+		cite.doc = cat->docs[o->cite[0].doc].id;
+		cite.section = o->cite[0].section;
+	}
+	snprintf(subject, sizeof(subject), "%s.%s %s", s->prefix, d->name, qtype_name(s->type));
 	sfb_buf_init(&ev);
 	if (status == ARES_SUCCESS && dst == SFB_OK) {
 		sfb_dnsans_print(a, &ev);
-		sfb_check_report(c, "discovery", subject, SFB_VERDICT_PASS, cite, 0, rtt,
-		    sfb_buf_str(&ev), "step %c answers%s", letter, d->used < NSTEPS ?
+		sfb_check_report(c, "discovery", subject, SFB_VERDICT_PASS, &cite, 0, rtt,
+		    sfb_buf_str(&ev), "step %c answers%s", letter, d->used < o->nsteps ?
 		    " (a client stopped at an earlier step)" : ": a client uses it");
-		if (d->used == NSTEPS) {
+		if (d->used == o->nsteps) {
 			d->used = d->step;
 			sfb_buf_puts(&d->used_answer, sfb_buf_str(&ev));
 		}
 		/* From DNS alone: the services it names are checked too. */
-		if (!d->use_plan && s->qtype == T_SRV)
+		if (!d->use_plan && s->type == T_SRV)
 			(void)add_spawn(c, a->srv[0].target, a->srv[0].port);
 		else if (!d->use_plan && strncmp(s->prefix, "lyncdiscover", 12) == 0) {
 			char adname[300];
 
-			snprintf(adname, sizeof(adname), "%s%s", s->prefix, d->name);
+			snprintf(adname, sizeof(adname), "%s.%s", s->prefix, d->name);
 			(void)sfb_check_ad_task(c, adname, NULL);
 		}
 	} else {
-		sfb_check_report(c, "discovery", subject, SFB_VERDICT_SKIP, cite, 0, rtt, NULL,
+		sfb_check_report(c, "discovery", subject, SFB_VERDICT_SKIP, &cite, 0, rtt, NULL,
 		    "step %c: no record (%s): a client goes on", letter,
 		    status != ARES_SUCCESS ? sfb_ares_strerror(status) : "no data of that type");
 	}
@@ -322,23 +303,23 @@ discovery_answer(struct dns_task *d, int status, struct sfb_dnsans *a, sfb_statu
 	if (discovery_next(d))
 		return;
 	/* Every step asked: what would a client do? */
-	if (d->used == NSTEPS) {
-		sfb_check_report(c, "discovery", d->name, SFB_VERDICT_FAIL, cite, 0, 0, NULL,
+	if (d->used == o->nsteps) {
+		sfb_check_report(c, "discovery", d->name, SFB_VERDICT_FAIL, &cite, 0, 0, NULL,
 		    "no step of the discovery order answers: clients %s cannot find a server to "
 		    "sign in to", d->outside ? "outside" : "inside");
 	} else {
 		char used[300];
 		const struct sfb_rr *rr;
 
-		snprintf(used, sizeof(used), "%s%s", discovery_steps[d->used].prefix, d->name);
+		snprintf(used, sizeof(used), "%s.%s", o->steps[d->used].prefix, d->name);
 		rr = d->use_plan ? plan_record(c, used) : NULL;
 		if (d->use_plan && rr == NULL)
-			sfb_check_report(c, "discovery", d->name, SFB_VERDICT_WARN, cite, 0, 0,
+			sfb_check_report(c, "discovery", d->name, SFB_VERDICT_WARN, &cite, 0, 0,
 			    sfb_buf_str(&d->used_answer), "clients %s use %s, which the plan does not "
 			    "publish in the %s view", d->outside ? "outside" : "inside", used,
 			    d->outside ? "external" : "internal");
 		else
-			sfb_check_report(c, "discovery", d->name, SFB_VERDICT_PASS, cite, 0, 0,
+			sfb_check_report(c, "discovery", d->name, SFB_VERDICT_PASS, &cite, 0, 0,
 			    sfb_buf_str(&d->used_answer), "clients %s use %s%s", d->outside ?
 			    "outside" : "inside", used, d->use_plan ?
 			    " (its records: see the dns check)" : "");
@@ -443,7 +424,7 @@ on_answer(void *arg, int status, const unsigned char *abuf, int alen)
 	sfb_status dst = SFB_ENOTFOUND;
 	const char *why = NULL;
 	unsigned long rtt = (unsigned long)(sfb_clock_us() - d->sent_us);
-	int qtype = d->kind == DNS_DISCOVERY ? discovery_steps[d->step].qtype : d->qtype;
+	int qtype = d->kind == DNS_DISCOVERY ? d->order->steps[d->step].type : d->qtype;
 
 	d->pending = false;
 	if (d->base.finished)
@@ -483,7 +464,7 @@ dns_start(struct sfb_task *t)
 		break;
 	case DNS_DISCOVERY:
 		d->step = (size_t)-1;
-		d->used = NSTEPS;
+		d->used = d->order->nsteps;
 		(void)discovery_next(d);
 		break;
 	case DNS_FEDERATION:
@@ -498,10 +479,22 @@ dns_start(struct sfb_task *t)
 static sfb_status
 add_discovery(struct sfb_check *c, const char *domain, bool outside, bool use_plan)
 {
+	const sfb_catalog *cat = c->cat;
+	const struct sfb_cdisc *order = NULL;
 	struct dns_task *d;
+	size_t i;
 
+	for (i = 0; cat != NULL && i < cat->ndisc; i++)
+		if (cat->disc[i].view == (outside ? SFB_VIEW_EXTERNAL : SFB_VIEW_INTERNAL))
+			order = &cat->disc[i];
+	if (order == NULL) {
+		sfb_check_log(c, "check: the catalog has no discovery order for the %s view: "
+		    "discovery of %s is not checked", outside ? "external" : "internal", domain);
+		return SFB_OK;
+	}
 	if ((d = dns_new(DNS_DISCOVERY, domain, 0)) == NULL)
 		return sfb_oom(c->ctx);
+	d->order = order;
 	d->outside = outside;
 	d->use_plan = use_plan;
 	sfb_check_add_task(c, &d->base);

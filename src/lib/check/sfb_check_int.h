@@ -62,6 +62,7 @@ struct sfb_ctarget {
 struct sfb_check {
 	sfb_ctx *ctx;
 	const sfb_check_opts *o;
+	const sfb_catalog *cat;   /* the discovery order (the plan's, or o->cat) */
 	unsigned timeout_ms;
 	sfb_loop *loop;
 	sfb_ares *dns;
