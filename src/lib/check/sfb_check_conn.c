@@ -325,11 +325,25 @@ sip_result(struct conn_task *k, const struct sfb_sip_msg *m, const char *buf)
 		    elapsed(k), ev, "SIP error %u %s", m->code, reason);
 }
 
+/* An OpenSSL call returned rc (not done): wait for the socket it wants,
+ * or fail this stage with the reason. */
+static void
+ssl_wait_or_fail(struct conn_task *k, int rc)
+{
+	int e = SSL_get_error(k->ssl, rc);
+
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		want(k, e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT);
+		return;
+	}
+	fail_stage(k, e == SSL_ERROR_SYSCALL ? errno : 0, false);
+}
+
 static void
 step(struct conn_task *k, uint32_t ev)
 {
 	struct sfb_check *c = k->base.run;
-	int err = 0, rc, e;
+	int err = 0, rc;
 	socklen_t len = sizeof(err);
 	char chunk[4096];
 
@@ -363,16 +377,7 @@ step(struct conn_task *k, uint32_t ev)
 		ERR_clear_error();
 		rc = SSL_do_handshake(k->ssl);
 		if (rc != 1) {
-			e = SSL_get_error(k->ssl, rc);
-			if (e == SSL_ERROR_WANT_READ) {
-				want(k, EPOLLIN);
-				return;
-			}
-			if (e == SSL_ERROR_WANT_WRITE) {
-				want(k, EPOLLOUT);
-				return;
-			}
-			fail_stage(k, e == SSL_ERROR_SYSCALL ? errno : 0, false);
+			ssl_wait_or_fail(k, rc);
 			return;
 		}
 		if (k->old > 0) {
@@ -399,12 +404,7 @@ step(struct conn_task *k, uint32_t ev)
 			ERR_clear_error();
 			rc = SSL_write(k->ssl, k->out.data + k->out_off, (int)(k->out.len - k->out_off));
 			if (rc <= 0) {
-				e = SSL_get_error(k->ssl, rc);
-				if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-					want(k, e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT);
-					return;
-				}
-				fail_stage(k, e == SSL_ERROR_SYSCALL ? errno : 0, false);
+				ssl_wait_or_fail(k, rc);
 				return;
 			}
 			k->out_off += (size_t)rc;
@@ -423,12 +423,7 @@ step(struct conn_task *k, uint32_t ev)
 			ERR_clear_error();
 			rc = SSL_read(k->ssl, chunk, sizeof(chunk));
 			if (rc <= 0) {
-				e = SSL_get_error(k->ssl, rc);
-				if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-					want(k, e == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT);
-					return;
-				}
-				fail_stage(k, e == SSL_ERROR_SYSCALL ? errno : 0, false);
+				ssl_wait_or_fail(k, rc);
 				return;
 			}
 			sfb_buf_add(&k->in, chunk, (size_t)rc);

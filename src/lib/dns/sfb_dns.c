@@ -547,6 +547,27 @@ cmp_rr(const void *a, const void *b)
 	return x->entry < y->entry ? -1 : x->entry > y->entry;
 }
 
+/* Keep only the records of the views asked for, in output order. */
+static void
+keep_views(struct rrset *set, int views)
+{
+	size_t i, j;
+
+	for (i = j = 0; i < set->n; i++) {
+		if (set->v[i].view & views) {
+			set->v[j++] = set->v[i];
+		} else {
+			free(set->v[i].zone);
+			free(set->v[i].name);
+			free(set->v[i].value);
+			free(set->v[i].key);
+		}
+	}
+	set->n = j;
+	if (set->n > 1)
+		qsort(set->v, set->n, sizeof(*set->v), cmp_rr);
+}
+
 static void
 write_rdata(sfb_buf *b, const struct sfb_rr *r)
 {
@@ -775,7 +796,7 @@ sfb_dns_write(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo, in
 	struct rrset set;
 	char *zone_copy = NULL;
 	sfb_buf b;
-	size_t i, j;
+	size_t i;
 	sfb_status st;
 
 	memset(&set, 0, sizeof(set));
@@ -786,20 +807,7 @@ sfb_dns_write(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo, in
 	sfb_buf_init(&b);
 	if ((st = dns_records(ctx, cat, topo, &set)) != SFB_OK)
 		goto out;
-	/* Keep only the views asked for. */
-	for (i = j = 0; i < set.n; i++) {
-		if (set.v[i].view & views) {
-			set.v[j++] = set.v[i];
-		} else {
-			free(set.v[i].zone);
-			free(set.v[i].name);
-			free(set.v[i].value);
-			free(set.v[i].key);
-		}
-	}
-	set.n = j;
-	if (set.n > 1)
-		qsort(set.v, set.n, sizeof(*set.v), cmp_rr);
+	keep_views(&set, views);
 	if (zone != NULL) {
 		/* "contoso.com." names the same zone as "contoso.com" */
 		if ((zone_copy = sfb_strdup(zone)) == NULL) {
@@ -836,7 +844,6 @@ sfb_dns_records(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo, 
     struct sfb_rrs *out)
 {
 	struct rrset set;
-	size_t i, j;
 	sfb_status st;
 
 	memset(&set, 0, sizeof(set));
@@ -846,19 +853,7 @@ sfb_dns_records(sfb_ctx *ctx, const sfb_catalog *cat, const sfb_topology *topo, 
 	out->n = 0;
 	if ((st = dns_records(ctx, cat, topo, &set)) != SFB_OK)
 		goto out;
-	for (i = j = 0; i < set.n; i++) {
-		if (set.v[i].view & views) {
-			set.v[j++] = set.v[i];
-		} else {
-			free(set.v[i].zone);
-			free(set.v[i].name);
-			free(set.v[i].value);
-			free(set.v[i].key);
-		}
-	}
-	set.n = j;
-	if (set.n > 1)
-		qsort(set.v, set.n, sizeof(*set.v), cmp_rr);
+	keep_views(&set, views);
 	out->v = set.v;
 	out->n = set.n;
 	set.v = NULL;
@@ -871,15 +866,15 @@ out:
 void
 sfb_dns_records_free(struct sfb_rrs *r)
 {
-	size_t i;
+	struct rrset set;
 
-	for (i = 0; i < r->n; i++) {
-		free(r->v[i].zone);
-		free(r->v[i].name);
-		free(r->v[i].value);
-		free(r->v[i].key);
-	}
-	free(r->v);
+	/* The records with empty indexes: the set's own release. */
+	memset(&set, 0, sizeof(set));
+	sfb_strmap_init(&set.seen);
+	sfb_strmap_init(&set.domains);
+	set.v = r->v;
+	set.n = r->n;
+	rrset_free(&set);
 	r->v = NULL;
 	r->n = 0;
 }
