@@ -98,20 +98,11 @@ in_range BENCH_TIMEOUT "$run_limit" 1 3600
 in_range BENCH_EDGE_TIMEOUT "$edge_limit" 1 3600
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sfb-bench-partners.XXXXXX") || die "mktemp failed"
+# shellcheck source=tests/lib/proc.sh
+. "$root/tests/lib/proc.sh"
 ns="" kpid="" cpid="" rig_on=0 nspre=()
 # shellcheck disable=SC2317  # also called by the trap
-stop_knot() {
-	local i
-	[ -n "$kpid" ] || return 0
-	kill "$kpid" 2>/dev/null
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$kpid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -9 "$kpid" 2>/dev/null
-	wait "$kpid" 2>/dev/null
-	kpid=""
-}
+stop_knot() { stop_pid "$kpid"; kpid=""; }
 # shellcheck disable=SC2317  # called by the trap
 cleanup() {
 	# the bounded command running now: timeout passes the signal to its group

@@ -86,6 +86,8 @@ RIG_EXAMPLE=${RIG_EXAMPLE:-examples/onprem-edge.yaml}
 RIG_DNS_PORT=5300
 RIG_CTL=127.0.0.1:8099     # nginx: the generation of its configuration
 RIG_CATCHALL=9             # internal: the plain catch-all (every unplanned port)
+# shellcheck source=tests/lib/proc.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/proc.sh"
 declare -A rig_pid=()      # server name -> pid
 rig_nginx_gen=0
 
@@ -171,15 +173,7 @@ rig_start() {
 rig_alive() { [ -n "${rig_pid[$1]:-}" ] && kill -0 "${rig_pid[$1]}" 2>/dev/null; }
 # rig_stop NAME: TERM, up to 5 s, then KILL.
 rig_stop() {
-	local pid=${rig_pid[$1]:-} i
-	[ -n "$pid" ] || return 0
-	kill "$pid" 2>/dev/null
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	stop_pid "${rig_pid[$1]:-}"
 	unset "rig_pid[$1]"
 }
 rig_fail() { RIG_WHY=$*; rig_log "$*"; return 1; }

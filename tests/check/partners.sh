@@ -43,15 +43,9 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sfb-partners.XXXXXX") || exit 3
 kpid=""
-cleanup() {
-	if [ -n "$kpid" ]; then
-		kill "$kpid" 2>/dev/null
-		for _ in $(seq 50); do kill -0 "$kpid" 2>/dev/null || break; sleep 0.1; done
-		kill -9 "$kpid" 2>/dev/null
-		wait "$kpid" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
+# shellcheck source=tests/lib/proc.sh
+. "$(dirname "$0")/../lib/proc.sh"
+cleanup() { stop_pid "$kpid"; rm -rf "$tmp"; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM

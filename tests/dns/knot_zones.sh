@@ -50,19 +50,10 @@ if [ -z "${SFB_KNOT_NETNS:-}" ] && command -v unshare >/dev/null 2>&1 &&
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sfb-knot.XXXXXX") || exit 3
+# shellcheck source=tests/lib/proc.sh
+. "$(dirname "$0")/../lib/proc.sh"
 kpid="" port=""
-stop_knot() {
-	local i
-	[ -n "$kpid" ] || return 0
-	kill "$kpid" 2>/dev/null
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$kpid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -9 "$kpid" 2>/dev/null
-	wait "$kpid" 2>/dev/null
-	kpid=""
-}
+stop_knot() { stop_pid "$kpid"; kpid=""; }
 cleanup() { stop_knot; rm -rf "$tmp"; }
 trap cleanup EXIT
 trap 'exit 130' INT

@@ -9,17 +9,7 @@
 #include "sfb_strmap.h"
 
 #include "sfbnet/lint.h"
-
-/* name is domain or inside it. */
-static bool
-in_domain(const char *name, const char *domain)
-{
-	size_t nl = strlen(name), dl = strlen(domain);
-
-	if (nl == dl)
-		return strcasecmp(name, domain) == 0;
-	return nl > dl && name[nl - dl - 1] == '.' && strcasecmp(name + nl - dl, domain) == 0;
-}
+#include "sfb_text.h"
 
 static bool
 profile_on(const sfb_catalog *cat, const sfb_topology *t, const char *name)
@@ -146,7 +136,7 @@ check_simple_urls(sfb_ctx *ctx, const sfb_topology *t)
 		if (sfb_url_host(urls[i], &host) != SFB_OK)
 			return SFB_ENOMEM;
 		for (d = 0, ok = false; d < t->nsip; d++)
-			ok |= in_domain(host.v[0], t->sip_domains[d]);
+			ok |= sfb_name_in_domain(host.v[0], t->sip_domains[d]);
 		if (!ok)
 			st = sfb_warn(ctx, t->file, 0, 0, "%s '%s' is not in any SIP domain: "
 			    "the certificates and external DNS are issued per SIP domain, so "

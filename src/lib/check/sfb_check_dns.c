@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "sfb_ctx.h"
+#include "sfb_text.h"
 
 #define T_A 1
 #define T_AAAA 28
@@ -329,16 +330,6 @@ discovery_answer(struct dns_task *d, int status, struct sfb_dnsans *a, sfb_statu
 
 /* ---- federation ---- */
 
-static bool
-in_domain(const char *target, const char *domain)
-{
-	size_t t = strlen(target), n = strlen(domain);
-
-	if (t == n)
-		return strcasecmp(target, domain) == 0;
-	return t > n && target[t - n - 1] == '.' && strcasecmp(target + t - n, domain) == 0;
-}
-
 static void
 federation_answer(struct dns_task *d, int status, struct sfb_dnsans *a, sfb_status dst,
     unsigned long rtt)
@@ -363,7 +354,7 @@ federation_answer(struct dns_task *d, int status, struct sfb_dnsans *a, sfb_stat
 		/* A client uses the first by priority and weight. */
 		snprintf(d->target, sizeof(d->target), "%s", a->srv[0].target);
 		d->port = a->srv[0].port;
-		if (!in_domain(d->target, d->name)) {
+		if (!sfb_name_in_domain(d->target, d->name)) {
 			sfb_check_report(c, check, d->subject, SFB_VERDICT_FAIL, &sfb_cite_federation_srv,
 			    0, rtt, sfb_buf_str(&d->srv_text), "target %s is not in %s: strict name "
 			    "matching (the Edge accepts only a target inside the SIP domain)", d->target,

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void
 sfb_csv_field(sfb_buf *b, const char *s)
@@ -225,6 +226,16 @@ sfb_jb_dump(sfb_jb *jb, json_t *root, sfb_buf *b)
 out:
 	json_decref(root);
 	return st;
+}
+
+bool
+sfb_name_in_domain(const char *name, const char *domain)
+{
+	size_t nl = strlen(name), dl = strlen(domain);
+
+	if (nl == dl)
+		return strcasecmp(name, domain) == 0;
+	return nl > dl && name[nl - dl - 1] == '.' && strcasecmp(name + nl - dl, domain) == 0;
 }
 
 /* Letters, digits and '-' in labels of 1-63 that neither start nor end

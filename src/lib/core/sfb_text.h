@@ -12,6 +12,9 @@
 /* A CSV field (RFC 4180 quoting when needed; sfb_esc.h SFB_ESC_CSV). */
 /* A DNS name as topologies take them (docs/topology.md, "Names"). */
 bool sfb_dns_name_valid(const char *s);
+/* name is domain itself or a name inside it (any case): the strict name
+ * matching of federation SRV targets. */
+bool sfb_name_in_domain(const char *name, const char *domain);
 void sfb_csv_field(sfb_buf *b, const char *s);
 /* A Markdown table cell (sfb_esc.h SFB_ESC_MD). */
 void sfb_md_cell(sfb_buf *b, const char *s);
