@@ -15,9 +15,16 @@
 extern "C" {
 #endif
 
+/* New probes per second unless told otherwise: safe for a production
+ * firewall's intrusion prevention; a lab takes --rate 50000. */
+#define SFB_PROBE_DEFAULT_RATE 1000
+
 typedef struct sfb_probe_opts {
 	const char *host;        /* probe the flows that start at this host */
 	const char *to_host;     /* only those ending at this host (NULL: all) */
+	/* Send from this address instead of each flow's source endpoint's
+	 * (NULL: the endpoint's, which this machine must hold). */
+	const char *source;
 	const char *token;       /* session token shared with the responder;
 	                          * NULL: connect-only mode (no responder) */
 	unsigned timeout_ms;     /* per port at most (default 500); once 32 answers
@@ -27,7 +34,8 @@ typedef struct sfb_probe_opts {
 	bool fixed_timeout;
 	unsigned concurrency;    /* ports in flight at once (default: rate x timeout,
 	                          * within the descriptor limit) */
-	unsigned rate;           /* new probes per second (default 50,000) */
+	unsigned rate;           /* new probes per second (default
+	                          * SFB_PROBE_DEFAULT_RATE; a lab: 50,000) */
 	unsigned retries;        /* UDP datagrams re-sent before "filtered" (default 1) */
 	bool single_pass;        /* no second pass, at a quarter of the rate, over
 	                          * the ports left filtered or unverified and the

@@ -51,13 +51,16 @@ read_token(const struct cli_cmd *cmd, const struct cli_args *a, char **out)
 static const struct cli_opt probe_opts[] = {
 	{ "host", 'H', "NAME", "the host of the topology this runs on (required)", false },
 	{ "to", 0, "HOST", "only the flows that end at HOST", false },
+	{ "source", 0, "ADDR", "send from ADDR instead of each flow's source endpoint address",
+	    false },
 	{ "token", 'k', "SECRET", "the session token shared with the responder", false },
 	{ "token-file", 0, "FILE", "read the token from the first line of FILE", false },
 	{ "connect-only", 0, NULL, "no responder: TCP connect only (UDP is not tested)", false },
 	{ "timeout", 0, "MS", "longest wait per port in ms (default 500; adapts down)", false },
 	{ "fixed-timeout", 0, NULL, "always wait the full --timeout (no adaptation)", false },
 	{ "concurrency", 0, "N", "ports in flight at once (default rate x timeout)", false },
-	{ "rate", 0, "N", "new probes per second (default 50000)", false },
+	{ "rate", 0, "N", "new probes per second (default 1000, safe for a production "
+	    "firewall; a lab: 50000)", false },
 	{ "retries", 0, "N", "UDP datagrams re-sent before \"filtered\" (default 1)", false },
 	{ "single-pass", 0, NULL, "do not ask unanswered ports again (second pass, 1/4 rate)", false },
 	{ "format", 'f', "FORMAT", "text (default) or json", false },
@@ -97,6 +100,7 @@ run_probe(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 	}
 	o.token = token;
 	o.to_host = cli_opt(cmd, a, "to");
+	o.source = cli_opt(cmd, a, "source");
 	o.progress = cli_flag(cmd, a, "progress");
 	o.fixed_timeout = cli_flag(cmd, a, "fixed-timeout");
 	o.single_pass = cli_flag(cmd, a, "single-pass");

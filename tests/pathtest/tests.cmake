@@ -13,3 +13,11 @@ add_test(NAME pathtest/no-amplification
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(pathtest/ground-truth pathtest/no-amplification
   PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 240 RUN_SERIAL TRUE)
+
+# Hosts with a second address: each flow leaves from its source endpoint's
+# address, the responder answers from the address the probe reached.
+add_test(NAME pathtest/source-address
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/source_address.sh $<TARGET_FILE:sfbnet>
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(pathtest/source-address
+  PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 240 RUN_SERIAL TRUE)

@@ -132,6 +132,10 @@ write_json(const void *arg, sfb_buf *b)
 		sfb_sockaddr_print(&tmp, &tg->dst);
 		sfb_jb_str(&jb, o, "address", sfb_buf_str(&tmp));
 		sfb_buf_reset(&tmp);
+		if (tg->has_src)
+			sfb_sockaddr_print(&tmp, &tg->src);
+		sfb_jb_str(&jb, o, "source", tg->has_src ? sfb_buf_str(&tmp) : NULL);
+		sfb_buf_reset(&tmp);
 		sfb_portset_print(&tmp, &pr->plan->cat->flows[tg->flow].sport);
 		sfb_jb_str(&jb, o, "src_ports", sfb_buf_str(&tmp));
 		sfb_jb_int(&jb, o, "port_count", (long long)tg->count);

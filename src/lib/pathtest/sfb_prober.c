@@ -65,7 +65,7 @@ sorted_has(const size_t *v, size_t n, size_t x)
 /* Does the entry start at one of the host's endpoints?  *outside tells
  * whether that endpoint is in the outside (default) zone. */
 static bool
-starts_at_host(const struct prober *pr, const struct sfb_entry *e, bool *outside)
+starts_at_host(const struct prober *pr, const struct sfb_entry *e, bool *outside, size_t *src_ep)
 {
 	const sfb_topology *t = pr->plan->topo;
 	const struct sfb_host *h = &t->hosts[pr->host];
@@ -74,10 +74,42 @@ starts_at_host(const struct prober *pr, const struct sfb_entry *e, bool *outside
 	for (i = h->first_ep; i < h->first_ep + h->nep; i++) {
 		if (sorted_has(e->src_eps, e->nsrc, i)) {
 			*outside = t->zones[t->eps[i].zone].is_default;
+			*src_ep = i;
 			return true;
 		}
 	}
 	return false;
+}
+
+/* Does this machine hold the address (can a socket be bound to it)? */
+static bool
+address_held(const struct sfb_sockaddr *a)
+{
+	int fd = socket(a->family, SOCK_DGRAM | SOCK_CLOEXEC, 0), ok;
+
+	if (fd < 0)
+		return true;   /* cannot tell: let the probe say what happens */
+	ok = bind(fd, (const struct sockaddr *)&a->ss, a->len) == 0 || errno != EADDRNOTAVAIL;
+	close(fd);
+	return ok;
+}
+
+/* The address a flow's probes leave from: --source, or the flow's source
+ * endpoint's own address (one address, not a network).  Sent from any
+ * other, a correct firewall drops them (an Edge's outbound flows leave
+ * from one external address, not the internal one the kernel would pick).
+ * 1: *out set; 0: no address to bind (a network, another family);
+ * -1: this machine does not hold it. */
+static int
+source_of(const struct prober *pr, size_t src_ep, int family, struct sfb_sockaddr *out)
+{
+	const struct sfb_endpoint *ep = &pr->plan->topo->eps[src_ep];
+	const char *a = pr->o->source != NULL ? pr->o->source : ep->addr_text;
+
+	if (a == NULL || strchr(a, '/') != NULL || strchr(a, ',') != NULL ||
+	    !sfb_sockaddr_parse(a, 0, out) || out->family != family)
+		return 0;
+	return address_held(out) ? 1 : -1;
 }
 
 static sfb_status
@@ -97,8 +129,10 @@ add_skip(struct prober *pr, size_t flow, size_t dst_ep, int proto, const char *w
 
 static sfb_status
 add_target(struct prober *pr, size_t flow, const sfb_portset *dport, int proto,
-    size_t dst_ep, bool outside)
+    size_t dst_ep, bool outside, size_t src_ep)
 {
+	struct sfb_sockaddr src;
+	int held;
 	const sfb_topology *t = pr->plan->topo;
 	const struct sfb_endpoint *ep = &t->eps[dst_ep];
 	const struct sfb_cflow *f = &pr->plan->cat->flows[flow];
@@ -117,6 +151,15 @@ add_target(struct prober *pr, size_t flow, const sfb_portset *dport, int proto,
 	if (proto == IPPROTO_UDP && pr->o->token == NULL)
 		return add_skip(pr, flow, dst_ep, proto,
 		    "UDP needs a responder (--token) to tell open from filtered");
+	held = 0;
+	memset(&src, 0, sizeof(src));
+	if (sfb_sockaddr_parse(addr, 0, &src))
+		held = source_of(pr, src_ep, src.family, &src);
+	if (held < 0)
+		return add_skip(pr, flow, dst_ep, proto, pr->o->source != NULL ?
+		    "this machine does not hold the --source address" :
+		    "this machine does not hold the flow's source address (its endpoint's; "
+		    "--source ADDR sends from another)");
 	if (sfb_grow(&pr->t, &pr->capt, pr->nt + 1, sizeof(*pr->t)) != SFB_OK)
 		return SFB_ENOMEM;
 	tg = &pr->t[pr->nt++];
@@ -136,6 +179,10 @@ add_target(struct prober *pr, size_t flow, const sfb_portset *dport, int proto,
 		sfb_portset_init(&tg->by[i]);
 	if (!sfb_sockaddr_parse(addr, 0, &tg->dst))
 		return SFB_EINTERNAL;
+	if (held == 1) {
+		tg->src = src;
+		tg->has_src = true;
+	}
 	return SFB_OK;
 }
 
@@ -148,12 +195,12 @@ collect_targets(struct prober *pr)
 	const struct sfb_cflow *f;
 	int protos[2] = { IPPROTO_TCP, IPPROTO_UDP }, k;
 	bool outside;
-	size_t i, d;
+	size_t i, d, src_ep = 0;
 	sfb_status st;
 
 	for (i = 0; i < plan->nentries; i++) {
 		e = &plan->entries[i];
-		if (!starts_at_host(pr, e, &outside))
+		if (!starts_at_host(pr, e, &outside, &src_ep))
 			continue;
 		f = &plan->cat->flows[e->flow];
 		for (d = 0; d < e->ndst; d++) {
@@ -167,7 +214,7 @@ collect_targets(struct prober *pr)
 				if (!(f->proto & (k == 0 ? SFB_PROTO_TCP : SFB_PROTO_UDP)))
 					continue;
 				if ((st = add_target(pr, e->flow, sfb_entry_dport(plan->cat, e), protos[k],
-				    e->dst_eps[d], outside)) != SFB_OK)
+				    e->dst_eps[d], outside, src_ep)) != SFB_OK)
 					return st;
 			}
 		}
@@ -391,28 +438,39 @@ on_timeout(sfb_timer *t)
 	start_more(pr);
 }
 
-/* Bind a source port from the flow's constraint, trying the next ones when
- * a port is taken. */
+/* Bind the flow's source: its address (when it has one) and a port from
+ * its constraint (trying the next ones when a port is taken), or any port.
+ * A port left to the kernel is chosen at connect time
+ * (IP_BIND_ADDRESS_NO_PORT), so that thousands of probes from one address
+ * do not each hold a port of their own before they connect. */
 static int
 bind_source(struct prober *pr, struct target *tg, int fd)
 {
 	struct sfb_sockaddr src;
-	uint64_t count = sfb_portset_count(tg->sport), tries;
+	uint64_t count, tries;
 	uint32_t port;
 	int one = 1;
 
+	(void)pr;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&src, 0, sizeof(src));
-	src.family = tg->dst.family;
+	if (tg->has_src)
+		src = tg->src;
+	else
+		sfb_sockaddr_any(&src, tg->dst.family, 0);
+	if (tg->sport == NULL) {
+		if (tg->proto == IPPROTO_TCP)
+			setsockopt(fd, SOL_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+		return bind(fd, (struct sockaddr *)&src.ss, src.len) == 0 ? 0 : -1;
+	}
+	count = sfb_portset_count(tg->sport);
 	for (tries = 0; tries < count && tries < 64; tries++) {
 		port = sfb_portset_nth(tg->sport, tg->sport_next++ % count);
-		sfb_sockaddr_any(&src, tg->dst.family, (uint16_t)port);
+		sfb_sockaddr_set_port(&src, (uint16_t)port);
 		if (bind(fd, (struct sockaddr *)&src.ss, src.len) == 0)
 			return 0;
 		if (errno != EADDRINUSE)
 			return -1;
 	}
-	(void)pr;
 	return -1;
 }
 
@@ -442,8 +500,8 @@ start_probe(struct prober *pr, struct probe *p)
 	p->io.cb = on_io;
 	p->io.data = p;
 	sfb_timer_init(&p->timer, on_timeout, p);
-	if (tg->sport != NULL && bind_source(pr, tg, p->fd) != 0) {
-		finish(p, V_ERROR);  /* cannot send from an allowed port: our failure */
+	if ((tg->sport != NULL || tg->has_src) && bind_source(pr, tg, p->fd) != 0) {
+		finish(p, V_ERROR);  /* cannot send from the flow's source: our failure */
 		return true;
 	}
 	sfb_sockaddr_set_port(&dst, p->port);
@@ -611,8 +669,11 @@ sfb_probe_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *opts,
 	*out = NULL;
 	if (o.timeout_ms == 0)
 		o.timeout_ms = 500;
+	/* Conservative by default: a production firewall's IPS counts new
+	 * connections per source and second, and a sweep at lab speed can
+	 * get this machine blocked mid-run (docs/pathtest.md, "Pacing"). */
 	if (o.rate == 0)
-		o.rate = 50000;
+		o.rate = SFB_PROBE_DEFAULT_RATE;
 	/* Enough in flight that the rate is kept up while unanswered probes
 	 * wait out their timeout, within the descriptor limit. */
 	if (o.concurrency == 0) {

@@ -20,6 +20,8 @@ struct target {
 	size_t dst_ep;
 	struct sfb_sockaddr dst;
 	const sfb_portset *sport;  /* NULL: any source port */
+	struct sfb_sockaddr src;   /* the source address to send from (port 0) ... */
+	bool has_src;              /* ... when there is one */
 	uint32_t sport_next;    /* next source port to try in sport */
 	size_t first, count;    /* its probes */
 	sfb_portset by[V_COUNT];   /* ports per verdict */

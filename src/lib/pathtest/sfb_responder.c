@@ -209,6 +209,61 @@ send_transparent(const struct sfb_sockaddr *from, const struct sfb_sockaddr *to,
 	return err;
 }
 
+/* A UDP echo in bind mode, from the address the probe reached: its
+ * IP_PKTINFO / IPV6_PKTINFO (in the received message's control data) goes
+ * back as the source of the answer.  The errno of a failure, or 0. */
+static int
+send_from_reached(int fd, struct msghdr *rx, const struct sfb_sockaddr *peer,
+    const unsigned char *buf, size_t len)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr mh;
+	struct cmsghdr *cm, *out;
+
+	memset(&mh, 0, sizeof(mh));
+	memset(&ctl, 0, sizeof(ctl));
+	mh.msg_name = (void *)&peer->ss;
+	mh.msg_namelen = peer->len;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	for (cm = CMSG_FIRSTHDR(rx); cm != NULL; cm = CMSG_NXTHDR(rx, cm)) {
+		if (cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			pi.ipi_spec_dst = pi.ipi_addr;   /* answer from where it came in */
+			pi.ipi_ifindex = 0;
+			mh.msg_control = ctl.buf;
+			mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+			out = CMSG_FIRSTHDR(&mh);
+			out->cmsg_level = SOL_IP;
+			out->cmsg_type = IP_PKTINFO;
+			out->cmsg_len = CMSG_LEN(sizeof(pi));
+			memcpy(CMSG_DATA(out), &pi, sizeof(pi));
+			break;
+		}
+		if (cm->cmsg_level == SOL_IPV6 && cm->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			pi.ipi6_ifindex = 0;
+			mh.msg_control = ctl.buf;
+			mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+			out = CMSG_FIRSTHDR(&mh);
+			out->cmsg_level = SOL_IPV6;
+			out->cmsg_type = IPV6_PKTINFO;
+			out->cmsg_len = CMSG_LEN(sizeof(pi));
+			memcpy(CMSG_DATA(out), &pi, sizeof(pi));
+			break;
+		}
+	}
+	return sendmsg(fd, &mh, 0) < 0 ? errno : 0;
+}
+
 static void
 on_datagram(struct listener *l)
 {
@@ -266,8 +321,7 @@ on_datagram(struct listener *l)
 		if (rs->tproxy)
 			err = send_transparent(&orig, &peer, out, sizeof(out));
 		else
-			err = sendto(l->io.fd, out, sizeof(out), 0, (struct sockaddr *)&peer.ss,
-			    peer.len) < 0 ? errno : 0;
+			err = send_from_reached(l->io.fd, &mh, &peer, out, sizeof(out));
 		if (err != 0 && rs->send_failed++ == 0)
 			rs->send_errno = err;
 	}
@@ -315,6 +369,15 @@ open_socket(int proto, uint16_t port, bool transparent)
 
 		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) != 0)
 			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	}
+	if (!transparent && proto == IPPROTO_UDP) {
+		/* Which of this host's addresses a probe reached, so that the
+		 * echo leaves from it: the kernel would pick the primary one
+		 * (an Edge has four), and a firewall that tracks the probe
+		 * would not match an answer from another address. */
+		setsockopt(fd, SOL_IP, IP_PKTINFO, &one, sizeof(one));
+		if (family == AF_INET6)
+			setsockopt(fd, SOL_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one));
 	}
 	if (transparent) {
 		if (family == AF_INET6)
