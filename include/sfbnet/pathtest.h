@@ -25,6 +25,13 @@ typedef struct sfb_probe_opts {
 	/* Send from this address instead of each flow's source endpoint's
 	 * (NULL: the endpoint's, which this machine must hold). */
 	const char *source;
+	/* Only the flows that cross this firewall (NULL: all). */
+	const char *firewall;
+	/* Where a responder stands in for a destination that is a network (the
+	 * internet, partners, Office 365): "ROLE=ADDRESS" or "HOST=ADDRESS";
+	 * without one such a destination is skipped. */
+	const char *const *targets;
+	size_t ntargets;
 	const char *token;       /* session token shared with the responder;
 	                          * NULL: connect-only mode (no responder) */
 	unsigned timeout_ms;     /* per port at most (default 500); once 32 answers

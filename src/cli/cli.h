@@ -15,7 +15,7 @@ enum {
 	EXIT_RUNTIME = 3    /* runtime failure */
 };
 
-#define CLI_MAX_OPTS 16
+#define CLI_MAX_OPTS 32
 #define CLI_MAX_POS 4
 #define CLI_MAX_REPEAT 256   /* values of all repeatable options together */
 

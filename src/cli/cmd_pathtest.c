@@ -53,6 +53,9 @@ static const struct cli_opt probe_opts[] = {
 	{ "to", 0, "HOST", "only the flows that end at HOST", false },
 	{ "source", 0, "ADDR", "send from ADDR instead of each flow's source endpoint address",
 	    false },
+	{ "firewall", 'F', "NAME", "only the flows that cross firewall NAME", false },
+	{ "target", 0, "NAME=ADDR", "a responder at ADDR stands in for a destination that is a "
+	    "network (NAME: a role or a host; repeatable)", true },
 	{ "token", 'k', "SECRET", "the session token shared with the responder", false },
 	{ "token-file", 0, "FILE", "read the token from the first line of FILE", false },
 	{ "connect-only", 0, NULL, "no responder: TCP connect only (UDP is not tested)", false },
@@ -75,6 +78,7 @@ run_probe(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 {
 	static const char *const formats[] = { "text", "json", NULL };
 	sfb_probe_result *res = NULL;
+	const char *targets[CLI_MAX_REPEAT];
 	sfb_probe_opts o;
 	char *token = NULL;
 	const char *fmt;
@@ -101,6 +105,9 @@ run_probe(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 	o.token = token;
 	o.to_host = cli_opt(cmd, a, "to");
 	o.source = cli_opt(cmd, a, "source");
+	o.firewall = cli_opt(cmd, a, "firewall");
+	o.ntargets = cli_opt_each(cmd, a, "target", targets, CLI_MAX_REPEAT);
+	o.targets = targets;
 	o.progress = cli_flag(cmd, a, "progress");
 	o.fixed_timeout = cli_flag(cmd, a, "fixed-timeout");
 	o.single_pass = cli_flag(cmd, a, "single-pass");

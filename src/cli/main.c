@@ -119,6 +119,13 @@ parse_args(const struct cli_cmd *c, int argc, char **argv, struct cli_args *a)
 
 	memset(a, 0, sizeof(*a));
 	shorts[ns++] = ':';
+	for (n = 0; c->opts[n].name != NULL; n++)
+		;
+	if (n >= CLI_MAX_OPTS) {   /* a table too long for the parser: a build error */
+		fprintf(stderr, "sfbnet %s: %d options, more than CLI_MAX_OPTS (%d)\n", c->name, n,
+		    CLI_MAX_OPTS);
+		return EXIT_RUNTIME;
+	}
 	for (n = 0; c->opts[n].name != NULL; n++) {
 		lopts[n].name = c->opts[n].name;
 		lopts[n].has_arg = c->opts[n].arg ? required_argument : no_argument;

@@ -21,3 +21,10 @@ add_test(NAME pathtest/source-address
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(pathtest/source-address
   PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 240 RUN_SERIAL TRUE)
+# Network destinations through --target, --firewall, and a destination with
+# no responder ("no responder answered").
+add_test(NAME pathtest/targets
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/targets.sh $<TARGET_FILE:sfbnet>
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(pathtest/targets
+  PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 240 RUN_SERIAL TRUE)

@@ -13,6 +13,7 @@
 #include <openssl/rand.h>
 
 #include "plan/sfb_plan.h"
+#include "plan/sfb_plan_fw.h"
 #include "net/sfb_loop.h"
 #include "net/sfb_net.h"
 #include "sfb_prober.h"
@@ -127,6 +128,36 @@ add_skip(struct prober *pr, size_t flow, size_t dst_ep, int proto, const char *w
 	return SFB_OK;
 }
 
+/* The --target address standing in for a destination that is a network:
+ * "HOST=ADDRESS" by its host's name, else "ROLE=ADDRESS" by one of its
+ * roles.  NULL: none. */
+static const char *
+stand_in(const struct prober *pr, const struct sfb_endpoint *ep)
+{
+	const sfb_topology *t = pr->plan->topo;
+	const sfb_catalog *cat = pr->plan->cat;
+	const char *host = t->hosts[ep->host].name, *eq;
+	size_t i, j, n;
+
+	for (i = 0; i < pr->o->ntargets; i++) {
+		eq = strchr(pr->o->targets[i], '=');
+		n = (size_t)(eq - pr->o->targets[i]);
+		if (strlen(host) == n && strncmp(host, pr->o->targets[i], n) == 0)
+			return eq + 1;
+	}
+	for (i = 0; i < pr->o->ntargets; i++) {
+		eq = strchr(pr->o->targets[i], '=');
+		n = (size_t)(eq - pr->o->targets[i]);
+		for (j = 0; j < ep->nroles; j++) {
+			const char *role = cat->roles[ep->roles[j]].name;
+
+			if (strlen(role) == n && strncmp(role, pr->o->targets[i], n) == 0)
+				return eq + 1;
+		}
+	}
+	return NULL;
+}
+
 static sfb_status
 add_target(struct prober *pr, size_t flow, const sfb_portset *dport, int proto,
     size_t dst_ep, bool outside, size_t src_ep)
@@ -147,7 +178,10 @@ add_target(struct prober *pr, size_t flow, const sfb_portset *dport, int proto,
 	 * address; from inside, on its own. */
 	addr = outside && ep->pub_text != NULL ? ep->pub_text : ep->addr_text;
 	if (addr == NULL || strchr(addr, '/') != NULL || strchr(addr, ',') != NULL)
-		return add_skip(pr, flow, dst_ep, proto, "the destination is a network, not a host");
+		addr = stand_in(pr, ep);
+	if (addr == NULL)
+		return add_skip(pr, flow, dst_ep, proto, "the destination is a network, not a host "
+		    "(--target ROLE=ADDRESS names a responder standing in for it)");
 	if (proto == IPPROTO_UDP && pr->o->token == NULL)
 		return add_skip(pr, flow, dst_ep, proto,
 		    "UDP needs a responder (--token) to tell open from filtered");
@@ -200,6 +234,8 @@ collect_targets(struct prober *pr)
 
 	for (i = 0; i < plan->nentries; i++) {
 		e = &plan->entries[i];
+		if (pr->fw != SFB_NO_FIREWALL && e->fw != pr->fw)
+			continue;
 		if (!starts_at_host(pr, e, &outside, &src_ep))
 			continue;
 		f = &plan->cat->flows[e->flow];
@@ -655,6 +691,36 @@ collect_verdicts(struct prober *pr)
 	return SFB_OK;
 }
 
+/* Every --target is NAME=ADDRESS with NAME a host or a role of the
+ * topology and ADDRESS one address. */
+static sfb_status
+check_targets(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *o)
+{
+	const sfb_topology *t = plan->topo;
+	struct sfb_sockaddr a;
+	const char *eq;
+	char name[128];
+	size_t i, j;
+
+	for (i = 0; i < o->ntargets; i++) {
+		eq = strchr(o->targets[i], '=');
+		if (eq == NULL || eq == o->targets[i] || (size_t)(eq - o->targets[i]) >= sizeof(name))
+			return sfb_failf(ctx, SFB_EINVAL, "--target %s: write ROLE=ADDRESS or "
+			    "HOST=ADDRESS", o->targets[i]);
+		memcpy(name, o->targets[i], (size_t)(eq - o->targets[i]));
+		name[eq - o->targets[i]] = '\0';
+		if (!sfb_sockaddr_parse(eq + 1, 0, &a))
+			return sfb_failf(ctx, SFB_EINVAL, "--target %s: '%s' is not an IPv4 or IPv6 "
+			    "address", o->targets[i], eq + 1);
+		for (j = 0; j < t->nhosts && strcmp(t->hosts[j].name, name) != 0; j++)
+			;
+		if (j == t->nhosts && sfb_catalog_role(plan->cat, name) < 0)
+			return sfb_failf(ctx, SFB_EINVAL, "--target %s: '%s' is neither a host of the "
+			    "topology nor a role", o->targets[i], name);
+	}
+	return SFB_OK;
+}
+
 sfb_status
 sfb_probe_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *opts,
     sfb_probe_result **out)
@@ -708,6 +774,12 @@ sfb_probe_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *opts,
 		}
 	}
 	pr->host = (size_t)h;
+	pr->fw = SFB_NO_FIREWALL;
+	if (o.firewall != NULL && (st = sfb_plan_pick_firewall(ctx, plan, o.firewall, &pr->fw)) !=
+	    SFB_OK)
+		goto out;
+	if ((st = check_targets(ctx, plan, &o)) != SFB_OK)
+		goto out;
 	if ((st = collect_targets(pr)) != SFB_OK || (st = make_probes(pr)) != SFB_OK ||
 	    (st = sfb_loop_new(&pr->loop)) != SFB_OK) {
 		st = st == SFB_ENOMEM ? sfb_oom(ctx) :

@@ -52,6 +52,7 @@ struct prober {
 	const sfb_probe_opts *o;
 	sfb_loop *loop;
 	size_t host;
+	size_t fw;              /* --firewall (index), or SFB_NO_FIREWALL: every flow */
 	struct target *t;
 	size_t nt, capt;
 	struct probe *p;
