@@ -28,3 +28,11 @@ add_test(NAME pathtest/targets
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(pathtest/targets
   PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 240 RUN_SERIAL TRUE)
+# An Edge with an internal and three external addresses on one interface
+# behind the generated rules: every inbound and outbound flow, and exactly
+# the flow whose rule is missing.
+add_test(NAME pathtest/edge-addresses
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/edge_addresses.sh $<TARGET_FILE:sfbnet>
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(pathtest/edge-addresses
+  PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 240 RUN_SERIAL TRUE)
