@@ -122,12 +122,15 @@ pt_fw_load() {
 }
 
 # Starts a responder in $SRV in the background: pt_responder LOG ARGS...
-# (ARGS as for `sfbnet responder`).  Sets $rpid; waits until its sockets
-# are bound (the "responder: ... mode" line of --verbose) or it exited.
-pt_responder() {
-	local log=$1 i; shift
+# (ARGS as for `sfbnet responder`); pt_responder_in NS LOG ARGS... in
+# another namespace.  Sets $rpid; waits until its sockets are bound (the
+# "responder: ... mode" line of --verbose) or it exited.
+pt_responder() { pt_responder_in "$SRV" "$@"; }
+pt_responder_in() {
+	local ns=$1 log=$2 i
+	shift 2
 	: >"$log"
-	ip netns exec "$SRV" "$bin" responder --verbose "$@" 2>"$log" &
+	ip netns exec "$ns" "$bin" responder --verbose "$@" 2>"$log" &
 	rpid=$!
 	pt_pids+=("$rpid")
 	for i in $(seq 100); do
@@ -152,8 +155,10 @@ pt_wait() {
 	return 0
 }
 
-# The topology of the client -> server path (same as the integration test).
-pt_topology() {  # file [profiles]
+# The topology of the client -> server path (same as the integration test):
+# pt_topology FILE [PROFILES] [SERVER-ROLES] [CLIENT-ADDRESS] [SERVER-PLACE]
+# (SERVER-PLACE: "address: A" by default, or "network: N/L").
+pt_topology() {
 	cat >"$1" <<EOF
 version: 1
 name: sfbnet path test
@@ -167,10 +172,10 @@ firewalls:
 hosts:
   - name: client
     endpoints:
-      - { zone: inside, address: $PT_C, roles: [client] }
+      - { zone: inside, address: ${4:-$PT_C}, roles: [client] }
   - name: server
     endpoints:
-      - { zone: outside, address: $PT_S, roles: [${3:-starleaf-cloud, pexip-node}] }
+      - { zone: outside, ${5:-address: $PT_S}, roles: [${3:-starleaf-cloud, pexip-node}] }
 EOF
 }
 

@@ -91,21 +91,6 @@ for mode in "${modes[@]}"; do
 done
 
 # ---- outbound: the responder outside, the prober on the Edge -------------
-pt_responder_in() {   # NS LOG ARGS...: like pt_responder, in another namespace
-	local ns=$1 log=$2 i
-	shift 2
-	: >"$log"
-	ip netns exec "$ns" "$bin" responder --verbose "$@" 2>"$log" &
-	rpid=$!
-	pt_pids+=("$rpid")
-	for i in $(seq 100); do
-		grep -q '^responder: .* mode' "$log" && return 0
-		kill -0 "$rpid" 2>/dev/null || return 1
-		sleep 0.05
-		: "$i"
-	done
-	return 1
-}
 pt_responder_in "$CLI" "$tmp/out.log" "$tmp/topo.yaml" --host outside --token "$tok" --duration 120 ||
 	{ bad "outbound: responder: $(cat "$tmp/out.log")"; finish; }
 outbound() {   # OUT

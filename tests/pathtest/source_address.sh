@@ -34,26 +34,7 @@ C2=10.99.1.20 S2=10.99.2.20
 
 ip -n "$CLI" addr add "$C2/24" dev eth0 && ip -n "$SRV" addr add "$S2/24" dev eth0 ||
 	pt_skip "cannot add the second addresses"
-topo() {   # FILE CLIENT-ADDRESS
-	cat >"$1" <<EOT
-version: 1
-name: path test, second addresses
-sip_domains: [pathtest.example]
-profiles: [starleaf]
-zones:
-  - { name: inside,  networks: [10.99.1.0/24] }
-  - { name: outside, networks: [10.99.2.0/24] }
-firewalls:
-  - { name: fw, between: [inside, outside] }
-hosts:
-  - name: client
-    endpoints:
-      - { zone: inside, address: $2, roles: [client] }
-  - name: server
-    endpoints:
-      - { zone: outside, address: $S2, roles: [starleaf-cloud] }
-EOT
-}
+topo() { pt_topology "$1" starleaf starleaf-cloud "$2" "address: $S2"; }   # FILE CLIENT-ADDRESS
 topo "$tmp/topo.yaml" "$C2"
 "$bin" firewall "$tmp/topo.yaml" --target nftables --firewall fw -o "$tmp/fw.nft" ||
 	{ bad "sfbnet firewall"; finish; }

@@ -5,7 +5,7 @@
 # The StarLeaf cloud is written as a network (10.99.2.0/24), as the
 # internet, partners and Office 365 are: the path test has no address to
 # probe and skips its flows.  `--target starleaf-cloud=10.99.2.10` (a role)
-# or `--target cloud=10.99.2.10` (the host) names a responder that stands in
+# or `--target server=10.99.2.10` (the host) names a responder that stands in
 # for it: every flow is probed there and passes through the generated rules
 # (which allow the network).  `--firewall fw` keeps the same flows (they all
 # cross it); an unknown firewall and malformed --target values are exit 2
@@ -24,7 +24,8 @@ pt_need realpath jq nft
 pt_setup
 tmp=$pt_tmp
 tok=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-cat >"$tmp/topo.yaml" <<EOT
+# The StarLeaf cloud as a network (host "server").
+pt_topology "$tmp/topo.yaml" starleaf starleaf-cloud "$PT_C" "network: 10.99.2.0/24"
 version: 1
 name: path test, a network destination
 sip_domains: [pathtest.example]
@@ -65,7 +66,7 @@ fi
 pt_responder "$tmp/resp.log" "$tmp/topo.yaml" --token "$tok" --duration 120 --mode auto \
 	--listen-tcp 50000-59999 --listen-udp 50000-59999 ||
 	{ bad "the responder did not start: $(cat "$tmp/resp.log")"; finish; }
-for t in starleaf-cloud=$PT_S cloud=$PT_S; do
+for t in starleaf-cloud=$PT_S server=$PT_S; do
 	probe "$tmp/t.json" --format json --target "$t"
 	rc=$?
 	if [ "$rc" = 0 ] && jq -e --arg a "$PT_S" '(.flows | length) == 2 and
