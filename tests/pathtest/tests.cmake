@@ -36,3 +36,10 @@ add_test(NAME pathtest/edge-addresses
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(pathtest/edge-addresses
   PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 240 RUN_SERIAL TRUE)
+# An Edge with two network cards: the gateway on the external one, a static
+# route to the internal networks on the other.
+add_test(NAME pathtest/edge-two-nics
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/edge_two_nics.sh $<TARGET_FILE:sfbnet>
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(pathtest/edge-two-nics
+  PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 240 RUN_SERIAL TRUE)
