@@ -2,7 +2,7 @@
 # pathtest/targets: destinations that are networks, one firewall's flows,
 # and a destination with no responder.
 #
-# The StarLeaf cloud is written as a network (10.99.2.0/24), as the
+# The StarLeaf cloud (host "server") is written as a network (10.99.2.0/24), as the
 # internet, partners and Office 365 are: the path test has no address to
 # probe and skips its flows.  `--target starleaf-cloud=10.99.2.10` (a role)
 # or `--target server=10.99.2.10` (the host) names a responder that stands in
@@ -26,23 +26,6 @@ tmp=$pt_tmp
 tok=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 # The StarLeaf cloud as a network (host "server").
 pt_topology "$tmp/topo.yaml" starleaf starleaf-cloud "$PT_C" "network: 10.99.2.0/24"
-version: 1
-name: path test, a network destination
-sip_domains: [pathtest.example]
-profiles: [starleaf]
-zones:
-  - { name: inside,  networks: [10.99.1.0/24] }
-  - { name: outside, networks: [10.99.2.0/24] }
-firewalls:
-  - { name: fw, between: [inside, outside] }
-hosts:
-  - name: client
-    endpoints:
-      - { zone: inside, address: $PT_C, roles: [client] }
-  - name: cloud
-    endpoints:
-      - { zone: outside, network: 10.99.2.0/24, roles: [starleaf-cloud] }
-EOT
 "$bin" firewall "$tmp/topo.yaml" --target nftables --firewall fw -o "$tmp/fw.nft" &&
 	pt_fw_load "$tmp/fw.nft" || { bad "generating or loading the rules"; finish; }
 
