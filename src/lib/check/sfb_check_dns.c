@@ -536,11 +536,13 @@ sfb_check_plan_dns(struct sfb_check *c)
 {
 	const sfb_catalog *cat = c->plan->cat;
 	const sfb_topology *t = c->plan->topo;
-	struct dns_task *d = NULL;
+	struct dns_task *d, **tasks = NULL;
+	size_t ntasks = 0, captasks = 0;
+	sfb_strmap sets;
 	long access = sfb_catalog_role(cat, "edge-access");
 	char subject[320], value[320];
 	sfb_status st = SFB_OK;
-	size_t i, j, k;
+	size_t i, j;
 
 	for (i = 0; i < t->neps; i++) {
 		const struct sfb_endpoint *ep = &t->eps[i];
@@ -551,50 +553,49 @@ sfb_check_plan_dns(struct sfb_check *c)
 			    sfb_strv_add(&c->access_public, a, true) != SFB_OK)
 				return sfb_oom(c->ctx);
 	}
-	for (i = 0; i < c->rrs.n; i = j) {
+	/* One pass: the first record of a (name, type) makes its task, every
+	 * record of it adds its value. */
+	sfb_strmap_init(&sets);
+	for (i = 0; i < c->rrs.n; i++) {
 		const struct sfb_rr *r = &c->rrs.v[i];
 		int qtype = strcmp(r->type, "SRV") == 0 ? T_SRV : strcmp(r->type, "AAAA") == 0 ?
 		    T_AAAA : T_A;
+		bool had = false;
+		size_t at;
 
-		for (j = i; j < c->rrs.n && strcmp(c->rrs.v[j].name, r->name) == 0 &&
-		    strcmp(c->rrs.v[j].type, r->type) == 0; j++)
-			;
-		/* Records of one name and type are next to each other within a
-		 * zone; look further for the rest of the set. */
-		if ((d = dns_new(DNS_RECORD, r->name, qtype)) == NULL)
-			return sfb_oom(c->ctx);
-		d->type_name = r->type;
 		snprintf(subject, sizeof(subject), "%s %s", r->name, r->type);
-		if ((d->subject = sfb_strdup(subject)) == NULL)
+		if (sfb_strmap_put(&sets, subject, ntasks, &had, &at) != SFB_OK)
 			goto oom;
-		if (r->entry->ncite > 0) {
-			d->cite.doc = cat->docs[r->entry->cite[0].doc].id;
-			d->cite.section = r->entry->cite[0].section;
-		}
-		for (k = 0; k < c->rrs.n; k++) {
-			const struct sfb_rr *o = &c->rrs.v[k];
-
-			if (strcmp(o->name, r->name) != 0 || strcmp(o->type, r->type) != 0)
-				continue;
-			if (k < i)
-				break;   /* this set was asked already */
-			if (qtype == T_SRV)
-				snprintf(value, sizeof(value), "%u %s", o->port, o->value);
-			else
-				snprintf(value, sizeof(value), "%s", o->value);
-			if (sfb_strv_add(&d->want, value, true) != SFB_OK)
+		if (!had) {
+			if (sfb_grow(&tasks, &captasks, ntasks + 1, sizeof(*tasks)) != SFB_OK ||
+			    (d = dns_new(DNS_RECORD, r->name, qtype)) == NULL)
 				goto oom;
+			tasks[ntasks++] = d;
+			d->type_name = r->type;
+			if ((d->subject = sfb_strdup(subject)) == NULL)
+				goto oom;
+			if (r->entry->ncite > 0) {
+				d->cite.doc = cat->docs[r->entry->cite[0].doc].id;
+				d->cite.section = r->entry->cite[0].section;
+			}
+			at = ntasks - 1;
 		}
-		if (k < i) {
-			dns_free(&d->base);
-			d = NULL;
-			continue;
-		}
-		sfb_check_add_task(c, &d->base);
-		d = NULL;
-		if (c->err != SFB_OK)
-			return sfb_oom(c->ctx);
+		if (qtype == T_SRV)
+			snprintf(value, sizeof(value), "%u %s", r->port, r->value);
+		else
+			snprintf(value, sizeof(value), "%s", r->value);
+		if (sfb_strv_add(&tasks[at]->want, value, true) != SFB_OK)
+			goto oom;
 	}
+	sfb_strmap_free(&sets);
+	for (i = 0; i < ntasks; i++) {
+		sfb_check_add_task(c, &tasks[i]->base);   /* the run owns it, even on failure */
+		tasks[i] = NULL;
+	}
+	free(tasks);
+	tasks = NULL;
+	if (c->err != SFB_OK)
+		return sfb_oom(c->ctx);
 	for (i = 0; i < c->domains.n; i++) {
 		if ((st = add_discovery(c, c->domains.v[i], c->outside, true)) != SFB_OK)
 			return st;
@@ -605,6 +606,9 @@ sfb_check_plan_dns(struct sfb_check *c)
 	}
 	return SFB_OK;
 oom:
-	dns_free(&d->base);
+	sfb_strmap_free(&sets);
+	for (i = 0; i < ntasks; i++)
+		dns_free(&tasks[i]->base);
+	free(tasks);
 	return sfb_oom(c->ctx);
 }

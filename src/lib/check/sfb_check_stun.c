@@ -156,35 +156,37 @@ report_addresses(struct stun_task *s)
 		{ "XOR-RELAYED-ADDRESS", &s->relayed },
 		{ "ALTERNATE-SERVER", &s->alternate },
 	};
-	char ev[400] = "", ip[INET6_ADDRSTRLEN];
-	size_t i, n = 0, off = 0;
-	const char *bad = NULL, *bad_ip = NULL;
-	static char bad_buf[INET6_ADDRSTRLEN];
+	char ip[INET6_ADDRSTRLEN], bad_ip[INET6_ADDRSTRLEN] = "";
+	const char *bad = NULL;
+	sfb_buf ev;
+	size_t i;
 
+	sfb_buf_init(&ev);
 	for (i = 0; i < sizeof(seen) / sizeof(seen[0]); i++) {
 		if (!seen[i].a->set)
 			continue;
 		print_addr(ip, sizeof(ip), seen[i].a);
-		off += (size_t)snprintf(ev + off, off < sizeof(ev) ? sizeof(ev) - off : 0, "%s%s %s:%u",
-		    n++ ? "; " : "", seen[i].name, ip, seen[i].a->port);
-		if (off >= sizeof(ev))
-			off = sizeof(ev) - 1;
+		sfb_buf_printf(&ev, "%s%s %s:%u", ev.len ? "; " : "", seen[i].name, ip,
+		    seen[i].a->port);
 		if (bad == NULL && strcmp(ip, want) != 0) {
 			bad = seen[i].name;
-			snprintf(bad_buf, sizeof(bad_buf), "%s", ip);
-			bad_ip = bad_buf;
+			snprintf(bad_ip, sizeof(bad_ip), "%s", ip);
 		}
 	}
-	if (n == 0)
+	if (sfb_buf_status(&ev) != SFB_OK)
+		sfb_check_oom(c);
+	else if (ev.len == 0)
 		sfb_check_report(c, "turn-address", s->t->subject, SFB_VERDICT_SKIP, &sfb_cite_msturn,
 		    0, 0, NULL, "the answer names no address of the relay's own");
 	else if (bad != NULL)
 		sfb_check_report(c, "turn-address", s->t->subject, SFB_VERDICT_FAIL, &sfb_cite_msturn,
-		    0, 0, ev, "%s %s is not the topology's public A/V address %s: clients would be "
-		    "sent to the wrong address (the Edge's NAT setting)", bad, bad_ip, want);
+		    0, 0, sfb_buf_str(&ev), "%s %s is not the topology's public A/V address %s: "
+		    "clients would be sent to the wrong address (the Edge's NAT setting)", bad, bad_ip,
+		    want);
 	else
 		sfb_check_report(c, "turn-address", s->t->subject, SFB_VERDICT_PASS, &sfb_cite_msturn,
-		    0, 0, ev, "the relay names the topology's public address %s", want);
+		    0, 0, sfb_buf_str(&ev), "the relay names the topology's public address %s", want);
+	sfb_buf_free(&ev);
 }
 
 static void stun_step(struct stun_task *s, uint32_t ev);

@@ -60,6 +60,19 @@ cmp_srv(const void *x, const void *y)
 	return strcmp(a->target, b->target);
 }
 
+/* What a c-ares parser's result means here: no record of the type
+ * (SFB_ENOTFOUND), a malformed answer (SFB_EINVAL, its reason in *why). */
+static sfb_status
+parse_status(int rc, const char **why)
+{
+	if (rc == ARES_SUCCESS)
+		return SFB_OK;
+	if (rc == ARES_ENODATA)
+		return SFB_ENOTFOUND;
+	*why = ares_strerror(rc);
+	return rc == ARES_ENOMEM ? SFB_ENOMEM : SFB_EINVAL;
+}
+
 static sfb_status
 decode_addr(struct sfb_dnsans *a, const unsigned char *abuf, int alen, const char **why)
 {
@@ -74,15 +87,8 @@ decode_addr(struct sfb_dnsans *a, const unsigned char *abuf, int alen, const cha
 		rc = ares_parse_aaaa_reply(abuf, alen, &h, v6, &n);
 	else
 		rc = ares_parse_a_reply(abuf, alen, &h, v4, &n);
-	if (rc == ARES_ENODATA) {
-		st = SFB_ENOTFOUND;
+	if ((st = parse_status(rc, why)) != SFB_OK)
 		goto out;
-	}
-	if (rc != ARES_SUCCESS) {
-		*why = ares_strerror(rc);
-		st = rc == ARES_ENOMEM ? SFB_ENOMEM : SFB_EINVAL;
-		goto out;
-	}
 	if (h != NULL && h->h_name != NULL && !norm_name(h->h_name, a->canon, sizeof(a->canon))) {
 		*why = "the canonical name is not a host name";
 		st = SFB_EINVAL;
@@ -117,15 +123,8 @@ decode_srv(struct sfb_dnsans *a, const unsigned char *abuf, int alen, const char
 	sfb_status st = SFB_OK;
 
 	rc = ares_parse_srv_reply(abuf, alen, &list);
-	if (rc == ARES_ENODATA) {
-		st = SFB_ENOTFOUND;
+	if ((st = parse_status(rc, why)) != SFB_OK)
 		goto out;
-	}
-	if (rc != ARES_SUCCESS) {
-		*why = ares_strerror(rc);
-		st = rc == ARES_ENOMEM ? SFB_ENOMEM : SFB_EINVAL;
-		goto out;
-	}
 	for (r = list; r != NULL; r = r->next)
 		n++;
 	if (n == 0) {

@@ -102,7 +102,7 @@ address_held(const struct sfb_sockaddr *a)
  * 1: *out set; 0: no address to bind (a network, another family);
  * -1: this machine does not hold it. */
 static int
-source_of(const struct prober *pr, size_t src_ep, int family, struct sfb_sockaddr *out)
+source_of(struct prober *pr, size_t src_ep, int family, struct sfb_sockaddr *out)
 {
 	const struct sfb_endpoint *ep = &pr->plan->topo->eps[src_ep];
 	const char *a = pr->o->source != NULL ? pr->o->source : ep->addr_text;
@@ -110,7 +110,14 @@ source_of(const struct prober *pr, size_t src_ep, int family, struct sfb_sockadd
 	if (a == NULL || strchr(a, '/') != NULL || strchr(a, ',') != NULL ||
 	    !sfb_sockaddr_parse(a, 0, out) || out->family != family)
 		return 0;
-	return address_held(out) ? 1 : -1;
+	/* The targets of one source come one after the other: asked once. */
+	if (!pr->held_known || pr->held_addr.len != out->len ||
+	    memcmp(&pr->held_addr.ss, &out->ss, out->len) != 0) {
+		pr->held_addr = *out;
+		pr->held = address_held(out);
+		pr->held_known = true;
+	}
+	return pr->held ? 1 : -1;
 }
 
 static sfb_status

@@ -53,6 +53,9 @@ struct prober {
 	sfb_loop *loop;
 	size_t host;
 	size_t fw;              /* --firewall (index), or SFB_NO_FIREWALL: every flow */
+	/* The last source address asked for, and whether this machine holds it. */
+	struct sfb_sockaddr held_addr;
+	bool held, held_known;
 	struct target *t;
 	size_t nt, capt;
 	struct probe *p;

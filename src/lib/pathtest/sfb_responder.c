@@ -211,7 +211,8 @@ send_transparent(const struct sfb_sockaddr *from, const struct sfb_sockaddr *to,
 
 /* A UDP echo in bind mode, from the address the probe reached: its
  * IP_PKTINFO / IPV6_PKTINFO (in the received message's control data) goes
- * back as the source of the answer.  The errno of a failure, or 0. */
+ * back as the source of the answer, the interface left to the routing.
+ * The errno of a failure, or 0. */
 static int
 send_from_reached(int fd, struct msghdr *rx, const struct sfb_sockaddr *peer,
     const unsigned char *buf, size_t len)
@@ -221,8 +222,12 @@ send_from_reached(int fd, struct msghdr *rx, const struct sfb_sockaddr *peer,
 		struct cmsghdr align;
 	} ctl;
 	struct iovec iov = { (void *)buf, len };
+	struct in_pktinfo pi4;
+	struct in6_pktinfo pi6;
 	struct msghdr mh;
 	struct cmsghdr *cm, *out;
+	const void *info = NULL;
+	size_t info_len = 0;
 
 	memset(&mh, 0, sizeof(mh));
 	memset(&ctl, 0, sizeof(ctl));
@@ -230,36 +235,28 @@ send_from_reached(int fd, struct msghdr *rx, const struct sfb_sockaddr *peer,
 	mh.msg_namelen = peer->len;
 	mh.msg_iov = &iov;
 	mh.msg_iovlen = 1;
-	for (cm = CMSG_FIRSTHDR(rx); cm != NULL; cm = CMSG_NXTHDR(rx, cm)) {
+	for (cm = CMSG_FIRSTHDR(rx); cm != NULL && info == NULL; cm = CMSG_NXTHDR(rx, cm)) {
 		if (cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_PKTINFO) {
-			struct in_pktinfo pi;
-
-			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			pi.ipi_spec_dst = pi.ipi_addr;   /* answer from where it came in */
-			pi.ipi_ifindex = 0;
-			mh.msg_control = ctl.buf;
-			mh.msg_controllen = CMSG_SPACE(sizeof(pi));
-			out = CMSG_FIRSTHDR(&mh);
-			out->cmsg_level = SOL_IP;
-			out->cmsg_type = IP_PKTINFO;
-			out->cmsg_len = CMSG_LEN(sizeof(pi));
-			memcpy(CMSG_DATA(out), &pi, sizeof(pi));
-			break;
+			memcpy(&pi4, CMSG_DATA(cm), sizeof(pi4));
+			pi4.ipi_spec_dst = pi4.ipi_addr;   /* answer from where it came in */
+			pi4.ipi_ifindex = 0;
+			info = &pi4;
+			info_len = sizeof(pi4);
+		} else if (cm->cmsg_level == SOL_IPV6 && cm->cmsg_type == IPV6_PKTINFO) {
+			memcpy(&pi6, CMSG_DATA(cm), sizeof(pi6));
+			pi6.ipi6_ifindex = 0;
+			info = &pi6;
+			info_len = sizeof(pi6);
 		}
-		if (cm->cmsg_level == SOL_IPV6 && cm->cmsg_type == IPV6_PKTINFO) {
-			struct in6_pktinfo pi;
-
-			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			pi.ipi6_ifindex = 0;
-			mh.msg_control = ctl.buf;
-			mh.msg_controllen = CMSG_SPACE(sizeof(pi));
-			out = CMSG_FIRSTHDR(&mh);
-			out->cmsg_level = SOL_IPV6;
-			out->cmsg_type = IPV6_PKTINFO;
-			out->cmsg_len = CMSG_LEN(sizeof(pi));
-			memcpy(CMSG_DATA(out), &pi, sizeof(pi));
-			break;
-		}
+	}
+	if (info != NULL) {
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = CMSG_SPACE(info_len);
+		out = CMSG_FIRSTHDR(&mh);
+		out->cmsg_level = info == &pi4 ? SOL_IP : SOL_IPV6;
+		out->cmsg_type = info == &pi4 ? IP_PKTINFO : IPV6_PKTINFO;
+		out->cmsg_len = CMSG_LEN(info_len);
+		memcpy(CMSG_DATA(out), info, info_len);
 	}
 	return sendmsg(fd, &mh, 0) < 0 ? errno : 0;
 }
