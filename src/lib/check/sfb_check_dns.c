@@ -539,19 +539,18 @@ sfb_check_plan_dns(struct sfb_check *c)
 	struct dns_task *d, **tasks = NULL;
 	size_t ntasks = 0, captasks = 0;
 	sfb_strmap sets;
-	long access = sfb_catalog_role(cat, "edge-access");
 	char subject[320], value[320];
 	sfb_status st = SFB_OK;
-	size_t i, j;
+	size_t i;
 
+	/* The Access Edge addresses a federation SRV target must resolve to. */
 	for (i = 0; i < t->neps; i++) {
 		const struct sfb_endpoint *ep = &t->eps[i];
-		const char *a = ep->pub_text != NULL ? ep->pub_text : ep->addr_text;
+		const char *a = sfb_endpoint_address(ep, true);
 
-		for (j = 0; access >= 0 && j < ep->nroles; j++)
-			if (ep->roles[j] == (size_t)access && a != NULL && strchr(a, '/') == NULL &&
-			    sfb_strv_add(&c->access_public, a, true) != SFB_OK)
-				return sfb_oom(c->ctx);
+		if (sfb_endpoint_has_role(ep, cat->known[SFB_KR_EDGE_ACCESS]) && a != NULL &&
+		    sfb_strv_add(&c->access_public, a, true) != SFB_OK)
+			return sfb_oom(c->ctx);
 	}
 	/* One pass: the first record of a (name, type) makes its task, every
 	 * record of it adds its value. */

@@ -52,13 +52,6 @@ sfb_ctarget_free(struct sfb_ctarget *t)
 }
 
 static bool
-single_address(const char *s)
-{
-	return s != NULL && strchr(s, '/') == NULL && strchr(s, ',') == NULL &&
-	    strchr(s, ' ') == NULL;
-}
-
-static bool
 app_has(const char *app, const char *what)
 {
 	return app != NULL && strstr(app, what) != NULL;
@@ -75,17 +68,6 @@ is_tls_port(const char *app, uint16_t port)
 	if (!app_has(app, "TLS") && !app_has(app, "HTTPS"))
 		return false;
 	return port != 80 && port != 8080 && port != 5060;
-}
-
-static bool
-has_role(const sfb_catalog *cat, const struct sfb_endpoint *ep, int kr)
-{
-	size_t i;
-
-	for (i = 0; i < ep->nroles; i++)
-		if (ep->roles[i] == cat->known[kr])
-			return true;
-	return false;
 }
 
 /* The names the certificate at ep must carry: the plan's certificate for
@@ -106,8 +88,7 @@ cert_names(struct sfb_check *c, const struct sfb_endpoint *ep, struct sfb_ctarge
 		bool role = false, names_it = false;
 		int r = 0;
 
-		for (j = 0; j < ep->nroles && !role; j++)
-			role = ct->entry != NULL && ct->entry->role == ep->roles[j];
+		role = ct->entry != NULL && sfb_endpoint_has_role(ep, ct->entry->role);
 		for (j = 0; j < ct->san.n && !names_it; j++)
 			names_it = strcasecmp(ct->san.v[j], t->fqdn) == 0;
 		if (!names_it && ct->subject != NULL)
@@ -168,8 +149,7 @@ add_check(struct collect *k, const char *kind, const struct sfb_endpoint *ep, co
 		t->cite.doc = cat->docs[f->cite[0].doc].id;
 		t->cite.section = f->cite[0].section;
 	}
-	if (ep->pub_text != NULL && single_address(ep->pub_text) &&
-	    (t->public_addr = sfb_strdup(ep->pub_text)) == NULL) {
+	if (ep->pub_text != NULL && (t->public_addr = sfb_strdup(ep->pub_text)) == NULL) {
 		sfb_ctarget_free(t);
 		return sfb_oom(c->ctx);
 	}
@@ -200,8 +180,7 @@ endpoint_checks(struct collect *k, const struct sfb_entry *e, const struct sfb_e
 	int p;
 
 	/* From the outside a NATed endpoint is reached at its public address. */
-	addr = c->outside && ep->pub_text != NULL ? ep->pub_text : ep->addr_text;
-	if (!single_address(addr))
+	if ((addr = sfb_endpoint_address(ep, c->outside)) == NULL)
 		return SFB_OK;
 	fqdn = ep->fqdn != NULL ? ep->fqdn : c->plan->topo->hosts[ep->host].name;
 	if (n == 0)
@@ -226,7 +205,7 @@ endpoint_checks(struct collect *k, const struct sfb_entry *e, const struct sfb_e
 		for (i = 0; i < n; i++) {
 			uint16_t port = (uint16_t)sfb_portset_nth(ports, i);
 			bool stun = (app_has(f->app, "STUN") || app_has(f->app, "TURN")) &&
-			    has_role(cat, ep, SFB_KR_EDGE_AV) &&
+			    sfb_endpoint_has_role(ep, cat->known[SFB_KR_EDGE_AV]) &&
 			    ((p == SFB_PROTO_UDP && port == 3478) || (p == SFB_PROTO_TCP && port == 443));
 
 			if (p == SFB_PROTO_TCP && (st = add_check(k, "tcp", ep, fqdn, addr, port, p, f)) !=

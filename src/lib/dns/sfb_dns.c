@@ -137,16 +137,6 @@ out:
 	return st;
 }
 
-/* The address of an endpoint as the record needs it. */
-static const char *
-ep_address(const struct sfb_endpoint *ep, bool public)
-{
-	if (public && ep->pub_text != NULL)
-		return ep->pub_text;
-	return ep->addr_text != NULL && strchr(ep->addr_text, '/') == NULL &&
-	    strchr(ep->addr_text, ',') == NULL ? ep->addr_text : NULL;
-}
-
 struct valctx {
 	struct sfb_expand *x;
 	const struct sfb_cdns *e;
@@ -176,7 +166,7 @@ role_values(struct valctx *v, int kr, bool public, bool names, const char *only)
 				st = sfb_strv_add(v->out, ep->fqdn, true);
 			continue;
 		}
-		a = ep_address(ep, public);
+		a = sfb_endpoint_address(ep, public);
 		if (a == NULL)
 			return sfb_fail(v->x->ctx, SFB_ENOTFOUND, t->file, ep->line, ep->col,
 			    "DNS record %s needs one address on this endpoint (host %s)",
@@ -214,7 +204,7 @@ pool_values(struct valctx *v, const struct sfb_pool *p, int kind)
 	case SFB_VAL_DIRECTOR_IPS:
 	members:
 		for (i = 0; i < p->neps && st == SFB_OK; i++) {
-			a = ep_address(&t->eps[p->eps[i]], false);
+			a = sfb_endpoint_address(&t->eps[p->eps[i]], false);
 			if (a == NULL)
 				return sfb_fail(v->x->ctx, SFB_ENOTFOUND, t->file,
 				    t->eps[p->eps[i]].line, t->eps[p->eps[i]].col,
@@ -300,7 +290,7 @@ record_values(struct sfb_expand *x, const struct sfb_cdns *e, sfb_strv *out)
 	case SFB_VAL_SERVER_ADDRESS:
 		if (x->chosen_server == NULL)
 			return SFB_OK;
-		return sfb_strv_add(out, ep_address(&x->t->eps[x->chosen_ep], false), true);
+		return sfb_strv_add(out, sfb_endpoint_address(&x->t->eps[x->chosen_ep], false), true);
 	case SFB_VAL_POOL_ADDRESSES:
 		if (x->chosen_pool_of == NULL)
 			return SFB_OK;
@@ -441,7 +431,7 @@ records_per_role(struct sfb_expand *x, const struct sfb_cdns *e, struct rrset *s
 		for (i = 0; i < t->neps_real && st == SFB_OK; i++) {
 			ep = &t->eps[i];
 			if (!sfb_endpoint_has_role(ep, (size_t)e->role) || ep->fqdn == NULL ||
-			    ep_address(ep, false) == NULL)
+			    sfb_endpoint_address(ep, false) == NULL)
 				continue;
 			x->chosen_server = ep->fqdn;
 			x->chosen_ep = i;

@@ -104,11 +104,10 @@ address_held(const struct sfb_sockaddr *a)
 static int
 source_of(struct prober *pr, size_t src_ep, int family, struct sfb_sockaddr *out)
 {
-	const struct sfb_endpoint *ep = &pr->plan->topo->eps[src_ep];
-	const char *a = pr->o->source != NULL ? pr->o->source : ep->addr_text;
+	const char *a = pr->o->source != NULL ? pr->o->source :
+	    sfb_endpoint_address(&pr->plan->topo->eps[src_ep], false);
 
-	if (a == NULL || strchr(a, '/') != NULL || strchr(a, ',') != NULL ||
-	    !sfb_sockaddr_parse(a, 0, out) || out->family != family)
+	if (a == NULL || !sfb_sockaddr_parse(a, 0, out) || out->family != family)
 		return 0;
 	/* The targets of one source come one after the other: asked once. */
 	if (!pr->held_known || pr->held_addr.len != out->len ||
@@ -183,8 +182,7 @@ add_target(struct prober *pr, size_t flow, const sfb_portset *dport, int proto,
 			return SFB_OK;
 	/* From the outside a destination behind NAT is reached on its public
 	 * address; from inside, on its own. */
-	addr = outside && ep->pub_text != NULL ? ep->pub_text : ep->addr_text;
-	if (addr == NULL || strchr(addr, '/') != NULL || strchr(addr, ',') != NULL)
+	if ((addr = sfb_endpoint_address(ep, outside)) == NULL)
 		addr = stand_in(pr, ep);
 	if (addr == NULL)
 		return add_skip(pr, flow, dst_ep, proto, "the destination is a network, not a host "

@@ -168,6 +168,15 @@ sfb_topology_free(sfb_topology *t)
 
 
 
+const char *
+sfb_endpoint_address(const struct sfb_endpoint *ep, bool public)
+{
+	if (public && ep->pub_text != NULL)
+		return ep->pub_text;
+	return ep->addr_text != NULL && strchr(ep->addr_text, '/') == NULL &&
+	    strchr(ep->addr_text, ',') == NULL ? ep->addr_text : NULL;
+}
+
 bool
 sfb_endpoint_has_role(const struct sfb_endpoint *ep, size_t role)
 {

@@ -171,6 +171,10 @@ sfb_status sfb_topology_no_such(sfb_ctx *ctx, const sfb_topology *t, const char 
  * the positions it kept name the places of errors); SFB_EINVAL with the
  * message in ctx on bad input. */
 sfb_status sfb_topology_build(sfb_ctx *ctx, const sfb_catalog *cat, sfb_topology *t);
+/* The one address endpoint ep is reached at: its NAT public address when
+ * public is true and it has one, else its own address when that is one
+ * host (not a network or a list); NULL otherwise. */
+const char *sfb_endpoint_address(const struct sfb_endpoint *ep, bool public);
 /* Does endpoint ep have role (an index into the catalog's roles)? */
 bool sfb_endpoint_has_role(const struct sfb_endpoint *ep, size_t role);
 /* The port(s) endpoint ep gives role (ports:), or NULL. */
