@@ -46,26 +46,6 @@ sfb_probe_all_required_pass(const sfb_probe_result *r)
 	return true;
 }
 
-/* Did no port at this target's address answer with the token (responder
- * mode)?  Then no responder is there at all, and its "closed" ports say
- * nothing about a firewall's rules. */
-static bool
-silent_address(const struct prober *pr, const struct target *tg)
-{
-	size_t i;
-
-	if (pr->o->token == NULL)
-		return false;
-	for (i = 0; i < pr->nt; i++) {
-		const struct target *o = &pr->t[i];
-
-		if (o->dst.len == tg->dst.len && memcmp(&o->dst.ss, &tg->dst.ss, o->dst.len) == 0 &&
-		    sfb_portset_count(&o->by[V_OPEN]) > 0)
-			return false;
-	}
-	return true;
-}
-
 static const char *
 proto_name(int proto)
 {
@@ -100,7 +80,7 @@ write_text(const void *arg, sfb_buf *b)
 		sfb_sockaddr_print(b, &tg->dst);
 		sfb_buf_printf(b, ": %llu/%zu open%s", (unsigned long long)reachable(tg), tg->count,
 		    f->required ? "" : " (optional flow)");
-		if (silent_address(pr, tg) && sfb_portset_count(&tg->by[V_FILTERED]) < tg->count) {
+		if (!tg->answered && sfb_portset_count(&tg->by[V_FILTERED]) < tg->count) {
 			/* A column of "closed" from a host with no responder
 			 * would read like reject rules. */
 			sfb_buf_puts(b, "; no responder answered at ");
@@ -173,7 +153,7 @@ write_json(const void *arg, sfb_buf *b)
 			sfb_jb_str(&jb, o, verdict_names[k], sfb_buf_str(&tmp));
 		}
 		sfb_jb_str(&jb, o, "verdict", fv_names[target_verdict(tg)]);
-		sfb_jb_bool(&jb, o, "responder_answered", !silent_address(pr, tg));
+		sfb_jb_bool(&jb, o, "responder_answered", tg->answered);
 		sfb_jb_push(&jb, a, o);
 	}
 	sfb_jb_set(&jb, root, "flows", a);

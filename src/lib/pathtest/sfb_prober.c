@@ -688,10 +688,24 @@ collect_verdicts(struct prober *pr)
 	const struct probe *p;
 	size_t i;
 
+	size_t j;
+
 	for (i = 0; i < pr->np; i++) {
 		p = &pr->p[i];
 		if (sfb_portset_add(&pr->t[p->target].by[p->verdict], p->port, p->port) != SFB_OK)
 			return SFB_ENOMEM;
+	}
+	/* A destination address where no port answered with the token has no
+	 * responder at all (responder mode): its kernel's refusals say nothing
+	 * about a firewall's rules. */
+	for (i = 0; i < pr->nt; i++) {
+		struct target *tg = &pr->t[i];
+
+		tg->answered = pr->o->token == NULL;
+		for (j = 0; j < pr->nt && !tg->answered; j++)
+			tg->answered = pr->t[j].dst.len == tg->dst.len &&
+			    memcmp(&pr->t[j].dst.ss, &tg->dst.ss, tg->dst.len) == 0 &&
+			    sfb_portset_count(&pr->t[j].by[V_OPEN]) > 0;
 	}
 	return SFB_OK;
 }

@@ -25,6 +25,8 @@ struct target {
 	uint32_t sport_next;    /* next source port to try in sport */
 	size_t first, count;    /* its probes */
 	sfb_portset by[V_COUNT];   /* ports per verdict */
+	bool answered;          /* a port of its address answered with the token
+	                         * (connect-only mode: always true) */
 };
 
 struct probe {
