@@ -7,7 +7,7 @@ PKGS="cmake gcc libc6-dev make pkg-config libfyaml-dev libjansson-dev libxml2-de
       libc-ares-dev libcurl4-openssl-dev
       nftables iptables iproute2 jq time groff-base
       knot knot-dnsutils knot-dnssecutils
-      coturn kamailio kamailio-tls-modules nginx-light dnsperf curl"
+      coturn kamailio kamailio-tls-modules nginx-light dnsperf curl procps"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
