@@ -5,7 +5,7 @@
 set -eu
 PKGS="cmake gcc libc6-dev make pkg-config libfyaml-dev libjansson-dev libxml2-dev libcmocka-dev libssl-dev openssl
       libc-ares-dev libcurl4-openssl-dev
-      nftables iptables iproute2 jq time groff-base
+      nftables iptables iproute2 conntrack jq time groff-base
       knot knot-dnsutils knot-dnssecutils
       coturn kamailio kamailio-tls-modules nginx-light dnsperf curl procps"
 missing=""

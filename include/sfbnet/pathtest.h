@@ -48,6 +48,9 @@ typedef struct sfb_probe_opts {
 	                          * the ports left filtered or unverified and the
 	                          * UDP ports called closed */
 	bool progress;           /* progress lines on stderr */
+	/* Stop early once this becomes non-zero (checked ten times a second;
+	 * the report then holds what was done).  NULL: never. */
+	const volatile sig_atomic_t *stop;
 } sfb_probe_opts;
 
 typedef struct sfb_probe_result sfb_probe_result;
@@ -79,6 +82,13 @@ typedef struct sfb_responder_opts {
 	/* Stop early once this becomes non-zero (the caller's signal handler
 	 * sets it; the library installs no handler of its own). */
 	const volatile sig_atomic_t *stop;
+	/* Probes this session will see at most, to size the memory of the
+	 * ones answered (a replay gets nothing); 0: eight per port. */
+	size_t expect_probes;
+	/* Called once every socket is bound, before privileges drop (NULL:
+	 * not called). */
+	void (*on_ready)(void *arg);
+	void *ready_arg;
 } sfb_responder_opts;
 
 /* Serve until the duration ends.  Needs root for ports below 1024 and for

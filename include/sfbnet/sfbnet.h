@@ -12,5 +12,6 @@
 #include "sfbnet/pki.h"
 #include "sfbnet/lint.h"
 #include "sfbnet/pathtest.h"
+#include "sfbnet/twin.h"
 
 #endif

@@ -21,6 +21,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_import,
 	&cmd_audit,
 	&cmd_check,
+	&cmd_twin,
 	&cmd_federation,
 	&cmd_diff,
 	NULL

@@ -8,6 +8,7 @@
 #include <pwd.h>
 #include <spawn.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -67,29 +68,39 @@ sfb_sys_drop_privileges(sfb_ctx *ctx, const char *user, bool keep_net_admin)
 	return SFB_OK;
 }
 
-/* Run argv with text on its standard input; true if it exited 0. */
+/* Run argv with text on its standard input; true if it exited 0.  Its
+ * standard error goes to err (when not NULL; kept in a memory file, so a
+ * chatty program never blocks on a full pipe), or to /dev/null when
+ * quiet, else to ours. */
 static bool
-run_with_input(char *const argv[], const char *text, bool quiet)
+run_capture(char *const argv[], const char *text, bool quiet, sfb_buf *err)
 {
 	posix_spawn_file_actions_t fa;
-	int pipefd[2], status, devnull;
+	int pipefd[2], status = 0, devnull, errfd = -1;
 	pid_t pid;
 	size_t len = text != NULL ? strlen(text) : 0, off = 0;
 	ssize_t w;
+	char chunk[512];
 	bool ok = false;
 
 	if (pipe2(pipefd, O_CLOEXEC) != 0)
 		return false;
 	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (err != NULL)
+		errfd = memfd_create("sfbnet-stderr", MFD_CLOEXEC);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[0], 0);
 	if (devnull >= 0) {
 		posix_spawn_file_actions_adddup2(&fa, devnull, 1);
-		if (quiet)
+		if (quiet && errfd < 0)
 			posix_spawn_file_actions_adddup2(&fa, devnull, 2);
 	}
+	if (errfd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, errfd, 2);
 	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0) {
 		close(pipefd[1]);
+		if (err != NULL)
+			sfb_buf_printf(err, "cannot run %s", argv[0]);
 		goto out;
 	}
 	close(pipefd[0]);
@@ -106,13 +117,30 @@ run_with_input(char *const argv[], const char *text, bool quiet)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && off == len;
+	if (errfd >= 0 && lseek(errfd, 0, SEEK_SET) == 0)
+		while ((w = read(errfd, chunk, sizeof(chunk))) > 0)
+			sfb_buf_add(err, chunk, (size_t)w);
 out:
 	if (pipefd[0] >= 0)
 		close(pipefd[0]);
 	if (devnull >= 0)
 		close(devnull);
+	if (errfd >= 0)
+		close(errfd);
 	posix_spawn_file_actions_destroy(&fa);
 	return ok;
+}
+
+static bool
+run_with_input(char *const argv[], const char *text, bool quiet)
+{
+	return run_capture(argv, text, quiet, NULL);
+}
+
+bool
+sfb_sys_run(char *const argv[], const char *input, sfb_buf *err)
+{
+	return run_capture(argv, input, true, err);
 }
 
 static bool

@@ -204,6 +204,7 @@ add_target(struct prober *pr, size_t flow, const sfb_portset *dport, int proto,
 	tg = &pr->t[pr->nt++];
 	memset(tg, 0, sizeof(*tg));
 	tg->flow = flow;
+	tg->src_ep = src_ep;
 	tg->dport = dport;
 	tg->proto = proto;
 	tg->dst_ep = dst_ep;
@@ -595,6 +596,23 @@ start_more(struct prober *pr)
 		sfb_timer_start(pr->loop, &pr->pace, 1);
 }
 
+/* The caller asked to stop (a signal): end the loop; what was done is
+ * kept. */
+static void
+on_stopcheck(sfb_timer *t)
+{
+	struct prober *pr = t->data;
+
+	if (*pr->o->stop) {
+		pr->stopped = true;
+		sfb_loop_stop(pr->loop);
+		return;
+	}
+	/* Armed while there is work: an armed timer keeps the loop running. */
+	if (pr->done < pr->nqueue)
+		sfb_timer_start(pr->loop, t, 100);
+}
+
 static void
 on_pace(sfb_timer *t)
 {
@@ -642,6 +660,8 @@ run_pass(struct prober *pr)
 	pr->budget_at = sfb_loop_now(pr->loop);
 	if (pr->o->progress)
 		sfb_timer_start(pr->loop, &pr->tick, 1000);
+	if (pr->o->stop != NULL)
+		sfb_timer_start(pr->loop, &pr->stopcheck, 100);
 	start_more(pr);
 	st = sfb_loop_run(pr->loop);
 	return st == SFB_OK ? pr->err : st;
@@ -740,79 +760,49 @@ check_targets(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *o)
 	return SFB_OK;
 }
 
-sfb_status
-sfb_probe_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *opts,
-    sfb_probe_result **out)
+/* Defaults for what the caller left zero. */
+static void
+complete_opts(sfb_probe_opts *o)
 {
-	sfb_probe_result *r;
-	struct prober *pr;
-	sfb_probe_opts o = *opts;
-	long h = -1;
-	size_t i;
-	sfb_status st;
-
-	*out = NULL;
-	if (o.timeout_ms == 0)
-		o.timeout_ms = 500;
+	if (o->timeout_ms == 0)
+		o->timeout_ms = 500;
 	/* Conservative by default: a production firewall's IPS counts new
 	 * connections per source and second, and a sweep at lab speed can
 	 * get this machine blocked mid-run (docs/pathtest.md, "Pacing"). */
-	if (o.rate == 0)
-		o.rate = SFB_PROBE_DEFAULT_RATE;
+	if (o->rate == 0)
+		o->rate = SFB_PROBE_DEFAULT_RATE;
 	/* Enough in flight that the rate is kept up while unanswered probes
 	 * wait out their timeout, within the descriptor limit. */
-	if (o.concurrency == 0) {
-		uint64_t want = (uint64_t)o.rate * o.timeout_ms / 1000, lim = sfb_sys_fd_limit();
+	if (o->concurrency == 0) {
+		uint64_t want = (uint64_t)o->rate * o->timeout_ms / 1000, lim = sfb_sys_fd_limit();
 
 		lim = lim > 1024 ? lim - 512 : 512;
-		o.concurrency = (unsigned)(want < lim ? want : lim);
-		if (o.concurrency < 64)
-			o.concurrency = 64;
+		o->concurrency = (unsigned)(want < lim ? want : lim);
+		if (o->concurrency < 64)
+			o->concurrency = 64;
 	}
-	r = calloc(1, sizeof(*r));
-	if (r == NULL)
-		return sfb_oom(ctx);
-	pr = &r->pr;
-	pr->ctx = ctx;
-	pr->plan = plan;
-	r->opts = o;
-	pr->o = &r->opts;
-	for (i = 0; i < plan->topo->nhosts; i++)
-		if (strcmp(plan->topo->hosts[i].name, o.host) == 0)
-			h = (long)i;
-	if (h < 0) {
-		st = sfb_topology_no_such(ctx, plan->topo, "host", o.host);
-		goto out;
-	}
-	if (o.to_host != NULL) {
-		for (i = 0; i < plan->topo->nhosts && strcmp(plan->topo->hosts[i].name, o.to_host); i++)
-			;
-		if (i == plan->topo->nhosts) {
-			st = sfb_topology_no_such(ctx, plan->topo, "host", o.to_host);
-			goto out;
-		}
-	}
-	pr->host = (size_t)h;
-	pr->fw = SFB_NO_FIREWALL;
-	if (o.firewall != NULL && (st = sfb_plan_pick_firewall(ctx, plan, o.firewall, &pr->fw)) !=
-	    SFB_OK)
-		goto out;
-	if ((st = check_targets(ctx, plan, &o)) != SFB_OK)
-		goto out;
-	if ((st = collect_targets(pr)) != SFB_OK || (st = make_probes(pr)) != SFB_OK ||
-	    (st = sfb_loop_new(&pr->loop)) != SFB_OK) {
-		st = st == SFB_ENOMEM ? sfb_oom(ctx) :
-		    sfb_failf(ctx, st, "cannot set up the probes");
-		goto out;
-	}
-	pr->limit = o.concurrency;
+}
+
+/* Run the targets collected in r to their verdicts: a first pass, then
+ * the unanswered ports again, slower. */
+static sfb_status
+run_targets(sfb_ctx *ctx, sfb_probe_result *r)
+{
+	struct prober *pr = &r->pr;
+	const sfb_probe_opts *o = pr->o;
+	sfb_status st;
+
+	if ((st = make_probes(pr)) != SFB_OK || (st = sfb_loop_new(&pr->loop)) != SFB_OK)
+		return st == SFB_ENOMEM ? sfb_oom(ctx) : sfb_failf(ctx, st, "cannot set up the probes");
+	pr->limit = o->concurrency;
 	pr->started = sfb_clock_ms();
 	sfb_timer_init(&pr->pace, on_pace, pr);
 	sfb_timer_init(&pr->tick, on_tick, pr);
-	pr->rate = o.rate;
+	sfb_timer_init(&pr->stopcheck, on_stopcheck, pr);
+	pr->rate = o->rate;
 	st = run_pass(pr);
-	if (st == SFB_OK && !o.single_pass && requeue_unanswered(pr) > 0) {
-		if (o.progress)
+	if (st == SFB_OK && !pr->stopped && !o->single_pass && requeue_unanswered(pr) > 0) {
+		if (o->progress)
 			fprintf(stderr, "probe: %zu port(s) without an answer; asking them again at %u/s\n",
 			    pr->nqueue, pr->rate);
 		st = run_pass(pr);
@@ -822,10 +812,116 @@ sfb_probe_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *opts,
 	pr->loop = NULL;
 	if (st == SFB_OK)
 		st = collect_verdicts(pr);
-	if (st != SFB_OK) {
-		st = st == SFB_ENOMEM ? sfb_oom(ctx) : sfb_failf(ctx, st, "the probe loop failed");
+	if (st != SFB_OK)
+		return st == SFB_ENOMEM ? sfb_oom(ctx) : sfb_failf(ctx, st, "the probe loop failed");
+	return SFB_OK;
+}
+
+static sfb_probe_result *
+new_result(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *opts)
+{
+	sfb_probe_result *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	r->opts = *opts;
+	complete_opts(&r->opts);
+	r->pr.ctx = ctx;
+	r->pr.plan = plan;
+	r->pr.o = &r->opts;
+	r->pr.fw = SFB_NO_FIREWALL;
+	return r;
+}
+
+sfb_status
+sfb_probe_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *opts,
+    sfb_probe_result **out)
+{
+	sfb_probe_result *r;
+	struct prober *pr;
+	long h = -1;
+	size_t i;
+	sfb_status st;
+
+	*out = NULL;
+	if ((r = new_result(ctx, plan, opts)) == NULL)
+		return sfb_oom(ctx);
+	pr = &r->pr;
+	for (i = 0; i < plan->topo->nhosts; i++)
+		if (strcmp(plan->topo->hosts[i].name, opts->host) == 0)
+			h = (long)i;
+	if (h < 0) {
+		st = sfb_topology_no_such(ctx, plan->topo, "host", opts->host);
 		goto out;
 	}
+	if (opts->to_host != NULL) {
+		for (i = 0; i < plan->topo->nhosts && strcmp(plan->topo->hosts[i].name, opts->to_host); i++)
+			;
+		if (i == plan->topo->nhosts) {
+			st = sfb_topology_no_such(ctx, plan->topo, "host", opts->to_host);
+			goto out;
+		}
+	}
+	pr->host = (size_t)h;
+	if (opts->firewall != NULL &&
+	    (st = sfb_plan_pick_firewall(ctx, plan, opts->firewall, &pr->fw)) != SFB_OK)
+		goto out;
+	if ((st = check_targets(ctx, plan, opts)) != SFB_OK)
+		goto out;
+	if ((st = collect_targets(pr)) != SFB_OK) {
+		st = sfb_oom(ctx);
+		goto out;
+	}
+	if ((st = run_targets(ctx, r)) != SFB_OK)
+		goto out;
+	*out = r;
+	r = NULL;
+out:
+	sfb_probe_result_free(r);
+	return st;
+}
+
+sfb_status
+sfb_probe_run_specs(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *opts,
+    const struct sfb_probe_spec *specs, size_t n, sfb_probe_result **out)
+{
+	sfb_probe_result *r;
+	struct prober *pr;
+	struct target *tg;
+	size_t i, k;
+	sfb_status st;
+
+	*out = NULL;
+	if (opts->token == NULL)
+		return sfb_failf(ctx, SFB_EINVAL, "probe: a list of targets needs a responder token");
+	if ((r = new_result(ctx, plan, opts)) == NULL)
+		return sfb_oom(ctx);
+	pr = &r->pr;
+	pr->host = SIZE_MAX;
+	if (n > 0 && (pr->t = calloc(n, sizeof(*pr->t))) == NULL) {
+		st = sfb_oom(ctx);
+		goto out;
+	}
+	pr->capt = n;
+	for (i = 0; i < n; i++) {
+		tg = &pr->t[pr->nt++];
+		tg->flow = specs[i].flow;
+		tg->src_ep = specs[i].src_ep;
+		tg->dst_ep = specs[i].dst_ep;
+		tg->proto = specs[i].proto;
+		tg->dport = specs[i].dport;
+		tg->dst = specs[i].dst;
+		tg->src = specs[i].src;
+		tg->has_src = specs[i].src.len > 0;
+		tg->sport = specs[i].sport;
+		if (tg->sport != NULL && RAND_bytes((unsigned char *)&tg->sport_next,
+		    sizeof(tg->sport_next)) != 1)
+			tg->sport_next = (uint32_t)sfb_clock_ms();
+		for (k = 0; k < V_COUNT; k++)
+			sfb_portset_init(&tg->by[k]);
+	}
+	if ((st = run_targets(ctx, r)) != SFB_OK)
+		goto out;
 	*out = r;
 	r = NULL;
 out:

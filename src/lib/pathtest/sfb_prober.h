@@ -14,7 +14,8 @@ enum verdict { V_PENDING, V_OPEN, V_UNVERIFIED, V_CLOSED, V_FILTERED, V_ERROR, V
 enum state { S_QUEUED, S_CONNECTING, S_AWAIT, S_DONE };
 
 struct target {
-	size_t flow;            /* catalog flow */
+	size_t flow;            /* catalog flow, or SFB_PROBE_UNPLANNED */
+	size_t src_ep;          /* the endpoint it leaves from */
 	const sfb_portset *dport; /* its destination ports (the plan entry's) */
 	int proto;              /* IPPROTO_TCP / IPPROTO_UDP */
 	size_t dst_ep;
@@ -71,7 +72,8 @@ struct prober {
 	struct skipped *skip;
 	size_t nskip, capskip;
 	size_t next, active, done, limit;
-	sfb_timer pace, tick;
+	sfb_timer pace, tick, stopcheck;
+	bool stopped;           /* opts->stop was raised: the run was cut short */
 	uint64_t started, budget_at;
 	double budget;
 	/* Adaptive timeout, as TCP and nmap do: a smoothed round-trip time and
@@ -80,6 +82,24 @@ struct prober {
 	size_t rtt_samples;
 	sfb_status err;
 };
+
+/* A target given directly (the twin) instead of from the plan and one
+ * host: what to send from where to where. */
+#define SFB_PROBE_UNPLANNED ((size_t)-1)
+struct sfb_probe_spec {
+	size_t flow;               /* catalog flow, or SFB_PROBE_UNPLANNED */
+	int proto;                 /* IPPROTO_TCP / IPPROTO_UDP */
+	size_t src_ep, dst_ep;
+	struct sfb_sockaddr src;   /* port 0 */
+	struct sfb_sockaddr dst;
+	const sfb_portset *dport;  /* borrowed: must outlive the result */
+	const sfb_portset *sport;  /* NULL: any source port */
+};
+
+/* Probe the given targets (opts->host, to_host, source, firewall and
+ * targets are not used; opts->token is required). */
+sfb_status sfb_probe_run_specs(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *opts,
+    const struct sfb_probe_spec *specs, size_t n, sfb_probe_result **out);
 
 struct sfb_probe_result {
 	struct prober pr;

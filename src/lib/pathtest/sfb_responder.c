@@ -552,6 +552,8 @@ sfb_responder_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_responder_opts *
 	 * several runs; a session that needs more is refused new probes rather
 	 * than made to forget old ones (sfb_wire.h). */
 	remember = nports > SFB_REPLAY_MAX / 8 ? SFB_REPLAY_MAX : (size_t)nports * 8;
+	if (o->expect_probes > 0)
+		remember = o->expect_probes < SFB_REPLAY_MAX ? o->expect_probes : SFB_REPLAY_MAX;
 	if (rs.ls == NULL || rs.conns == NULL || !sfb_replay_init(&rs.seen, remember) ||
 	    sfb_loop_new(&rs.loop) != SFB_OK) {
 		st = sfb_oom(ctx);
@@ -587,6 +589,8 @@ sfb_responder_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_responder_opts *
 		fprintf(stderr, "responder: %s mode, %llu TCP and %llu UDP port(s), %u s\n",
 		    rs.tproxy ? "tproxy" : "bind", (unsigned long long)sfb_portset_count(&tcp),
 		    (unsigned long long)sfb_portset_count(&udp), o->duration_s);
+	if (o->on_ready != NULL)
+		o->on_ready(o->ready_arg);
 	/* Sockets are bound: no reason to stay root.  Transparent UDP echoes
 	 * still need CAP_NET_ADMIN, and only that is kept.  The rules of
 	 * tproxy mode are then removed by spawning nft, which needs it too. */
