@@ -89,6 +89,9 @@ typedef struct sfb_responder_opts {
 	 * not called). */
 	void (*on_ready)(void *arg);
 	void *ready_arg;
+	/* Die (SIGKILL) when the process that started it does, even once it
+	 * has become another user (which clears an earlier PR_SET_PDEATHSIG). */
+	bool die_with_parent;
 } sfb_responder_opts;
 
 /* Serve until the duration ends.  Needs root for ports below 1024 and for

@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -507,9 +509,11 @@ sfb_responder_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_responder_opts *
 	bool rules = false;
 	sfb_timer sigcheck;
 	size_t i, remember;
+	pid_t parent;
 	sfb_status st;
 
 	memset(&rs, 0, sizeof(rs));
+	parent = getppid();
 	rs.ctx = ctx;
 	rs.o = o;
 	sfb_portset_init(&tcp);
@@ -596,6 +600,11 @@ sfb_responder_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_responder_opts *
 	 * tproxy mode are then removed by spawning nft, which needs it too. */
 	if ((st = sfb_sys_drop_privileges(ctx, o->user, rs.tproxy)) != SFB_OK)
 		goto out;
+	/* A change of user clears the parent-death signal: set it again. */
+	if (o->die_with_parent && (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)) {
+		st = sfb_failf(ctx, SFB_EIO, "responder: the process that started it is gone");
+		goto out;
+	}
 	sfb_timer_init(&rs.end, on_end, &rs);
 	sfb_timer_init(&sigcheck, on_check_signal, &rs);
 	if (sfb_timer_start(rs.loop, &rs.end, (uint64_t)o->duration_s * 1000) != SFB_OK ||

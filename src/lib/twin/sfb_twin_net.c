@@ -406,7 +406,7 @@ load_rules(struct sfb_twin_result *tw, size_t f)
 {
 	const sfb_topology *t = tw->plan->topo;
 	char *generated = NULL;
-	char *nft[] = { "nft", "-f", "-", NULL }, *ipt[] = { "iptables-restore", NULL };
+	char *nft[] = { "nft", "-f", "-", NULL }, *ipt[] = { "iptables-restore", NULL, NULL };
 	const char *text = tw->rules_text[f];
 	sfb_fw_opts fo;
 	sfb_buf err;
@@ -424,6 +424,12 @@ load_rules(struct sfb_twin_result *tw, size_t f)
 		text = generated;
 	}
 	ipts = is_iptables_save(text);
+	/* The user's file by its name, so that a complaint names it too. */
+	if (tw->rules_text[f] != NULL) {
+		nft[2] = (char *)tw->rules_file[f];
+		ipt[1] = (char *)tw->rules_file[f];
+		text = NULL;
+	}
 	if ((st = sfb_netns_enter(tw->ctx, tw->fns[f], &saved)) != SFB_OK)
 		goto out;
 	if (!sfb_sys_run(ipts ? ipt : nft, text, &err)) {

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -385,6 +386,7 @@ respond_child(struct sfb_twin_result *tw, size_t z, const char *tcp, const char 
 	ro.duration_s = 24 * 3600;  /* the parent kills it when the probes are done */
 	ro.mode = SFB_RESPONDER_AUTO;
 	ro.expect_probes = expect;
+	ro.die_with_parent = true;
 	ro.on_ready = on_ready;
 	ro.ready_arg = &r;
 	st = sfb_netns_enter(tw->ctx, tw->zns[z], &saved);
@@ -429,7 +431,7 @@ start_responder(struct sfb_twin_result *tw, size_t z, size_t first, size_t last)
 	sfb_buf tcp, udp;
 	size_t i, expect = 0;
 	int pipefd[2] = { -1, -1 };
-	pid_t pid;
+	pid_t pid, parent;
 	sfb_status st = SFB_OK;
 
 	sfb_portset_init(&ports[0]);
@@ -454,11 +456,15 @@ start_responder(struct sfb_twin_result *tw, size_t z, size_t first, size_t last)
 	    sfb_grow(&tw->resp, &tw->capresp, tw->nresp + 1, sizeof(*tw->resp)) != SFB_OK ||
 	    pipe2(pipefd, O_CLOEXEC) != 0)
 		goto oom;
+	parent = getpid();
 	if ((pid = fork()) < 0) {
 		st = sfb_failf(tw->ctx, SFB_EIO, "twin: fork: %s", strerror(errno));
 		goto out;
 	}
 	if (pid == 0) {
+		/* Dies with the twin, even one killed outright. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+			_exit(3);
 		close(pipefd[0]);
 		respond_child(tw, z, sfb_portset_count(&ports[0]) > 0 ? sfb_buf_str(&tcp) : NULL,
 		    sfb_portset_count(&ports[1]) > 0 ? sfb_buf_str(&udp) : NULL, expect + 4096,
