@@ -23,7 +23,10 @@
 #     filtered ports; the speed-up is nmap's median over sfbnet's;
 #  5. `nmap -sU -T4 -n -Pn --max-retries 1` on 25 UDP ports (5 the firewall
 #     accepts, 20 it drops): nmap cannot tell them apart, what it says of
-#     each is shown.
+#     each is shown;
+#  6. bench/twin.sh with the same build: `sfbnet twin` on every bundled
+#     example, every port and --sample 64, wall time and ports per second
+#     (BENCH_TWIN=0 skips it).
 # Without nmap (Debian: apt-get install nmap) steps 4 and 5 are skipped
 # with a note; nothing is installed here.  Every packet stays inside the
 # namespaces made here; the EXIT trap deletes them.  Exit 77 without root
@@ -185,4 +188,9 @@ for v in "--rate 50000:$s_med" "--rate 50000 --concurrency 10000:$c_med"; do
 	tgt=$(awk -v x="${v##*:}" 'BEGIN { print (x < 2 ? "PASS" : "MISS") }')
 	echo "target: sfbnet (${v%%:*}) median < 2 s: $tgt (${v##*:} s)"
 done
+
+# --- 6. the twin: every example, in the same run (BENCH_TWIN=0 skips it) ------------
+if [ "${BENCH_TWIN:-1}" != 0 ]; then
+	bash bench/twin.sh "$bin" || failed=1
+fi
 exit "$failed"

@@ -66,19 +66,30 @@ sfb_twin_ok(const sfb_twin_result *tw)
 	    c.required_bad == 0 && c.leaks == 0;
 }
 
+#define MAX_HOPS 64
+
+/* The firewalls from zone zs to zone zd, last first; how many. */
+static size_t
+path_hops(const struct sfb_twin_result *tw, size_t zs, size_t zd, size_t hops[MAX_HOPS])
+{
+	const sfb_plan *plan = tw->plan;
+	size_t n = plan->topo->nzones, nh = 0, z = zd;
+
+	while (z != zs && nh < MAX_HOPS && plan->path_len[zs * n + z] > 0) {
+		hops[nh++] = plan->via_fw[zs * n + z];
+		z = plan->via_zone[zs * n + z];
+	}
+	return nh;
+}
+
 /* The firewalls from zone zs to zone zd, in order, comma separated. */
 static void
 path_fws(const struct sfb_twin_result *tw, size_t zs, size_t zd, sfb_buf *b)
 {
-	const sfb_plan *plan = tw->plan;
-	size_t n = plan->topo->nzones, hops[64], nh = 0, z = zd;
+	size_t hops[MAX_HOPS], nh = path_hops(tw, zs, zd, hops);
 
-	while (z != zs && nh < 64 && plan->path_len[zs * n + z] > 0) {
-		hops[nh++] = plan->via_fw[zs * n + z];
-		z = plan->via_zone[zs * n + z];
-	}
 	while (nh > 0) {
-		sfb_buf_puts(b, plan->topo->fws[hops[--nh]].name);
+		sfb_buf_puts(b, tw->plan->topo->fws[hops[--nh]].name);
 		if (nh > 0)
 			sfb_buf_puts(b, ", ");
 	}
@@ -211,9 +222,15 @@ json_target(const struct sfb_twin_result *tw, const struct target *tg, sfb_jb *j
 	sfb_buf_reset(tmp);
 	sfb_sockaddr_print(tmp, &tg->dst);
 	sfb_jb_str(jb, o, "address", sfb_buf_str(tmp));
-	sfb_buf_reset(tmp);
-	path_fws(tw, t->eps[tg->src_ep].zone, t->eps[tg->dst_ep].zone, tmp);
-	sfb_jb_str(jb, o, "firewalls", sfb_buf_str(tmp));
+	{
+		size_t hops[MAX_HOPS], nh = path_hops(tw, t->eps[tg->src_ep].zone,
+		    t->eps[tg->dst_ep].zone, hops);
+		json_t *fws = sfb_jb_arr(jb);
+
+		while (nh > 0)
+			sfb_jb_push_str(jb, fws, t->fws[hops[--nh]].name);
+		sfb_jb_set(jb, o, "firewalls", fws);
+	}
 	sfb_buf_reset(tmp);
 	sfb_portset_print(tmp, tg->dport);
 	sfb_jb_str(jb, o, "ports", sfb_buf_str(tmp));
