@@ -50,7 +50,7 @@ for ex in examples/*.yaml; do
 			[ "$rc" = 0 ] && [ "$okv" = true ] && v=ok || { v="NOT OK ($okv)"; failed=1; }
 			printf '%-16s %-10s %8s %8.2f %8.2f %9s %10s  %s\n' "$b" "$([ "$mode" = every ] && echo every || echo "sample 64")" "$wall" \
 				"$(awk -v x="$bms" 'BEGIN { print x / 1000 }')" "$(awk -v x="$pms" 'BEGIN { print x / 1000 }')" \
-				"$ports" "$(awk -v p="$ports" -v m="$pms" 'BEGIN { printf "%.0f", m > 0 ? p * 1000 / m : 0 }')" "$v"
+				"$ports" "$(awk -v p="$ports" -v m="$pms" 'BEGIN { printf "%.0f", (m > 0 ? p * 1000 / m : 0) }')" "$v"
 			rm -f "$tmp/r.json"
 			: "$r"
 		done
