@@ -4,10 +4,11 @@
 # recommends it).  Installs only what is missing; runs apt-get update only then.
 set -eu
 PKGS="cmake gcc libc6-dev make pkg-config libfyaml-dev libjansson-dev libxml2-dev libcmocka-dev libssl-dev openssl
-      libc-ares-dev libcurl4-openssl-dev
+      libc-ares-dev libcurl4-openssl-dev libgraphviz-dev
       nftables iptables iproute2 conntrack jq time groff-base
       knot knot-dnsutils knot-dnssecutils
-      coturn kamailio kamailio-tls-modules nginx-light dnsperf curl procps"
+      coturn kamailio kamailio-tls-modules nginx-light dnsperf curl procps
+      chromium"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -13,5 +13,6 @@
 #include "sfbnet/lint.h"
 #include "sfbnet/pathtest.h"
 #include "sfbnet/twin.h"
+#include "sfbnet/report.h"
 
 #endif

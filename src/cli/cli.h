@@ -62,7 +62,7 @@ struct cli_cmd {
 
 extern const struct cli_cmd cmd_catalog, cmd_validate, cmd_plan, cmd_firewall, cmd_dns,
     cmd_certs, cmd_responder, cmd_probe, cmd_import, cmd_audit, cmd_federation, cmd_diff,
-    cmd_check, cmd_twin;
+    cmd_check, cmd_twin, cmd_report;
 
 /* Value of option name (NULL if not given). */
 const char *cli_opt(const struct cli_cmd *cmd, const struct cli_args *a, const char *name);

@@ -22,6 +22,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_audit,
 	&cmd_check,
 	&cmd_twin,
+	&cmd_report,
 	&cmd_federation,
 	&cmd_diff,
 	NULL

@@ -9,7 +9,7 @@
 #   cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DSFB_FUZZ=ON
 #   cmake --build build-fuzz -j2 --target fuzz_topology fuzz_catalog fuzz_ports_addrs fuzz_wire \
 #       fuzz_downstream fuzz_import_topology fuzz_o365 fuzz_rs_nft fuzz_rs_ipt fuzz_federation
-#       fuzz_autodiscover fuzz_stun fuzz_sip fuzz_dns_answer fuzz_partners
+#       fuzz_autodiscover fuzz_stun fuzz_sip fuzz_dns_answer fuzz_partners fuzz_results
 option(SFB_FUZZ "Build libFuzzer fuzz targets (needs clang)" OFF)
 
 set(SFB_FUZZ_TARGETS fuzz_topology fuzz_catalog fuzz_ports_addrs fuzz_wire fuzz_downstream
@@ -40,6 +40,9 @@ set(SFB_FUZZ_EXTRA_fuzz_dns_answer "")
 # The --partners file of sfbnet check.
 list(APPEND SFB_FUZZ_TARGETS fuzz_partners)
 set(SFB_FUZZ_EXTRA_fuzz_partners "")
+# The --results files of sfbnet report.
+list(APPEND SFB_FUZZ_TARGETS fuzz_results)
+set(SFB_FUZZ_EXTRA_fuzz_results "")
 
 foreach(t ${SFB_FUZZ_TARGETS})
   add_executable(replay_${t} ${SFB_FUZZ_DIR}/${t}.c ${SFB_FUZZ_EXTRA_${t}}
@@ -68,7 +71,7 @@ if(SFB_FUZZ)
     PRIVATE ${CMAKE_SOURCE_DIR}/src/lib ${CMAKE_SOURCE_DIR}/src/lib/core)
   target_compile_options(sfbnet_fuzzlib PRIVATE ${SFB_FUZZ_FLAGS} -fsanitize=fuzzer-no-link)
   target_link_libraries(sfbnet_fuzzlib PUBLIC PkgConfig::FYAML PkgConfig::JANSSON PkgConfig::XML2
-    PkgConfig::OPENSSL PkgConfig::CARES PkgConfig::CURL)
+    PkgConfig::OPENSSL PkgConfig::CARES PkgConfig::CURL PkgConfig::GVC)
   foreach(t ${SFB_FUZZ_TARGETS})
     add_executable(${t} ${SFB_FUZZ_DIR}/${t}.c ${SFB_FUZZ_EXTRA_${t}})
     target_include_directories(${t}

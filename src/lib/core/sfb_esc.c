@@ -102,6 +102,16 @@ put_safe(sfb_buf *b, enum sfb_esc_lang lang, unsigned long cp, const char *p, si
 		default: break;
 		}
 		break;
+	case SFB_ESC_HTML:
+		switch (cp) {
+		case '<': sfb_buf_puts(b, "&lt;"); return;
+		case '>': sfb_buf_puts(b, "&gt;"); return;
+		case '&': sfb_buf_puts(b, "&amp;"); return;
+		case '"': sfb_buf_puts(b, "&quot;"); return;
+		case '\'': sfb_buf_puts(b, "&#39;"); return;
+		default: break;
+		}
+		break;
 	case SFB_ESC_CSV:
 		if (cp == '"') {
 			sfb_buf_puts(b, "\"\"");

@@ -39,6 +39,8 @@ enum sfb_esc_lang {
 	 * that a spreadsheet would take for a formula (= + - @ first) gets a
 	 * leading '\''. */
 	SFB_ESC_CSV,
+	/* HTML text or a quoted attribute value: < > & " ' as entities. */
+	SFB_ESC_HTML,
 };
 
 /* Append s, escaped for lang, to b. */
