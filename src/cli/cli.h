@@ -82,6 +82,8 @@ int cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2,
 int cli_status_exit(sfb_status st);
 /* Report a failed library call (its context error) and return the exit status. */
 int cli_fail(sfb_ctx *ctx, sfb_status st);
+/* A library log callback (--progress): the line on stderr. */
+void cli_log_line(void *arg, const char *line);
 /* Print the context's warnings to stderr. */
 void cli_warnings(sfb_ctx *ctx);
 

@@ -232,3 +232,10 @@ cli_number(const struct cli_cmd *cmd, const struct cli_args *a, const char *name
 	*out = (unsigned)n;
 	return EXIT_GOOD;
 }
+
+void
+cli_log_line(void *arg, const char *line)
+{
+	(void)arg;
+	fprintf(stderr, "%s\n", line);
+}

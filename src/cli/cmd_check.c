@@ -27,13 +27,6 @@ static const struct cli_opt opts[] = {
 	{ NULL, 0, NULL, NULL, false }
 };
 
-static void
-log_line(void *arg, const char *line)
-{
-	(void)arg;
-	fprintf(stderr, "%s\n", line);
-}
-
 static int
 run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 {
@@ -65,7 +58,7 @@ run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 	if (a->npos == 0 && o.from != NULL)
 		return cli_error(EXIT_USAGE, "check: --from needs a TOPOLOGY");
 	if (cli_flag(cmd, a, "progress"))
-		o.log = log_line;
+		o.log = cli_log_line;
 	if (a->npos > 0) {
 		if ((rc = cli_load_plan(s, cmd, a)) != EXIT_GOOD)
 			return rc;

@@ -34,13 +34,6 @@ static const struct cli_opt opts[] = {
 	{ NULL, 0, NULL, NULL, false }
 };
 
-static void
-log_line(void *arg, const char *line)
-{
-	(void)arg;
-	fprintf(stderr, "%s\n", line);
-}
-
 static int
 run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 {
@@ -83,7 +76,7 @@ run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 	o.nat = cli_flag(cmd, a, "nat");
 	o.keep = cli_flag(cmd, a, "keep");
 	if (cli_flag(cmd, a, "progress"))
-		o.log = log_line;
+		o.log = cli_log_line;
 	o.stop = &stop_flag;
 	if ((rc = cli_load_plan(s, cmd, a)) != EXIT_GOOD)
 		goto out;

@@ -164,6 +164,22 @@ stand_in(const struct prober *pr, const struct sfb_endpoint *ep)
 	return NULL;
 }
 
+/* The verdict sets, and where the source ports start: at a random place,
+ * since a run right after another must not reuse its 4-tuples, or the
+ * firewall's connection tracking (UDP: two minutes) would pass what the
+ * rules no longer allow. */
+static void
+target_init(struct target *tg)
+{
+	size_t k;
+
+	if (tg->sport != NULL && RAND_bytes((unsigned char *)&tg->sport_next,
+	    sizeof(tg->sport_next)) != 1)
+		tg->sport_next = (uint32_t)sfb_clock_ms();
+	for (k = 0; k < V_COUNT; k++)
+		sfb_portset_init(&tg->by[k]);
+}
+
 static sfb_status
 add_target(struct prober *pr, size_t flow, const sfb_portset *dport, int proto,
     size_t dst_ep, bool outside, size_t src_ep)
@@ -209,14 +225,7 @@ add_target(struct prober *pr, size_t flow, const sfb_portset *dport, int proto,
 	tg->proto = proto;
 	tg->dst_ep = dst_ep;
 	tg->sport = sfb_portset_is_all(&f->sport) ? NULL : &f->sport;
-	/* Start the source ports at a random place: a run right after another
-	 * must not reuse its 4-tuples, or the firewall's connection tracking
-	 * (UDP: two minutes) would pass what the rules no longer allow. */
-	if (tg->sport != NULL && RAND_bytes((unsigned char *)&tg->sport_next,
-	    sizeof(tg->sport_next)) != 1)
-		tg->sport_next = (uint32_t)sfb_clock_ms();
-	for (i = 0; i < V_COUNT; i++)
-		sfb_portset_init(&tg->by[i]);
+	target_init(tg);
 	if (!sfb_sockaddr_parse(addr, 0, &tg->dst))
 		return SFB_EINTERNAL;
 	if (held == 1) {
@@ -888,7 +897,7 @@ sfb_probe_run_specs(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *op
 	sfb_probe_result *r;
 	struct prober *pr;
 	struct target *tg;
-	size_t i, k;
+	size_t i;
 	sfb_status st;
 
 	*out = NULL;
@@ -914,11 +923,7 @@ sfb_probe_run_specs(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *op
 		tg->src = specs[i].src;
 		tg->has_src = specs[i].src.len > 0;
 		tg->sport = specs[i].sport;
-		if (tg->sport != NULL && RAND_bytes((unsigned char *)&tg->sport_next,
-		    sizeof(tg->sport_next)) != 1)
-			tg->sport_next = (uint32_t)sfb_clock_ms();
-		for (k = 0; k < V_COUNT; k++)
-			sfb_portset_init(&tg->by[k]);
+		target_init(tg);
 	}
 	if ((st = run_targets(ctx, r)) != SFB_OK)
 		goto out;
