@@ -282,11 +282,28 @@ sfb_drawing_render(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
 	}
 	for (i = 0; i < d->nbox; i++) {
 		const struct sfb_box *bx = &d->box[i];
+		const char *pool = t->hosts[bx->hosts[0]].pool;
 		size_t z = bx->zone;
+		Agraph_t *in = zg[z];
 
+		/* Unfolded, a pool's hosts stand together in a box of their own. */
+		if (!d->folded && pool != NULL) {
+			sfb_buf_reset(&b);
+			sfb_buf_printf(&b, "cluster_z%zu_%s", z, pool);
+			if (sfb_buf_status(&b) != SFB_OK || (in = agsubg(zg[z], b.data, 1)) == NULL)
+				goto oom;
+			sfb_buf_reset(&lb);
+			label_text(&lb, pool);
+			if (sfb_buf_status(&lb) != SFB_OK)
+				goto oom;
+			set(in, "label", lb.data);
+			set(in, "class", "pool");
+			set(in, "style", "dashed,rounded");
+			set(in, "fillcolor", "");
+		}
 		sfb_buf_reset(&b);
 		sfb_buf_printf(&b, "h%zu", i);
-		if (sfb_buf_status(&b) != SFB_OK || (hn[i] = agnode(zg[z], b.data, 1)) == NULL)
+		if (sfb_buf_status(&b) != SFB_OK || (hn[i] = agnode(in, b.data, 1)) == NULL)
 			goto oom;
 		if (anchor[z] == NULL)
 			anchor[z] = hn[i];
