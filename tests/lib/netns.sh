@@ -35,6 +35,13 @@ ok() { echo "PASS: $*"; pass=$((pass + 1)); }
 bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 finish() { echo "$name: $pass passed, $fail failed"; [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]; exit; }
 
+# Skip unless this machine lets us make a network namespace (the twin's
+# tests: the twin makes its own).
+pt_need_netns() {
+	ip netns add "ptcheck$$" 2>/dev/null || pt_skip "cannot create a network namespace"
+	ip netns del "ptcheck$$"
+}
+
 pt_need() {  # tools...
 	local t
 	[ "$(id -u)" = 0 ] || pt_skip "needs root (network namespaces, nftables)"

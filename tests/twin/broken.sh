@@ -22,8 +22,7 @@ here=$(dirname "$0")
 # shellcheck source=tests/lib/netns.sh
 . "$here/../lib/netns.sh"
 pt_need conntrack iptables-restore
-ip netns add "sfbtcheck$$" 2>/dev/null || pt_skip "cannot create a network namespace"
-ip netns del "sfbtcheck$$"
+pt_need_netns
 tmp=$pt_tmp
 topo=examples/onprem-edge.yaml
 "$bin" firewall "$topo" --target nftables --firewall fw-external -o "$tmp/ext.nft" 2>/dev/null ||

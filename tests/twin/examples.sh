@@ -13,8 +13,7 @@ here=$(dirname "$0")
 # shellcheck source=tests/lib/netns.sh
 . "$here/../lib/netns.sh"
 pt_need conntrack
-ip netns add "sfbtcheck$$" 2>/dev/null || pt_skip "cannot create a network namespace"
-ip netns del "sfbtcheck$$"
+pt_need_netns
 tmp=$pt_tmp
 
 # twin OUT ARGS...: run it in the background (its pid names its namespaces),

@@ -15,8 +15,7 @@ here=$(dirname "$0")
 # shellcheck source=tests/lib/netns.sh
 . "$here/../lib/netns.sh"
 pt_need conntrack
-ip netns add "sfbtcheck$$" 2>/dev/null || pt_skip "cannot create a network namespace"
-ip netns del "sfbtcheck$$"
+pt_need_netns
 tmp=$pt_tmp
 topo=examples/onprem-edge.yaml
 ours() { ip netns list | grep -c "^sfbt$1-"; }
@@ -37,7 +36,7 @@ while IFS='|' read -r what args want; do
 	rm -f "$tmp/out.txt"
 done <<EOT
 an unknown firewall|--ruleset fw-nowhere=$tmp/bad.nft|no firewall named 'fw-nowhere'
-a missing ruleset file|--ruleset fw-external=$tmp/none.nft|cannot read $tmp/none.nft
+a missing ruleset file|--ruleset fw-external=$tmp/none.nft|$tmp/none.nft: cannot open
 FIREWALL=FILE written wrong|--ruleset fw-external|write FIREWALL=FILE
 a ruleset nft refuses|--ruleset fw-external=$tmp/bad.nft|bad.nft does not load
 EOT

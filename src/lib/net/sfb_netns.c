@@ -94,8 +94,6 @@ sfb_netns_ip_batch(sfb_ctx *ctx, const char *what, const char *commands)
 
 	sfb_buf_init(&err);
 	if (!sfb_sys_run(argv, commands, &err)) {
-		while (err.len > 0 && (err.data[err.len - 1] == '\n' || err.data[err.len - 1] == '\r'))
-			err.data[--err.len] = '\0';
 		st = sfb_failf(ctx, SFB_EIO, "%s: ip failed: %s", what,
 		    err.len > 0 ? sfb_buf_str(&err) : "(no message; is iproute2 installed?)");
 	}

@@ -117,9 +117,14 @@ run_capture(char *const argv[], const char *text, bool quiet, sfb_buf *err)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && off == len;
-	if (errfd >= 0 && lseek(errfd, 0, SEEK_SET) == 0)
+	if (errfd >= 0 && lseek(errfd, 0, SEEK_SET) == 0) {
 		while ((w = read(errfd, chunk, sizeof(chunk))) > 0)
 			sfb_buf_add(err, chunk, (size_t)w);
+		/* A message ends a sentence of ours: no line break after it. */
+		while (err->len > 0 && (err->data[err->len - 1] == '\n' ||
+		    err->data[err->len - 1] == '\r'))
+			err->data[--err->len] = '\0';
+	}
 out:
 	if (pipefd[0] >= 0)
 		close(pipefd[0]);

@@ -12,7 +12,8 @@
 
 /* Run a program (argv[0] found on PATH) with input (NULL: none) on its
  * standard input; true when it exited 0.  Its standard error is appended
- * to err (NULL: dropped), for the message of a failure. */
+ * to err (NULL: dropped), without its final line break, for the message of
+ * a failure. */
 bool sfb_sys_run(char *const argv[], const char *input, sfb_buf *err);
 
 /* Raise the soft descriptor limit to the hard one; returns the limit. */

@@ -7,11 +7,9 @@
 #include "sfb_prober.h"
 #include "sfb_text.h"
 
-static const char *const verdict_names[V_COUNT] = { "pending", "open", "unverified", "closed",
-	"filtered", "error" };
-
-enum flow_verdict { FV_PASS, FV_PARTIAL, FV_FAIL };
-static const char *const fv_names[] = { "pass", "partial", "fail" };
+const char *const sfb_probe_verdict_names[V_COUNT] = { "pending", "open", "unverified",
+	"closed", "filtered", "error" };
+const char *const sfb_probe_fv_names[3] = { "pass", "partial", "fail" };
 
 /* Open: the responder echoed (or, in connect-only mode, the connection was
  * accepted).  "unverified" (a connection something else accepted) is not
@@ -22,8 +20,8 @@ reachable(const struct target *t)
 	return sfb_portset_count(&t->by[V_OPEN]);
 }
 
-static int
-target_verdict(const struct target *t)
+int
+sfb_probe_target_verdict(const struct target *t)
 {
 	uint64_t ok = reachable(t);
 
@@ -41,13 +39,13 @@ sfb_probe_all_required_pass(const sfb_probe_result *r)
 		return false;  /* a run that tested nothing proves nothing */
 	for (i = 0; i < r->pr.nt; i++)
 		if (r->pr.plan->cat->flows[r->pr.t[i].flow].required &&
-		    target_verdict(&r->pr.t[i]) != FV_PASS)
+		    sfb_probe_target_verdict(&r->pr.t[i]) != FV_PASS)
 			return false;
 	return true;
 }
 
-static const char *
-proto_name(int proto)
+const char *
+sfb_probe_proto_name(int proto)
 {
 	return proto == IPPROTO_TCP ? "tcp" : "udp";
 }
@@ -73,10 +71,10 @@ write_text(const void *arg, sfb_buf *b)
 	for (i = 0; i < pr->nt; i++) {
 		tg = &pr->t[i];
 		f = &pr->plan->cat->flows[tg->flow];
-		v = target_verdict(tg);
+		v = sfb_probe_target_verdict(tg);
 		n[v]++;
 		sfb_buf_printf(b, "%-8s %s %s -> %s ", v == FV_PASS ? "PASS" : v == FV_PARTIAL ?
-		    "PARTIAL" : "FAIL", f->id, proto_name(tg->proto), t->hosts[t->eps[tg->dst_ep].host].name);
+		    "PARTIAL" : "FAIL", f->id, sfb_probe_proto_name(tg->proto), t->hosts[t->eps[tg->dst_ep].host].name);
 		sfb_sockaddr_print(b, &tg->dst);
 		sfb_buf_printf(b, ": %llu/%zu open%s", (unsigned long long)reachable(tg), tg->count,
 		    f->required ? "" : " (optional flow)");
@@ -91,14 +89,14 @@ write_text(const void *arg, sfb_buf *b)
 		for (k = V_UNVERIFIED; k < V_COUNT; k++) {
 			if (sfb_portset_count(&tg->by[k]) == 0)
 				continue;
-			sfb_buf_printf(b, "; %s ", verdict_names[k]);
+			sfb_buf_printf(b, "; %s ", sfb_probe_verdict_names[k]);
 			sfb_portset_print(b, &tg->by[k]);
 		}
 		sfb_buf_putc(b, '\n');
 	}
 	for (i = 0; i < pr->nskip; i++)
 		sfb_buf_printf(b, "SKIPPED  %s %s -> %s: %s\n", pr->plan->cat->flows[pr->skip[i].flow].id,
-		    proto_name(pr->skip[i].proto), t->hosts[t->eps[pr->skip[i].dst_ep].host].name,
+		    sfb_probe_proto_name(pr->skip[i].proto), t->hosts[t->eps[pr->skip[i].dst_ep].host].name,
 		    pr->skip[i].why);
 	if (pr->nt == 0)
 		sfb_buf_puts(b, "nothing was tested: no planned flow from this host could be probed\n");
@@ -133,7 +131,7 @@ write_json(const void *arg, sfb_buf *b)
 		tg = &pr->t[i];
 		o = sfb_jb_obj(&jb);
 		sfb_jb_str(&jb, o, "flow", pr->plan->cat->flows[tg->flow].id);
-		sfb_jb_str(&jb, o, "protocol", proto_name(tg->proto));
+		sfb_jb_str(&jb, o, "protocol", sfb_probe_proto_name(tg->proto));
 		sfb_jb_bool(&jb, o, "required", pr->plan->cat->flows[tg->flow].required);
 		sfb_jb_str(&jb, o, "destination", t->hosts[t->eps[tg->dst_ep].host].name);
 		sfb_buf_reset(&tmp);
@@ -150,9 +148,9 @@ write_json(const void *arg, sfb_buf *b)
 		for (k = V_OPEN; k < V_COUNT; k++) {
 			sfb_buf_reset(&tmp);
 			sfb_portset_print(&tmp, &tg->by[k]);
-			sfb_jb_str(&jb, o, verdict_names[k], sfb_buf_str(&tmp));
+			sfb_jb_str(&jb, o, sfb_probe_verdict_names[k], sfb_buf_str(&tmp));
 		}
-		sfb_jb_str(&jb, o, "verdict", fv_names[target_verdict(tg)]);
+		sfb_jb_str(&jb, o, "verdict", sfb_probe_fv_names[sfb_probe_target_verdict(tg)]);
 		sfb_jb_bool(&jb, o, "responder_answered", tg->answered);
 		sfb_jb_push(&jb, a, o);
 	}
@@ -161,7 +159,7 @@ write_json(const void *arg, sfb_buf *b)
 	for (i = 0; i < pr->nskip; i++) {
 		o = sfb_jb_obj(&jb);
 		sfb_jb_str(&jb, o, "flow", pr->plan->cat->flows[pr->skip[i].flow].id);
-		sfb_jb_str(&jb, o, "protocol", proto_name(pr->skip[i].proto));
+		sfb_jb_str(&jb, o, "protocol", sfb_probe_proto_name(pr->skip[i].proto));
 		sfb_jb_str(&jb, o, "destination", t->hosts[t->eps[pr->skip[i].dst_ep].host].name);
 		sfb_jb_str(&jb, o, "reason", pr->skip[i].why);
 		sfb_jb_push(&jb, a, o);

@@ -101,6 +101,14 @@ struct sfb_probe_spec {
 sfb_status sfb_probe_run_specs(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *opts,
     const struct sfb_probe_spec *specs, size_t n, sfb_probe_result **out);
 
+/* Shared with the twin's report (sfb_probe_report.c): the per-port verdict
+ * words, a target's pass / partial / fail, and "tcp" / "udp". */
+enum flow_verdict { FV_PASS, FV_PARTIAL, FV_FAIL };
+extern const char *const sfb_probe_verdict_names[V_COUNT];
+extern const char *const sfb_probe_fv_names[3];
+int sfb_probe_target_verdict(const struct target *t);
+const char *sfb_probe_proto_name(int proto);
+
 struct sfb_probe_result {
 	struct prober pr;
 	sfb_probe_opts opts;     /* completed with the defaults */

@@ -16,8 +16,6 @@
 #include "sfb_text.h"
 #include "sfbnet/report.h"
 
-#define RESULTS_MAX (256u << 20)
-
 /* Worse first: fail, partial, unknown, pass. */
 static int
 rank(int level)
@@ -96,27 +94,38 @@ entry_joins(const sfb_plan *plan, const struct sfb_drawing *dr, size_t flow, siz
 	return false;
 }
 
-/* Which arrows a result is about: a flow between two hosts (probe, twin),
- * a pair of hosts (an unplanned probe), or a flow through one firewall
- * (audit).  Calls back with each arrow's index. */
+/* Look the result's names up once: arrows and table rows ask often. */
+static void
+resolve(const sfb_plan *plan, struct sfb_results *rs)
+{
+	size_t k;
+
+	for (k = 0; k < rs->n; k++) {
+		struct sfb_result *r = &rs->r[k];
+
+		r->flow_i = r->check != NULL ? -1 : flow_index(plan->cat, r->flow);
+		r->src_i = host_index(plan->topo, r->src);
+		r->dst_i = host_index(plan->topo, r->dst);
+		r->fw_i = r->firewall != NULL ? sfb_topology_find_firewall(plan->topo, r->firewall) : -1;
+	}
+}
+
+/* Is a result about this arrow: a flow between two hosts (probe, twin), a
+ * pair of hosts (an unplanned probe), or a flow through one firewall
+ * (audit)? */
 static bool
 result_on_arrow(const sfb_plan *plan, const struct sfb_drawing *dr, const struct sfb_result *r,
     const struct sfb_arrow *a)
 {
-	const sfb_topology *t = plan->topo;
-	long f = flow_index(plan->cat, r->flow), s = host_index(t, r->src), d = host_index(t, r->dst);
-	long fw;
-
 	if (r->check != NULL)
 		return false;
-	if (r->firewall != NULL) {
-		fw = sfb_topology_find_firewall(t, r->firewall);
-		return f >= 0 && fw >= 0 && arrow_has(a, (size_t)f) &&
-		    entry_joins(plan, dr, (size_t)f, (size_t)fw, a->src, a->dst);
-	}
-	if (s < 0 || d < 0 || a->src != dr->box_of[s] || a->dst != dr->box_of[d])
+	if (r->firewall != NULL)
+		return r->flow_i >= 0 && r->fw_i >= 0 && arrow_has(a, (size_t)r->flow_i) &&
+		    entry_joins(plan, dr, (size_t)r->flow_i, (size_t)r->fw_i, a->src, a->dst);
+	if (r->src_i < 0 || r->dst_i < 0 || a->src != dr->box_of[r->src_i] ||
+	    a->dst != dr->box_of[r->dst_i])
 		return false;
-	return r->flow == NULL || (f >= 0 && arrow_has(a, (size_t)f));
+	return r->flow == NULL || (r->flow_i >= 0 && arrow_has(a, (size_t)r->flow_i));
 }
 
 /* A finding of check about one of host h's endpoints (its address or name
@@ -333,8 +342,8 @@ firewall_tables(const sfb_plan *plan, const struct sfb_results *rs, sfb_buf *b, 
 			for (k = 0; k < rs->n; k++) {
 				const struct sfb_result *r = &rs->r[k];
 
-				if (r->flow != NULL && r->check == NULL && strcmp(r->flow, f->id) == 0 &&
-				    (r->firewall == NULL || strcmp(r->firewall, t->fws[fw].name) == 0))
+				if (r->flow_i == (long)e->flow &&
+				    (r->firewall == NULL || r->fw_i == (long)fw))
 					lv = worst(lv, r->level);
 			}
 			sfb_buf_printf(b, "<tr class=\"flow-row %s\" data-flow=\"", lv < 0 ? "none" :
@@ -527,26 +536,6 @@ static const char script[] =
 	"t.querySelectorAll('tbody tr').forEach(function(r){r.style.display=r.textContent.toLowerCase().indexOf(q)<0?'none':'';});});});"
 	"})();";
 
-static sfb_status
-read_file(sfb_ctx *ctx, const char *file, sfb_buf *b)
-{
-	FILE *fp = fopen(file, "rb");
-	char chunk[8192];
-	size_t n;
-
-	if (fp == NULL)
-		return sfb_failf(ctx, SFB_EINVAL, "--results: cannot read %s", file);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && b->len <= RESULTS_MAX)
-		sfb_buf_add(b, chunk, n);
-	if (ferror(fp) || b->len > RESULTS_MAX) {
-		fclose(fp);
-		return sfb_failf(ctx, SFB_EINVAL, "--results: cannot read %s%s", file,
-		    b->len > RESULTS_MAX ? " (larger than 256 MiB)" : "");
-	}
-	fclose(fp);
-	return sfb_buf_status(b) == SFB_OK ? SFB_OK : sfb_oom(ctx);
-}
-
 sfb_status
 sfb_report_html(sfb_ctx *ctx, const sfb_plan *plan, const sfb_report_opts *o, char **out)
 {
@@ -565,11 +554,16 @@ sfb_report_html(sfb_ctx *ctx, const sfb_plan *plan, const sfb_report_opts *o, ch
 	sfb_buf_init(&tmp);
 	for (i = 0; i < o->nresults; i++) {
 		sfb_buf_reset(&text);
-		if ((st = read_file(ctx, o->results[i], &text)) != SFB_OK ||
-		    (st = sfb_results_read(ctx, o->results[i], text.data != NULL ? text.data : "",
+		if ((st = sfb_read_file(ctx, o->results[i], &text)) != SFB_OK) {
+			/* a results file is input: one that cannot be read is exit 2 */
+			st = st == SFB_ENOMEM ? st : SFB_EINVAL;
+			goto out;
+		}
+		if ((st = sfb_results_read(ctx, o->results[i], text.data != NULL ? text.data : "",
 		    text.len, &rs)) != SFB_OK)
 			goto out;
 	}
+	resolve(plan, &rs);
 	if ((st = sfb_drawing_arrows(ctx, plan, &d)) != SFB_OK)
 		goto out;
 	for (i = 0; i < d.n; i++)

@@ -20,6 +20,9 @@ struct sfb_result {
 	char *verdict;         /* the word as the file has it */
 	int level;             /* enum sfb_level */
 	char *detail;          /* ports by verdict, or the finding's reason */
+	/* The same, resolved against a plan once (sfb_html.c): catalog flow,
+	 * hosts and firewall indices, -1 where the name is absent or unknown. */
+	long flow_i, src_i, dst_i, fw_i;
 };
 
 struct sfb_results {

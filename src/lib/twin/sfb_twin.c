@@ -14,7 +14,6 @@
 #include "sfb_twin_int.h"
 
 #define TWIN_PREFIX "sfbt"
-#define RULESET_MAX (64u << 20)   /* a ruleset file larger than this is refused */
 
 void
 sfb_twin_log(struct sfb_twin_result *tw, const char *fmt, ...)
@@ -71,34 +70,22 @@ sfb_twin_result_free(sfb_twin_result *tw)
 	free(tw);
 }
 
-/* Read a ruleset file whole (it is input: a problem is SFB_EINVAL). */
+/* Read a ruleset file whole (sfb_read_file; it is input: a problem is
+ * SFB_EINVAL).  Text is needed to tell nftables from iptables-save. */
 static sfb_status
 read_ruleset(sfb_ctx *ctx, const char *file, char **out)
 {
-	FILE *fp = fopen(file, "rb");
 	sfb_buf b;
-	char chunk[8192];
-	size_t n;
-	sfb_status st = SFB_OK;
+	sfb_status st;
 
 	*out = NULL;
-	if (fp == NULL)
-		return sfb_failf(ctx, SFB_EINVAL, "--ruleset: cannot read %s", file);
 	sfb_buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && b.len <= RULESET_MAX)
-		sfb_buf_add(&b, chunk, n);
-	if (ferror(fp))
-		st = sfb_failf(ctx, SFB_EINVAL, "--ruleset: cannot read %s", file);
-	else if (b.len > RULESET_MAX)
-		st = sfb_failf(ctx, SFB_EINVAL, "--ruleset: %s is larger than %u MiB", file,
-		    RULESET_MAX >> 20);
+	if ((st = sfb_read_file(ctx, file, &b)) != SFB_OK)
+		st = st == SFB_ENOMEM ? st : SFB_EINVAL;
 	else if (b.len == 0)
 		st = sfb_failf(ctx, SFB_EINVAL, "--ruleset: %s is empty", file);
 	else if (memchr(b.data, '\0', b.len) != NULL)
 		st = sfb_failf(ctx, SFB_EINVAL, "--ruleset: %s is not text", file);
-	else if (sfb_buf_status(&b) != SFB_OK)
-		st = sfb_oom(ctx);
-	fclose(fp);
 	if (st == SFB_OK) {
 		*out = b.data;
 		return SFB_OK;

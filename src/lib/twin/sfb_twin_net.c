@@ -433,8 +433,6 @@ load_rules(struct sfb_twin_result *tw, size_t f)
 	if ((st = sfb_netns_enter(tw->ctx, tw->fns[f], &saved)) != SFB_OK)
 		goto out;
 	if (!sfb_sys_run(ipts ? ipt : nft, text, &err)) {
-		while (err.len > 0 && err.data[err.len - 1] == '\n')
-			err.data[--err.len] = '\0';
 		/* The user's file is input: its failure is theirs to mend. */
 		st = sfb_failf(tw->ctx, tw->rules_text[f] != NULL ? SFB_EINVAL : SFB_EIO,
 		    "twin: firewall '%s': %s does not load (%s): %s", t->fws[f].name,

@@ -8,20 +8,7 @@
 #include "sfb_text.h"
 #include "sfb_twin_int.h"
 
-enum { FV_PASS, FV_PARTIAL, FV_FAIL };
-static const char *const fv_names[] = { "pass", "partial", "fail" };
-static const char *const verdict_names[V_COUNT] = { "pending", "open", "unverified", "closed",
-	"filtered", "error" };
-
-static int
-planned_verdict(const struct target *tg)
-{
-	uint64_t ok = sfb_portset_count(&tg->by[V_OPEN]);
-
-	if (ok == tg->count)
-		return FV_PASS;
-	return ok > 0 ? FV_PARTIAL : FV_FAIL;
-}
+/* Per-port and per-flow verdicts are the path test's (sfb_probe_report.c). */
 
 static bool
 unexpected(const struct target *tg)
@@ -49,8 +36,8 @@ count(const struct sfb_twin_result *tw, struct counts *c)
 				c->leaks += unexpected(tg);
 				continue;
 			}
-			c->v[planned_verdict(tg)]++;
-			if (planned_verdict(tg) != FV_PASS && tw->plan->cat->flows[tg->flow].required)
+			c->v[sfb_probe_target_verdict(tg)]++;
+			if (sfb_probe_target_verdict(tg) != FV_PASS && tw->plan->cat->flows[tg->flow].required)
 				c->required_bad++;
 		}
 	}
@@ -95,11 +82,6 @@ path_fws(const struct sfb_twin_result *tw, size_t zs, size_t zd, sfb_buf *b)
 	}
 }
 
-static const char *
-proto_name(int proto)
-{
-	return proto == IPPROTO_TCP ? "tcp" : "udp";
-}
 
 static const char *
 host_of(const struct sfb_twin_result *tw, size_t ep)
@@ -117,7 +99,7 @@ text_target(const struct sfb_twin_result *tw, const struct target *tg, const cha
 	sfb_buf_printf(b, "%-10s ", label);
 	if (tg->flow != SFB_PROBE_UNPLANNED)
 		sfb_buf_printf(b, "%s ", tw->plan->cat->flows[tg->flow].id);
-	sfb_buf_printf(b, "%s %s -> %s (", proto_name(tg->proto), host_of(tw, tg->src_ep),
+	sfb_buf_printf(b, "%s %s -> %s (", sfb_probe_proto_name(tg->proto), host_of(tw, tg->src_ep),
 	    host_of(tw, tg->dst_ep));
 	sfb_sockaddr_print(b, &tg->src);
 	sfb_buf_puts(b, " -> ");
@@ -137,7 +119,7 @@ text_target(const struct sfb_twin_result *tw, const struct target *tg, const cha
 	for (k = V_UNVERIFIED; k < V_COUNT; k++) {
 		if (sfb_portset_count(&tg->by[k]) == 0)
 			continue;
-		sfb_buf_printf(b, "; %s ", verdict_names[k]);
+		sfb_buf_printf(b, "; %s ", sfb_probe_verdict_names[k]);
 		sfb_portset_print(b, &tg->by[k]);
 	}
 	sfb_buf_putc(b, '\n');
@@ -159,7 +141,7 @@ text_pass(const struct sfb_twin_result *tw, int kind, sfb_buf *b)
 					text_target(tw, tg, "UNEXPECTED", b);
 				continue;
 			}
-			v = planned_verdict(tg);
+			v = sfb_probe_target_verdict(tg);
 			if (kind == 0 && v != FV_PASS)
 				text_target(tw, tg, v == FV_FAIL ? "FAIL" : "PARTIAL", b);
 			else if (kind == 2 && v == FV_PASS)
@@ -213,7 +195,7 @@ json_target(const struct sfb_twin_result *tw, const struct target *tg, sfb_jb *j
 		sfb_jb_str(jb, o, "flow", tw->plan->cat->flows[tg->flow].id);
 		sfb_jb_bool(jb, o, "required", tw->plan->cat->flows[tg->flow].required);
 	}
-	sfb_jb_str(jb, o, "protocol", proto_name(tg->proto));
+	sfb_jb_str(jb, o, "protocol", sfb_probe_proto_name(tg->proto));
 	sfb_jb_str(jb, o, "source", host_of(tw, tg->src_ep));
 	sfb_buf_reset(tmp);
 	sfb_sockaddr_print(tmp, &tg->src);
@@ -238,9 +220,9 @@ json_target(const struct sfb_twin_result *tw, const struct target *tg, sfb_jb *j
 	for (k = V_OPEN; k < V_COUNT; k++) {
 		sfb_buf_reset(tmp);
 		sfb_portset_print(tmp, &tg->by[k]);
-		sfb_jb_str(jb, o, verdict_names[k], sfb_buf_str(tmp));
+		sfb_jb_str(jb, o, sfb_probe_verdict_names[k], sfb_buf_str(tmp));
 	}
-	sfb_jb_str(jb, o, "verdict", planned ? fv_names[planned_verdict(tg)] :
+	sfb_jb_str(jb, o, "verdict", planned ? sfb_probe_fv_names[sfb_probe_target_verdict(tg)] :
 	    unexpected(tg) ? "unexpected" : "blocked");
 	return o;
 }
