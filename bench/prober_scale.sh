@@ -25,6 +25,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 3
 bdir=${BENCH_BUILD:-bench/build}
 rates=${BENCH_RATES:-50000 200000}
+# Engines to compare, each with every rate: connect (a socket per port) and
+# raw (SYNs through a raw socket, UDP in batches).
+engines=${BENCH_ENGINES:-connect raw}
 name=bench/prober-scale
 # shellcheck source=tests/lib/netns.sh
 . tests/lib/netns.sh
@@ -69,15 +72,17 @@ pt_responder "$tmp/resp.log" "$tmp/topo.yaml" --host sfb --token "$tok" --durati
 	die "the responder did not start: $(cat "$tmp/resp.log")"
 
 echo "== sfbnet $("$bin" --version 2>/dev/null | head -1), $(nproc) CPU(s), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-printf '%-10s %9s %10s %12s %10s  %s\n' rate "wall s" ports "ports/s" "2nd pass" "all open"
+printf '%-8s %-10s %9s %10s %12s %10s  %s\n' engine rate "wall s" ports "ports/s" "2nd pass" "all open"
+for eng in $engines; do
 for r in $rates; do
 	t0=$EPOCHREALTIME
 	ip netns exec "$CLI" timeout 300 "$bin" probe "$tmp/topo.yaml" --host node --token "$tok" \
-		--rate "$r" --format json -o "$tmp/r-$r.json" 2>"$tmp/r-$r.err"
+		--rate "$r" --engine "$eng" --format json -o "$tmp/r-$r.json" 2>"$tmp/r-$r.err"
 	rc=$? t1=$EPOCHREALTIME
 	w=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 	n=$(jq .ports "$tmp/r-$r.json" 2>/dev/null || echo 0)
 	sp=$(jq .second_pass "$tmp/r-$r.json" 2>/dev/null || echo "?")
 	allopen=$(jq -r 'if all(.flows[]; .verdict == "pass") then "yes" else "no: \([.flows[] | select(.verdict != "pass") | .flow] | unique | join(","))" end' "$tmp/r-$r.json" 2>/dev/null)
-	printf '%-10s %9s %10s %12s %10s  %s\n' "$r" "$w" "$n" "$(awk -v n="$n" -v w="$w" 'BEGIN { printf "%.0f", n / w }')" "$sp" "${allopen:-no report (exit $rc)}"
+	printf '%-8s %-10s %9s %10s %12s %10s  %s\n' "$eng" "$r" "$w" "$n" "$(awk -v n="$n" -v w="$w" 'BEGIN { printf "%.0f", n / w }')" "$sp" "${allopen:-no report (exit $rc)}"
+done
 done

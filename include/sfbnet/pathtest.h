@@ -19,6 +19,16 @@ extern "C" {
  * firewall's intrusion prevention; a lab takes --rate 50000. */
 #define SFB_PROBE_DEFAULT_RATE 1000
 
+/* How the probes are sent.  connect: a socket and a connection per port,
+ * no privilege needed; every open TCP port has shown the responder's
+ * token.  raw: TCP as SYNs through a raw socket and UDP in batches from a
+ * few sockets, for lab speed; it needs root or CAP_NET_RAW, and checks
+ * the token of TCP on a few ports per destination (docs/pathtest.md). */
+typedef enum sfb_probe_engine {
+	SFB_PROBE_CONNECT,
+	SFB_PROBE_RAW
+} sfb_probe_engine;
+
 typedef struct sfb_probe_opts {
 	const char *host;        /* probe the flows that start at this host */
 	const char *to_host;     /* only those ending at this host (NULL: all) */
@@ -48,6 +58,7 @@ typedef struct sfb_probe_opts {
 	                          * the ports left filtered or unverified and the
 	                          * UDP ports called closed */
 	bool progress;           /* progress lines on stderr */
+	sfb_probe_engine engine;
 	/* Stop early once this becomes non-zero (checked ten times a second;
 	 * the report then holds what was done).  NULL: never. */
 	const volatile sig_atomic_t *stop;

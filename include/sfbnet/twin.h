@@ -10,6 +10,7 @@
 
 #include "sfbnet/catalog.h"
 #include "sfbnet/context.h"
+#include "sfbnet/pathtest.h"
 #include "sfbnet/plan.h"
 
 #ifdef __cplusplus
@@ -17,8 +18,11 @@ extern "C" {
 #endif
 
 /* New probes per second in the twin: no IPS stands between its
- * namespaces, so the lab setting. */
+ * namespaces, so lab settings; what the machine can carry is the limit.
+ * The raw engine costs the kernel a fraction of a connection per probe
+ * (docs/benchmarks.md, "Twin"). */
 #define SFB_TWIN_DEFAULT_RATE 20000
+#define SFB_TWIN_DEFAULT_RATE_RAW 100000
 
 /* The user's own ruleset for one firewall instead of the generated one. */
 typedef struct sfb_twin_ruleset {
@@ -33,8 +37,10 @@ typedef struct sfb_twin_opts {
 	                          * reach them on those from the outside zone */
 	unsigned sample;         /* probe at most this many ports of a flow
 	                          * destination, spread over its range (0: all) */
-	unsigned rate;           /* new probes per second (0: SFB_TWIN_DEFAULT_RATE) */
+	unsigned rate;           /* new probes per second (0: SFB_TWIN_DEFAULT_RATE,
+	                          * or _RAW with the raw engine) */
 	unsigned timeout_ms;     /* per port at most (0: 500) */
+	sfb_probe_engine engine; /* how the probes are sent (the CLI: raw) */
 	bool keep;               /* leave the namespaces for a look afterwards */
 	/* Progress lines (NULL: none). */
 	void (*log)(void *arg, const char *line);

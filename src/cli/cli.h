@@ -98,6 +98,8 @@ int cli_load_plan(struct cli_session *s, const struct cli_cmd *cmd, const struct
 int cli_load_plan_for(struct cli_session *s, const struct cli_cmd *cmd,
     const struct cli_args *a, const char *firewall, unsigned flags);
 /* --format value among allowed (NULL-terminated), default def. */
+/* --engine connect|raw of probe and twin into *out (sfb_probe_engine). */
+int cli_probe_engine(const struct cli_cmd *cmd, const struct cli_args *a, int dflt, int *out);
 int cli_format(const struct cli_cmd *cmd, const struct cli_args *a, const char *const *allowed,
     const char *def, const char **out);
 

@@ -66,12 +66,32 @@ static const struct cli_opt probe_opts[] = {
 	    "firewall; a lab: 50000)", false },
 	{ "retries", 0, "N", "UDP datagrams re-sent before \"filtered\" (default 1)", false },
 	{ "single-pass", 0, NULL, "do not ask unanswered ports again (second pass, 1/4 rate)", false },
+	{ "engine", 0, "ENGINE", "connect (default: a connection per port) or raw (TCP SYNs "
+	    "through a raw socket, UDP in batches: lab speed, needs root)", false },
 	{ "format", 'f', "FORMAT", "text (default) or json", false },
 	{ "progress", 0, NULL, "progress lines on stderr", false },
 	{ "catalog", 0, "DIR", "read the catalog from DIR instead of the built-in one", false },
 	{ "output", 'o', "FILE", "write the report to FILE instead of stdout", false },
 	{ NULL, 0, NULL, NULL, false }
 };
+
+/* --engine connect|raw (shared with twin). */
+int
+cli_probe_engine(const struct cli_cmd *cmd, const struct cli_args *a, int dflt, int *out)
+{
+	const char *e = cli_opt(cmd, a, "engine");
+
+	*out = dflt;
+	if (e == NULL)
+		return EXIT_GOOD;
+	if (strcmp(e, "connect") == 0)
+		*out = SFB_PROBE_CONNECT;
+	else if (strcmp(e, "raw") == 0)
+		*out = SFB_PROBE_RAW;
+	else
+		return cli_error(EXIT_USAGE, "%s: unknown --engine '%s' (connect, raw)", cmd->name, e);
+	return EXIT_GOOD;
+}
 
 static int
 run_probe(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
@@ -83,11 +103,12 @@ run_probe(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 	char *token = NULL;
 	const char *fmt;
 	sfb_status st;
-	int rc;
+	int rc, engine;
 
 	memset(&o, 0, sizeof(o));
 	o.retries = 1;
 	if ((rc = cli_format(cmd, a, formats, "text", &fmt)) != EXIT_GOOD ||
+	    (rc = cli_probe_engine(cmd, a, SFB_PROBE_CONNECT, &engine)) != EXIT_GOOD ||
 	    (rc = read_token(cmd, a, &token)) != EXIT_GOOD ||
 	    (rc = cli_number(cmd, a, "timeout", 600000, &o.timeout_ms)) != EXIT_GOOD ||
 	    (rc = cli_number(cmd, a, "concurrency", 65536, &o.concurrency)) != EXIT_GOOD ||
@@ -111,6 +132,7 @@ run_probe(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 	o.progress = cli_flag(cmd, a, "progress");
 	o.fixed_timeout = cli_flag(cmd, a, "fixed-timeout");
 	o.single_pass = cli_flag(cmd, a, "single-pass");
+	o.engine = (sfb_probe_engine)engine;
 	if ((rc = cli_load_plan(s, cmd, a)) != EXIT_GOOD)
 		goto out;
 	st = sfb_probe_run(s->ctx, s->plan, &o, &res);

@@ -22,8 +22,11 @@ static const struct cli_opt opts[] = {
 	    "--nat); the outside reaches them on those", false },
 	{ "sample", 0, "N", "probe at most N ports of each flow destination, spread over its "
 	    "range (default: every port)", false },
-	{ "rate", 0, "N", "new probes per second (default 20000)", false },
+	{ "rate", 0, "N", "new probes per second (default 100000; 20000 with --engine connect)",
+	    false },
 	{ "timeout", 0, "MS", "longest wait per port in ms (default 500; adapts down)", false },
+	{ "engine", 0, "ENGINE", "raw (default: TCP SYNs through a raw socket, UDP in batches) or "
+	    "connect (a connection per port)", false },
 	{ "keep", 0, NULL, "leave the namespaces for a look afterwards (ip netns del each)",
 	    false },
 	{ "format", 'f', "FORMAT", "text (default) or json", false },
@@ -46,10 +49,11 @@ run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 	sfb_twin_result *tw = NULL;
 	sfb_twin_opts o;
 	sfb_status st;
-	int rc;
+	int rc, engine;
 
 	memset(&o, 0, sizeof(o));
 	if ((rc = cli_format(cmd, a, formats, "text", &fmt)) != EXIT_GOOD ||
+	    (rc = cli_probe_engine(cmd, a, SFB_PROBE_RAW, &engine)) != EXIT_GOOD ||
 	    (rc = cli_number(cmd, a, "sample", 65536, &o.sample)) != EXIT_GOOD ||
 	    (rc = cli_number(cmd, a, "rate", 10000000, &o.rate)) != EXIT_GOOD ||
 	    (rc = cli_number(cmd, a, "timeout", 600000, &o.timeout_ms)) != EXIT_GOOD)
@@ -73,6 +77,7 @@ run(const struct cli_cmd *cmd, struct cli_args *a, struct cli_session *s)
 	}
 	o.rulesets = rs;
 	o.nrulesets = n;
+	o.engine = (sfb_probe_engine)engine;
 	o.nat = cli_flag(cmd, a, "nat");
 	o.keep = cli_flag(cmd, a, "keep");
 	if (cli_flag(cmd, a, "progress"))

@@ -9,7 +9,7 @@
 #   cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DSFB_FUZZ=ON
 #   cmake --build build-fuzz -j2 --target fuzz_topology fuzz_catalog fuzz_ports_addrs fuzz_wire \
 #       fuzz_downstream fuzz_import_topology fuzz_o365 fuzz_rs_nft fuzz_rs_ipt fuzz_federation
-#       fuzz_autodiscover fuzz_stun fuzz_sip fuzz_dns_answer fuzz_partners fuzz_results
+#       fuzz_autodiscover fuzz_stun fuzz_sip fuzz_dns_answer fuzz_partners fuzz_results fuzz_pkt
 option(SFB_FUZZ "Build libFuzzer fuzz targets (needs clang)" OFF)
 
 set(SFB_FUZZ_TARGETS fuzz_topology fuzz_catalog fuzz_ports_addrs fuzz_wire fuzz_downstream
@@ -43,6 +43,10 @@ set(SFB_FUZZ_EXTRA_fuzz_partners "")
 # The --results files of sfbnet report.
 list(APPEND SFB_FUZZ_TARGETS fuzz_results)
 set(SFB_FUZZ_EXTRA_fuzz_results "")
+# The packets of the path test's raw engine (TCP answers, ICMP errors) and
+# the ones it builds (SYN, the responder's UDP echo).
+list(APPEND SFB_FUZZ_TARGETS fuzz_pkt)
+set(SFB_FUZZ_EXTRA_fuzz_pkt "")
 
 foreach(t ${SFB_FUZZ_TARGETS})
   add_executable(replay_${t} ${SFB_FUZZ_DIR}/${t}.c ${SFB_FUZZ_EXTRA_${t}}

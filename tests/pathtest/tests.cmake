@@ -11,7 +11,17 @@ add_test(NAME pathtest/ground-truth
 add_test(NAME pathtest/no-amplification
   COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/no_amplification.sh $<TARGET_FILE:sfbnet> $<TARGET_FILE:ptsend>
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
-set_tests_properties(pathtest/ground-truth pathtest/no-amplification
+# The same ground truth with the raw engine, and what only it has (IPv6
+# through raw sockets, the token check of a SYN-ACK, CAP_NET_RAW).
+add_test(NAME pathtest/ground-truth-raw
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/ground_truth.sh $<TARGET_FILE:sfbnet>
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(pathtest/ground-truth-raw PROPERTIES ENVIRONMENT PT_ENGINE=raw)
+add_test(NAME pathtest/raw-engine
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/raw_engine.sh $<TARGET_FILE:sfbnet>
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(pathtest/ground-truth pathtest/no-amplification pathtest/ground-truth-raw
+  pathtest/raw-engine
   PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 240 RUN_SERIAL TRUE)
 
 # Hosts with a second address: each flow leaves from its source endpoint's

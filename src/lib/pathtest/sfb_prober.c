@@ -22,7 +22,6 @@
 #include "sfbnet/pathtest.h"
 #include "sfb_text.h"
 
-static void start_more(struct prober *pr);
 
 /* Once ADAPT_SAMPLES answers have come back, a probe waits twice the
  * retransmission timeout TCP would use (srtt + 4 rttvar, RFC 6298), at
@@ -316,8 +315,8 @@ make_probes(struct prober *pr)
 
 /* --- one probe ----------------------------------------------------------- */
 
-static void
-finish(struct probe *p, int verdict)
+void
+sfb_probe_finish(struct probe *p, int verdict)
 {
 	struct prober *pr = p->pr;
 	struct linger lg = { 1, 0 };
@@ -339,8 +338,8 @@ finish(struct probe *p, int verdict)
 	pr->done++;
 }
 
-static int
-verdict_of_errno(int err)
+int
+sfb_probe_verdict_of_errno(int err)
 {
 	switch (err) {
 	case ECONNREFUSED:  /* RST, or ICMP port unreachable */
@@ -374,8 +373,8 @@ send_probe(struct probe *p)
 	return n == (ssize_t)sizeof(buf);
 }
 
-static void
-note_rtt(struct prober *pr, const struct probe *p)
+void
+sfb_probe_note_rtt(struct prober *pr, const struct probe *p)
 {
 	double r = (double)(sfb_clock_us() - p->sent_at), d;
 
@@ -401,7 +400,7 @@ read_echo(struct probe *p)
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return;
-		finish(p, pr->t[p->target].proto == IPPROTO_UDP ? verdict_of_errno(errno) :
+		sfb_probe_finish(p, pr->t[p->target].proto == IPPROTO_UDP ? sfb_probe_verdict_of_errno(errno) :
 		    V_UNVERIFIED);
 		return;
 	}
@@ -410,13 +409,13 @@ read_echo(struct probe *p)
 	if (sfb_wire_decode(buf, (size_t)n, pr->o->token, strlen(pr->o->token), &m) &&
 	    m.kind == SFB_WIRE_ECHO && m.nonce - p->nonce < p->sends && m.port == p->port &&
 	    m.proto == pr->t[p->target].proto) {
-		note_rtt(pr, p);
-		finish(p, V_OPEN);
+		sfb_probe_note_rtt(pr, p);
+		sfb_probe_finish(p, V_OPEN);
 		return;
 	}
 	/* TCP: something answered but not our responder; UDP: ignore noise. */
 	if (pr->t[p->target].proto == IPPROTO_TCP)
-		finish(p, V_UNVERIFIED);
+		sfb_probe_finish(p, V_UNVERIFIED);
 }
 
 static void
@@ -431,19 +430,19 @@ on_io(sfb_io *io, uint32_t events)
 		if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
 			err = errno;
 		if (err != 0) {
-			finish(p, verdict_of_errno(err));
-			start_more(pr);
+			sfb_probe_finish(p, sfb_probe_verdict_of_errno(err));
+			sfb_probe_start_more(pr);
 			return;
 		}
 		if (pr->o->token == NULL) {  /* connect-only: the handshake is the answer */
-			note_rtt(pr, p);
-			finish(p, V_OPEN);
-			start_more(pr);
+			sfb_probe_note_rtt(pr, p);
+			sfb_probe_finish(p, V_OPEN);
+			sfb_probe_start_more(pr);
 			return;
 		}
 		if (!send_probe(p) || sfb_loop_mod(pr->loop, &p->io, EPOLLIN) != SFB_OK) {
-			finish(p, V_UNVERIFIED);
-			start_more(pr);
+			sfb_probe_finish(p, V_UNVERIFIED);
+			sfb_probe_start_more(pr);
 			return;
 		}
 		p->state = S_AWAIT;
@@ -452,7 +451,7 @@ on_io(sfb_io *io, uint32_t events)
 	if (p->state == S_AWAIT && (events & (EPOLLIN | EPOLLERR | EPOLLHUP))) {
 		read_echo(p);
 		if (p->state == S_DONE)
-			start_more(pr);
+			sfb_probe_start_more(pr);
 	}
 }
 
@@ -463,7 +462,15 @@ on_timeout(sfb_timer *t)
 	struct prober *pr = p->pr;
 	unsigned slice = current_timeout(pr) / (pr->o->retries + 1);
 
-	if (p->state == S_AWAIT && pr->t[p->target].proto == IPPROTO_UDP &&
+	if (pr->raw != NULL && p->state == S_AWAIT && p->sends <= pr->o->retries) {
+		/* A SYN or a datagram may be lost: send it again, with the
+		 * batch the pacing timer sends next. */
+		if (sfb_probe_raw_send(pr, p) && sfb_timer_start(pr->loop, &p->timer, slice) == SFB_OK) {
+			if (!sfb_timer_armed(&pr->pace))
+				sfb_timer_start(pr->loop, &pr->pace, 1);
+			return;
+		}
+	} else if (p->state == S_AWAIT && pr->t[p->target].proto == IPPROTO_UDP &&
 	    p->sends <= pr->o->retries) {
 		/* A datagram may be lost: send it again before giving up. */
 		if (send_probe(p) && sfb_timer_start(pr->loop, &p->timer, slice) == SFB_OK)
@@ -484,9 +491,11 @@ on_timeout(sfb_timer *t)
 		if (sfb_timer_start(pr->loop, &p->timer, pr->o->timeout_ms) == SFB_OK)
 			return;
 	}
-	finish(p, p->state == S_AWAIT && pr->t[p->target].proto == IPPROTO_TCP ?
-	    V_UNVERIFIED : V_FILTERED);
-	start_more(pr);
+	/* Connect engine: connected but no echo.  Raw engine: no answer to
+	 * any SYN. */
+	sfb_probe_finish(p, p->state == S_AWAIT && pr->t[p->target].proto == IPPROTO_TCP &&
+	    pr->raw == NULL ? V_UNVERIFIED : V_FILTERED);
+	sfb_probe_answered(pr);
 }
 
 /* Bind the flow's source: its address (when it has one) and a port from
@@ -525,6 +534,26 @@ bind_source(struct prober *pr, struct target *tg, int fd)
 	return -1;
 }
 
+/* Start one probe of the raw engine: its packet joins the batch. */
+static void
+start_raw(struct prober *pr, struct probe *p)
+{
+	unsigned slice = current_timeout(pr) / (pr->o->retries + 1);
+
+	pr->active++;
+	p->state = S_AWAIT;
+	p->sent_at = sfb_clock_us();
+	sfb_timer_init(&p->timer, on_timeout, p);
+	if (!sfb_probe_raw_send(pr, p)) {
+		sfb_probe_finish(p, V_ERROR);   /* no socket for its source: ours */
+		return;
+	}
+	if (sfb_timer_start(pr->loop, &p->timer, slice) != SFB_OK) {
+		pr->err = SFB_ENOMEM;
+		sfb_probe_finish(p, V_FILTERED);
+	}
+}
+
 /* Start one probe; false when the process is out of descriptors. */
 static bool
 start_probe(struct prober *pr, struct probe *p)
@@ -539,7 +568,7 @@ start_probe(struct prober *pr, struct probe *p)
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
 			return false;
 		pr->active++;
-		finish(p, V_ERROR);
+		sfb_probe_finish(p, V_ERROR);
 		return true;
 	}
 	pr->active++;
@@ -552,31 +581,31 @@ start_probe(struct prober *pr, struct probe *p)
 	p->io.data = p;
 	sfb_timer_init(&p->timer, on_timeout, p);
 	if ((tg->sport != NULL || tg->has_src) && bind_source(pr, tg, p->fd) != 0) {
-		finish(p, V_ERROR);  /* cannot send from the flow's source: our failure */
+		sfb_probe_finish(p, V_ERROR);  /* cannot send from the flow's source: our failure */
 		return true;
 	}
 	sfb_sockaddr_set_port(&dst, p->port);
 	if (connect(p->fd, (struct sockaddr *)&dst.ss, dst.len) != 0 && errno != EINPROGRESS) {
-		finish(p, verdict_of_errno(errno));
+		sfb_probe_finish(p, sfb_probe_verdict_of_errno(errno));
 		return true;
 	}
 	if (tg->proto == IPPROTO_UDP) {
 		p->state = S_AWAIT;
 		if (!send_probe(p) && errno != EAGAIN) {
-			finish(p, verdict_of_errno(errno));
+			sfb_probe_finish(p, sfb_probe_verdict_of_errno(errno));
 			return true;
 		}
 	}
 	if (sfb_loop_add(pr->loop, &p->io, p->state == S_AWAIT ? EPOLLIN : EPOLLOUT) != SFB_OK ||
 	    sfb_timer_start(pr->loop, &p->timer, slice) != SFB_OK) {
 		pr->err = SFB_ENOMEM;
-		finish(p, V_FILTERED);
+		sfb_probe_finish(p, V_FILTERED);
 	}
 	return true;
 }
 
-static void
-start_more(struct prober *pr)
+void
+sfb_probe_start_more(struct prober *pr)
 {
 	uint64_t now = sfb_loop_now(pr->loop);
 	struct probe *p;
@@ -593,7 +622,9 @@ start_more(struct prober *pr)
 		if (pr->budget < 1)
 			break;
 		p = &pr->p[pr->order[pr->next]];
-		if (!start_probe(pr, p)) {
+		if (pr->raw != NULL) {
+			start_raw(pr, p);
+		} else if (!start_probe(pr, p)) {
 			/* Out of descriptors: run with what is in flight. */
 			pr->limit = pr->active > 16 ? pr->active : 16;
 			break;
@@ -601,8 +632,30 @@ start_more(struct prober *pr)
 		pr->next++;
 		pr->budget -= 1;
 	}
+	if (pr->raw != NULL) {
+		sfb_probe_raw_flush(pr);
+		/* Its sockets stay watched: the pass ends when the last
+		 * probe has its verdict. */
+		if (pr->done >= pr->nqueue)
+			sfb_loop_stop(pr->loop);
+	}
 	if (pr->next < pr->nqueue && !sfb_timer_armed(&pr->pace))
 		sfb_timer_start(pr->loop, &pr->pace, 1);
+}
+
+/* An answer gave a probe its verdict.  Connect engine: the next probe
+ * takes its place at once.  Raw engine: the pacing timer sends the next
+ * ones, a millisecond's worth per system call, not one per answer; the
+ * pass ends with its last verdict. */
+void
+sfb_probe_answered(struct prober *pr)
+{
+	if (pr->raw == NULL) {
+		sfb_probe_start_more(pr);
+		return;
+	}
+	if (pr->done >= pr->nqueue)
+		sfb_loop_stop(pr->loop);
 }
 
 /* The caller asked to stop (a signal): end the loop; what was done is
@@ -625,7 +678,7 @@ on_stopcheck(sfb_timer *t)
 static void
 on_pace(sfb_timer *t)
 {
-	start_more(t->data);
+	sfb_probe_start_more(t->data);
 }
 
 static void
@@ -671,7 +724,7 @@ run_pass(struct prober *pr)
 		sfb_timer_start(pr->loop, &pr->tick, 1000);
 	if (pr->o->stop != NULL)
 		sfb_timer_start(pr->loop, &pr->stopcheck, 100);
-	start_more(pr);
+	sfb_probe_start_more(pr);
 	st = sfb_loop_run(pr->loop);
 	return st == SFB_OK ? pr->err : st;
 }
@@ -708,6 +761,78 @@ requeue_unanswered(struct prober *pr)
 	pr->second = pr->nqueue;
 	pr->rate = pr->o->rate / 4 > 0 ? pr->o->rate / 4 : 1;
 	return pr->nqueue;
+}
+
+/* Raw engine: a SYN-ACK shows that something answered for the port, not
+ * that it was the responder (a proxying firewall answers every SYN).  Up
+ * to VERIFY_PORTS ports of each TCP target that answered are connected to
+ * as the connect engine does, with the token; a target where none of them
+ * echoed it keeps its SYN-ACK ports as "unverified", not open. */
+#define VERIFY_PORTS 3
+
+static sfb_status
+verify_raw_tcp(struct prober *pr)
+{
+	struct target *tg;
+	struct probe *p;
+	size_t i, j, n, k, pick[VERIFY_PORTS], npick;
+	bool verified;
+	sfb_status st;
+
+	pr->nqueue = 0;
+	for (i = 0; i < pr->nt; i++) {
+		tg = &pr->t[i];
+		if (tg->proto != IPPROTO_TCP)
+			continue;
+		for (n = 0, j = tg->first; j < tg->first + tg->count; j++)
+			n += (pr->p[j].flags & PF_SYNACK) != 0;
+		if (n == 0)
+			continue;
+		/* The first, the middle and the last that answered. */
+		npick = 0;
+		for (k = 0, j = tg->first; j < tg->first + tg->count; j++) {
+			if (!(pr->p[j].flags & PF_SYNACK))
+				continue;
+			if ((k == 0 || k == n / 2 || k == n - 1) && npick < VERIFY_PORTS &&
+			    (npick == 0 || pick[npick - 1] != j))
+				pick[npick++] = j;
+			k++;
+		}
+		for (k = 0; k < npick; k++) {
+			p = &pr->p[pick[k]];
+			p->flags |= PF_SAMPLE;
+			p->state = S_QUEUED;
+			p->verdict = V_PENDING;
+			p->sends = p->waited = 0;
+			pr->order[pr->nqueue++] = pick[k];
+		}
+	}
+	if (pr->nqueue == 0)
+		return SFB_OK;
+	if (pr->o->progress)
+		fprintf(stderr, "probe: checking the responder's token on %zu TCP port(s)\n", pr->nqueue);
+	pr->rate = pr->o->rate;
+	if ((st = run_pass(pr)) != SFB_OK)
+		return st;
+	for (i = 0; i < pr->nt; i++) {
+		tg = &pr->t[i];
+		if (tg->proto != IPPROTO_TCP)
+			continue;
+		verified = false;
+		for (j = tg->first; j < tg->first + tg->count; j++)
+			verified |= (pr->p[j].flags & PF_SAMPLE) && pr->p[j].verdict == V_OPEN;
+		for (j = tg->first; j < tg->first + tg->count; j++) {
+			p = &pr->p[j];
+			if (!(p->flags & PF_SYNACK))
+				continue;
+			/* A checked port answered the handshake before: whatever
+			 * the connection gave short of the token, the token was
+			 * not seen. */
+			if (p->flags & PF_SAMPLE ? p->verdict != V_OPEN : !verified)
+				p->verdict = V_UNVERIFIED;
+		}
+	}
+	return SFB_OK;
 }
 
 /* The ports of each target by verdict, once every pass is over. */
@@ -771,8 +896,10 @@ check_targets(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *o)
 
 /* Defaults for what the caller left zero. */
 static void
-complete_opts(sfb_probe_opts *o)
+complete_opts(sfb_probe_opts *o, size_t *raw_limit_out)
 {
+	size_t raw_limit = 0;
+
 	if (o->timeout_ms == 0)
 		o->timeout_ms = 500;
 	/* Conservative by default: a production firewall's IPS counts new
@@ -782,6 +909,11 @@ complete_opts(sfb_probe_opts *o)
 		o->rate = SFB_PROBE_DEFAULT_RATE;
 	/* Enough in flight that the rate is kept up while unanswered probes
 	 * wait out their timeout, within the descriptor limit. */
+	/* The raw engine holds no descriptor per probe: enough in flight for
+	 * the rate over twice the timeout (the retry included). */
+	if (o->engine == SFB_PROBE_RAW)
+		raw_limit = o->concurrency != 0 ? o->concurrency :
+		    (size_t)o->rate * o->timeout_ms / 500 + 1024;
 	if (o->concurrency == 0) {
 		uint64_t want = (uint64_t)o->rate * o->timeout_ms / 1000, lim = sfb_sys_fd_limit();
 
@@ -790,6 +922,7 @@ complete_opts(sfb_probe_opts *o)
 		if (o->concurrency < 64)
 			o->concurrency = 64;
 	}
+	*raw_limit_out = raw_limit;
 }
 
 /* Run the targets collected in r to their verdicts: a first pass, then
@@ -809,12 +942,27 @@ run_targets(sfb_ctx *ctx, sfb_probe_result *r)
 	sfb_timer_init(&pr->tick, on_tick, pr);
 	sfb_timer_init(&pr->stopcheck, on_stopcheck, pr);
 	pr->rate = o->rate;
+	if (o->engine == SFB_PROBE_RAW) {
+		if ((st = sfb_probe_raw_open(pr)) != SFB_OK) {
+			sfb_probe_raw_close(pr);
+			sfb_loop_free(pr->loop);
+			pr->loop = NULL;
+			return st == SFB_ENOMEM ? sfb_oom(ctx) : st;
+		}
+		pr->limit = pr->raw_limit;
+	}
 	st = run_pass(pr);
 	if (st == SFB_OK && !pr->stopped && !o->single_pass && requeue_unanswered(pr) > 0) {
 		if (o->progress)
 			fprintf(stderr, "probe: %zu port(s) without an answer; asking them again at %u/s\n",
 			    pr->nqueue, pr->rate);
 		st = run_pass(pr);
+	}
+	if (pr->raw != NULL) {
+		sfb_probe_raw_close(pr);
+		pr->limit = o->concurrency;
+		if (st == SFB_OK && !pr->stopped && o->token != NULL)
+			st = verify_raw_tcp(pr);
 	}
 	r->elapsed_ms = sfb_clock_ms() - pr->started;
 	sfb_loop_free(pr->loop);
@@ -834,7 +982,7 @@ new_result(sfb_ctx *ctx, const sfb_plan *plan, const sfb_probe_opts *opts)
 	if (r == NULL)
 		return NULL;
 	r->opts = *opts;
-	complete_opts(&r->opts);
+	complete_opts(&r->opts, &r->pr.raw_limit);
 	r->pr.ctx = ctx;
 	r->pr.plan = plan;
 	r->pr.o = &r->opts;

@@ -35,6 +35,8 @@ struct probe {
 	uint16_t port;
 	uint8_t state, verdict, sends;
 	uint8_t waited;         /* the echo already had its extra wait (TCP connected, UDP after the retries) */
+	uint8_t flags;          /* PF_* */
+	uint16_t sport;         /* raw engine: the source port of its SYNs */
 	int fd;
 	sfb_io io;
 	sfb_timer timer;
@@ -42,6 +44,11 @@ struct probe {
 	uint64_t sent_at;       /* us, for the round-trip time */
 	struct prober *pr;
 };
+
+/* Raw engine: the port answered a SYN with SYN-ACK (open, token not yet
+ * seen); the port is one of those the token check connects to. */
+#define PF_SYNACK 1
+#define PF_SAMPLE 2
 
 struct skipped {
 	size_t flow, dst_ep;
@@ -81,7 +88,23 @@ struct prober {
 	double srtt, rttvar;
 	size_t rtt_samples;
 	sfb_status err;
+	struct raw_engine *raw; /* --engine raw: its sockets, while its passes run */
+	size_t raw_limit;       /* its probes in flight at once */
 };
+
+/* Shared by the two engines (sfb_prober.c, sfb_prober_raw.c). */
+void sfb_probe_finish(struct probe *p, int verdict);
+void sfb_probe_start_more(struct prober *pr);
+void sfb_probe_answered(struct prober *pr);
+void sfb_probe_note_rtt(struct prober *pr, const struct probe *p);
+int sfb_probe_verdict_of_errno(int err);
+/* The raw engine: its sockets for every target's source (false with the
+ * context's message when a raw socket cannot be had), a probe's packet
+ * added to the batch, the batch sent, the sockets closed. */
+sfb_status sfb_probe_raw_open(struct prober *pr);
+bool sfb_probe_raw_send(struct prober *pr, struct probe *p);
+void sfb_probe_raw_flush(struct prober *pr);
+void sfb_probe_raw_close(struct prober *pr);
 
 /* A target given directly (the twin) instead of from the plan and one
  * host: what to send from where to where. */

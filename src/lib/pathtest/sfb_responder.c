@@ -23,6 +23,7 @@
 #include "net/sfb_loop.h"
 #include "net/sfb_net.h"
 #include "net/sfb_sys.h"
+#include "net/sfb_pkt.h"
 #include "net/sfb_wire.h"
 #include "sfbnet/pathtest.h"
 
@@ -61,6 +62,10 @@ struct responder {
 	struct conn *free_conns;
 	size_t nconn;
 	bool tproxy;
+	/* tproxy mode: raw sockets (IPPROTO_RAW, header included) that send a
+	 * UDP echo from the probed address and port in one system call, not
+	 * a transparent socket bound for each echo; -1 when not to be had. */
+	int raw4, raw6;
 	sfb_timer end;
 	struct sfb_replay seen;  /* the probes answered: a replay gets nothing */
 	uint64_t answered, ignored, replays, refused;
@@ -211,6 +216,25 @@ send_transparent(const struct sfb_sockaddr *from, const struct sfb_sockaddr *to,
 	return err;
 }
 
+/* A UDP echo from the original port in tproxy mode through the raw
+ * socket of its family, or else a transparent socket. */
+static int
+send_raw(struct responder *rs, const struct sfb_sockaddr *from, const struct sfb_sockaddr *to,
+    const unsigned char *buf, size_t len)
+{
+	unsigned char pkt[128];
+	struct sfb_sockaddr dst = *to;
+	int fd = from->family == AF_INET ? rs->raw4 : rs->raw6;
+	size_t n;
+
+	if (fd < 0 || (n = sfb_pkt_udp(pkt, sizeof(pkt), from, to, buf, len)) == 0)
+		return send_transparent(from, to, buf, len);
+	sfb_sockaddr_set_port(&dst, 0);   /* a raw socket takes no port */
+	if (sendto(fd, pkt, n, 0, (const struct sockaddr *)&dst.ss, dst.len) == (ssize_t)n)
+		return 0;
+	return send_transparent(from, to, buf, len);
+}
+
 /* A UDP echo in bind mode, from the address the probe reached: its
  * IP_PKTINFO / IPV6_PKTINFO (in the received message's control data) goes
  * back as the source of the answer, the interface left to the routing.
@@ -263,39 +287,48 @@ send_from_reached(int fd, struct msghdr *rx, const struct sfb_sockaddr *peer,
 	return sendmsg(fd, &mh, 0) < 0 ? errno : 0;
 }
 
+/* Datagrams per wake-up, read in one system call (so TCP is not starved
+ * and a burst of probes costs few calls). */
+#define DGRAM_BATCH 64
+
 static void
 on_datagram(struct listener *l)
 {
 	struct responder *rs = l->rs;
-	unsigned char in[SFB_WIRE_LEN + 1], out[SFB_WIRE_LEN];
-	char cbuf[256];
-	struct sfb_sockaddr peer, orig;
-	struct iovec iov = { in, sizeof(in) };
-	struct msghdr mh;
+	unsigned char in[DGRAM_BATCH][SFB_WIRE_LEN + 1], out[SFB_WIRE_LEN];
+	union {
+		char buf[256];
+		struct cmsghdr align;
+	} cbuf[DGRAM_BATCH];
+	struct sfb_sockaddr peer[DGRAM_BATCH], orig;
+	struct iovec iov[DGRAM_BATCH];
+	struct mmsghdr mm[DGRAM_BATCH];
+	struct msghdr *mh;
 	struct cmsghdr *cm;
 	uint16_t port;
-	ssize_t n;
-	int budget = 64;  /* datagrams per wake-up, so TCP is not starved */
-	int err;
+	int n, i, err;
 
-	while (budget-- > 0) {
-		memset(&mh, 0, sizeof(mh));
-		memset(&peer, 0, sizeof(peer));
+	memset(mm, 0, sizeof(mm));
+	memset(peer, 0, sizeof(peer));
+	for (i = 0; i < DGRAM_BATCH; i++) {
+		iov[i].iov_base = in[i];
+		iov[i].iov_len = sizeof(in[i]);
+		mm[i].msg_hdr.msg_name = &peer[i].ss;
+		mm[i].msg_hdr.msg_namelen = sizeof(peer[i].ss);
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+		mm[i].msg_hdr.msg_control = cbuf[i].buf;
+		mm[i].msg_hdr.msg_controllen = sizeof(cbuf[i].buf);
+	}
+	n = recvmmsg(l->io.fd, mm, DGRAM_BATCH, MSG_DONTWAIT, NULL);
+	for (i = 0; i < n; i++) {
+		mh = &mm[i].msg_hdr;
 		memset(&orig, 0, sizeof(orig));
-		mh.msg_name = &peer.ss;
-		mh.msg_namelen = sizeof(peer.ss);
-		mh.msg_iov = &iov;
-		mh.msg_iovlen = 1;
-		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
-		n = recvmsg(l->io.fd, &mh, 0);
-		if (n < 0)
-			return;
-		peer.len = mh.msg_namelen;
-		peer.family = peer.ss.ss_family;
+		peer[i].len = mh->msg_namelen;
+		peer[i].family = peer[i].ss.ss_family;
 		port = l->port;
 		if (rs->tproxy) {
-			for (cm = CMSG_FIRSTHDR(&mh); cm != NULL; cm = CMSG_NXTHDR(&mh, cm)) {
+			for (cm = CMSG_FIRSTHDR(mh); cm != NULL; cm = CMSG_NXTHDR(mh, cm)) {
 				if ((cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_ORIGDSTADDR) ||
 				    (cm->cmsg_level == SOL_IPV6 && cm->cmsg_type == IPV6_ORIGDSTADDR)) {
 					size_t cl = cm->cmsg_len - CMSG_LEN(0);
@@ -312,15 +345,15 @@ on_datagram(struct listener *l)
 			/* A dual-stack socket names IPv4 peers as ::ffff:a.b.c.d;
 			 * the echo socket has the family of the original address. */
 			sfb_sockaddr_unmap(&orig);
-			sfb_sockaddr_unmap(&peer);
+			sfb_sockaddr_unmap(&peer[i]);
 			port = sfb_sockaddr_port(&orig);
 		}
-		if (!echo_of(rs, in, (size_t)n, IPPROTO_UDP, port, out))
+		if (!echo_of(rs, in[i], mm[i].msg_len, IPPROTO_UDP, port, out))
 			continue;
 		if (rs->tproxy)
-			err = send_transparent(&orig, &peer, out, sizeof(out));
+			err = send_raw(rs, &orig, &peer[i], out, sizeof(out));
 		else
-			err = send_from_reached(l->io.fd, &mh, &peer, out, sizeof(out));
+			err = send_from_reached(l->io.fd, mh, &peer[i], out, sizeof(out));
 		if (err != 0 && rs->send_failed++ == 0)
 			rs->send_errno = err;
 	}
@@ -513,6 +546,7 @@ sfb_responder_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_responder_opts *
 	sfb_status st;
 
 	memset(&rs, 0, sizeof(rs));
+	rs.raw4 = rs.raw6 = -1;
 	parent = getppid();
 	rs.ctx = ctx;
 	rs.o = o;
@@ -588,6 +622,14 @@ sfb_responder_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_responder_opts *
 		    TPROXY_MARK)) != SFB_OK)
 			goto out;
 		rules = true;
+		/* Opened while root; they keep working after the drop. */
+		rs.raw4 = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+		rs.raw6 = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+		if (rs.raw6 >= 0 && setsockopt(rs.raw6, IPPROTO_IPV6, IPV6_HDRINCL, &(int){ 1 },
+		    sizeof(int)) != 0) {
+			close(rs.raw6);
+			rs.raw6 = -1;
+		}
 	}
 	if (o->verbose)
 		fprintf(stderr, "responder: %s mode, %llu TCP and %llu UDP port(s), %u s\n",
@@ -631,6 +673,10 @@ out:
 			close(rs.conns[i].io.fd);
 	for (i = 0; i < rs.nls; i++)
 		close(rs.ls[i].io.fd);
+	if (rs.raw4 >= 0)
+		close(rs.raw4);
+	if (rs.raw6 >= 0)
+		close(rs.raw6);
 	sfb_loop_free(rs.loop);
 	free(rs.ls);
 	free(rs.conns);

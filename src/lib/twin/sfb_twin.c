@@ -153,7 +153,8 @@ sfb_twin_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_twin_opts *opts,
 	tw->plan = plan;
 	tw->o = *opts;
 	if (tw->o.rate == 0)
-		tw->o.rate = SFB_TWIN_DEFAULT_RATE;
+		tw->o.rate = tw->o.engine == SFB_PROBE_RAW ? SFB_TWIN_DEFAULT_RATE_RAW :
+		    SFB_TWIN_DEFAULT_RATE;
 	sfb_buf_init(&b);
 	sfb_buf_printf(&b, TWIN_PREFIX "%ld-", (long)getpid());
 	if (sfb_buf_status(&b) != SFB_OK || b.len >= sizeof(tw->prefix)) {

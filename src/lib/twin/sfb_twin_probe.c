@@ -544,6 +544,7 @@ probe_chunk(struct sfb_twin_result *tw, size_t z, size_t i, size_t j, uint64_t p
 	po.rate = tw->o.rate;
 	po.timeout_ms = tw->o.timeout_ms;
 	po.retries = 1;
+	po.engine = tw->o.engine;
 	po.stop = tw->o.stop;
 	if (sfb_grow(&tw->runs, &tw->capruns, tw->nruns + 1, sizeof(*tw->runs)) != SFB_OK ||
 	    sfb_grow(&tw->run_zone, &tw->caprunzone, tw->nruns + 1, sizeof(*tw->run_zone)) != SFB_OK)
