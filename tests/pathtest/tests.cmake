@@ -16,7 +16,8 @@ add_test(NAME pathtest/no-amplification
 add_test(NAME pathtest/ground-truth-raw
   COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/ground_truth.sh $<TARGET_FILE:sfbnet>
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
-set_tests_properties(pathtest/ground-truth-raw PROPERTIES ENVIRONMENT PT_ENGINE=raw)
+set_tests_properties(pathtest/ground-truth-raw PROPERTIES ENVIRONMENT
+  "PT_ENGINE=raw;PT_RATE=20000;PT_SCENARIOS=3 4 6")
 add_test(NAME pathtest/raw-engine
   COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/raw_engine.sh $<TARGET_FILE:sfbnet>
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
