@@ -6,30 +6,84 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "sfb_buf.h"
 
 #define TAG_OFF 18
 #define TAG_LEN 16
 
+#define BLOCK 64   /* SHA-256's block */
+
+void
+sfb_wire_key_free(struct sfb_wire_key *k)
+{
+	EVP_MD_CTX_free(k->inner);
+	EVP_MD_CTX_free(k->outer);
+	EVP_MD_CTX_free(k->work);
+	memset(k, 0, sizeof(*k));
+}
+
+/* HMAC (RFC 2104): the key, hashed first when longer than a block, padded
+ * to a block and XORed with 0x36 (inner) or 0x5c (outer). */
+bool
+sfb_wire_key_init(struct sfb_wire_key *k, const void *key, size_t keylen)
+{
+	unsigned char kb[BLOCK], pad[BLOCK];
+	unsigned int n = 0;
+	bool ok = false;
+	size_t i;
+
+	memset(k, 0, sizeof(*k));
+	memset(kb, 0, sizeof(kb));
+	if ((k->inner = EVP_MD_CTX_new()) == NULL || (k->outer = EVP_MD_CTX_new()) == NULL ||
+	    (k->work = EVP_MD_CTX_new()) == NULL)
+		goto out;
+	if (keylen > BLOCK) {
+		if (!EVP_Digest(key, keylen, kb, &n, EVP_sha256(), NULL))
+			goto out;
+	} else if (keylen > 0) {
+		memcpy(kb, key, keylen);
+	}
+	for (i = 0; i < BLOCK; i++)
+		pad[i] = kb[i] ^ 0x36;
+	if (!EVP_DigestInit_ex(k->inner, EVP_sha256(), NULL) ||
+	    !EVP_DigestUpdate(k->inner, pad, BLOCK))
+		goto out;
+	for (i = 0; i < BLOCK; i++)
+		pad[i] = kb[i] ^ 0x5c;
+	if (!EVP_DigestInit_ex(k->outer, EVP_sha256(), NULL) ||
+	    !EVP_DigestUpdate(k->outer, pad, BLOCK))
+		goto out;
+	ok = true;
+out:
+	OPENSSL_cleanse(kb, sizeof(kb));
+	OPENSSL_cleanse(pad, sizeof(pad));
+	if (!ok)
+		sfb_wire_key_free(k);
+	return ok;
+}
+
 static bool
-tag_of(const unsigned char *hdr, const void *key, size_t keylen, unsigned char tag[TAG_LEN])
+tag_of(const unsigned char *hdr, struct sfb_wire_key *k, unsigned char tag[TAG_LEN])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
+	bool ok;
 
-	if (keylen > INT32_MAX ||
-	    HMAC(EVP_sha256(), key, (int)keylen, hdr, TAG_OFF, md, &mdlen) == NULL ||
-	    mdlen < TAG_LEN)
+	if (k->inner == NULL)
 		return false;
-	memcpy(tag, md, TAG_LEN);
+	ok = EVP_MD_CTX_copy_ex(k->work, k->inner) && EVP_DigestUpdate(k->work, hdr, TAG_OFF) &&
+	    EVP_DigestFinal_ex(k->work, md, &mdlen) && EVP_MD_CTX_copy_ex(k->work, k->outer) &&
+	    EVP_DigestUpdate(k->work, md, mdlen) && EVP_DigestFinal_ex(k->work, md, &mdlen) &&
+	    mdlen >= TAG_LEN;
+	if (ok)
+		memcpy(tag, md, TAG_LEN);
 	OPENSSL_cleanse(md, sizeof(md));
-	return true;
+	return ok;
 }
 
 bool
-sfb_wire_encode(const struct sfb_wire *m, const void *key, size_t keylen,
+sfb_wire_encode_k(const struct sfb_wire *m, struct sfb_wire_key *k,
     unsigned char out[SFB_WIRE_LEN])
 {
 	int i;
@@ -43,12 +97,11 @@ sfb_wire_encode(const struct sfb_wire *m, const void *key, size_t keylen,
 	out[9] = (unsigned char)m->port;
 	for (i = 0; i < 8; i++)
 		out[10 + i] = (unsigned char)(m->nonce >> (56 - 8 * i));
-	return tag_of(out, key, keylen, out + TAG_OFF);
+	return tag_of(out, k, out + TAG_OFF);
 }
 
 bool
-sfb_wire_decode(const void *buf, size_t len, const void *key, size_t keylen,
-    struct sfb_wire *m)
+sfb_wire_decode_k(const void *buf, size_t len, struct sfb_wire_key *k, struct sfb_wire *m)
 {
 	unsigned char magic[4], tag[TAG_LEN], want[TAG_LEN];
 	uint8_t version, reserved;
@@ -68,9 +121,37 @@ sfb_wire_decode(const void *buf, size_t len, const void *key, size_t keylen,
 	    !sfb_cur_bytes(&c, tag, TAG_LEN) || !sfb_cur_eof(&c))
 		return false;
 	m->nonce = ((uint64_t)hi << 32) | lo;
-	if (!tag_of(buf, key, keylen, want))
+	if (!tag_of(buf, k, want))
 		return false;
 	return CRYPTO_memcmp(tag, want, TAG_LEN) == 0;
+}
+
+bool
+sfb_wire_encode(const struct sfb_wire *m, const void *key, size_t keylen,
+    unsigned char out[SFB_WIRE_LEN])
+{
+	struct sfb_wire_key k;
+	bool ok;
+
+	if (!sfb_wire_key_init(&k, key, keylen))
+		return false;
+	ok = sfb_wire_encode_k(m, &k, out);
+	sfb_wire_key_free(&k);
+	return ok;
+}
+
+bool
+sfb_wire_decode(const void *buf, size_t len, const void *key, size_t keylen,
+    struct sfb_wire *m)
+{
+	struct sfb_wire_key k;
+	bool ok;
+
+	if (!sfb_wire_key_init(&k, key, keylen))
+		return false;
+	ok = sfb_wire_decode_k(buf, len, &k, m);
+	sfb_wire_key_free(&k);
+	return ok;
 }
 
 bool

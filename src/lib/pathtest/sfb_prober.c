@@ -366,7 +366,7 @@ send_probe(struct probe *p)
 	unsigned char buf[SFB_WIRE_LEN];
 	ssize_t n;
 
-	if (!sfb_wire_encode(&m, pr->o->token, strlen(pr->o->token), buf))
+	if (!sfb_wire_encode_k(&m, &pr->key, buf))
 		return false;
 	n = send(p->fd, buf, sizeof(buf), MSG_NOSIGNAL);
 	p->sends++;
@@ -406,7 +406,7 @@ read_echo(struct probe *p)
 	}
 	/* The echo of any of its sends: a late answer to the first counts as
 	 * much as the answer to a retry. */
-	if (sfb_wire_decode(buf, (size_t)n, pr->o->token, strlen(pr->o->token), &m) &&
+	if (sfb_wire_decode_k(buf, (size_t)n, &pr->key, &m) &&
 	    m.kind == SFB_WIRE_ECHO && m.nonce - p->nonce < p->sends && m.port == p->port &&
 	    m.proto == pr->t[p->target].proto) {
 		sfb_probe_note_rtt(pr, p);
@@ -704,6 +704,7 @@ sfb_probe_result_free(sfb_probe_result *r)
 	for (i = 0; i < r->pr.nt; i++)
 		for (k = 0; k < V_COUNT; k++)
 			sfb_portset_free(&r->pr.t[i].by[k]);
+	sfb_wire_key_free(&r->pr.key);
 	free(r->pr.t);
 	free(r->pr.p);
 	free(r->pr.order);
@@ -934,6 +935,8 @@ run_targets(sfb_ctx *ctx, sfb_probe_result *r)
 	const sfb_probe_opts *o = pr->o;
 	sfb_status st;
 
+	if (o->token != NULL && !sfb_wire_key_init(&pr->key, o->token, strlen(o->token)))
+		return sfb_oom(ctx);
 	if ((st = make_probes(pr)) != SFB_OK || (st = sfb_loop_new(&pr->loop)) != SFB_OK)
 		return st == SFB_ENOMEM ? sfb_oom(ctx) : sfb_failf(ctx, st, "cannot set up the probes");
 	pr->limit = o->concurrency;

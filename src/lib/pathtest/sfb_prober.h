@@ -5,6 +5,7 @@
 #include "plan/sfb_plan.h"
 #include "net/sfb_loop.h"
 #include "net/sfb_net.h"
+#include "net/sfb_wire.h"
 #include "sfbnet/pathtest.h"
 
 /* error: the prober itself could not send (no socket, a source port it
@@ -89,6 +90,7 @@ struct prober {
 	size_t rtt_samples;
 	sfb_status err;
 	struct raw_engine *raw; /* --engine raw: its sockets, while its passes run */
+	struct sfb_wire_key key; /* the token, ready for HMAC (responder mode) */
 	size_t raw_limit;       /* its probes in flight at once */
 };
 

@@ -187,7 +187,7 @@ on_answer(struct raw_engine *e, const struct sfb_pkt *k)
 
 		/* The quoted message names its probe; a router that quotes only
 		 * the UDP header leaves the port to find it by. */
-		if (sfb_wire_decode(k->payload, k->payload_len, pr->o->token, strlen(pr->o->token), &m) &&
+		if (sfb_wire_decode_k(k->payload, k->payload_len, &pr->key, &m) &&
 		    m.kind == SFB_WIRE_PROBE) {
 			p = waiting(pr, (size_t)((m.nonce - e->nonce_key) >> 8), IPPROTO_UDP);
 			if (p != NULL && (p->port != k->dport || !same_addr(&pr->t[p->target], k->addr)))
@@ -282,8 +282,8 @@ on_udp(sfb_io *io, uint32_t events)
 		if (n <= 0)
 			return;
 		for (i = 0; i < n; i++) {
-			if (!sfb_wire_decode(e->rx[i], e->rmm[i].msg_len, pr->o->token,
-			    strlen(pr->o->token), &m) || m.kind != SFB_WIRE_ECHO || m.proto != IPPROTO_UDP)
+			if (!sfb_wire_decode_k(e->rx[i], e->rmm[i].msg_len, &pr->key, &m) ||
+			    m.kind != SFB_WIRE_ECHO || m.proto != IPPROTO_UDP)
 				continue;
 			d = m.nonce - e->nonce_key;
 			/* An echo of any send of either pass: a late answer
@@ -404,7 +404,7 @@ sfb_probe_raw_send(struct prober *pr, struct probe *p)
 		    e->nonce_key + ((uint64_t)idx << 8) + (pr->second > 0 ? 0x80u : 0) + p->sends };
 
 		if (e->t_udp[p->target] == SIZE_MAX ||
-		    !sfb_wire_encode(&m, pr->o->token, strlen(pr->o->token), buf))
+		    !sfb_wire_encode_k(&m, &pr->key, buf))
 			return false;
 		sfb_sockaddr_set_port(&dst, p->port);
 		queue_packet(e, e->udp[e->t_udp[p->target]].fd, idx, &dst, buf, SFB_WIRE_LEN);

@@ -68,6 +68,7 @@ struct responder {
 	int raw4, raw6;
 	sfb_timer end;
 	struct sfb_replay seen;  /* the probes answered: a replay gets nothing */
+	struct sfb_wire_key key; /* the token, ready for HMAC */
 	uint64_t answered, ignored, replays, refused;
 	uint64_t send_failed;    /* UDP echoes the kernel refused to send */
 	int send_errno;          /* the first such failure */
@@ -97,9 +98,8 @@ echo_of(struct responder *rs, const unsigned char *in, size_t len, int proto, ui
     unsigned char out[SFB_WIRE_LEN])
 {
 	struct sfb_wire m;
-	const char *key = rs->o->token;
 
-	if (!sfb_wire_decode(in, len, key, strlen(key), &m) || m.kind != SFB_WIRE_PROBE ||
+	if (!sfb_wire_decode_k(in, len, &rs->key, &m) || m.kind != SFB_WIRE_PROBE ||
 	    m.proto != proto || m.port != port) {
 		rs->ignored++;
 		return false;
@@ -117,7 +117,7 @@ echo_of(struct responder *rs, const unsigned char *in, size_t len, int proto, ui
 		break;
 	}
 	m.kind = SFB_WIRE_ECHO;
-	if (!sfb_wire_encode(&m, key, strlen(key), out))
+	if (!sfb_wire_encode_k(&m, &rs->key, out))
 		return false;
 	rs->answered++;
 	return true;
@@ -593,6 +593,7 @@ sfb_responder_run(sfb_ctx *ctx, const sfb_plan *plan, const sfb_responder_opts *
 	if (o->expect_probes > 0)
 		remember = o->expect_probes < SFB_REPLAY_MAX ? o->expect_probes : SFB_REPLAY_MAX;
 	if (rs.ls == NULL || rs.conns == NULL || !sfb_replay_init(&rs.seen, remember) ||
+	    !sfb_wire_key_init(&rs.key, o->token, strlen(o->token)) ||
 	    sfb_loop_new(&rs.loop) != SFB_OK) {
 		st = sfb_oom(ctx);
 		goto out;
@@ -681,6 +682,7 @@ out:
 	free(rs.ls);
 	free(rs.conns);
 	sfb_replay_free(&rs.seen);
+	sfb_wire_key_free(&rs.key);
 	sfb_portset_free(&tcp);
 	sfb_portset_free(&udp);
 	return st;
