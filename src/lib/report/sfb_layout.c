@@ -66,10 +66,13 @@ make_boxes(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
 
 		sfb_buf_reset(&k);
 		sfb_buf_printf(&k, "%zu|", ep->zone);
-		if (!d->folded)
-			sfb_buf_printf(&k, "host %zu", i);
-		else if (h->pool != NULL)
+		/* A pool is one box either way (one arrow for its hosts, which
+		 * share their roles and so their flows); unfolded, its hosts
+		 * are drawn inside it. */
+		if (h->pool != NULL)
 			sfb_buf_printf(&k, "pool %s", h->pool);
+		else if (!d->folded)
+			sfb_buf_printf(&k, "host %zu", i);
 		else
 			for (r = 0; r < ep->nroles; r++)
 				sfb_buf_printf(&k, "%s%s", r > 0 ? ", " : "roles ",
@@ -236,6 +239,7 @@ sfb_drawing_render(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
 	GVC_t *gvc = NULL;
 	Agraph_t *g = NULL, **zg = NULL;
 	Agnode_t **hn = NULL, **fn = NULL, **anchor = NULL;
+	char **cl = NULL;             /* [box] its pool's cluster, or NULL */
 	Agedge_t *e;
 	sfb_buf b, lb;
 	char *data = NULL, *svg;
@@ -251,11 +255,13 @@ sfb_drawing_render(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
 	hn = calloc(d->nbox + 1, sizeof(*hn));
 	fn = calloc(t->nfws + 1, sizeof(*fn));
 	anchor = calloc(t->nzones + 1, sizeof(*anchor));
-	if (zg == NULL || hn == NULL || fn == NULL || anchor == NULL || (gvc = gvContext()) == NULL ||
+	cl = calloc(d->nbox + 1, sizeof(*cl));
+	if (cl == NULL || zg == NULL || hn == NULL || fn == NULL || anchor == NULL || (gvc = gvContext()) == NULL ||
 	    (g = agopen("sfbnet", Agdirected, NULL)) == NULL)
 		goto oom;
 	agattr(g, AGRAPH, "rankdir", "LR");
 	agattr(g, AGRAPH, "forcelabels", "true");
+	agattr(g, AGRAPH, "compound", "true");
 	agattr(g, AGRAPH, "nodesep", "0.25");
 	agattr(g, AGRAPH, "ranksep", "1.2");
 	agattr(g, AGRAPH, "fontname", "DejaVu Sans");
@@ -286,11 +292,13 @@ sfb_drawing_render(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
 		size_t z = bx->zone;
 		Agraph_t *in = zg[z];
 
-		/* Unfolded, a pool's hosts stand together in a box of their own. */
+		/* Unfolded, a pool's hosts stand together in a box of their own,
+		 * and its arrows start or end at that box (compound edges). */
 		if (!d->folded && pool != NULL) {
 			sfb_buf_reset(&b);
 			sfb_buf_printf(&b, "cluster_z%zu_%s", z, pool);
-			if (sfb_buf_status(&b) != SFB_OK || (in = agsubg(zg[z], b.data, 1)) == NULL)
+			if (sfb_buf_status(&b) != SFB_OK || (in = agsubg(zg[z], b.data, 1)) == NULL ||
+			    (cl[i] = strdup(b.data)) == NULL)
 				goto oom;
 			sfb_buf_reset(&lb);
 			label_text(&lb, pool);
@@ -300,6 +308,34 @@ sfb_drawing_render(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
 			set(in, "class", "pool");
 			set(in, "style", "dashed,rounded");
 			set(in, "fillcolor", "");
+			for (k = 0; k < bx->nhosts; k++) {
+				const struct sfb_host *h = &t->hosts[bx->hosts[k]];
+				Agnode_t *nd;
+
+				sfb_buf_reset(&b);
+				sfb_buf_printf(&b, "p%zu_%zu", i, k);
+				sfb_buf_reset(&lb);
+				label_text(&lb, h->name);
+				if (sfb_buf_status(&b) != SFB_OK || sfb_buf_status(&lb) != SFB_OK ||
+				    (nd = agnode(in, b.data, 1)) == NULL)
+					goto oom;
+				sfb_buf_reset(&b);
+				sfb_buf_printf(&b, "host-%zu", bx->hosts[k]);
+				if (sfb_buf_status(&b) != SFB_OK)
+					goto oom;
+				set(nd, "label", lb.data);
+				set(nd, "id", b.data);
+				set(nd, "class", "host");
+				set(nd, "shape", h->nep > 1 ? "box3d" : "box");
+				set(nd, "style", "rounded,filled");
+				set(nd, "fillcolor", "white");
+				/* The arrows meet the middle host, clipped at the box. */
+				if (k == bx->nhosts / 2)
+					hn[i] = nd;
+			}
+			if (anchor[z] == NULL)
+				anchor[z] = hn[i];
+			continue;
 		}
 		sfb_buf_reset(&b);
 		sfb_buf_printf(&b, "h%zu", i);
@@ -363,6 +399,10 @@ sfb_drawing_render(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
 		if (sfb_buf_status(&b) != SFB_OK || sfb_buf_status(&lb) != SFB_OK)
 			goto oom;
 		set(e, "id", b.data);
+		if (cl[ar->src] != NULL)
+			set(e, "ltail", cl[ar->src]);
+		if (cl[ar->dst] != NULL)
+			set(e, "lhead", cl[ar->dst]);
 		/* xlabel, not label: an edge label becomes a virtual node in dot,
 		 * and Debian 12's Graphviz frees those twice (gvFreeLayout) when
 		 * the edge joins two clusters. */
@@ -408,6 +448,9 @@ out:
 	free(hn);
 	free(fn);
 	free(anchor);
+	for (i = 0; cl != NULL && i < d->nbox; i++)
+		free(cl[i]);
+	free(cl);
 	sfb_buf_free(&b);
 	sfb_buf_free(&lb);
 	return st;
