@@ -47,6 +47,7 @@ struct rsrc {
 	uint8_t bytes[16];
 	int tcp_fd, icmp_fd;
 	sfb_io tcp_io, icmp_io;
+	sfb_io *rd;                 /* the one being read */
 	struct raw_engine *e;
 };
 
@@ -174,7 +175,6 @@ on_answer(struct raw_engine *e, const struct sfb_pkt *k)
 			p->flags |= PF_SYNACK;
 			sfb_probe_finish(p, V_OPEN);
 		}
-		sfb_probe_answered(pr);
 		return;
 	}
 	if (k->proto == IPPROTO_TCP) {
@@ -201,10 +201,8 @@ on_answer(struct raw_engine *e, const struct sfb_pkt *k)
 			}
 		}
 	}
-	if (p == NULL)
-		return;
-	sfb_probe_finish(p, verdict_of_icmp(k));
-	sfb_probe_answered(pr);
+	if (p != NULL)
+		sfb_probe_finish(p, verdict_of_icmp(k));
 }
 
 /* --- reading ------------------------------------------------------------- */
@@ -225,86 +223,100 @@ prepare_rx(struct raw_engine *e)
 	}
 }
 
-/* Read what is there, a batch at a time; a few batches per wake-up so
- * that the pacing timer keeps its turn. */
+/* Read what is there on fd, a batch at a time, each message to one(); a
+ * few batches per wake-up, so that the pacing timer keeps its turn. */
 static void
-on_raw(sfb_io *io, uint32_t events)
+read_batches(struct raw_engine *e, int fd, void (*one)(struct raw_engine *, void *, int),
+    void *arg)
 {
-	struct rsrc *s = io->data;
-	struct raw_engine *e = s->e;
-	struct sfb_pkt k;
-	uint8_t from[16];
-	int n, i, rounds, proto = io == &s->tcp_io ? IPPROTO_TCP :
-	    s->addr.family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
-	bool ok;
+	int n, i, rounds;
 
-	(void)events;
 	for (rounds = 0; rounds < 8; rounds++) {
 		prepare_rx(e);
-		n = recvmmsg(io->fd, e->rmm, BATCH, MSG_DONTWAIT, NULL);
+		n = recvmmsg(fd, e->rmm, BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)
 			return;
-		for (i = 0; i < n; i++) {
-			if (s->addr.family == AF_INET) {
-				ok = sfb_pkt_parse4(e->rx[i], e->rmm[i].msg_len, &k);
-			} else {
-				memcpy(from, &((struct sockaddr_in6 *)&e->from[i].ss)->sin6_addr, 16);
-				ok = sfb_pkt_parse6(e->rx[i], e->rmm[i].msg_len, proto, from, s->bytes, &k);
-			}
-			/* Only what concerns this source: the answer is to it,
-			 * the ICMP error quotes a packet from it. */
-			if (ok && (proto == IPPROTO_TCP || k.kind == SFB_PKT_ICMP) &&
-			    memcmp(k.from, s->bytes, s->addr.family == AF_INET ? 4 : 16) == 0)
-				on_answer(e, &k);
-		}
+		for (i = 0; i < n; i++)
+			one(e, arg, i);
+		sfb_probe_answered(e->pr);
 		if (n < BATCH)
 			return;
 	}
 }
 
+/* One packet of a raw TCP or ICMP socket of source s. */
 static void
-on_udp(sfb_io *io, uint32_t events)
+raw_one(struct raw_engine *e, void *arg, int i)
 {
-	struct rudp *u = io->data;
-	struct raw_engine *e = u->e;
+	struct rsrc *s = arg;
+	int proto = s->rd == &s->tcp_io ? IPPROTO_TCP :
+	    s->addr.family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+	struct sfb_pkt k;
+	uint8_t from[16];
+	bool ok;
+
+	if (s->addr.family == AF_INET) {
+		ok = sfb_pkt_parse4(e->rx[i], e->rmm[i].msg_len, &k);
+	} else {
+		memcpy(from, &((struct sockaddr_in6 *)&e->from[i].ss)->sin6_addr, 16);
+		ok = sfb_pkt_parse6(e->rx[i], e->rmm[i].msg_len, proto, from, s->bytes, &k);
+	}
+	/* Only what concerns this source: the answer is to it, the ICMP
+	 * error quotes a packet from it. */
+	if (ok && (proto == IPPROTO_TCP || k.kind == SFB_PKT_ICMP) &&
+	    memcmp(k.from, s->bytes, s->addr.family == AF_INET ? 4 : 16) == 0)
+		on_answer(e, &k);
+}
+
+static void
+on_raw(sfb_io *io, uint32_t events)
+{
+	struct rsrc *s = io->data;
+
+	(void)events;
+	s->rd = io;
+	read_batches(s->e, io->fd, raw_one, s);
+}
+
+/* One datagram of a UDP socket: the echo of a probe? */
+static void
+udp_one(struct raw_engine *e, void *arg, int i)
+{
 	struct prober *pr = e->pr;
 	struct sfb_wire m;
 	struct probe *p;
 	struct sfb_sockaddr peer;
 	uint8_t b[16];
 	uint64_t d;
-	int n, i, rounds;
+
+	(void)arg;
+	if (!sfb_wire_decode_k(e->rx[i], e->rmm[i].msg_len, &pr->key, &m) ||
+	    m.kind != SFB_WIRE_ECHO || m.proto != IPPROTO_UDP)
+		return;
+	d = m.nonce - e->nonce_key;
+	/* An echo of any send of either pass: a late answer to the first
+	 * pass still shows the port open. */
+	if ((p = waiting(pr, (size_t)(d >> 8), IPPROTO_UDP)) == NULL ||
+	    (d & 0x7f) > pr->o->retries || m.port != p->port)
+		return;
+	peer = e->from[i];
+	peer.len = e->rmm[i].msg_hdr.msg_namelen;
+	peer.family = peer.ss.ss_family;
+	sfb_sockaddr_unmap(&peer);
+	if (sfb_sockaddr_bytes(&peer, b) == 0 || !same_addr(&pr->t[p->target], b) ||
+	    sfb_sockaddr_port(&peer) != p->port)
+		return;
+	sfb_probe_note_rtt(pr, p);
+	sfb_probe_finish(p, V_OPEN);
+}
+
+static void
+on_udp(sfb_io *io, uint32_t events)
+{
+	struct rudp *u = io->data;
 
 	(void)events;
-	for (rounds = 0; rounds < 8; rounds++) {
-		prepare_rx(e);
-		n = recvmmsg(io->fd, e->rmm, BATCH, MSG_DONTWAIT, NULL);
-		if (n <= 0)
-			return;
-		for (i = 0; i < n; i++) {
-			if (!sfb_wire_decode_k(e->rx[i], e->rmm[i].msg_len, &pr->key, &m) ||
-			    m.kind != SFB_WIRE_ECHO || m.proto != IPPROTO_UDP)
-				continue;
-			d = m.nonce - e->nonce_key;
-			/* An echo of any send of either pass: a late answer
-			 * to the first pass still shows the port open. */
-			if ((p = waiting(pr, (size_t)(d >> 8), IPPROTO_UDP)) == NULL ||
-			    (d & 0x7f) > pr->o->retries || m.port != p->port)
-				continue;
-			peer = e->from[i];
-			peer.len = e->rmm[i].msg_hdr.msg_namelen;
-			peer.family = peer.ss.ss_family;
-			sfb_sockaddr_unmap(&peer);
-			if (sfb_sockaddr_bytes(&peer, b) == 0 || !same_addr(&pr->t[p->target], b) ||
-			    sfb_sockaddr_port(&peer) != p->port)
-				continue;
-			sfb_probe_note_rtt(pr, p);
-			sfb_probe_finish(p, V_OPEN);
-		}
-		sfb_probe_answered(pr);
-		if (n < BATCH)
-			return;
-	}
+	read_batches(u->e, io->fd, udp_one, u);
 }
 
 /* --- sending ------------------------------------------------------------- */
