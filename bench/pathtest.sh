@@ -126,6 +126,7 @@ sfbnet_runs() {
 }
 
 echo "== sfbnet $("$bin" --version | awk '{ print $2 }') (Release), $(nproc) CPU(s), $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
+echo "== receive packet steering over every CPU on the veths (PT_RPS): ${PT_RPS:-0}"
 echo "== 10,000 TCP + 10,000 UDP ports, 5,000 of each dropped; $reps runs per row, fresh namespaces each"
 sfbnet_runs default --rate 50000
 s_med=$MED s_min=$MIN s_max=$MAX s_ok=$CORRECT

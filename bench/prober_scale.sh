@@ -72,6 +72,7 @@ pt_responder "$tmp/resp.log" "$tmp/topo.yaml" --host sfb --token "$tok" --durati
 	die "the responder did not start: $(cat "$tmp/resp.log")"
 
 echo "== sfbnet $("$bin" --version 2>/dev/null | head -1), $(nproc) CPU(s), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "== receive packet steering over every CPU on the veths (PT_RPS): ${PT_RPS:-0}"
 printf '%-8s %-10s %9s %10s %12s %10s  %s\n' engine rate "wall s" ports "ports/s" "2nd pass" "all open"
 for eng in $engines; do
 for r in $rates; do

@@ -83,6 +83,19 @@ pt_setup() {
 	# silence, i.e. "filtered"; exempt every type in the two namespaces that
 	# answer with ICMP (the firewall's reject, the server's closed UDP ports).
 	# PT_ICMP_LIMITS=keep leaves the defaults (to show the effect).
+	# PT_RPS=1 (benchmarks): receive packet steering over every CPU on the
+	# veths, so that the firewall's and the server's share of each packet
+	# need not run on the CPU that sent it (a veth hands a packet to the
+	# sending CPU's backlog).
+	if [ "${PT_RPS:-0}" = 1 ]; then
+		local mask
+		mask=$(printf '%x' $(((1 << $(nproc)) - 1)))
+		for n in "$CLI" "$FW" "$SRV"; do
+			ip netns exec "$n" sh -c "for q in /sys/class/net/*/queues/rx-*/rps_cpus; do
+				case \$q in */lo/*) continue ;; esac; echo $mask >\$q; done" ||
+				pt_skip "cannot set rps_cpus in namespace $n"
+		done
+	fi
 	if [ "${PT_ICMP_LIMITS:-}" != keep ]; then
 		for n in "$FW" "$SRV"; do
 			ip netns exec "$n" sh -c 'echo 0 >/proc/sys/net/ipv4/icmp_ratemask' ||

@@ -126,9 +126,11 @@ add(sfb_ctx *ctx, struct sfb_results *rs, const struct sfb_result *r, const char
 	return sfb_oom(ctx);
 }
 
-/* The rows of array key, each an object with a string "verdict". */
+/* The rows of array key, each an object with a string "verdict" (and a
+ * string `also`, when not NULL: a finding's "check"). */
 static sfb_status
-rows(sfb_ctx *ctx, const char *file, const json_t *root, const char *key, const json_t **arr)
+rows(sfb_ctx *ctx, const char *file, const json_t *root, const char *key, const char *also,
+    const json_t **arr)
 {
 	const json_t *a = json_object_get(root, key), *o;
 	size_t i;
@@ -140,6 +142,9 @@ rows(sfb_ctx *ctx, const char *file, const json_t *root, const char *key, const 
 		if (!json_is_object(o) || !json_is_string(json_object_get(o, "verdict")))
 			return sfb_failf(ctx, SFB_EINVAL, "%s: \"%s\" item %zu is not an object with a "
 			    "\"verdict\"", file, key, i + 1);
+		if (also != NULL && !json_is_string(json_object_get(o, also)))
+			return sfb_failf(ctx, SFB_EINVAL, "%s: \"%s\" item %zu has no \"%s\"", file,
+			    key, i + 1, also);
 	}
 	*arr = a;
 	return SFB_OK;
@@ -173,7 +178,7 @@ sfb_results_read(sfb_ctx *ctx, const char *file, const char *text, size_t len,
 		bool twin = fmt[7] == 't';
 
 		src = twin ? NULL : str_of(root, "host", &oom);
-		if ((st = rows(ctx, file, root, "flows", &arr)) != SFB_OK)
+		if ((st = rows(ctx, file, root, "flows", NULL, &arr)) != SFB_OK)
 			goto out;
 		json_array_foreach(arr, i, o) {
 			memset(&r, 0, sizeof(r));
@@ -188,7 +193,7 @@ sfb_results_read(sfb_ctx *ctx, const char *file, const char *text, size_t len,
 				goto out;
 		}
 		if (twin) {
-			if ((st = rows(ctx, file, root, "unplanned", &arr)) != SFB_OK)
+			if ((st = rows(ctx, file, root, "unplanned", NULL, &arr)) != SFB_OK)
 				goto out;
 			json_array_foreach(arr, i, o) {
 				memset(&r, 0, sizeof(r));
@@ -204,7 +209,7 @@ sfb_results_read(sfb_ctx *ctx, const char *file, const char *text, size_t len,
 		}
 	} else if (strcmp(fmt, "sfbnet-audit") == 0) {
 		fw = str_of(root, "firewall", &oom);
-		if ((st = rows(ctx, file, root, "flows", &arr)) != SFB_OK)
+		if ((st = rows(ctx, file, root, "flows", NULL, &arr)) != SFB_OK)
 			goto out;
 		json_array_foreach(arr, i, o) {
 			memset(&r, 0, sizeof(r));
@@ -217,7 +222,7 @@ sfb_results_read(sfb_ctx *ctx, const char *file, const char *text, size_t len,
 				goto out;
 		}
 	} else if (strcmp(fmt, "sfbnet-findings") == 0) {
-		if ((st = rows(ctx, file, root, "findings", &arr)) != SFB_OK)
+		if ((st = rows(ctx, file, root, "findings", "check", &arr)) != SFB_OK)
 			goto out;
 		json_array_foreach(arr, i, o) {
 			memset(&r, 0, sizeof(r));
