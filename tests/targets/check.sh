@@ -26,39 +26,75 @@ ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 
 # The lines of a file that are one rule each, and the lines that add one
-# address to a named set, per target (extended regular expressions).
+# address to a named set, per target (extended regular expressions), in re.
 rule_re() {
 	case $1 in
-	nftables) echo 'accept comment' ;;
-	iptables|ip6tables) echo '^-A SFBNET ' ;;
-	asa) echo '^access-list [^ ]+ extended permit ' ;;
-	srx) echo ' then permit$' ;;
-	pf) echo '^pass ' ;;
-	csv) echo '^[^,]*,"?[0-9a-f:]' ;;          # rows (the header's 2nd column is "source")
-	md) echo '^\| [^|]* \| [0-9a-f:]' ;;
-	windows) echo '^New-NetFirewallRule ' ;;
+	nftables) re='accept comment' ;;
+	iptables|ip6tables) re='^-A SFBNET ' ;;
+	asa) re='^access-list [^ ]+ extended permit ' ;;
+	srx) re=' then permit$' ;;
+	pf) re='^pass ' ;;
+	csv) re='^[^,]*,"?[0-9a-f:]' ;;          # rows (the header's 2nd column is "source")
+	md) re='^\| [^|]* \| [0-9a-f:]' ;;
+	windows) re='^New-NetFirewallRule ' ;;
+	*) re='' ;;
 	esac
 }
 addr_re() {
 	case $1 in
-	nftables) echo '^			[0-9a-f:.]+/?[0-9]*,?$' ;;
-	iptables|ip6tables) echo '^-A SFBNET-[SD][0-9]+ -[sd] ' ;;
-	asa) echo '^ network-object ' ;;
-	srx) echo ' address-set SFB-SET-[0-9]+ address ' ;;
-	pf) echo '^	[0-9a-f:.]+/?[0-9]* \\$' ;;
-	*) echo '' ;;
+	nftables) re='^			[0-9a-f:.]+/?[0-9]*,?$' ;;
+	iptables|ip6tables) re='^-A SFBNET-[SD][0-9]+ -[sd] ' ;;
+	asa) re='^ network-object ' ;;
+	srx) re=' address-set SFB-SET-[0-9]+ address ' ;;
+	pf) re='^	[0-9a-f:.]+/?[0-9]* \\$' ;;
+	*) re='' ;;
 	esac
 }
 
-# One NAT statement line per target (--nat).
+# One NAT statement line per target (--nat), in re.
 nat_re() {
 	case $1 in
-	nftables) echo ' dnat ip6? to ' ;;
-	iptables|ip6tables) echo ' -j DNAT ' ;;
-	asa) echo '^ nat \(' ;;
-	srx) echo ' then static-nat prefix ' ;;
-	pf) echo '^match in .* rdr-to ' ;;
+	nftables) re=' dnat ip6? to ' ;;
+	iptables|ip6tables) re=' -j DNAT ' ;;
+	asa) re='^ nat \(' ;;
+	srx) re=' then static-nat prefix ' ;;
+	pf) re='^match in .* rdr-to ' ;;
+	*) re='' ;;
 	esac
+}
+
+# lines_of RE FILE: the numbers of FILE's lines that match RE, in hits.
+lines_of() {
+	mapfile -t hits < <(grep -nE -- "$1" "$2")
+	hits=("${hits[@]%%:*}")
+}
+
+# mutate FILE LINE MUTANT: FILE without its line LINE, as sed "LINEd"
+# writes it (without starting a process: there are hundreds).
+mutate() {
+	local -a body
+	mapfile -t body <"$1"
+	body=("${body[@]:0:$2-1}" "${body[@]:$2}")
+	if [ "${#body[@]}" -gt 0 ]; then printf '%s\n' "${body[@]}" >"$3"; else : >"$3"; fi
+}
+
+# The checker's runs are queued while the rulesets are generated and then
+# run by one `$sem --batch` process, each run a child of it (starting a
+# sanitized process costs more than a run): queue WANT PARENT KEY WHAT
+# ARGS... adds the run of ARGS; WANT is pass or fail (a mutant: exit 1, a
+# difference, or 2, a parse error); it counts only when run PARENT (0:
+# none) passed, as a mutation counts only on a file that passed; a failing
+# mutant adds one to the counter KEY (mutated[T] or variants[T--FLAG]);
+# WHAT is the text of the FAIL line.
+declare -a jwant jparent jkey jwhat jpassed
+njobs=0
+: >"$tmp/jobs"
+queue() {
+	local want=$1 parent=$2 key=$3 what=$4 IFS=$'\t'
+	shift 4
+	njobs=$((njobs + 1))
+	jwant[njobs]=$want jparent[njobs]=$parent jkey[njobs]=$key jwhat[njobs]=$what
+	echo "$tmp/out.$njobs	$*" >>"$tmp/jobs"
 }
 
 # check_variant FLAG TARGET FILE PLAN: a --mode include (FLAG --include) or
@@ -66,57 +102,94 @@ nat_re() {
 # --nat its first NAT line, fails.  (Lighter than check: the standalone
 # file of the same flows had every mutation.)
 check_variant() {
-	local flag=$1 target=$2 file=$3 plan=$4 line re
-	if "$sem" "$flag" "$target" "$file" "$plan" >"$tmp/out" 2>&1; then ok; else
-		bad "$target $flag $(basename "$file") does not match the plan:"; head -20 "$tmp/out"; return
-	fi
-	for re in "$(rule_re "$target")" "$([ "$flag" = --nat ] && nat_re "$target")"; do
+	local flag=$1 target=$2 file=$3 plan=$4 line re base mutant
+	local -a res hits
+	queue pass 0 "" "$target $flag ${file##*/} does not match the plan:" \
+		"$flag" "$target" "$file" "$plan"
+	base=$njobs
+	rule_re "$target"; res=("$re")
+	if [ "$flag" = --nat ]; then nat_re "$target"; res+=("$re"); fi
+	for re in "${res[@]}"; do
 		[ -n "$re" ] || continue
-		line=$(grep -nE -- "$re" "$file" | head -1 | cut -d: -f1)
+		lines_of "$re" "$file"
+		line=${hits[0]:-}
 		[ -n "$line" ] || continue
-		sed "${line}d" "$file" >"$tmp/mutant"
-		if "$sem" "$flag" "$target" "$tmp/mutant" "$plan" >"$tmp/out" 2>&1; then
-			bad "$target $flag: deleting line $line ($re) went unnoticed"
-		else
-			ok; variants[$target$flag]=$((${variants[$target$flag]:-0} + 1))
-		fi
+		mutant=$tmp/mutant.$((njobs + 1))
+		mutate "$file" "$line" "$mutant"
+		queue fail "$base" "v:$target$flag" "$target $flag: deleting line $line ($re) went unnoticed" \
+			"$flag" "$target" "$mutant" "$plan"
 	done
 }
 
 # check TARGET FILE PLAN [HOST]: the file passes, and each mutation fails.
 check() {
-	local target=$1 file=$2 plan=$3 host=${4:-} what n lines re k line
-	what="$target $(basename "$file")"
-	if "$sem" "$target" "$file" "$plan" $host >"$tmp/out" 2>&1; then ok; else
-		bad "$what does not match the plan:"; head -20 "$tmp/out"; return
-	fi
-	re=$(rule_re "$target")
-	lines=$(grep -nE -- "$re" "$file" | cut -d: -f1)
-	n=$(echo "$lines" | grep -c .)
+	local target=$1 file=$2 plan=$3 host=${4:-} what n re k line base mutant
+	local -a hits
+	what="$target ${file##*/}"
+	# shellcheck disable=SC2086
+	queue pass 0 "" "$what does not match the plan:" "$target" "$file" "$plan" $host
+	base=$njobs
+	rule_re "$target"
+	lines_of "$re" "$file"
+	n=${#hits[@]}
 	if [ "$n" -eq 0 ]; then
 		# Nothing planned here (e.g. ip6tables of an IPv4-only topology):
-		# the plan must agree, which the run above proved.
+		# the plan must agree, which the run above proves.
 		return
 	fi
 	for k in 1 $(((n + 1) / 2)) "$n"; do
-		line=$(echo "$lines" | sed -n "${k}p")
-		sed "${line}d" "$file" >"$tmp/mutant"
-		if "$sem" "$target" "$tmp/mutant" "$plan" $host >"$tmp/out" 2>&1; then
-			bad "$what: deleting rule line $line went unnoticed"
+		line=${hits[k - 1]}
+		mutant=$tmp/mutant.$((njobs + 1))
+		mutate "$file" "$line" "$mutant"
+		# shellcheck disable=SC2086
+		queue fail "$base" "m:$target" "$what: deleting rule line $line went unnoticed" \
+			"$target" "$mutant" "$plan" $host
+	done
+	addr_re "$target"
+	[ -n "$re" ] || return
+	lines_of "$re" "$file"
+	line=${hits[0]:-}
+	[ -n "$line" ] || return
+	mutant=$tmp/mutant.$((njobs + 1))
+	mutate "$file" "$line" "$mutant"
+	# shellcheck disable=SC2086
+	queue fail "$base" "" "$what: deleting address line $line went unnoticed" \
+		"$target" "$mutant" "$plan" $host
+}
+
+# run_queue: run the queued checks, then judge each as check and
+# check_variant say.
+run_queue() {
+	local j st key
+	local -a status
+	if ! "$sem" --batch "$tmp/jobs" >"$tmp/status" 2>"$tmp/batch.err"; then
+		bad "semantic --batch failed:"; cat "$tmp/batch.err"
+	fi
+	mapfile -t status <"$tmp/status"
+	if [ "${#status[@]}" -ne "$njobs" ]; then
+		bad "semantic --batch: ${#status[@]} status line(s) for $njobs run(s)"
+	fi
+	for ((j = 1; j <= njobs; j++)); do
+		if [ "${jparent[j]}" -gt 0 ] && [ "${jpassed[jparent[j]]:-0}" != 1 ]; then
+			continue
+		fi
+		st=${status[j - 1]:-none}
+		if [ "${jwant[j]}" = pass ]; then
+			if [ "$st" = 0 ]; then ok; jpassed[j]=1; else
+				bad "${jwhat[j]}"; head -20 "$tmp/out.$j"; fi
+		elif [ "$st" = 1 ] || [ "$st" = 2 ]; then
+			ok
+			key=${jkey[j]}
+			case $key in
+			m:*) mutated[${key#m:}]=$((${mutated[${key#m:}]:-0} + 1)) ;;
+			v:*) variants[${key#v:}]=$((${variants[${key#v:}]:-0} + 1)) ;;
+			esac
+		elif [ "$st" = 0 ]; then
+			bad "${jwhat[j]}"
 		else
-			ok; mutated[$target]=$((${mutated[$target]:-0} + 1))
+			bad "${jwhat[j]} (the checker ended with status $st):"; head -20 "$tmp/out.$j"
 		fi
 	done
-	re=$(addr_re "$target")
-	[ -n "$re" ] || return
-	line=$(grep -nE -- "$re" "$file" | head -1 | cut -d: -f1)
-	[ -n "$line" ] || return
-	sed "${line}d" "$file" >"$tmp/mutant"
-	if "$sem" "$target" "$tmp/mutant" "$plan" $host >"$tmp/out" 2>&1; then
-		bad "$what: deleting address line $line went unnoticed"
-	else
-		ok
-	fi
 }
 
 for ex in examples/*.yaml tests/targets/*.yaml; do
@@ -156,6 +229,7 @@ for ex in examples/*.yaml tests/targets/*.yaml; do
 		check windows "$out" "$tmp/$name.json" "$h"
 	done
 done
+run_queue
 
 # A flow that the plan has and the rules lack must be named: drop one
 # rule of a real file and look for "missing" in the checker's report.
