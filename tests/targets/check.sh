@@ -12,10 +12,13 @@
 # of a set, table, group or chain is deleted, so a dropped flow or a
 # dropped address cannot go unnoticed.
 #
-# Run from the source directory: check.sh SFBNET SEMANTIC.
+# Run from the source directory: check.sh SFBNET SEMANTIC SFBNET_BATCH
+# (sfbnet itself for the plans, the lists of Windows hosts and the
+# command-line cases; SFBNET_BATCH, the same code, for the rulesets).
 set -u
 bin=$1
 sem=$2
+batch=$3
 pass=0 fail=0
 declare -A mutated   # target -> mutations that failed as they must
 declare -A variants  # target--include / target--nat -> the same
@@ -192,26 +195,45 @@ run_queue() {
 	done
 }
 
+# The rulesets are made by one sfbnet_batch process (sfbnet's own code,
+# the commands in turns in a child, see tests/lib/sfbnet_batch.c): gen
+# KIND PARENT TARGET OUT PLAN HOST WHAT -- ARGS... queues `sfbnet ARGS`
+# (stdout to OUT when KIND is plan), to be judged after the batch as
+# KIND says: fw (check), include or nat (check_variant), windows (check
+# with HOST); a job whose PARENT (the standalone ruleset) failed is not
+# judged, as it was not made before.
+declare -a gkind gparent gtarget gout gplan ghost gwhat
+ngen=0
+: >"$tmp/gen"
+gen() {
+	local IFS=$'\t' stdout
+	ngen=$((ngen + 1))
+	gkind[ngen]=$1 gparent[ngen]=$2 gtarget[ngen]=$3 gout[ngen]=$4 gplan[ngen]=$5
+	ghost[ngen]=$6 gwhat[ngen]=$7
+	stdout=$tmp/gen.$ngen.out
+	[ "$1" = plan ] && stdout=$4
+	shift 8
+	echo "$stdout	$tmp/gen.$ngen.err	$*" >>"$tmp/gen"
+}
 for ex in examples/*.yaml tests/targets/*.yaml; do
 	name=$(basename "$ex" .yaml)
 	"$bin" plan "$ex" --format json >"$tmp/$name.json" 2>/dev/null || { bad "plan $ex"; continue; }
 	for fw in $(jq -r '.firewalls[].name' "$tmp/$name.json"); do
 		plan=$tmp/$name-$fw.json
-		"$bin" plan "$ex" --format json --firewall "$fw" >"$plan" 2>/dev/null
+		gen plan 0 "" "$plan" "" "" "" -- plan "$ex" --format json --firewall "$fw"
 		for target in nftables iptables ip6tables asa srx pf csv md; do
 			out=$tmp/$name-$fw.$target
-			if ! "$bin" firewall "$ex" -t "$target" -F "$fw" -o "$out" 2>"$tmp/err"; then
-				bad "sfbnet firewall $ex -t $target -F $fw:"; cat "$tmp/err"; continue
-			fi
-			check "$target" "$out" "$plan"
+			gen fw 0 "$target" "$out" "$plan" "" "sfbnet firewall $ex -t $target -F $fw:" -- \
+				firewall "$ex" -t "$target" -F "$fw" -o "$out"
+			std=$ngen
 			case $target in csv|md) continue ;; esac
 			acl=(); [ "$target" = asa ] && acl=(--acl OUTSIDE_IN)
-			if "$bin" firewall "$ex" -t "$target" -F "$fw" --mode include "${acl[@]}" \
-			    -o "$out.inc" 2>"$tmp/err"; then check_variant --include "$target" "$out.inc" "$plan"
-			else bad "sfbnet firewall $ex -t $target -F $fw --mode include:"; cat "$tmp/err"; fi
-			if "$bin" firewall "$ex" -t "$target" -F "$fw" --nat -o "$out.nat" 2>"$tmp/err"; then
-				check_variant --nat "$target" "$out.nat" "$plan"
-			else bad "sfbnet firewall $ex -t $target -F $fw --nat:"; cat "$tmp/err"; fi
+			gen include "$std" "$target" "$out.inc" "$plan" "" \
+				"sfbnet firewall $ex -t $target -F $fw --mode include:" -- \
+				firewall "$ex" -t "$target" -F "$fw" --mode include "${acl[@]}" -o "$out.inc"
+			gen nat "$std" "$target" "$out.nat" "$plan" "" \
+				"sfbnet firewall $ex -t $target -F $fw --nat:" -- \
+				firewall "$ex" -t "$target" -F "$fw" --nat -o "$out.nat"
 		done
 	done
 	# Windows: one script per Windows host; the error without --host
@@ -223,11 +245,31 @@ for ex in examples/*.yaml tests/targets/*.yaml; do
 	fi
 	for h in $hosts; do
 		out=$tmp/$name-$h.ps1
-		if ! "$bin" firewall "$ex" -t windows --host "$h" -o "$out" 2>"$tmp/err"; then
-			bad "sfbnet firewall $ex -t windows --host $h:"; cat "$tmp/err"; continue
-		fi
-		check windows "$out" "$tmp/$name.json" "$h"
+		gen windows 0 windows "$out" "$tmp/$name.json" "$h" \
+			"sfbnet firewall $ex -t windows --host $h:" -- \
+			firewall "$ex" -t windows --host "$h" -o "$out"
 	done
+done
+if ! "$batch" "$tmp/gen" >"$tmp/gen.status" 2>"$tmp/gen.errs"; then
+	bad "sfbnet_batch failed:"; cat "$tmp/gen.errs"
+fi
+mapfile -t gstatus <"$tmp/gen.status"
+if [ "${#gstatus[@]}" -ne "$ngen" ]; then
+	bad "sfbnet_batch: ${#gstatus[@]} status line(s) for $ngen command(s)"
+fi
+declare -a gdone
+for ((g = 1; g <= ngen; g++)); do
+	[ "${gparent[g]}" -eq 0 ] || [ "${gdone[gparent[g]]:-0}" = 1 ] || continue
+	[ "${gkind[g]}" != plan ] || continue   # as before: a plan is read by the checker
+	if [ "${gstatus[g - 1]:-none}" != 0 ]; then
+		bad "${gwhat[g]}"; cat "$tmp/gen.$g.err"; continue
+	fi
+	gdone[g]=1
+	case ${gkind[g]} in
+	fw) check "${gtarget[g]}" "${gout[g]}" "${gplan[g]}" ;;
+	include|nat) check_variant "--${gkind[g]}" "${gtarget[g]}" "${gout[g]}" "${gplan[g]}" ;;
+	windows) check windows "${gout[g]}" "${gplan[g]}" "${ghost[g]}" ;;
+	esac
 done
 run_queue
 

@@ -9,5 +9,12 @@ target_include_directories(sfb_semantic PRIVATE ${CMAKE_SOURCE_DIR}/src/lib
 target_link_libraries(sfb_semantic PRIVATE sfbnet_lib PkgConfig::JANSSON)
 add_test(NAME targets/semantic
   COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/check.sh $<TARGET_FILE:sfbnet>
-          $<TARGET_FILE:sfb_semantic>
+          $<TARGET_FILE:sfb_semantic> $<TARGET_FILE:sfbnet_batch>
   WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+# sfbnet_batch (tests/lib/sfbnet_batch.c): the CLI's own code, many command
+# lines in few processes; check.sh makes its hundreds of rulesets with it.
+set(SFB_CLI_NOMAIN ${SFB_CLI_SOURCES})
+list(FILTER SFB_CLI_NOMAIN EXCLUDE REGEX "/main\\.c$")
+add_executable(sfbnet_batch ${CMAKE_SOURCE_DIR}/tests/lib/sfbnet_batch.c ${SFB_CLI_NOMAIN})
+target_include_directories(sfbnet_batch PRIVATE ${CMAKE_SOURCE_DIR}/src/cli)
+target_link_libraries(sfbnet_batch PRIVATE sfbnet_lib)
