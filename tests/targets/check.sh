@@ -13,8 +13,9 @@
 # dropped address cannot go unnoticed.
 #
 # Run from the source directory: check.sh SFBNET SEMANTIC SFBNET_BATCH
-# (sfbnet itself for the plans, the lists of Windows hosts and the
-# command-line cases; SFBNET_BATCH, the same code, for the rulesets).
+# (sfbnet itself for each example's whole plan, the lists of Windows
+# hosts and the command-line cases; SFBNET_BATCH, the same code, for the
+# rulesets and the plans of one firewall).
 set -u
 bin=$1
 sem=$2
@@ -66,10 +67,17 @@ nat_re() {
 	esac
 }
 
-# lines_of RE FILE: the numbers of FILE's lines that match RE, in hits.
+# lines_of RE FILE: the numbers of FILE's lines that match RE, in hits
+# (bash's =~ is POSIX extended regular expressions, as grep -E; no process
+# per file).
 lines_of() {
-	mapfile -t hits < <(grep -nE -- "$1" "$2")
-	hits=("${hits[@]%%:*}")
+	local -a body
+	local i
+	hits=()
+	mapfile -t body <"$2"
+	for ((i = 0; i < ${#body[@]}; i++)); do
+		[[ ${body[i]} =~ $1 ]] && hits+=($((i + 1)))
+	done
 }
 
 # mutate FILE LINE MUTANT: FILE without its line LINE, as sed "LINEd"
