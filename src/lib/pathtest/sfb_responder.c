@@ -216,23 +216,81 @@ send_transparent(const struct sfb_sockaddr *from, const struct sfb_sockaddr *to,
 	return err;
 }
 
+/* Datagrams per wake-up, read in one system call (so TCP is not starved
+ * and a burst of probes costs few calls). */
+#define DGRAM_BATCH 64
+
+/* The tproxy echoes of one batch of datagrams, sent with one sendmmsg per
+ * raw socket. */
+struct echo_batch {
+	size_t n;
+	struct mmsghdr mm[DGRAM_BATCH];
+	struct iovec iov[DGRAM_BATCH];
+	unsigned char pkt[DGRAM_BATCH][128];
+	struct sfb_sockaddr to[DGRAM_BATCH], from[DGRAM_BATCH], peer[DGRAM_BATCH];
+	unsigned char data[DGRAM_BATCH][SFB_WIRE_LEN];
+	int fd[DGRAM_BATCH];
+};
+
+/* Send what the batch holds, the echoes of each raw socket together; one
+ * the kernel refuses goes out through a transparent socket instead. */
+static void
+flush_echoes(struct responder *rs, struct echo_batch *eb)
+{
+	size_t i, j, k, n;
+	int sent, err, fd;
+	struct mmsghdr mm[DGRAM_BATCH];
+	size_t who[DGRAM_BATCH];
+
+	for (k = 0; k < 2; k++) {
+		fd = k == 0 ? rs->raw4 : rs->raw6;
+		for (n = 0, i = 0; i < eb->n; i++)
+			if (eb->fd[i] == fd) {
+				mm[n] = eb->mm[i];
+				who[n++] = i;
+			}
+		for (j = 0; j < n; ) {
+			sent = sendmmsg(fd, mm + j, (unsigned)(n - j), 0);
+			if (sent > 0) {
+				j += (size_t)sent;
+				continue;
+			}
+			i = who[j++];
+			if ((err = send_transparent(&eb->from[i], &eb->peer[i], eb->data[i],
+			    SFB_WIRE_LEN)) != 0 && rs->send_failed++ == 0)
+				rs->send_errno = err;
+		}
+	}
+	eb->n = 0;
+}
+
 /* A UDP echo from the original port in tproxy mode through the raw
  * socket of its family, or else a transparent socket. */
 static int
-send_raw(struct responder *rs, const struct sfb_sockaddr *from, const struct sfb_sockaddr *to,
-    const unsigned char *buf, size_t len)
+send_raw(struct responder *rs, struct echo_batch *eb, const struct sfb_sockaddr *from,
+    const struct sfb_sockaddr *to, const unsigned char *buf, size_t len)
 {
-	unsigned char pkt[128];
-	struct sfb_sockaddr dst = *to;
 	int fd = from->family == AF_INET ? rs->raw4 : rs->raw6;
-	size_t n;
+	size_t n, i = eb->n;
 
-	if (fd < 0 || (n = sfb_pkt_udp(pkt, sizeof(pkt), from, to, buf, len)) == 0)
+	if (fd < 0 || len != SFB_WIRE_LEN ||
+	    (n = sfb_pkt_udp(eb->pkt[i], sizeof(eb->pkt[i]), from, to, buf, len)) == 0)
 		return send_transparent(from, to, buf, len);
-	sfb_sockaddr_set_port(&dst, 0);   /* a raw socket takes no port */
-	if (sendto(fd, pkt, n, 0, (const struct sockaddr *)&dst.ss, dst.len) == (ssize_t)n)
-		return 0;
-	return send_transparent(from, to, buf, len);
+	eb->from[i] = *from;
+	eb->peer[i] = *to;
+	eb->to[i] = *to;
+	memcpy(eb->data[i], buf, len);
+	eb->fd[i] = fd;
+	sfb_sockaddr_set_port(&eb->to[i], 0);   /* a raw socket takes no port */
+	eb->iov[i].iov_base = eb->pkt[i];
+	eb->iov[i].iov_len = n;
+	memset(&eb->mm[i], 0, sizeof(eb->mm[i]));
+	eb->mm[i].msg_hdr.msg_name = &eb->to[i].ss;
+	eb->mm[i].msg_hdr.msg_namelen = eb->to[i].len;
+	eb->mm[i].msg_hdr.msg_iov = &eb->iov[i];
+	eb->mm[i].msg_hdr.msg_iovlen = 1;
+	eb->n++;
+	return 0;
 }
 
 /* A UDP echo in bind mode, from the address the probe reached: its
@@ -287,9 +345,6 @@ send_from_reached(int fd, struct msghdr *rx, const struct sfb_sockaddr *peer,
 	return sendmsg(fd, &mh, 0) < 0 ? errno : 0;
 }
 
-/* Datagrams per wake-up, read in one system call (so TCP is not starved
- * and a burst of probes costs few calls). */
-#define DGRAM_BATCH 64
 
 static void
 on_datagram(struct listener *l)
@@ -303,6 +358,7 @@ on_datagram(struct listener *l)
 	struct sfb_sockaddr peer[DGRAM_BATCH], orig;
 	struct iovec iov[DGRAM_BATCH];
 	struct mmsghdr mm[DGRAM_BATCH];
+	struct echo_batch eb;
 	struct msghdr *mh;
 	struct cmsghdr *cm;
 	uint16_t port;
@@ -310,6 +366,7 @@ on_datagram(struct listener *l)
 
 	memset(mm, 0, sizeof(mm));
 	memset(peer, 0, sizeof(peer));
+	eb.n = 0;
 	for (i = 0; i < DGRAM_BATCH; i++) {
 		iov[i].iov_base = in[i];
 		iov[i].iov_len = sizeof(in[i]);
@@ -351,12 +408,13 @@ on_datagram(struct listener *l)
 		if (!echo_of(rs, in[i], mm[i].msg_len, IPPROTO_UDP, port, out))
 			continue;
 		if (rs->tproxy)
-			err = send_raw(rs, &orig, &peer[i], out, sizeof(out));
+			err = send_raw(rs, &eb, &orig, &peer[i], out, sizeof(out));
 		else
 			err = send_from_reached(l->io.fd, mh, &peer[i], out, sizeof(out));
 		if (err != 0 && rs->send_failed++ == 0)
 			rs->send_errno = err;
 	}
+	flush_echoes(rs, &eb);
 }
 
 static void
