@@ -28,6 +28,9 @@ rates=${BENCH_RATES:-50000 100000 200000}
 # Engines to compare, each with every rate: connect (a socket per port) and
 # raw (SYNs through a raw socket, UDP in batches).
 engines=${BENCH_ENGINES:-connect raw}
+# Extra probe options for every run, e.g. the fast setting's
+# BENCH_ARGS="--timeout 50 --single-pass".
+read -r -a extra <<<"${BENCH_ARGS:-}"
 name=bench/prober-scale
 # shellcheck source=tests/lib/netns.sh
 . tests/lib/netns.sh
@@ -70,7 +73,7 @@ ip netns exec "$FW" nft flush ruleset
 tok=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
 echo "== sfbnet $("$bin" --version 2>/dev/null | head -1), $(nproc) CPU(s), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "== receive packet steering over every CPU on the veths (PT_RPS): ${PT_RPS:-0}"
+echo "== receive packet steering over every CPU on the veths (PT_RPS): ${PT_RPS:-0}; extra options: ${BENCH_ARGS:-none}"
 printf '%-8s %-10s %9s %10s %12s %10s  %s\n' engine rate "wall s" ports "ports/s" "2nd pass" "all open"
 for eng in $engines; do
 for r in $rates; do
@@ -82,7 +85,7 @@ for r in $rates; do
 		die "the responder did not start: $(cat "$tmp/resp.log")"
 	t0=$EPOCHREALTIME
 	ip netns exec "$CLI" timeout 300 "$bin" probe "$tmp/topo.yaml" --host node --token "$tok" \
-		--rate "$r" --engine "$eng" --format json -o "$tmp/r-$r.json" 2>"$tmp/r-$r.err"
+		--rate "$r" --engine "$eng" "${extra[@]}" --format json -o "$tmp/r-$r.json" 2>"$tmp/r-$r.err"
 	rc=$? t1=$EPOCHREALTIME
 	w=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 	n=$(jq .ports "$tmp/r-$r.json" 2>/dev/null || echo 0)
