@@ -21,9 +21,8 @@ int sfbnet_main(int argc, char **argv);
 #undef main
 
 #include <errno.h>
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
+
+#include "batch.h"
 
 int main(int argc, char **argv);
 
@@ -66,66 +65,29 @@ job_parse(char *line, struct job *j)
 	return true;
 }
 
-/* Redirect fd to path (created or truncated). */
-static bool
-redirect(int fd, const char *path)
+/* One command, its output in its files; one that cannot have them is
+ * status 3 (a failure of the batch, not of the command). */
+static int
+run_one(size_t i, void *arg)
 {
-	int f = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	const struct job *j = (const struct job *)arg + i;
 
-	if (f < 0)
-		return false;
-	if (dup2(f, fd) < 0) {
-		close(f);
-		return false;
+	if (!batch_redirect(j->out, j->err)) {
+		fprintf(stderr, "sfbnet_batch: %s, %s: %s\n", j->out, j->err, strerror(errno));
+		return 3;
 	}
-	close(f);
-	return true;
-}
-
-/* The child: jobs from on, each status written to statfd, until one does
- * not exit 0 or none is left. */
-static void __attribute__((noreturn))
-run_jobs(struct job *jobs, size_t n, size_t from, int statfd)
-{
-	size_t i;
-	int rc, out0, err0;
-
-	out0 = dup(STDOUT_FILENO);
-	err0 = dup(STDERR_FILENO);
-	if (out0 < 0 || err0 < 0)
-		_exit(3);
-	for (i = from; i < n; i++) {
-		if (!redirect(STDOUT_FILENO, jobs[i].out) || !redirect(STDERR_FILENO, jobs[i].err)) {
-			dprintf(err0, "sfbnet_batch: %s, %s: %s\n", jobs[i].out, jobs[i].err,
-			    strerror(errno));
-			_exit(3);
-		}
-		rc = sfbnet_main(jobs[i].argc, jobs[i].argv);
-		fflush(stdout);
-		fflush(stderr);
-		if (dprintf(statfd, "%d\n", rc) < 0)
-			_exit(3);
-		if (rc != 0)
-			break;
-	}
-	dup2(out0, STDOUT_FILENO);
-	dup2(err0, STDERR_FILENO);
-	close(out0);
-	close(err0);
-	close(statfd);
-	exit(0);
+	return sfbnet_main(j->argc, j->argv);
 }
 
 int
 main(int argc, char **argv)
 {
 	struct job *jobs = NULL;
-	size_t n = 0, cap = 0, next = 0, len = 0, i;
-	char *line = NULL, stat[32];
+	size_t n = 0, cap = 0, len = 0, i;
+	char *line = NULL;
 	ssize_t got;
-	FILE *fp, *sp;
-	int p[2], status, last, rc = 2;
-	pid_t pid;
+	FILE *fp;
+	int rc = 2;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: sfbnet_batch JOBS\n");
@@ -156,51 +118,9 @@ main(int argc, char **argv)
 		line = NULL;   /* the job holds it now */
 		len = 0;
 	}
-	rc = 0;
-	while (next < n) {
-		fflush(stdout);
-		if (pipe(p) < 0 || (pid = fork()) < 0) {
-			perror("sfbnet_batch: pipe, fork");
-			rc = 1;
-			goto out;
-		}
-		if (pid == 0) {
-			close(p[0]);
-			run_jobs(jobs, n, next, p[1]);
-		}
-		close(p[1]);
-		sp = fdopen(p[0], "r");
-		if (sp == NULL) {
-			close(p[0]);
-			rc = 1;
-			goto out;
-		}
-		last = 0;
-		while (fgets(stat, sizeof(stat), sp) != NULL) {
-			fputs(stat, stdout);
-			last = stat[0] != '0' || stat[1] != '\n';
-			next++;
-		}
-		fclose(sp);
-		while (waitpid(pid, &status, 0) < 0) {
-			if (errno != EINTR) {
-				perror("sfbnet_batch: waitpid");
-				rc = 1;
-				goto out;
-			}
-		}
-		status = WIFEXITED(status) ? WEXITSTATUS(status) :
-		    WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 255;
-		if (next < n && !last) {
-			/* The command of job next ended the process. */
-			printf("%d\n", status);
-			next++;
-		} else if (status != 0) {
-			fprintf(stderr, "sfbnet_batch: a process ended with status %d after "
-			    "its last command (a leak?)\n", status);
-			rc = 1;
-		}
-	}
+	/* A command that does not exit 0 is the last of its process: it may
+	 * have left getopt inside an argument. */
+	rc = batch_run("sfbnet_batch", n, run_one, jobs, true);
 out:
 	fclose(fp);
 	free(line);

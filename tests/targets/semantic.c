@@ -28,16 +28,16 @@
  * flows that carries a public address (dst_public), in and out; without
  * --nat there must be none. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <jansson.h>
+
+#include "../lib/batch.h"
 
 #include "sfbnet/sfbnet.h"
 #include "sfb_buf.h"
@@ -2135,85 +2135,54 @@ check_one(int argc, char **argv)
 	return nbad > 0 || bad ? 1 : 0;
 }
 
-/* Run jobs from, from+1, ... in this process, each as check_one with its
- * stdout and stderr in its OUT file, and write each one's exit status to
- * statfd as it ends.  A run that dies (die(), a sanitizer's abort) ends
- * the process there, as it would end a process of its own; the caller
- * goes on with a new one.  After the last job, the process exits with
- * stdout and stderr the batch's own again, so that the leak check, which
- * covers every run of the process, reports there. */
-static void __attribute__((noreturn))
-run_jobs(const sfb_strv *jobs, size_t from, int statfd)
+/* One run of --batch: job i as check_one, its stdout and stderr in its
+ * OUT file.  A run that dies (die(), a sanitizer's abort) ends the
+ * process there, as it would end a process of its own; batch_run goes on
+ * with a new one. */
+static int
+run_one(size_t i, void *arg)
 {
+	const sfb_strv *jobs = arg;
 	sfb_strv tok;
-	char **args = NULL;
-	size_t i, k;
-	int fd, rc, out0, err0;
+	char **args;
+	size_t k;
+	int rc;
 
 	sfb_strv_init(&tok);
-	out0 = dup(STDOUT_FILENO);
-	err0 = dup(STDERR_FILENO);
-	if (out0 < 0 || err0 < 0) {
-		perror("semantic: dup");
+	prog_file = "batch";
+	cur_line = (int)i + 1;
+	tokenize(jobs->v[i], "", false, &tok);
+	if ((args = calloc(tok.n + 1, sizeof(*args))) == NULL)
+		die("out of memory");
+	args[0] = "semantic";
+	for (k = 1; k < tok.n; k++)
+		args[k] = tok.v[k];
+	if (!batch_redirect(tok.v[0], NULL)) {
+		perror(tok.v[0]);
 		_exit(2);
 	}
-	for (i = from; i < jobs->n; i++) {
-		prog_file = "batch";
-		cur_line = (int)i + 1;
-		tokenize(jobs->v[i], "", false, &tok);
-		free(args);
-		args = calloc(tok.n + 1, sizeof(*args));
-		if (args == NULL)
-			die("out of memory");
-		args[0] = "semantic";
-		for (k = 1; k < tok.n; k++)
-			args[k] = tok.v[k];
-		fd = open(tok.v[0], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0) {
-			perror(tok.v[0]);
-			_exit(2);
-		}
-		close(fd);
-		/* What check_one reads before it sets it. */
-		prog_file = NULL;
-		cur_line = 0;
-		include_mode = want_nat = false;
-		outside_if = NULL;
-		rc = check_one((int)tok.n, args);
-		fflush(stdout);
-		fflush(stderr);
-		if (dprintf(statfd, "%d\n", rc) < 0) {
-			perror("semantic: status");
-			_exit(2);
-		}
-	}
+	/* What check_one reads before it sets it. */
+	prog_file = NULL;
+	cur_line = 0;
+	include_mode = want_nat = false;
+	outside_if = NULL;
+	rc = check_one((int)tok.n, args);
 	free(args);
 	sfb_strv_free(&tok);
-	dup2(out0, STDOUT_FILENO);
-	dup2(err0, STDERR_FILENO);
-	close(out0);
-	close(err0);
-	close(statfd);
-	exit(0);
+	return rc;
 }
 
 /* --batch JOBS: one run per line of JOBS, "OUT ARG...", blank-separated
  * (no blank inside an argument): the run of ARG... as on the command line,
  * its stdout and stderr written to OUT.  Prints each run's exit status, one
  * line per job (128 + the signal when one ended it).  The runs take turns
- * in one child process (run_jobs), and a run that ends its process hands
- * the rest to a new one: a sanitized process costs more to start and end
- * (the libraries, the leak check) than a run.  Exit 0 when every job ran
- * and the leak check found nothing, else 1 (2: JOBS unreadable). */
+ * in few processes (tests/lib/batch.c).  Exit 0 when every job ran and the
+ * leak check found nothing, else 1 (2: JOBS unreadable). */
 static int
 batch(const char *path)
 {
 	sfb_strv jobs;
-	size_t next = 0;
-	int p[2], status, rc = 0;
-	char line[32];
-	FILE *fp;
-	pid_t pid;
+	int rc;
 
 	prog_file = path;
 	read_lines(path, &jobs);
@@ -2222,51 +2191,7 @@ batch(const char *path)
 		    strchr(jobs.v[cur_line - 1], '\t') == NULL)
 			die("a job is OUT ARG...");
 	}
-	while (next < jobs.n) {
-		fflush(stdout);
-		fflush(stderr);
-		if (pipe(p) < 0 || (pid = fork()) < 0) {
-			perror("semantic: pipe, fork");
-			rc = 1;
-			goto out;
-		}
-		if (pid == 0) {
-			close(p[0]);
-			run_jobs(&jobs, next, p[1]);
-		}
-		close(p[1]);
-		fp = fdopen(p[0], "r");
-		if (fp == NULL) {
-			perror("semantic: fdopen");
-			close(p[0]);
-			rc = 1;
-			goto out;
-		}
-		while (fgets(line, sizeof(line), fp) != NULL) {
-			fputs(line, stdout);
-			next++;
-		}
-		fclose(fp);
-		while (waitpid(pid, &status, 0) < 0) {
-			if (errno != EINTR) {
-				perror("semantic: waitpid");
-				rc = 1;
-				goto out;
-			}
-		}
-		status = WIFEXITED(status) ? WEXITSTATUS(status) :
-		    WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 255;
-		if (next < jobs.n) {
-			/* The run of job next ended the process. */
-			printf("%d\n", status);
-			next++;
-		} else if (status != 0) {
-			fprintf(stderr, "semantic: --batch: the process of the last runs ended "
-			    "with status %d after them (a leak?)\n", status);
-			rc = 1;
-		}
-	}
-out:
+	rc = batch_run("semantic: --batch", jobs.n, run_one, &jobs, false);
 	sfb_strv_free(&jobs);
 	return rc;
 }

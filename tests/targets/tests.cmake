@@ -3,7 +3,7 @@
 # ports, action) tuples and compares them with the plan; check.sh runs it
 # for every example, firewall (or Windows host) and target, and proves it
 # fails when one rule line is deleted.
-add_executable(sfb_semantic ${CMAKE_CURRENT_LIST_DIR}/semantic.c)
+add_executable(sfb_semantic ${CMAKE_CURRENT_LIST_DIR}/semantic.c ${CMAKE_SOURCE_DIR}/tests/lib/batch.c)
 target_include_directories(sfb_semantic PRIVATE ${CMAKE_SOURCE_DIR}/src/lib
   ${CMAKE_SOURCE_DIR}/src/lib/core)
 target_link_libraries(sfb_semantic PRIVATE sfbnet_lib PkgConfig::JANSSON)
@@ -15,6 +15,8 @@ add_test(NAME targets/semantic
 # lines in few processes; check.sh makes its hundreds of rulesets with it.
 set(SFB_CLI_NOMAIN ${SFB_CLI_SOURCES})
 list(FILTER SFB_CLI_NOMAIN EXCLUDE REGEX "/main\\.c$")
-add_executable(sfbnet_batch ${CMAKE_SOURCE_DIR}/tests/lib/sfbnet_batch.c ${SFB_CLI_NOMAIN})
-target_include_directories(sfbnet_batch PRIVATE ${CMAKE_SOURCE_DIR}/src/cli)
+add_executable(sfbnet_batch ${CMAKE_SOURCE_DIR}/tests/lib/sfbnet_batch.c
+  ${CMAKE_SOURCE_DIR}/tests/lib/batch.c ${SFB_CLI_NOMAIN})
+target_include_directories(sfbnet_batch PRIVATE ${CMAKE_SOURCE_DIR}/src/cli
+  ${CMAKE_SOURCE_DIR}/tests/lib)
 target_link_libraries(sfbnet_batch PRIVATE sfbnet_lib)
