@@ -232,6 +232,38 @@ arrow_label(const sfb_plan *plan, const struct sfb_arrow *ar, sfb_buf *b)
 	sfb_portset_free(&udp);
 }
 
+/* A node for a host or a folded box in graph in: Graphviz name gname
+ * (reused for the element id "KIND-N"), its label, drawn as a stack when it
+ * is several endpoints or hosts.  NULL when memory runs out. */
+static Agnode_t *
+host_node(Agraph_t *in, sfb_buf *gname, const char *label, const char *kind, size_t n,
+    bool stack)
+{
+	Agnode_t *nd = NULL;
+	sfb_buf lb;
+
+	sfb_buf_init(&lb);
+	label_text(&lb, label);
+	if (sfb_buf_status(gname) != SFB_OK || sfb_buf_status(&lb) != SFB_OK ||
+	    (nd = agnode(in, gname->data, 1)) == NULL)
+		goto out;
+	sfb_buf_reset(gname);
+	sfb_buf_printf(gname, "%s-%zu", kind, n);
+	if (sfb_buf_status(gname) != SFB_OK) {
+		nd = NULL;
+		goto out;
+	}
+	set(nd, "label", lb.data);
+	set(nd, "id", gname->data);
+	set(nd, "class", "host");
+	set(nd, "shape", stack ? "box3d" : "box");
+	set(nd, "style", "rounded,filled");
+	set(nd, "fillcolor", "white");
+out:
+	sfb_buf_free(&lb);
+	return nd;
+}
+
 sfb_status
 sfb_drawing_render(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
 {
@@ -314,21 +346,8 @@ sfb_drawing_render(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
 
 				sfb_buf_reset(&b);
 				sfb_buf_printf(&b, "p%zu_%zu", i, k);
-				sfb_buf_reset(&lb);
-				label_text(&lb, h->name);
-				if (sfb_buf_status(&b) != SFB_OK || sfb_buf_status(&lb) != SFB_OK ||
-				    (nd = agnode(in, b.data, 1)) == NULL)
+				if ((nd = host_node(in, &b, h->name, "host", bx->hosts[k], h->nep > 1)) == NULL)
 					goto oom;
-				sfb_buf_reset(&b);
-				sfb_buf_printf(&b, "host-%zu", bx->hosts[k]);
-				if (sfb_buf_status(&b) != SFB_OK)
-					goto oom;
-				set(nd, "label", lb.data);
-				set(nd, "id", b.data);
-				set(nd, "class", "host");
-				set(nd, "shape", h->nep > 1 ? "box3d" : "box");
-				set(nd, "style", "rounded,filled");
-				set(nd, "fillcolor", "white");
 				/* The arrows meet the middle host, clipped at the box. */
 				if (k == bx->nhosts / 2)
 					hn[i] = nd;
@@ -339,22 +358,11 @@ sfb_drawing_render(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
 		}
 		sfb_buf_reset(&b);
 		sfb_buf_printf(&b, "h%zu", i);
-		if (sfb_buf_status(&b) != SFB_OK || (hn[i] = agnode(in, b.data, 1)) == NULL)
+		if ((hn[i] = host_node(in, &b, bx->name, d->folded ? "box" : "host",
+		    d->folded ? i : bx->hosts[0], bx->nhosts > 1 || t->hosts[bx->hosts[0]].nep > 1)) == NULL)
 			goto oom;
 		if (anchor[z] == NULL)
 			anchor[z] = hn[i];
-		sfb_buf_reset(&lb);
-		label_text(&lb, bx->name);
-		sfb_buf_reset(&b);
-		sfb_buf_printf(&b, "%s-%zu", d->folded ? "box" : "host", d->folded ? i : bx->hosts[0]);
-		if (sfb_buf_status(&b) != SFB_OK || sfb_buf_status(&lb) != SFB_OK)
-			goto oom;
-		set(hn[i], "label", lb.data);
-		set(hn[i], "id", b.data);
-		set(hn[i], "class", "host");
-		set(hn[i], "shape", bx->nhosts > 1 || t->hosts[bx->hosts[0]].nep > 1 ? "box3d" : "box");
-		set(hn[i], "style", "rounded,filled");
-		set(hn[i], "fillcolor", "white");
 	}
 	for (i = 0; i < t->nfws; i++) {
 		sfb_buf_reset(&b);
