@@ -40,6 +40,20 @@ fold(uint32_t sum)
 	return (uint16_t)~sum;
 }
 
+/* The checksum of a TCP or UDP segment with its pseudo-header: the two
+ * addresses (n bytes each), the protocol and the segment's length
+ * (RFC 793; RFC 8200 section 8.1 for IPv6). */
+static uint16_t
+segment_sum(const uint8_t *s, const uint8_t *d, size_t n, uint8_t proto, const uint8_t *seg,
+    size_t len)
+{
+	uint32_t sum = sum16(0, s, n);
+
+	sum = sum16(sum, d, n);
+	sum += proto + (uint32_t)len;
+	return fold(sum16(sum, seg, len));
+}
+
 static void
 put16(uint8_t *p, uint16_t v)
 {
@@ -60,7 +74,6 @@ sfb_pkt_syn(unsigned char out[SFB_PKT_SYN_LEN], const struct sfb_sockaddr *src,
 {
 	uint8_t s[16], d[16];
 	size_t n;
-	uint32_t sum;
 
 	if (src->family != dst->family || (n = sfb_sockaddr_bytes(src, s)) == 0)
 		return false;
@@ -75,13 +88,7 @@ sfb_pkt_syn(unsigned char out[SFB_PKT_SYN_LEN], const struct sfb_sockaddr *src,
 	out[20] = 2;                      /* MSS, as every real SYN carries */
 	out[21] = 4;
 	put16(out + 22, n == 4 ? 1460 : 1440);
-	/* The pseudo-header: addresses, protocol and TCP length (RFC 793;
-	 * RFC 8200 section 8.1 for IPv6). */
-	sum = sum16(0, s, n);
-	sum = sum16(sum, d, n);
-	sum += IPPROTO_TCP + SFB_PKT_SYN_LEN;
-	sum = sum16(sum, out, SFB_PKT_SYN_LEN);
-	put16(out + 16, fold(sum));
+	put16(out + 16, segment_sum(s, d, n, IPPROTO_TCP, out, SFB_PKT_SYN_LEN));
 	return true;
 }
 
@@ -91,7 +98,7 @@ sfb_pkt_udp(unsigned char *out, size_t cap, const struct sfb_sockaddr *src,
 {
 	uint8_t s[16], d[16], *u;
 	size_t n, hl, total;
-	uint32_t sum;
+	uint16_t sum;
 
 	if (src->family != dst->family || (n = sfb_sockaddr_bytes(src, s)) == 0)
 		return 0;
@@ -122,12 +129,9 @@ sfb_pkt_udp(unsigned char *out, size_t cap, const struct sfb_sockaddr *src,
 	put16(u + 2, sfb_sockaddr_port(dst));
 	put16(u + 4, (uint16_t)(8 + len));
 	memcpy(u + 8, payload, len);
-	sum = sum16(0, s, n);
-	sum = sum16(sum, d, n);
-	sum += IPPROTO_UDP + (uint32_t)(8 + len);
-	sum = sum16(sum, u, 8 + len);
+	sum = segment_sum(s, d, n, IPPROTO_UDP, u, 8 + len);
 	/* A computed 0 is sent as all ones (RFC 768; 0 would mean "none"). */
-	put16(u + 6, fold(sum) == 0 ? 0xffff : fold(sum));
+	put16(u + 6, sum == 0 ? 0xffff : sum);
 	return total;
 }
 

@@ -141,16 +141,6 @@ waiting(struct prober *pr, size_t idx, int proto)
 	return p;
 }
 
-static int
-verdict_of_icmp(const struct sfb_pkt *k)
-{
-	(void)k;
-	/* Unreachable, for whatever reason the sender gives (port, host,
-	 * network, administratively prohibited): refused, as the connect
-	 * engine reads ECONNREFUSED and EHOSTUNREACH. */
-	return V_CLOSED;
-}
-
 static void
 on_answer(struct raw_engine *e, const struct sfb_pkt *k)
 {
@@ -201,8 +191,11 @@ on_answer(struct raw_engine *e, const struct sfb_pkt *k)
 			}
 		}
 	}
+	/* Unreachable, for whatever reason the sender gives (port, host,
+	 * network, administratively prohibited): refused, as the connect
+	 * engine reads ECONNREFUSED and EHOSTUNREACH. */
 	if (p != NULL)
-		sfb_probe_finish(p, verdict_of_icmp(k));
+		sfb_probe_finish(p, V_CLOSED);
 }
 
 /* --- reading ------------------------------------------------------------- */
