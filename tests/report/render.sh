@@ -4,6 +4,10 @@
 #   - every firewall, host and arrow of the drawing is in the page, and
 #     every planned flow through a firewall is in its firewall's table and
 #     on an arrow of the drawing;
+#   - as laid out (tests/report/geometry.js, run in the page): every arrow
+#     goes from its source through a row of each firewall on its path to
+#     its destination, an Edge's internal side is left of its external
+#     side, and clicks show an arrow's flows and a side's addresses;
 #   - with the JSON of a real `sfbnet twin` run whose ruleset lacks one
 #     rule (--results), the arrows of that flow are drawn red and the rest
 #     of the twin's arrows green;
@@ -30,6 +34,18 @@ chrome_args=(--headless --disable-gpu --no-sandbox --no-first-run --disable-exte
 	--host-resolver-rules="MAP * ~NOTFOUND" --user-data-dir="$tmp/profile")
 dom() { timeout 120 "$chrome" "${chrome_args[@]}" --dump-dom "file://$1" 2>/dev/null; }
 shot() { timeout 120 "$chrome" "${chrome_args[@]}" --window-size=1400,1100 --screenshot="$2" "file://$1" >/dev/null 2>&1; }
+# A copy of page $1 with tests/report/geometry.js at its end (clicking the
+# ids $2) into $3; geom prints what the script found in Chromium.
+here=$(cd "$(dirname "$0")" && pwd)
+inject() {
+	{ sed 's#</body>##; s#</html>##' "$1"
+	  printf '<meta name="t-click" content="%s">\n<script>\n' "$2"
+	  cat "$here/geometry.js"
+	  printf '</script>\n</body></html>\n'; } >"$3"
+}
+geom() {
+	dom "$1" | sed -n '/<pre id="t-out">/,/<\/pre>/p' | sed 's/.*<pre id="t-out">//; s#</pre>.*##; s/&gt;/>/g; s/&lt;/</g; s/&amp;/\&/g'
+}
 # The data the page's script reads (JSON, possibly over several lines).
 data_of() {
 	awk '/<script type="application\/json" id="sfb-data">/ { on = 1; sub(/.*id="sfb-data">/, "") }
@@ -65,6 +81,23 @@ for ex in examples/*.yaml; do
 	[ -n "$want" ] && [ -z "$missing_t" ] && [ -z "$missing_d" ] &&
 		ok "$b: all $(echo "$want" | wc -l) planned flows in the tables and on the drawing" ||
 		bad "$b: flows missing from the tables: '$missing_t', from the drawing: '$missing_d' (want $(echo "$want" | wc -w))"
+	# As laid out: each arrow from its source through a row of each
+	# firewall on its path (in the arrow's colour) to its destination; an
+	# Edge's internal side left of its external side.
+	inject "$tmp/$b.html" "" "$tmp/$b.t.html"
+	geom "$tmp/$b.t.html" >"$tmp/$b.geom"
+	nok=$(grep -c '^ok arrow ' "$tmp/$b.geom")
+	nbad=$(grep -c '^bad arrow ' "$tmp/$b.geom")
+	[ "$nok" = "$narrows" ] && [ "$nbad" = 0 ] &&
+		ok "$b: all $nok arrows drawn through a row of each firewall they cross" ||
+		bad "$b: $nok of $narrows arrows through their firewalls; $(grep -m3 '^bad' "$tmp/$b.geom" | tr '\n' ' ')"
+	if grep -q 'edge-access' "$ex"; then
+		sides=$(grep -c '^side ' "$tmp/$b.geom")
+		wrong=$(awk '/^side / && $4 + 0 >= $6 + 0' "$tmp/$b.geom")
+		[ "$sides" -gt 0 ] && [ -z "$wrong" ] &&
+			ok "$b: $sides Edge box(es) drawn with the internal side left of the external side" ||
+			bad "$b: Edge sides: $sides drawn, wrong way round: '$wrong'"
+	fi
 	# Nothing to load from anywhere.
 	ext=$(grep -oiE '(src|href)="[a-z][a-z0-9+.-]*:[^"]*"|url\([^)#]*\)|@import' "$tmp/$b.html" | grep -v '^href="#' | head -3)
 	csp=$(grep -c "Content-Security-Policy\" content=\"default-src 'none'" "$tmp/$b.html")
@@ -75,6 +108,37 @@ for ex in examples/*.yaml; do
 		ok "$b: screenshot ($(wc -c <"$tmp/$b.png") bytes)" || bad "$b: no screenshot"
 	[ -n "${SFB_REPORT_SHOTS:-}" ] && cp "$tmp/$b.png" "$SFB_REPORT_SHOTS/report-$b.png"
 done
+
+# The Edge's sides in onprem-edge: what its external services send leaves
+# the external side through fw-external, what the pool sends it reaches
+# the internal side through fw-internal; a click shows an arrow's flows
+# with their firewall and citations, and a side's own addresses only.
+d=$tmp/onprem-edge.data.json
+ext=$(jq -r '[.arrows[] | select(any(.flows[]; .id == "po-im-fed-sip-out"))] |
+	map("\(.from) \(.source_side) \(.via | join(","))") | unique | join(";")' "$d")
+int=$(jq -r '[.arrows[] | select(any(.flows[]; .id == "po-im-sip-to-edge"))] |
+	map("\(.to) \(.destination_side) \(.via | join(","))") | unique | join(";")' "$d")
+case "$ext|$int" in
+side-*-out\ external\ fw-external\|side-*-in\ internal\ fw-internal)
+	ok "onprem-edge: federation leaves the Edge's external side ($ext), the pool reaches its internal side ($int)" ;;
+*)	bad "onprem-edge: Edge sides of flows: po-im-fed-sip-out '$ext', po-im-sip-to-edge '$int'" ;;
+esac
+fed=$(jq -r '[.arrows | to_entries[] | select(any(.value.flows[]; .id == "po-im-fed-sip-out")) | .key][0]' "$d")
+side=$(jq -r '[.arrows[].from | select(test("^side-[0-9]+-in$"))][0] // "none"' "$d")
+inject "$tmp/onprem-edge.html" "arrow-$fed-0 $side" "$tmp/click.html"
+geom "$tmp/click.html" >"$tmp/click.txt"
+c1=$(grep "^click arrow-$fed-0: " "$tmp/click.txt")
+c2=$(grep "^click $side: " "$tmp/click.txt")
+case "$c1" in
+*"(external side) → partners"*"through fw-external"*po-im-fed-sip-out*"tcp 5061"*ms-edge-env*)
+	ok "a click on arrow $fed's part before fw-external: its flows, firewall and citations" ;;
+*)	bad "a click on arrow-$fed-0 shows '$(echo "$c1" | head -c 300)'" ;;
+esac
+case "$c2" in
+*"internal side"*172.16.10.11*172.16.10.12*) case "$c2" in *203.0.113*) bad "$side shows external addresses: '$c2'" ;;
+	*) ok "a click on $side: the Edges' internal addresses only" ;; esac ;;
+*)	bad "a click on $side shows '$c2'" ;;
+esac
 
 # A failing result, drawn red: a twin run without the federation rule
 # (needs root and namespaces; a canned run is no proof, so skip without).
@@ -96,11 +160,21 @@ if [ "$(id -u)" = 0 ] && command -v nft >/dev/null && command -v conntrack >/dev
 		nred=$((nred + 1))
 		grep -A3 "<g id=\"$id\" class=\"edge arrow fail\"" "$tmp/red.dom" | grep -q 'stroke="#cf222e"' && okred=$((okred + 1))
 	done
-	ngreen=$(grep -c 'class="edge arrow pass"' "$tmp/red.dom")
-	nfailcls=$(grep -c 'class="edge arrow fail"' "$tmp/red.dom")
+	ngreen=$(grep -c 'id="arrow-[0-9]*" class="edge arrow pass"' "$tmp/red.dom")
+	nfailcls=$(grep -c 'id="arrow-[0-9]*" class="edge arrow fail"' "$tmp/red.dom")
 	[ "$nred" -gt 0 ] && [ "$okred" = "$nred" ] && [ "$nfailcls" = "$nred" ] && [ "$ngreen" -gt 0 ] &&
 		ok "a failing twin result: its $nred arrow(s) red, $ngreen others green" ||
 		bad "a failing twin result: $okred of $nred arrow(s) red, $nfailcls drawn as fail, $ngreen green"
+	# ... and red all the way through its row of fw-external.
+	inject "$tmp/red.html" "" "$tmp/red.t.html"
+	geom "$tmp/red.t.html" >"$tmp/red.geom"
+	nthrough=0
+	for id in $red; do
+		grep -q "^ok arrow ${id#arrow-} #cf222e: .*fw-1" "$tmp/red.geom" && nthrough=$((nthrough + 1))
+	done
+	[ "$nred" -gt 0 ] && [ "$nthrough" = "$nred" ] && ! grep -q '^bad' "$tmp/red.geom" &&
+		ok "its arrow(s) pass through a red row of fw-external" ||
+		bad "$nthrough of $nred red arrow(s) through a red row of fw-external; $(grep -m2 '^bad' "$tmp/red.geom")"
 	grep -q 'class="flow-row fail" data-flow="po-im-fed-sip-out"' "$tmp/red.dom" &&
 		ok "the flow's row in the fw-external table reads fail" || bad "no failing row for po-im-fed-sip-out"
 	shot "$tmp/red.html" "$tmp/red.png"

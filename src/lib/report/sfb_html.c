@@ -110,6 +110,12 @@ resolve(const sfb_plan *plan, struct sfb_results *rs)
 	}
 }
 
+static const char *
+side_name(int side)
+{
+	return side == SFB_SIDE_INTERNAL ? "internal" : side == SFB_SIDE_EXTERNAL ? "external" : NULL;
+}
+
 /* Is a result about this arrow: a flow between two hosts (probe, twin), a
  * pair of hosts (an unplanned probe), or a flow through one firewall
  * (audit)? */
@@ -220,6 +226,18 @@ write_data(sfb_ctx *ctx, const sfb_plan *plan, const struct sfb_drawing *d,
 		o = sfb_jb_obj(&jb);
 		sfb_jb_str(&jb, o, "source", d->box[a->src].name);
 		sfb_jb_str(&jb, o, "destination", d->box[a->dst].name);
+		sfb_jb_str(&jb, o, "source_side", side_name(a->sside));
+		sfb_jb_str(&jb, o, "destination_side", side_name(a->dside));
+		sfb_buf_reset(&tmp);
+		sfb_drawing_end_id(d, a->src, a->sside, &tmp);
+		sfb_jb_str(&jb, o, "from", sfb_buf_str(&tmp));
+		sfb_buf_reset(&tmp);
+		sfb_drawing_end_id(d, a->dst, a->dside, &tmp);
+		sfb_jb_str(&jb, o, "to", sfb_buf_str(&tmp));
+		x = sfb_jb_arr(&jb);
+		for (k = 0; k < a->nfws; k++)
+			sfb_jb_push_str(&jb, x, t->fws[a->fws[k]].name);
+		sfb_jb_set(&jb, o, "via", x);
 		x = sfb_jb_arr(&jb);
 		for (k = 0; k < a->nflows; k++)
 			sfb_jb_push(&jb, x, flow_json(&jb, plan->cat, a->flows[k], &tmp));
@@ -248,6 +266,7 @@ write_data(sfb_ctx *ctx, const sfb_plan *plan, const struct sfb_drawing *d,
 			sfb_jb_str(&jb, e, "address", ep->addr_text != NULL ? sfb_buf_str(&tmp) : "(the zone)");
 			sfb_jb_str(&jb, e, "public", ep->pub_text);
 			sfb_jb_str(&jb, e, "fqdn", ep->fqdn);
+			sfb_jb_str(&jb, e, "side", side_name(sfb_drawing_side(plan, d, k)));
 			for (size_t r = 0; r < ep->nroles; r++)
 				sfb_jb_push_str(&jb, roles, plan->cat->roles[ep->roles[r]].name);
 			sfb_jb_set(&jb, e, "roles", roles);
@@ -262,9 +281,10 @@ write_data(sfb_ctx *ctx, const sfb_plan *plan, const struct sfb_drawing *d,
 		sfb_jb_push(&jb, arr, o);
 	}
 	sfb_jb_set(&jb, root, "hosts", arr);
-	/* Folded: what each box holds (its hosts, by index into hosts). */
+	/* What each box holds (its hosts, by index into hosts): a folded
+	 * box, or an Edge's sides. */
 	arr = sfb_jb_arr(&jb);
-	for (i = 0; d->folded && i < d->nbox; i++) {
+	for (i = 0; i < d->nbox; i++) {
 		o = sfb_jb_obj(&jb);
 		sfb_jb_str(&jb, o, "name", d->box[i].name);
 		x = sfb_jb_arr(&jb);
@@ -489,7 +509,7 @@ static const char style[] =
 	".count{color:#57606a;font-weight:normal}"
 	"#drawing{overflow:auto;border:1px solid #d0d7de;padding:.5em}"
 	"#drawing svg{max-width:100%;height:auto}"
-	"g.arrow,g.host,g.firewall{cursor:pointer}"
+	"g.arrow,g.host,g.side,g.firewall{cursor:pointer}g.sel path{stroke-width:4}"
 	"#details{border:1px solid #d0d7de;padding:.6em;min-height:2em;background:#f6f8fa}"
 	"table{border-collapse:collapse;font-size:.85em;margin:.4em 0 1em}"
 	"th,td{border:1px solid #d0d7de;padding:.2em .4em;text-align:left;vertical-align:top}"
@@ -513,8 +533,13 @@ static const char script[] =
 	"(r.flow||r.check||'unplanned')+' '+(r.subject||'')+' '+r.verdict+(r.detail?' \\u2014 '+r.detail:''));"
 	"p.className=r.level;into.appendChild(p);});}"
 	"function show(id){box.textContent='';var m;"
-	"if((m=/^arrow-(\\d+)$/.exec(id))){var a=D.arrows[+m[1]];"
-	"box.appendChild(el('h3',a.source+' \\u2192 '+a.destination));"
+	"document.querySelectorAll('#drawing g.sel').forEach(function(g){g.classList.remove('sel');});"
+	"if((m=/^arrow-(\\d+)(-\\d+)?$/.exec(id))){var a=D.arrows[+m[1]];"
+	"document.querySelectorAll('#drawing g.arrow').forEach(function(g){"
+	"if(g.id==='arrow-'+m[1]||g.id.indexOf('arrow-'+m[1]+'-')===0)g.classList.add('sel');});"
+	"function sd(n,s){return s?n+' ('+s+' side)':n;}"
+	"box.appendChild(el('h3',sd(a.source,a.source_side)+' \\u2192 '+sd(a.destination,a.destination_side)));"
+	"box.appendChild(el('p','through '+a.via.join(', then ')));"
 	"a.flows.forEach(function(f){var d=el('div');d.appendChild(el('b',f.id));"
 	"d.appendChild(el('span',' '+f.protocol+' '+f.ports+(f.source_ports!=='any'?' from '+f.source_ports:'')+"
 	"(f.required?'':' (optional)')+': '+f.purpose));"
@@ -523,13 +548,16 @@ static const char script[] =
 	"else if((m=/^host-(\\d+)$/.exec(id))){var h=D.hosts[+m[1]];box.appendChild(el('h3',h.name));"
 	"h.endpoints.forEach(function(e){box.appendChild(el('p',e.zone+': '+e.address+(e.public?' (public '+e.public+')':'')+"
 	"(e.fqdn?' '+e.fqdn:'')+' \\u2014 '+e.roles.join(', ')));});results(h.results,box);}"
-	"else if((m=/^box-(\\d+)$/.exec(id))){var b=D.boxes[+m[1]];box.appendChild(el('h3',b.name));"
-	"b.hosts.forEach(function(i){var h=D.hosts[i];box.appendChild(el('p',h.name+': '+h.endpoints.map(function(e){return e.address;}).join(', ')));"
+	"else if((m=/^(?:box-(\\d+)|side-(\\d+)-(in|out))$/.exec(id))){var b=D.boxes[+(m[1]||m[2])];"
+	"box.appendChild(el('h3',b.name+(m[3]?(m[3]==='in'?' \\u2014 internal side':' \\u2014 external side'):'')));"
+	"var want=m[3]?(m[3]==='in'?'internal':'external'):null;"
+	"b.hosts.forEach(function(i){var h=D.hosts[i];box.appendChild(el('p',h.name+': '+h.endpoints.filter(function(e){"
+	"return !want||e.side===want;}).map(function(e){return e.address+(e.public?' (public '+e.public+')':'')+(e.fqdn?' '+e.fqdn:'');}).join(', ')));"
 	"results(h.results,box);});}"
 	"else if((m=/^fw-(\\d+)$/.exec(id))){var f=D.firewalls[+m[1]];box.appendChild(el('h3','firewall '+f.name));"
 	"box.appendChild(el('p','between '+f.zones.join(', ')));"
 	"var s=document.getElementById('rules-'+m[1]);if(s)s.scrollIntoView();}}"
-	"document.querySelectorAll('#drawing g.arrow,#drawing g.host,#drawing g.firewall').forEach(function(g){"
+	"document.querySelectorAll('#drawing g.arrow,#drawing g.host,#drawing g.side,#drawing g.firewall').forEach(function(g){"
 	"g.addEventListener('click',function(){show(g.id);});});"
 	"document.querySelectorAll('input.filter').forEach(function(i){i.addEventListener('input',function(){"
 	"var q=i.value.toLowerCase(),t=document.getElementById(i.dataset.table);"

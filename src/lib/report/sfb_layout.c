@@ -1,5 +1,6 @@
 /* Drawing the deployment with Graphviz: cgraph builds the graph, dot lays
- * it out, the SVG renderer writes it into memory. */
+ * it out, the SVG renderer writes it into memory.  The model (boxes,
+ * sides, arrows, firewall rows) comes from sfb_drawing.c. */
 #include "sfb_layout.h"
 
 #include <stdio.h>
@@ -10,176 +11,8 @@
 #include <graphviz/gvc.h>
 
 #include "sfb_results.h"
-#include "sfb_strmap.h"
 
 static const char *const level_colour[] = { "#1a7f37", "#bf8700", "#cf222e", "#6e7781" };
-
-void
-sfb_drawing_free(struct sfb_drawing *d)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++)
-		free(d->a[i].flows);
-	for (i = 0; i < d->nbox; i++) {
-		free(d->box[i].hosts);
-		free(d->box[i].name);
-	}
-	free(d->box);
-	free(d->box_of);
-	free(d->a);
-	free(d->svg);
-	memset(d, 0, sizeof(*d));
-}
-
-static int
-cmp_pair(const void *x, const void *y)
-{
-	const size_t *a = x, *b = y;
-
-	for (int k = 0; k < 3; k++)
-		if (a[k] != b[k])
-			return a[k] < b[k] ? -1 : 1;
-	return 0;
-}
-
-/* One box per host; or, folded, per zone and pool (or role set). */
-static sfb_status
-make_boxes(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
-{
-	const sfb_topology *t = plan->topo;
-	sfb_strmap keys;
-	sfb_buf k;
-	size_t i, r, b, cap = 0;
-	bool had;
-	sfb_status st = SFB_OK;
-
-	sfb_strmap_init(&keys);
-	sfb_buf_init(&k);
-	d->folded = t->nhosts > SFB_FOLD_AT;
-	if ((d->box_of = calloc(t->nhosts + 1, sizeof(*d->box_of))) == NULL)
-		goto oom;
-	for (i = 0; i < t->nhosts; i++) {
-		const struct sfb_host *h = &t->hosts[i];
-		const struct sfb_endpoint *ep = &t->eps[h->first_ep];
-		struct sfb_box *bx;
-
-		sfb_buf_reset(&k);
-		sfb_buf_printf(&k, "%zu|", ep->zone);
-		/* A pool is one box either way (one arrow for its hosts, which
-		 * share their roles and so their flows); unfolded, its hosts
-		 * are drawn inside it. */
-		if (h->pool != NULL)
-			sfb_buf_printf(&k, "pool %s", h->pool);
-		else if (!d->folded)
-			sfb_buf_printf(&k, "host %zu", i);
-		else
-			for (r = 0; r < ep->nroles; r++)
-				sfb_buf_printf(&k, "%s%s", r > 0 ? ", " : "roles ",
-				    plan->cat->roles[ep->roles[r]].name);
-		if (sfb_buf_status(&k) != SFB_OK ||
-		    sfb_strmap_put(&keys, k.data, d->nbox, &had, &b) != SFB_OK)
-			goto oom;
-		if (!had) {
-			if (sfb_grow(&d->box, &cap, d->nbox + 1, sizeof(*d->box)) != SFB_OK)
-				goto oom;
-			memset(&d->box[d->nbox], 0, sizeof(*d->box));
-			d->box[d->nbox].zone = ep->zone;
-			d->nbox++;
-		}
-		bx = &d->box[b];
-		if (sfb_grow(&bx->hosts, &bx->cap, bx->nhosts + 1, sizeof(*bx->hosts)) != SFB_OK)
-			goto oom;
-		bx->hosts[bx->nhosts++] = i;
-		d->box_of[i] = b;
-	}
-	for (b = 0; b < d->nbox; b++) {
-		struct sfb_box *bx = &d->box[b];
-		const struct sfb_host *h = &t->hosts[bx->hosts[0]];
-		const struct sfb_endpoint *ep = &t->eps[h->first_ep];
-
-		sfb_buf_reset(&k);
-		if (bx->nhosts == 1)
-			sfb_buf_puts(&k, h->name);
-		else if (h->pool != NULL)
-			sfb_buf_printf(&k, "%s (%zu hosts)", h->pool, bx->nhosts);
-		else {
-			for (r = 0; r < ep->nroles; r++)
-				sfb_buf_printf(&k, "%s%s", r > 0 ? ", " : "", plan->cat->roles[ep->roles[r]].name);
-			sfb_buf_printf(&k, " x %zu", bx->nhosts);
-		}
-		if (sfb_buf_status(&k) != SFB_OK || (bx->name = strdup(k.data)) == NULL)
-			goto oom;
-	}
-	goto out;
-oom:
-	st = sfb_oom(ctx);
-out:
-	sfb_strmap_free(&keys);
-	sfb_buf_free(&k);
-	return st;
-}
-
-sfb_status
-sfb_drawing_arrows(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
-{
-	const sfb_topology *t = plan->topo;
-	const struct sfb_entry *e;
-	size_t *v = NULL, n = 0, cap = 0, i, a, b, j;
-	sfb_status st = SFB_OK;
-
-	if ((st = make_boxes(ctx, plan, d)) != SFB_OK)
-		return st;
-	/* (src box, dst box, flow) triples, sorted and unique. */
-	for (i = 0; i < plan->nentries; i++) {
-		e = &plan->entries[i];
-		/* The drawing is of what crosses firewalls, as the poster's is;
-		 * traffic inside a zone would bury it. */
-		if (e->fw == SFB_NO_FIREWALL)
-			continue;
-		for (a = 0; a < e->nsrc; a++) {
-			for (b = 0; b < e->ndst; b++) {
-				size_t hs = d->box_of[t->eps[e->src_eps[a]].host],
-				    hd = d->box_of[t->eps[e->dst_eps[b]].host];
-
-				if (hs == hd)
-					continue;
-				if (sfb_grow(&v, &cap, n + 3, sizeof(*v)) != SFB_OK)
-					goto oom;
-				v[n++] = hs;
-				v[n++] = hd;
-				v[n++] = e->flow;
-			}
-		}
-	}
-	if (n > 0)
-		qsort(v, n / 3, 3 * sizeof(*v), cmp_pair);
-	for (i = 0; i < n; i = j) {
-		struct sfb_arrow *ar;
-
-		if (sfb_grow(&d->a, &d->cap, d->n + 1, sizeof(*d->a)) != SFB_OK)
-			goto oom;
-		ar = &d->a[d->n];
-		memset(ar, 0, sizeof(*ar));
-		ar->src = v[i];
-		ar->dst = v[i + 1];
-		ar->level = -1;
-		d->n++;
-		for (j = i; j < n && v[j] == v[i] && v[j + 1] == v[i + 1]; j += 3)
-			;
-		if ((ar->flows = calloc((j - i) / 3, sizeof(*ar->flows))) == NULL)
-			goto oom;
-		for (a = i; a < j; a += 3)
-			if (ar->nflows == 0 || ar->flows[ar->nflows - 1] != v[a + 2])
-				ar->flows[ar->nflows++] = v[a + 2];
-	}
-	goto out;
-oom:
-	st = sfb_oom(ctx);
-out:
-	free(v);
-	return st;
-}
 
 /* Graphviz reads backslash escapes in labels (\N, \l ...): double them. */
 static void
@@ -232,36 +65,310 @@ arrow_label(const sfb_plan *plan, const struct sfb_arrow *ar, sfb_buf *b)
 	sfb_portset_free(&udp);
 }
 
-/* A node for a host or a folded box in graph in: Graphviz name gname
- * (reused for the element id "KIND-N"), its label, drawn as a stack when it
- * is several endpoints or hosts.  NULL when memory runs out. */
+/* A node for a host or a folded box in graph in, named (in Graphviz, and
+ * as its element id) KIND-N, drawn as a stack when it is several
+ * endpoints or hosts; b is scratch.  NULL when memory runs out.  The
+ * names of the nodes are their ids so that an edge's title in the SVG
+ * ("host-3->fw-0:r2:w") names the elements it joins. */
 static Agnode_t *
-host_node(Agraph_t *in, sfb_buf *gname, const char *label, const char *kind, size_t n,
-    bool stack)
+host_node(Agraph_t *in, sfb_buf *b, const char *label, const char *kind, size_t n, bool stack)
 {
 	Agnode_t *nd = NULL;
-	sfb_buf lb;
 
-	sfb_buf_init(&lb);
-	label_text(&lb, label);
-	if (sfb_buf_status(gname) != SFB_OK || sfb_buf_status(&lb) != SFB_OK ||
-	    (nd = agnode(in, gname->data, 1)) == NULL)
-		goto out;
-	sfb_buf_reset(gname);
-	sfb_buf_printf(gname, "%s-%zu", kind, n);
-	if (sfb_buf_status(gname) != SFB_OK) {
-		nd = NULL;
-		goto out;
-	}
-	set(nd, "label", lb.data);
-	set(nd, "id", gname->data);
+	sfb_buf_reset(b);
+	sfb_buf_printf(b, "%s-%zu", kind, n);
+	if (sfb_buf_status(b) != SFB_OK || (nd = agnode(in, b->data, 1)) == NULL)
+		return NULL;
+	sfb_buf_reset(b);
+	label_text(b, label);
+	if (sfb_buf_status(b) != SFB_OK)
+		return NULL;
+	set(nd, "label", b->data);
+	set(nd, "id", agnameof(nd));
 	set(nd, "class", "host");
 	set(nd, "shape", stack ? "box3d" : "box");
 	set(nd, "style", "rounded,filled");
 	set(nd, "fillcolor", "white");
-out:
-	sfb_buf_free(&lb);
 	return nd;
+}
+
+/* Text inside a Graphviz HTML label: its markup characters as entities. */
+static void
+html_text(sfb_buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&': sfb_buf_puts(b, "&amp;"); break;
+		case '<': sfb_buf_puts(b, "&lt;"); break;
+		case '>': sfb_buf_puts(b, "&gt;"); break;
+		case '"': sfb_buf_puts(b, "&quot;"); break;
+		default: sfb_buf_putc(b, *s);
+		}
+	}
+}
+
+#define SIDE_LINES 6
+
+/* "internal side" or "external side", then its endpoints (an address, or
+ * a name and the address the outside reaches), at most SIDE_LINES. */
+static void
+side_label(const sfb_plan *plan, const struct sfb_drawing *d, const struct sfb_box *bx, int side,
+    sfb_buf *b)
+{
+	const sfb_topology *t = plan->topo;
+	size_t i, k, n = 0;
+
+	sfb_buf_puts(b, side == SFB_SIDE_EXTERNAL ? "external side" : "internal side");
+	for (i = 0; i < bx->nhosts; i++) {
+		const struct sfb_host *h = &t->hosts[bx->hosts[i]];
+
+		for (k = h->first_ep; k < h->first_ep + h->nep; k++) {
+			const struct sfb_endpoint *ep = &t->eps[k];
+			bool ext = false;
+
+			for (size_t r = 0; r < ep->nroles; r++)
+				if (plan->cat->roles[ep->roles[r]].traits & SFB_TRAIT_EDGE_EXTERNAL)
+					ext = true;
+			if (ext != (side == SFB_SIDE_EXTERNAL))
+				continue;
+			if (n++ >= SIDE_LINES || d->folded)
+				continue;
+			sfb_buf_puts(b, "\\n");
+			if (side == SFB_SIDE_EXTERNAL && ep->fqdn != NULL) {
+				label_text(b, ep->fqdn);
+				sfb_buf_putc(b, ' ');
+			}
+			label_text(b, ep->pub_text != NULL ? ep->pub_text :
+			    ep->addr_text != NULL ? ep->addr_text : t->zones[ep->zone].name);
+		}
+	}
+	if (d->folded)
+		sfb_buf_printf(b, "\\n%zu endpoint(s)", n);
+	else if (n > SIDE_LINES)
+		sfb_buf_printf(b, "\\nand %zu more", n - SIDE_LINES);
+}
+
+static const char *
+level_of(int level)
+{
+	return level < 0 ? "#57606a" : level_colour[level];
+}
+
+/* A firewall as the poster draws it: its name over one row per arrow
+ * through it, which names the arrow's ports in the arrow's colour (a
+ * Graphviz HTML label; port rK is row K). */
+static sfb_status
+fw_label(const sfb_plan *plan, const struct sfb_drawing *d, size_t fw, sfb_buf *b)
+{
+	const struct sfb_arrow **by_row = NULL;
+	sfb_buf ports;
+	size_t i, k, nr = d->nrows[fw];
+	sfb_status st = SFB_OK;
+
+	sfb_buf_init(&ports);
+	if ((by_row = calloc(nr + 1, sizeof(*by_row))) == NULL) {
+		st = SFB_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < d->n; i++)
+		for (k = 0; k < d->a[i].nfws; k++)
+			if (d->a[i].fws[k] == fw && d->a[i].row[k] < nr)
+				by_row[d->a[i].row[k]] = &d->a[i];
+	sfb_buf_puts(b, "<TABLE BORDER=\"2\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"3\" "
+	    "COLOR=\"#cf222e\" BGCOLOR=\"#ffebe9\"><TR><TD BORDER=\"0\"><B>");
+	html_text(b, plan->topo->fws[fw].name);
+	sfb_buf_puts(b, "</B></TD></TR>");
+	for (i = 0; i < nr; i++) {
+		const struct sfb_arrow *ar = by_row[i];
+
+		if (ar == NULL)
+			continue;
+		sfb_buf_printf(b, "<TR><TD PORT=\"r%zu\" COLOR=\"%s\" BGCOLOR=\"white\">"
+		    "<FONT POINT-SIZE=\"8\" COLOR=\"%s\">", i, level_of(ar->level), level_of(ar->level));
+		sfb_buf_reset(&ports);
+		arrow_label(plan, ar, &ports);
+		html_text(b, sfb_buf_str(&ports));
+		sfb_buf_puts(b, "</FONT></TD></TR>");
+	}
+	sfb_buf_puts(b, "</TABLE>");
+	if (sfb_buf_status(&ports) != SFB_OK || sfb_buf_status(b) != SFB_OK)
+		st = SFB_ENOMEM;
+out:
+	free(by_row);
+	sfb_buf_free(&ports);
+	return st;
+}
+
+/* Graphviz objects of the drawing while it is built. */
+struct gv {
+	Agraph_t *g, **zg;
+	Agnode_t **hn;                /* [box] its node (a pool's or an Edge's middle host) */
+	Agnode_t **sn;                /* [2 box + side - 1] a two-sided box's sides */
+	Agnode_t **fn, **anchor;      /* [fw]; [zone] a node that holds its place */
+	char **cl;                    /* [box] the cluster its arrows end at, or NULL */
+};
+
+static Agnode_t *
+end_of(const struct gv *v, size_t box, int side)
+{
+	return side == SFB_SIDE_NONE ? v->hn[box] : v->sn[2 * box + (size_t)side - 1];
+}
+
+/* An invisible edge that puts a before b, left to right. */
+static sfb_status
+order(Agraph_t *g, Agnode_t *a, Agnode_t *b, const char *weight)
+{
+	Agedge_t *e = agedge(g, a, b, NULL, 1);
+
+	if (e == NULL)
+		return SFB_ENOMEM;
+	set(e, "style", "invis");
+	set(e, "weight", weight);
+	return SFB_OK;
+}
+
+/* A pool, or a two-sided box (an Edge or a pool of them): a dashed box
+ * around its hosts, and for an Edge its internal side, its hosts and its
+ * external side from left to right (or the other way round, ext_left). */
+static sfb_status
+group_box(const sfb_plan *plan, const struct sfb_drawing *d, struct gv *v, size_t i, sfb_buf *b,
+    sfb_buf *lb)
+{
+	const sfb_topology *t = plan->topo;
+	const struct sfb_box *bx = &d->box[i];
+	const char *pool = t->hosts[bx->hosts[0]].pool;
+	Agraph_t *in;
+	Agnode_t *nd, *left = NULL, *right = NULL;
+	size_t k, nn = d->folded ? 1 : bx->nhosts;
+	int s;
+
+	sfb_buf_reset(b);
+	sfb_buf_printf(b, "cluster_z%zu_b%zu", bx->zone, i);
+	if (sfb_buf_status(b) != SFB_OK || (in = agsubg(v->zg[bx->zone], b->data, 1)) == NULL)
+		return SFB_ENOMEM;
+	if (!bx->sided && (v->cl[i] = strdup(b->data)) == NULL)
+		return SFB_ENOMEM;
+	sfb_buf_reset(lb);
+	label_text(lb, d->folded || pool == NULL ? bx->name : pool);
+	if (sfb_buf_status(lb) != SFB_OK)
+		return SFB_ENOMEM;
+	set(in, "label", lb->data);
+	if (!bx->sided) {
+		sfb_buf_reset(b);
+		sfb_buf_printf(b, "pool-%zu", i);
+		if (sfb_buf_status(b) != SFB_OK)
+			return SFB_ENOMEM;
+		set(in, "id", b->data);
+	}
+	set(in, "class", bx->sided ? "pool edge" : "pool");
+	set(in, "style", "dashed,rounded");
+	set(in, "fillcolor", "");
+	for (s = SFB_SIDE_INTERNAL; bx->sided && s <= SFB_SIDE_EXTERNAL; s++) {
+		sfb_buf_reset(b);
+		sfb_buf_printf(b, "side-%zu-%s", i, s == SFB_SIDE_EXTERNAL ? "out" : "in");
+		sfb_buf_reset(lb);
+		side_label(plan, d, bx, s, lb);
+		if (sfb_buf_status(b) != SFB_OK || sfb_buf_status(lb) != SFB_OK ||
+		    (nd = agnode(in, b->data, 1)) == NULL)
+			return SFB_ENOMEM;
+		v->sn[2 * i + (size_t)s - 1] = nd;
+		set(nd, "label", lb->data);
+		set(nd, "id", b->data);
+		set(nd, "class", "side");
+		set(nd, "shape", "box");
+		set(nd, "style", "filled");
+		set(nd, "fillcolor", s == SFB_SIDE_EXTERNAL ? "#fff8c5" : "#ddf4ff");
+		set(nd, "fontsize", "8");
+		if ((s == SFB_SIDE_EXTERNAL) == bx->ext_left)
+			left = nd;
+		else
+			right = nd;
+	}
+	for (k = 0; k < nn; k++) {
+		size_t hi = bx->hosts[k];
+
+		nd = d->folded ? host_node(in, b, bx->name, "box", i, true) :
+		    host_node(in, b, t->hosts[hi].name, "host", hi, t->hosts[hi].nep > 1);
+		if (nd == NULL)
+			return SFB_ENOMEM;
+		/* A pool's arrows meet its middle host, clipped at its box. */
+		if (k == nn / 2)
+			v->hn[i] = nd;
+		if (left != NULL && (order(v->g, left, nd, "8") != SFB_OK ||
+		    order(v->g, nd, right, "8") != SFB_OK))
+			return SFB_ENOMEM;
+	}
+	return SFB_OK;
+}
+
+/* Arrow i: from its source to the row of each firewall it crosses, on
+ * the side of the zone it comes from, and on to its destination; the last
+ * part has the head and the id arrow-N.  Every part is an edge from left
+ * to right in Graphviz, the way the zones stand (dir=back draws one that
+ * goes right to left): edges both ways between the same ranks would let
+ * dot rank a firewall level with the hosts beside it. */
+static sfb_status
+arrow_parts(const sfb_plan *plan, const struct sfb_drawing *d, struct gv *v, size_t i, sfb_buf *b)
+{
+	const struct sfb_arrow *ar = &d->a[i];
+	Agnode_t *from = end_of(v, ar->src, ar->sside), *to;
+	char fromport[48] = "", toport[48];
+	const char *fromcl = ar->sside == SFB_SIDE_NONE ? v->cl[ar->src] : NULL, *tocl;
+	const char *cls = ar->level < 0 ? "arrow" : ar->level == SFB_LV_PASS ? "arrow pass" :
+	    ar->level == SFB_LV_PARTIAL ? "arrow partial" : ar->level == SFB_LV_FAIL ?
+	    "arrow fail" : "arrow unknown";
+	Agedge_t *e;
+	bool rightward = true;
+	size_t k;
+
+	for (k = 0; k <= ar->nfws; k++) {
+		bool last = k == ar->nfws;
+
+		toport[0] = '\0';
+		tocl = NULL;
+		if (last) {
+			to = end_of(v, ar->dst, ar->dside);
+			tocl = ar->dside == SFB_SIDE_NONE ? v->cl[ar->dst] : NULL;
+			/* it left the last firewall on the east: to the right */
+			rightward = sfb_plan_fw_side(plan, ar->fws[k - 1], ar->zd) != 0;
+		} else {
+			size_t fw = ar->fws[k];
+
+			to = v->fn[fw];
+			/* it comes into the firewall on the west: from the left */
+			rightward = sfb_plan_fw_side(plan, fw, ar->zs) == 0;
+			(void)snprintf(toport, sizeof(toport), "r%zu:%s", ar->row[k], rightward ? "w" : "e");
+		}
+		e = rightward ? agedge(v->g, from, to, NULL, 1) : agedge(v->g, to, from, NULL, 1);
+		if (e == NULL)
+			return SFB_ENOMEM;
+		sfb_buf_reset(b);
+		if (last)
+			sfb_buf_printf(b, "arrow-%zu", i);
+		else
+			sfb_buf_printf(b, "arrow-%zu-%zu", i, k);
+		if (sfb_buf_status(b) != SFB_OK)
+			return SFB_ENOMEM;
+		set(e, "id", b->data);
+		set(e, "class", cls);
+		set(e, "color", level_of(ar->level));
+		set(e, "penwidth", ar->level < 0 ? "1" : "2");
+		set(e, "dir", !last ? "none" : rightward ? "forward" : "back");
+		if (fromport[0] != '\0')
+			set(e, rightward ? "tailport" : "headport", fromport);
+		if (toport[0] != '\0')
+			set(e, rightward ? "headport" : "tailport", toport);
+		if (fromcl != NULL)
+			set(e, rightward ? "ltail" : "lhead", fromcl);
+		if (tocl != NULL)
+			set(e, rightward ? "lhead" : "ltail", tocl);
+		if (!last)
+			(void)snprintf(fromport, sizeof(fromport), "r%zu:%s", ar->row[k],
+			    sfb_plan_fw_side(plan, ar->fws[k], ar->zd) == 0 ? "w" : "e");
+		from = to;
+		fromcl = NULL;
+	}
+	return SFB_OK;
 }
 
 sfb_status
@@ -269,42 +376,39 @@ sfb_drawing_render(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
 {
 	const sfb_topology *t = plan->topo;
 	GVC_t *gvc = NULL;
-	Agraph_t *g = NULL, **zg = NULL;
-	Agnode_t **hn = NULL, **fn = NULL, **anchor = NULL;
-	char **cl = NULL;             /* [box] its pool's cluster, or NULL */
-	Agedge_t *e;
+	struct gv v;
 	sfb_buf b, lb;
-	char *data = NULL, *svg;
+	char *data = NULL, *svg, *html;
 	size_t len = 0;
 	FILE *mem;
 	int rc;
 	size_t i, k;
 	sfb_status st = SFB_OK;
 
+	memset(&v, 0, sizeof(v));
 	sfb_buf_init(&b);
 	sfb_buf_init(&lb);
-	zg = calloc(t->nzones + 1, sizeof(*zg));
-	hn = calloc(d->nbox + 1, sizeof(*hn));
-	fn = calloc(t->nfws + 1, sizeof(*fn));
-	anchor = calloc(t->nzones + 1, sizeof(*anchor));
-	cl = calloc(d->nbox + 1, sizeof(*cl));
-	if (cl == NULL || zg == NULL || hn == NULL || fn == NULL || anchor == NULL || (gvc = gvContext()) == NULL ||
-	    (g = agopen("sfbnet", Agdirected, NULL)) == NULL)
+	v.zg = calloc(t->nzones + 1, sizeof(*v.zg));
+	v.hn = calloc(d->nbox + 1, sizeof(*v.hn));
+	v.sn = calloc(2 * d->nbox + 1, sizeof(*v.sn));
+	v.fn = calloc(t->nfws + 1, sizeof(*v.fn));
+	v.anchor = calloc(t->nzones + 1, sizeof(*v.anchor));
+	v.cl = calloc(d->nbox + 1, sizeof(*v.cl));
+	if (v.cl == NULL || v.zg == NULL || v.hn == NULL || v.sn == NULL || v.fn == NULL ||
+	    v.anchor == NULL || (gvc = gvContext()) == NULL ||
+	    (v.g = agopen("sfbnet", Agdirected, NULL)) == NULL)
 		goto oom;
-	agattr(g, AGRAPH, "rankdir", "LR");
-	agattr(g, AGRAPH, "forcelabels", "true");
-	agattr(g, AGRAPH, "compound", "true");
-	agattr(g, AGRAPH, "nodesep", "0.25");
-	agattr(g, AGRAPH, "ranksep", "1.2");
-	agattr(g, AGRAPH, "fontname", "DejaVu Sans");
-	agattr(g, AGNODE, "fontname", "DejaVu Sans");
-	agattr(g, AGNODE, "fontsize", "10");
-	agattr(g, AGEDGE, "fontname", "DejaVu Sans");
-	agattr(g, AGEDGE, "fontsize", "8");
+	agattr(v.g, AGRAPH, "rankdir", "LR");
+	agattr(v.g, AGRAPH, "compound", "true");
+	agattr(v.g, AGRAPH, "nodesep", "0.25");
+	agattr(v.g, AGRAPH, "ranksep", "0.9");
+	agattr(v.g, AGRAPH, "fontname", "DejaVu Sans");
+	agattr(v.g, AGNODE, "fontname", "DejaVu Sans");
+	agattr(v.g, AGNODE, "fontsize", "10");
 	for (i = 0; i < t->nzones; i++) {
 		sfb_buf_reset(&b);
 		sfb_buf_printf(&b, "cluster_z%zu", i);
-		if (sfb_buf_status(&b) != SFB_OK || (zg[i] = agsubg(g, b.data, 1)) == NULL)
+		if (sfb_buf_status(&b) != SFB_OK || (v.zg[i] = agsubg(v.g, b.data, 1)) == NULL)
 			goto oom;
 		sfb_buf_reset(&lb);
 		label_text(&lb, t->zones[i].name);
@@ -312,129 +416,76 @@ sfb_drawing_render(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
 		sfb_buf_printf(&b, "zone-%zu", i);
 		if (sfb_buf_status(&b) != SFB_OK || sfb_buf_status(&lb) != SFB_OK)
 			goto oom;
-		set(zg[i], "label", lb.data);
-		set(zg[i], "id", b.data);
-		set(zg[i], "class", "zone");
-		set(zg[i], "style", "rounded,filled");
-		set(zg[i], "fillcolor", t->zones[i].is_default ? "#f6f8fa" : "#eef4fb");
+		set(v.zg[i], "label", lb.data);
+		set(v.zg[i], "id", b.data);
+		set(v.zg[i], "class", "zone");
+		set(v.zg[i], "style", "rounded,filled");
+		set(v.zg[i], "fillcolor", t->zones[i].is_default ? "#f6f8fa" : "#eef4fb");
 	}
 	for (i = 0; i < d->nbox; i++) {
 		const struct sfb_box *bx = &d->box[i];
-		const char *pool = t->hosts[bx->hosts[0]].pool;
 		size_t z = bx->zone;
-		Agraph_t *in = zg[z];
 
-		/* Unfolded, a pool's hosts stand together in a box of their own,
-		 * and its arrows start or end at that box (compound edges). */
-		if (!d->folded && pool != NULL) {
-			sfb_buf_reset(&b);
-			sfb_buf_printf(&b, "cluster_z%zu_%s", z, pool);
-			if (sfb_buf_status(&b) != SFB_OK || (in = agsubg(zg[z], b.data, 1)) == NULL ||
-			    (cl[i] = strdup(b.data)) == NULL)
+		if (bx->sided || (!d->folded && bx->pool)) {
+			if (group_box(plan, d, &v, i, &b, &lb) != SFB_OK)
 				goto oom;
-			sfb_buf_reset(&lb);
-			label_text(&lb, pool);
-			if (sfb_buf_status(&lb) != SFB_OK)
+		} else {
+			if ((v.hn[i] = host_node(v.zg[z], &b, bx->name, d->folded ? "box" : "host",
+			    d->folded ? i : bx->hosts[0], bx->nhosts > 1 ||
+			    t->hosts[bx->hosts[0]].nep > 1)) == NULL)
 				goto oom;
-			set(in, "label", lb.data);
-			set(in, "class", "pool");
-			set(in, "style", "dashed,rounded");
-			set(in, "fillcolor", "");
-			for (k = 0; k < bx->nhosts; k++) {
-				const struct sfb_host *h = &t->hosts[bx->hosts[k]];
-				Agnode_t *nd;
-
-				sfb_buf_reset(&b);
-				sfb_buf_printf(&b, "p%zu_%zu", i, k);
-				if ((nd = host_node(in, &b, h->name, "host", bx->hosts[k], h->nep > 1)) == NULL)
-					goto oom;
-				/* The arrows meet the middle host, clipped at the box. */
-				if (k == bx->nhosts / 2)
-					hn[i] = nd;
-			}
-			if (anchor[z] == NULL)
-				anchor[z] = hn[i];
-			continue;
 		}
-		sfb_buf_reset(&b);
-		sfb_buf_printf(&b, "h%zu", i);
-		if ((hn[i] = host_node(in, &b, bx->name, d->folded ? "box" : "host",
-		    d->folded ? i : bx->hosts[0], bx->nhosts > 1 || t->hosts[bx->hosts[0]].nep > 1)) == NULL)
-			goto oom;
-		if (anchor[z] == NULL)
-			anchor[z] = hn[i];
+		if (v.anchor[z] == NULL)
+			v.anchor[z] = v.hn[i];
 	}
 	for (i = 0; i < t->nfws; i++) {
-		sfb_buf_reset(&b);
-		sfb_buf_printf(&b, "f%zu", i);
-		if (sfb_buf_status(&b) != SFB_OK || (fn[i] = agnode(g, b.data, 1)) == NULL)
-			goto oom;
-		sfb_buf_reset(&lb);
-		label_text(&lb, t->fws[i].name);
+		Agedge_t *e;
+
 		sfb_buf_reset(&b);
 		sfb_buf_printf(&b, "fw-%zu", i);
-		if (sfb_buf_status(&b) != SFB_OK || sfb_buf_status(&lb) != SFB_OK)
+		if (sfb_buf_status(&b) != SFB_OK || (v.fn[i] = agnode(v.g, b.data, 1)) == NULL)
 			goto oom;
-		set(fn[i], "label", lb.data);
-		set(fn[i], "id", b.data);
-		set(fn[i], "class", "firewall");
-		set(fn[i], "shape", "box");
-		set(fn[i], "style", "filled");
-		set(fn[i], "fillcolor", "#ffebe9");
-		set(fn[i], "penwidth", "2");
-		/* Invisible edges hold each firewall between its zones. */
+		sfb_buf_reset(&lb);
+		if (fw_label(plan, d, i, &lb) != SFB_OK)
+			goto oom;
+		if ((html = agstrdup_html(v.g, lb.data)) == NULL)
+			goto oom;
+		set(v.fn[i], "label", html);
+		agstrfree(v.g, html);
+		set(v.fn[i], "id", b.data);
+		set(v.fn[i], "class", "firewall");
+		set(v.fn[i], "shape", "plain");
+		/* Invisible edges hold each firewall between its zones: its
+		 * first zone left of it, the others right. */
 		for (k = 0; k < t->fws[i].nzones; k++) {
 			size_t z = t->fws[i].zones[k];
 
-			if (anchor[z] == NULL)
+			if (v.anchor[z] == NULL)
 				continue;
-			e = k == 0 ? agedge(g, anchor[z], fn[i], NULL, 1) : agedge(g, fn[i], anchor[z], NULL, 1);
+			e = k == 0 ? agedge(v.g, v.anchor[z], v.fn[i], NULL, 1) :
+			    agedge(v.g, v.fn[i], v.anchor[z], NULL, 1);
 			if (e == NULL)
 				goto oom;
 			set(e, "style", "invis");
 			set(e, "weight", "4");
 		}
 	}
-	for (i = 0; i < d->n; i++) {
-		const struct sfb_arrow *ar = &d->a[i];
-
-		if ((e = agedge(g, hn[ar->src], hn[ar->dst], NULL, 1)) == NULL)
+	for (i = 0; i < d->n; i++)
+		if (arrow_parts(plan, d, &v, i, &b) != SFB_OK)
 			goto oom;
-		sfb_buf_reset(&b);
-		sfb_buf_printf(&b, "arrow-%zu", i);
-		sfb_buf_reset(&lb);
-		arrow_label(plan, ar, &lb);
-		if (sfb_buf_status(&b) != SFB_OK || sfb_buf_status(&lb) != SFB_OK)
-			goto oom;
-		set(e, "id", b.data);
-		if (cl[ar->src] != NULL)
-			set(e, "ltail", cl[ar->src]);
-		if (cl[ar->dst] != NULL)
-			set(e, "lhead", cl[ar->dst]);
-		/* xlabel, not label: an edge label becomes a virtual node in dot,
-		 * and Debian 12's Graphviz frees those twice (gvFreeLayout) when
-		 * the edge joins two clusters. */
-		set(e, "xlabel", lb.data);
-		set(e, "class", ar->level < 0 ? "arrow" : ar->level == SFB_LV_PASS ? "arrow pass" :
-		    ar->level == SFB_LV_PARTIAL ? "arrow partial" : ar->level == SFB_LV_FAIL ?
-		    "arrow fail" : "arrow unknown");
-		set(e, "color", ar->level < 0 ? "#57606a" : level_colour[ar->level]);
-		set(e, "fontcolor", ar->level < 0 ? "#57606a" : level_colour[ar->level]);
-		set(e, "penwidth", ar->level < 0 ? "1" : "2");
-	}
-	if (gvLayout(gvc, g, "dot") != 0) {
+	if (gvLayout(gvc, v.g, "dot") != 0) {
 		st = sfb_failf(ctx, SFB_EINTERNAL, "report: Graphviz could not lay the drawing out");
 		goto out;
 	}
 	/* Into a memory stream: gvRenderData's own buffer is freed twice by
 	 * gvFreeLayout in Debian 12's Graphviz. */
 	if ((mem = open_memstream(&data, &len)) == NULL) {
-		gvFreeLayout(gvc, g);
+		gvFreeLayout(gvc, v.g);
 		goto oom;
 	}
-	rc = gvRender(gvc, g, "svg", mem);
+	rc = gvRender(gvc, v.g, "svg", mem);
 	fclose(mem);
-	gvFreeLayout(gvc, g);
+	gvFreeLayout(gvc, v.g);
 	if (rc != 0 || data == NULL) {
 		st = sfb_failf(ctx, SFB_EINTERNAL, "report: Graphviz could not render the drawing");
 		goto out;
@@ -448,17 +499,18 @@ oom:
 	st = sfb_oom(ctx);
 out:
 	free(data);
-	if (g != NULL)
-		agclose(g);
+	if (v.g != NULL)
+		agclose(v.g);
 	if (gvc != NULL)
 		gvFreeContext(gvc);
-	free(zg);
-	free(hn);
-	free(fn);
-	free(anchor);
-	for (i = 0; cl != NULL && i < d->nbox; i++)
-		free(cl[i]);
-	free(cl);
+	free(v.zg);
+	free(v.hn);
+	free(v.sn);
+	free(v.fn);
+	free(v.anchor);
+	for (i = 0; v.cl != NULL && i < d->nbox; i++)
+		free(v.cl[i]);
+	free(v.cl);
 	sfb_buf_free(&b);
 	sfb_buf_free(&lb);
 	return st;

@@ -1,0 +1,363 @@
+/* The drawing's model: which boxes, which sides, which arrows through
+ * which firewall rows.  Nothing here knows Graphviz (sfb_layout.c). */
+#include "sfb_layout.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sfb_strmap.h"
+
+void
+sfb_drawing_free(struct sfb_drawing *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		free(d->a[i].flows);
+		free(d->a[i].fws);
+		free(d->a[i].row);
+	}
+	for (i = 0; i < d->nbox; i++) {
+		free(d->box[i].hosts);
+		free(d->box[i].name);
+	}
+	free(d->box);
+	free(d->box_of);
+	free(d->a);
+	free(d->nrows);
+	free(d->svg);
+	memset(d, 0, sizeof(*d));
+}
+
+void
+sfb_drawing_end_id(const struct sfb_drawing *d, size_t box, int side, sfb_buf *out)
+{
+	const struct sfb_box *bx = &d->box[box];
+
+	if (side != SFB_SIDE_NONE)
+		sfb_buf_printf(out, "side-%zu-%s", box, side == SFB_SIDE_EXTERNAL ? "out" : "in");
+	else if (d->folded)
+		sfb_buf_printf(out, "box-%zu", box);
+	else if (bx->pool)
+		sfb_buf_printf(out, "pool-%zu", box);
+	else
+		sfb_buf_printf(out, "host-%zu", bx->hosts[0]);
+}
+
+/* An arrow's key and one of its flows: (src box, src side, dst box, dst
+ * side, src zone, dst zone, flow). */
+#define KEY 7
+
+static int
+cmp_key(const void *x, const void *y)
+{
+	const size_t *a = x, *b = y;
+
+	for (int k = 0; k < KEY; k++)
+		if (a[k] != b[k])
+			return a[k] < b[k] ? -1 : 1;
+	return 0;
+}
+
+static int
+cmp5(const void *x, const void *y)
+{
+	const size_t *a = x, *b = y;
+
+	for (int k = 0; k < 5; k++)
+		if (a[k] != b[k])
+			return a[k] < b[k] ? -1 : 1;
+	return 0;
+}
+
+static bool
+is_external(const sfb_catalog *cat, const struct sfb_endpoint *ep)
+{
+	for (size_t r = 0; r < ep->nroles; r++)
+		if (cat->roles[ep->roles[r]].traits & SFB_TRAIT_EDGE_EXTERNAL)
+			return true;
+	return false;
+}
+
+/* Two-sided: some host of the box has an external Edge endpoint and
+ * another endpoint that is not (an Edge Server, or a pool of them). */
+static bool
+box_sided(const sfb_plan *plan, const struct sfb_box *bx)
+{
+	const sfb_topology *t = plan->topo;
+	size_t i, k;
+
+	for (i = 0; i < bx->nhosts; i++) {
+		const struct sfb_host *h = &t->hosts[bx->hosts[i]];
+		bool ext = false, in = false;
+
+		for (k = h->first_ep; k < h->first_ep + h->nep; k++) {
+			if (is_external(plan->cat, &t->eps[k]))
+				ext = true;
+			else
+				in = true;
+		}
+		if (ext && in)
+			return true;
+	}
+	return false;
+}
+
+int
+sfb_drawing_side(const sfb_plan *plan, const struct sfb_drawing *d, size_t ep)
+{
+	const struct sfb_endpoint *e = &plan->topo->eps[ep];
+
+	if (!d->box[d->box_of[e->host]].sided)
+		return SFB_SIDE_NONE;
+	return is_external(plan->cat, e) ? SFB_SIDE_EXTERNAL : SFB_SIDE_INTERNAL;
+}
+
+/* One box per host or pool; or, folded, per zone and pool (or role set). */
+static sfb_status
+make_boxes(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
+{
+	const sfb_topology *t = plan->topo;
+	sfb_strmap keys;
+	sfb_buf k;
+	size_t i, r, b, cap = 0;
+	bool had;
+	sfb_status st = SFB_OK;
+
+	sfb_strmap_init(&keys);
+	sfb_buf_init(&k);
+	d->folded = t->nhosts > SFB_FOLD_AT;
+	if ((d->box_of = calloc(t->nhosts + 1, sizeof(*d->box_of))) == NULL)
+		goto oom;
+	for (i = 0; i < t->nhosts; i++) {
+		const struct sfb_host *h = &t->hosts[i];
+		const struct sfb_endpoint *ep = &t->eps[h->first_ep];
+		struct sfb_box *bx;
+
+		sfb_buf_reset(&k);
+		sfb_buf_printf(&k, "%zu|", ep->zone);
+		/* A pool is one box either way (one arrow for its hosts, which
+		 * share their roles and so their flows); unfolded, its hosts
+		 * are drawn inside it. */
+		if (h->pool != NULL)
+			sfb_buf_printf(&k, "pool %s", h->pool);
+		else if (!d->folded)
+			sfb_buf_printf(&k, "host %zu", i);
+		else
+			for (r = 0; r < ep->nroles; r++)
+				sfb_buf_printf(&k, "%s%s", r > 0 ? ", " : "roles ",
+				    plan->cat->roles[ep->roles[r]].name);
+		if (sfb_buf_status(&k) != SFB_OK ||
+		    sfb_strmap_put(&keys, k.data, d->nbox, &had, &b) != SFB_OK)
+			goto oom;
+		if (!had) {
+			if (sfb_grow(&d->box, &cap, d->nbox + 1, sizeof(*d->box)) != SFB_OK)
+				goto oom;
+			memset(&d->box[d->nbox], 0, sizeof(*d->box));
+			d->box[d->nbox].zone = ep->zone;
+			d->nbox++;
+		}
+		bx = &d->box[b];
+		if (sfb_grow(&bx->hosts, &bx->cap, bx->nhosts + 1, sizeof(*bx->hosts)) != SFB_OK)
+			goto oom;
+		bx->hosts[bx->nhosts++] = i;
+		d->box_of[i] = b;
+	}
+	for (b = 0; b < d->nbox; b++) {
+		struct sfb_box *bx = &d->box[b];
+		const struct sfb_host *h = &t->hosts[bx->hosts[0]];
+		const struct sfb_endpoint *ep = &t->eps[h->first_ep];
+
+		bx->sided = box_sided(plan, bx);
+		bx->pool = h->pool != NULL;
+		sfb_buf_reset(&k);
+		if (bx->nhosts == 1)
+			sfb_buf_puts(&k, h->name);
+		else if (h->pool != NULL)
+			sfb_buf_printf(&k, "%s (%zu hosts)", h->pool, bx->nhosts);
+		else {
+			for (r = 0; r < ep->nroles; r++)
+				sfb_buf_printf(&k, "%s%s", r > 0 ? ", " : "", plan->cat->roles[ep->roles[r]].name);
+			sfb_buf_printf(&k, " x %zu", bx->nhosts);
+		}
+		if (sfb_buf_status(&k) != SFB_OK || (bx->name = strdup(k.data)) == NULL)
+			goto oom;
+	}
+	goto out;
+oom:
+	st = sfb_oom(ctx);
+out:
+	sfb_strmap_free(&keys);
+	sfb_buf_free(&k);
+	return st;
+}
+
+/* The firewalls from zone zs to zone zd, in order, into a new array. */
+static sfb_status
+path_of(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_arrow *ar)
+{
+	size_t nz = plan->topo->nzones, z, k;
+	int len = sfb_plan_path_len(plan, ar->zs, ar->zd);
+
+	ar->nfws = len > 0 ? (size_t)len : 0;
+	ar->fws = calloc(ar->nfws + 1, sizeof(*ar->fws));
+	ar->row = calloc(ar->nfws + 1, sizeof(*ar->row));
+	if (ar->fws == NULL || ar->row == NULL)
+		return sfb_oom(ctx);
+	/* The paths are kept as the last hop into each zone: walk back. */
+	k = ar->nfws;
+	for (z = ar->zd; z != ar->zs && k > 0; z = plan->via_zone[ar->zs * nz + z])
+		ar->fws[--k] = plan->via_fw[ar->zs * nz + z];
+	return SFB_OK;
+}
+
+/* Which way a two-sided box faces: its external side toward the
+ * firewalls its external arrows cross next, which the drawing puts right
+ * of the zone when the zone is the firewall's first (sfb_layout.c).  By a
+ * vote of those arrows: internal clients reach an A/V Edge's external
+ * side too, through the internal firewall. */
+static sfb_status
+orient(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
+{
+	long *vote = calloc(d->nbox + 1, sizeof(*vote));
+	size_t i, b;
+
+	if (vote == NULL)
+		return sfb_oom(ctx);
+	for (i = 0; i < d->n; i++) {
+		const struct sfb_arrow *ar = &d->a[i];
+		size_t fw, z;
+
+		if (ar->nfws == 0)
+			continue;
+		if (ar->sside == SFB_SIDE_EXTERNAL) {
+			b = ar->src;
+			fw = ar->fws[0];
+			z = ar->zs;
+		} else if (ar->dside == SFB_SIDE_EXTERNAL) {
+			b = ar->dst;
+			fw = ar->fws[ar->nfws - 1];
+			z = ar->zd;
+		} else
+			continue;
+		vote[b] += sfb_plan_fw_side(plan, fw, z) != 0 ? 1 : -1;
+	}
+	for (b = 0; b < d->nbox; b++)
+		d->box[b].ext_left = vote[b] > 0;
+	free(vote);
+	return SFB_OK;
+}
+
+/* The rows of each firewall, top to bottom in the order of the boxes on
+ * its west side, then of those on its east: dot keeps the boxes of a zone
+ * in the order they are made, so the arrows cross less. */
+static sfb_status
+number_rows(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
+{
+	size_t *v = NULL, n = 0, cap = 0, i, k, fw;
+	sfb_status st = SFB_OK;
+
+	for (i = 0; i < d->n; i++) {
+		const struct sfb_arrow *ar = &d->a[i];
+
+		for (k = 0; k < ar->nfws; k++) {
+			bool from_west = sfb_plan_fw_side(plan, ar->fws[k], ar->zs) == 0;
+
+			if (sfb_grow(&v, &cap, n + 5, sizeof(*v)) != SFB_OK) {
+				st = sfb_oom(ctx);
+				goto out;
+			}
+			v[n++] = ar->fws[k];
+			v[n++] = from_west ? ar->src : ar->dst;
+			v[n++] = from_west ? ar->dst : ar->src;
+			v[n++] = i;
+			v[n++] = k;
+		}
+	}
+	if (n > 0)
+		qsort(v, n / 5, 5 * sizeof(*v), cmp5);
+	for (i = 0; i < n; i += 5) {
+		fw = v[i];
+		d->a[v[i + 3]].row[v[i + 4]] = d->nrows[fw]++;
+	}
+out:
+	free(v);
+	return st;
+}
+
+sfb_status
+sfb_drawing_arrows(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
+{
+	const sfb_topology *t = plan->topo;
+	const struct sfb_entry *e;
+	size_t *v = NULL, n = 0, cap = 0, i, a, b, j;
+	sfb_status st = SFB_OK;
+
+	if ((st = make_boxes(ctx, plan, d)) != SFB_OK)
+		return st;
+	if ((d->nrows = calloc(t->nfws + 1, sizeof(*d->nrows))) == NULL)
+		goto oom;
+	/* Key-and-flow tuples, sorted and unique. */
+	for (i = 0; i < plan->nentries; i++) {
+		e = &plan->entries[i];
+		/* The drawing is of what crosses firewalls, as the poster's is;
+		 * traffic inside a zone would bury it. */
+		if (e->fw == SFB_NO_FIREWALL)
+			continue;
+		for (a = 0; a < e->nsrc; a++) {
+			for (b = 0; b < e->ndst; b++) {
+				const struct sfb_endpoint *se = &t->eps[e->src_eps[a]],
+				    *de = &t->eps[e->dst_eps[b]];
+				size_t hs = d->box_of[se->host], hd = d->box_of[de->host];
+
+				if (hs == hd || sfb_plan_path_len(plan, se->zone, de->zone) <= 0)
+					continue;
+				if (sfb_grow(&v, &cap, n + KEY, sizeof(*v)) != SFB_OK)
+					goto oom;
+				v[n++] = hs;
+				v[n++] = (size_t)sfb_drawing_side(plan, d, e->src_eps[a]);
+				v[n++] = hd;
+				v[n++] = (size_t)sfb_drawing_side(plan, d, e->dst_eps[b]);
+				v[n++] = se->zone;
+				v[n++] = de->zone;
+				v[n++] = e->flow;
+			}
+		}
+	}
+	if (n > 0)
+		qsort(v, n / KEY, KEY * sizeof(*v), cmp_key);
+	for (i = 0; i < n; i = j) {
+		struct sfb_arrow *ar;
+
+		if (sfb_grow(&d->a, &d->cap, d->n + 1, sizeof(*d->a)) != SFB_OK)
+			goto oom;
+		ar = &d->a[d->n];
+		memset(ar, 0, sizeof(*ar));
+		ar->src = v[i];
+		ar->sside = (int)v[i + 1];
+		ar->dst = v[i + 2];
+		ar->dside = (int)v[i + 3];
+		ar->zs = v[i + 4];
+		ar->zd = v[i + 5];
+		ar->level = -1;
+		d->n++;
+		for (j = i; j < n && memcmp(&v[j], &v[i], (KEY - 1) * sizeof(*v)) == 0; j += KEY)
+			;
+		if ((ar->flows = calloc((j - i) / KEY, sizeof(*ar->flows))) == NULL)
+			goto oom;
+		for (a = i; a < j; a += KEY)
+			if (ar->nflows == 0 || ar->flows[ar->nflows - 1] != v[a + KEY - 1])
+				ar->flows[ar->nflows++] = v[a + KEY - 1];
+		if ((st = path_of(ctx, plan, ar)) != SFB_OK)
+			goto out;
+	}
+	if ((st = number_rows(ctx, plan, d)) != SFB_OK)
+		goto out;
+	st = orient(ctx, plan, d);
+	goto out;
+oom:
+	st = sfb_oom(ctx);
+out:
+	free(v);
+	return st;
+}
