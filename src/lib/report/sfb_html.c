@@ -510,6 +510,8 @@ static const char style[] =
 	"#drawing{overflow:auto;border:1px solid #d0d7de;padding:.5em}"
 	"#drawing svg{max-width:100%;height:auto}"
 	"g.arrow,g.host,g.side,g.firewall{cursor:pointer}g.sel path{stroke-width:4}"
+	/* bold here: Graphviz's <B> leaks in its pango plugin (Debian 12) */
+	"g.firewall>text:first-of-type{font-weight:bold}"
 	"#details{border:1px solid #d0d7de;padding:.6em;min-height:2em;background:#f6f8fa}"
 	"table{border-collapse:collapse;font-size:.85em;margin:.4em 0 1em}"
 	"th,td{border:1px solid #d0d7de;padding:.2em .4em;text-align:left;vertical-align:top}"

@@ -175,9 +175,9 @@ fw_label(const sfb_plan *plan, const struct sfb_drawing *d, size_t fw, sfb_buf *
 			if (d->a[i].fws[k] == fw && d->a[i].row[k] < nr)
 				by_row[d->a[i].row[k]] = &d->a[i];
 	sfb_buf_puts(b, "<TABLE BORDER=\"2\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"3\" "
-	    "COLOR=\"#cf222e\" BGCOLOR=\"#ffebe9\"><TR><TD BORDER=\"0\"><B>");
+	    "COLOR=\"#cf222e\" BGCOLOR=\"#ffebe9\"><TR><TD BORDER=\"0\"><FONT POINT-SIZE=\"11\">");
 	html_text(b, plan->topo->fws[fw].name);
-	sfb_buf_puts(b, "</B></TD></TR>");
+	sfb_buf_puts(b, "</FONT></TD></TR>");
 	for (i = 0; i < nr; i++) {
 		const struct sfb_arrow *ar = by_row[i];
 
