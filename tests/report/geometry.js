@@ -10,7 +10,9 @@
 //   side B in X out Y     the left edge of an Edge's internal and external
 //                         side (x grows to the right);
 //   click ID: TEXT        what the details box says after a click on ID
-//                         (ids from the page's meta element named t-click).
+//                         (ids from the page's meta element named t-click);
+//   filter T Q: N of M    rows of table T still shown after Q is typed into
+//                         its filter box (meta t-filter: "T Q").
 (function () {
 	var D = JSON.parse(document.getElementById('sfb-data').textContent);
 	var out = [];
@@ -90,6 +92,20 @@
 		g.dispatchEvent(new MouseEvent('click', { bubbles: true }));
 		out.push('click ' + id + ': ' + el('details').textContent.replace(/\s+/g, ' '));
 	});
+	// A filter box typed into: how many rows of its table stay shown.
+	var fm = document.querySelector('meta[name="t-filter"]');
+	if (fm) {
+		var w = fm.content.split(' '), box = document.querySelector('input.filter[data-table="' + w[0] + '"]');
+		if (box === null) {
+			out.push('filter ' + w[0] + ': (no filter box)');
+		} else {
+			box.value = w[1];
+			box.dispatchEvent(new Event('input'));
+			var rows = el(w[0]).querySelectorAll('tbody tr'), shown = 0;
+			rows.forEach(function (r) { if (r.style.display !== 'none') shown++; });
+			out.push('filter ' + w[0] + ' ' + w[1] + ': ' + shown + ' of ' + rows.length);
+		}
+	}
 	var pre = document.createElement('pre');
 	pre.id = 't-out';
 	pre.textContent = out.join('\n') + '\n';

@@ -39,7 +39,9 @@ shot() { timeout 120 "$chrome" "${chrome_args[@]}" --window-size=1400,1100 --scr
 here=$(cd "$(dirname "$0")" && pwd)
 inject() {
 	{ sed 's#</body>##; s#</html>##' "$1"
-	  printf '<meta name="t-click" content="%s">\n<script>\n' "$2"
+	  printf '<meta name="t-click" content="%s">\n' "$2"
+	  [ -n "${4:-}" ] && printf '<meta name="t-filter" content="%s">\n' "$4"
+	  printf '<script>\n'
 	  cat "$here/geometry.js"
 	  printf '</script>\n</body></html>\n'; } >"$3"
 }
@@ -125,7 +127,7 @@ side-*-out\ external\ fw-external\|side-*-in\ internal\ fw-internal)
 esac
 fed=$(jq -r '[.arrows | to_entries[] | select(any(.value.flows[]; .id == "po-im-fed-sip-out")) | .key][0]' "$d")
 side=$(jq -r '[.arrows[].from | select(test("^side-[0-9]+-in$"))][0] // "none"' "$d")
-inject "$tmp/onprem-edge.html" "arrow-$fed-0 $side" "$tmp/click.html"
+inject "$tmp/onprem-edge.html" "arrow-$fed-0 $side" "$tmp/click.html" "rules-table-1 po-im-fed-sip-out"
 geom "$tmp/click.html" >"$tmp/click.txt"
 c1=$(grep "^click arrow-$fed-0: " "$tmp/click.txt")
 c2=$(grep "^click $side: " "$tmp/click.txt")
@@ -139,6 +141,11 @@ case "$c2" in
 	*) ok "a click on $side: the Edges' internal addresses only" ;; esac ;;
 *)	bad "a click on $side shows '$c2'" ;;
 esac
+nrules=$(jq '[.flows[] | select(.firewall == "fw-external")] | length' "$tmp/onprem-edge.plan.json")
+f1=$(grep '^filter ' "$tmp/click.txt")
+[ "$f1" = "filter rules-table-1 po-im-fed-sip-out: 1 of $nrules" ] &&
+	ok "the fw-external table filtered on po-im-fed-sip-out: 1 row of $nrules shown" ||
+	bad "filter: '$f1' (want 1 of $nrules)"
 
 # A failing result, drawn red: a twin run without the federation rule
 # (needs root and namespaces; a canned run is no proof, so skip without).
