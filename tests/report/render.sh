@@ -141,6 +141,17 @@ case "$c2" in
 	*) ok "a click on $side: the Edges' internal addresses only" ;; esac ;;
 *)	bad "a click on $side shows '$c2'" ;;
 esac
+# A version 2 endpoint's ports: replace the catalog's on the drawing too:
+# two-sites' Edge takes Web Conferencing on 444, and the row of fw-external
+# that the remote users' arrow to it crosses says so.
+p2=$(jq -r '[.arrows[] | select(.destination_side == "external" and any(.flows[]; .id == "po-av-remote-webconf"))][0].ports' \
+	"$tmp/two-sites.data.json")
+case "$p2" in
+*444*) grep -qF ">$p2</text>" "$tmp/two-sites.dom" &&
+	ok "two-sites: the arrow to the Edge's external side carries the topology's port 444 ($p2), in its fw-external row" ||
+	bad "two-sites: no firewall row reads '$p2'" ;;
+*)	bad "two-sites: the arrow to the Edge's external side has ports '$p2', not the topology's 444" ;;
+esac
 nrules=$(jq '[.flows[] | select(.firewall == "fw-external")] | length' "$tmp/onprem-edge.plan.json")
 f1=$(grep '^filter ' "$tmp/click.txt")
 [ "$f1" = "filter rules-table-1 po-im-fed-sip-out: 1 of $nrules" ] &&

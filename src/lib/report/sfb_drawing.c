@@ -13,6 +13,8 @@ sfb_drawing_free(struct sfb_drawing *d)
 	size_t i;
 
 	for (i = 0; i < d->n; i++) {
+		sfb_portset_free(&d->a[i].tcp);
+		sfb_portset_free(&d->a[i].udp);
 		free(d->a[i].flows);
 		free(d->a[i].fws);
 		free(d->a[i].row);
@@ -44,30 +46,52 @@ sfb_drawing_end_id(const struct sfb_drawing *d, size_t box, int side, sfb_buf *o
 		sfb_buf_printf(out, "host-%zu", bx->hosts[0]);
 }
 
-/* An arrow's key and one of its flows: (src box, src side, dst box, dst
- * side, src zone, dst zone, flow). */
-#define KEY 7
-
-static int
-cmp_key(const void *x, const void *y)
+void
+sfb_drawing_ports(const struct sfb_arrow *ar, size_t cut, sfb_buf *b)
 {
-	const size_t *a = x, *b = y;
+	size_t start = b->len;
 
-	for (int k = 0; k < KEY; k++)
+	if (sfb_portset_count(&ar->tcp) > 0) {
+		sfb_buf_puts(b, "tcp ");
+		sfb_portset_print(b, &ar->tcp);
+	}
+	if (sfb_portset_count(&ar->udp) > 0) {
+		sfb_buf_puts(b, b->len > start ? "; udp " : "udp ");
+		sfb_portset_print(b, &ar->udp);
+	}
+	if (cut > 3 && b->len - start > cut && sfb_buf_status(b) == SFB_OK) {
+		b->len = start + cut - 3;
+		b->data[b->len] = '\0';
+		sfb_buf_puts(b, "...");
+	}
+}
+
+/* An arrow's key and one of its flows: (src box, src side, dst box, dst
+ * side, src zone, dst zone, flow), then the plan entry it comes from. */
+#define KEY 7
+#define WORDS 8
+
+/* Tuples of n words, compared word by word (for qsort's comparators). */
+static int
+cmp_words(const size_t *a, const size_t *b, int n)
+{
+	for (int k = 0; k < n; k++)
 		if (a[k] != b[k])
 			return a[k] < b[k] ? -1 : 1;
 	return 0;
 }
 
 static int
-cmp5(const void *x, const void *y)
+cmp_key(const void *x, const void *y)
 {
-	const size_t *a = x, *b = y;
+	return cmp_words(x, y, WORDS);
+}
 
-	for (int k = 0; k < 5; k++)
-		if (a[k] != b[k])
-			return a[k] < b[k] ? -1 : 1;
-	return 0;
+/* A firewall row's key: (firewall, west box, east box, arrow, index). */
+static int
+cmp_row(const void *x, const void *y)
+{
+	return cmp_words(x, y, 5);
 }
 
 static bool
@@ -275,7 +299,7 @@ number_rows(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
 		}
 	}
 	if (n > 0)
-		qsort(v, n / 5, 5 * sizeof(*v), cmp5);
+		qsort(v, n / 5, 5 * sizeof(*v), cmp_row);
 	for (i = 0; i < n; i += 5) {
 		fw = v[i];
 		d->a[v[i + 3]].row[v[i + 4]] = d->nrows[fw]++;
@@ -312,7 +336,7 @@ sfb_drawing_arrows(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
 
 				if (hs == hd || sfb_plan_path_len(plan, se->zone, de->zone) <= 0)
 					continue;
-				if (sfb_grow(&v, &cap, n + KEY, sizeof(*v)) != SFB_OK)
+				if (sfb_grow(&v, &cap, n + WORDS, sizeof(*v)) != SFB_OK)
 					goto oom;
 				v[n++] = hs;
 				v[n++] = (size_t)sfb_drawing_side(plan, d, e->src_eps[a]);
@@ -321,11 +345,12 @@ sfb_drawing_arrows(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
 				v[n++] = se->zone;
 				v[n++] = de->zone;
 				v[n++] = e->flow;
+				v[n++] = i;
 			}
 		}
 	}
 	if (n > 0)
-		qsort(v, n / KEY, KEY * sizeof(*v), cmp_key);
+		qsort(v, n / WORDS, WORDS * sizeof(*v), cmp_key);
 	for (i = 0; i < n; i = j) {
 		struct sfb_arrow *ar;
 
@@ -340,14 +365,24 @@ sfb_drawing_arrows(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
 		ar->zs = v[i + 4];
 		ar->zd = v[i + 5];
 		ar->level = -1;
+		sfb_portset_init(&ar->tcp);
+		sfb_portset_init(&ar->udp);
 		d->n++;
-		for (j = i; j < n && memcmp(&v[j], &v[i], (KEY - 1) * sizeof(*v)) == 0; j += KEY)
+		for (j = i; j < n && memcmp(&v[j], &v[i], (KEY - 1) * sizeof(*v)) == 0; j += WORDS)
 			;
-		if ((ar->flows = calloc((j - i) / KEY, sizeof(*ar->flows))) == NULL)
+		if ((ar->flows = calloc((j - i) / WORDS, sizeof(*ar->flows))) == NULL)
 			goto oom;
-		for (a = i; a < j; a += KEY)
+		for (a = i; a < j; a += WORDS) {
+			const struct sfb_entry *en = &plan->entries[v[a + KEY]];
+			const sfb_portset *dp = sfb_entry_dport(plan->cat, en);
+			int proto = plan->cat->flows[en->flow].proto;
+
 			if (ar->nflows == 0 || ar->flows[ar->nflows - 1] != v[a + KEY - 1])
 				ar->flows[ar->nflows++] = v[a + KEY - 1];
+			if (((proto & SFB_PROTO_TCP) && sfb_iset_union(&ar->tcp.s, &dp->s) != SFB_OK) ||
+			    ((proto & SFB_PROTO_UDP) && sfb_iset_union(&ar->udp.s, &dp->s) != SFB_OK))
+				goto oom;
+		}
 		if ((st = path_of(ctx, plan, ar)) != SFB_OK)
 			goto out;
 	}

@@ -226,6 +226,9 @@ write_data(sfb_ctx *ctx, const sfb_plan *plan, const struct sfb_drawing *d,
 		o = sfb_jb_obj(&jb);
 		sfb_jb_str(&jb, o, "source", d->box[a->src].name);
 		sfb_jb_str(&jb, o, "destination", d->box[a->dst].name);
+		sfb_buf_reset(&tmp);
+		sfb_drawing_ports(a, 0, &tmp);
+		sfb_jb_str(&jb, o, "ports", sfb_buf_str(&tmp));
 		sfb_jb_str(&jb, o, "source_side", side_name(a->sside));
 		sfb_jb_str(&jb, o, "destination_side", side_name(a->dside));
 		sfb_buf_reset(&tmp);
@@ -541,7 +544,7 @@ static const char script[] =
 	"if(g.id==='arrow-'+m[1]||g.id.indexOf('arrow-'+m[1]+'-')===0)g.classList.add('sel');});"
 	"function sd(n,s){return s?n+' ('+s+' side)':n;}"
 	"box.appendChild(el('h3',sd(a.source,a.source_side)+' \\u2192 '+sd(a.destination,a.destination_side)));"
-	"box.appendChild(el('p','through '+a.via.join(', then ')));"
+	"box.appendChild(el('p',a.ports+', through '+a.via.join(', then ')));"
 	"a.flows.forEach(function(f){var d=el('div');d.appendChild(el('b',f.id));"
 	"d.appendChild(el('span',' '+f.protocol+' '+f.ports+(f.source_ports!=='any'?' from '+f.source_ports:'')+"
 	"(f.required?'':' (optional)')+': '+f.purpose));"

@@ -31,40 +31,6 @@ set(void *obj, const char *k, const char *v)
 	agsafeset(obj, (char *)k, (char *)v, "");
 }
 
-/* "tcp 443, 5061; udp 3478" for the flows of an arrow, cut at 60 characters. */
-static void
-arrow_label(const sfb_plan *plan, const struct sfb_arrow *ar, sfb_buf *b)
-{
-	sfb_portset tcp, udp;
-	const struct sfb_cflow *f;
-	size_t i, start = b->len;
-
-	sfb_portset_init(&tcp);
-	sfb_portset_init(&udp);
-	for (i = 0; i < ar->nflows; i++) {
-		f = &plan->cat->flows[ar->flows[i]];
-		if (f->proto & SFB_PROTO_TCP)
-			(void)sfb_iset_union(&tcp.s, &f->dport.s);
-		if (f->proto & SFB_PROTO_UDP)
-			(void)sfb_iset_union(&udp.s, &f->dport.s);
-	}
-	if (sfb_portset_count(&tcp) > 0) {
-		sfb_buf_puts(b, "tcp ");
-		sfb_portset_print(b, &tcp);
-	}
-	if (sfb_portset_count(&udp) > 0) {
-		sfb_buf_puts(b, b->len > start ? "; udp " : "udp ");
-		sfb_portset_print(b, &udp);
-	}
-	if (b->len - start > 60 && b->data != NULL) {
-		b->len = start + 57;
-		b->data[b->len] = '\0';
-		sfb_buf_puts(b, "...");
-	}
-	sfb_portset_free(&tcp);
-	sfb_portset_free(&udp);
-}
-
 /* A node for a host or a folded box in graph in, named (in Graphviz, and
  * as its element id) KIND-N, drawn as a stack when it is several
  * endpoints or hosts; b is scratch.  NULL when memory runs out.  The
@@ -186,7 +152,7 @@ fw_label(const sfb_plan *plan, const struct sfb_drawing *d, size_t fw, sfb_buf *
 		sfb_buf_printf(b, "<TR><TD PORT=\"r%zu\" COLOR=\"%s\" BGCOLOR=\"white\">"
 		    "<FONT POINT-SIZE=\"8\" COLOR=\"%s\">", i, level_of(ar->level), level_of(ar->level));
 		sfb_buf_reset(&ports);
-		arrow_label(plan, ar, &ports);
+		sfb_drawing_ports(ar, 60, &ports);
 		html_text(b, sfb_buf_str(&ports));
 		sfb_buf_puts(b, "</FONT></TD></TR>");
 	}

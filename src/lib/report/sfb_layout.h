@@ -35,6 +35,8 @@ struct sfb_arrow {
 	size_t *fws, nfws;        /* the firewalls it crosses, from zs to zd */
 	size_t *row;              /* [k]: its row in firewall fws[k]'s table */
 	size_t *flows, nflows;    /* catalog flow indices, unique */
+	sfb_portset tcp, udp;     /* its destination ports: the plan's (a version 2
+	                           * endpoint's ports: replace the catalog's) */
 	int level;                /* worst result on it (enum sfb_level) or -1: none */
 };
 
@@ -64,6 +66,9 @@ sfb_status sfb_drawing_arrows(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_dra
  * topology and of d. */
 sfb_status sfb_drawing_render(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d);
 void sfb_drawing_free(struct sfb_drawing *d);
+/* "tcp 443,5061; udp 3478": arrow ar's ports, cut at cut characters with
+ * "..." (0: whole). */
+void sfb_drawing_ports(const struct sfb_arrow *ar, size_t cut, sfb_buf *b);
 /* The side of its box endpoint ep is drawn on (SFB_SIDE_*). */
 int sfb_drawing_side(const sfb_plan *plan, const struct sfb_drawing *d, size_t ep);
 /* The element id an arrow ends at, at box's side: side-N-in/out, box-N
