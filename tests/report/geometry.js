@@ -7,8 +7,9 @@
 //                         elements' boxes, and go on from the row they
 //                         came into (the same height), which is drawn in
 //                         the arrow's colour;
-//   side B in X out Y     the left edge of an Edge's internal and external
-//                         side (x grows to the right);
+//   side B in X out Y zones ZI ZO  the left edge of an Edge's internal and
+//                         external side (x grows to the right), and the
+//                         zones they stand in;
 //   click ID: TEXT        what the details box says after a click on ID
 //                         (ids from the page's meta element named t-click);
 //   filter T Q: N of M    rows of table T still shown after Q is typed into
@@ -80,10 +81,21 @@
 		    el('arrow-' + i).querySelector('path').getAttribute('stroke') + ': ' +
 		    (why === null ? chain.join(' > ') : why));
 	});
+	// The zone whose box holds the middle of element g.
+	function zoneOf(g) {
+		var b = g.getBBox(), x = b.x + b.width / 2, y = b.y + b.height / 2, found = '-';
+		document.querySelectorAll('#drawing g.zone').forEach(function (z) {
+			var c = z.getBBox();
+			if (x >= c.x && x <= c.x + c.width && y >= c.y && y <= c.y + c.height)
+				found = z.id;
+		});
+		return found;
+	}
 	document.querySelectorAll('#drawing g.side').forEach(function (g) {
 		var m = /^side-(\d+)-in$/.exec(g.id), o;
 		if (m && (o = el('side-' + m[1] + '-out')) !== null)
-			out.push('side ' + m[1] + ' in ' + g.getBBox().x + ' out ' + o.getBBox().x);
+			out.push('side ' + m[1] + ' in ' + g.getBBox().x + ' out ' + o.getBBox().x +
+			    ' zones ' + zoneOf(g) + ' ' + zoneOf(o));
 	});
 	var meta = document.querySelector('meta[name="t-click"]');
 	(meta ? meta.content.split(' ') : []).forEach(function (id) {

@@ -141,6 +141,25 @@ case "$c2" in
 	*) ok "a click on $side: the Edges' internal addresses only" ;; esac ;;
 *)	bad "a click on $side shows '$c2'" ;;
 esac
+# An Edge between two perimeter networks (a zone each, a firewall between
+# them): each side stands in its own zone, and the arrows still go through
+# the right rows.
+sed -e 's#  - { name: perimeter, networks: \[172.16.10.0/24, 172.16.20.0/24\] }#  - { name: perimeter, networks: [172.16.10.0/24] }\n  - { name: perimeter-ext, networks: [172.16.20.0/24] }#' \
+	-e 's#  - { name: fw-external, between: \[perimeter, internet\] }#  - { name: fw-external, between: [perimeter-ext, internet] }\n  - { name: fw-edge, between: [perimeter, perimeter-ext] }#' \
+	-e 's#{ zone: perimeter, address: 172.16.20#{ zone: perimeter-ext, address: 172.16.20#' examples/onprem-edge.yaml >"$tmp/split.yaml"
+if "$bin" report "$tmp/split.yaml" -o "$tmp/split.html" 2>"$tmp/split.err"; then
+	inject "$tmp/split.html" "" "$tmp/split.t.html"
+	geom "$tmp/split.t.html" >"$tmp/split.geom"
+	sl=$(grep '^side ' "$tmp/split.geom")
+	nbad=$(grep -c '^bad' "$tmp/split.geom")
+	# zones: internal 0, perimeter 1, perimeter-ext 2, internet 3
+	echo "$sl" | awk '$4 + 0 < $6 + 0 && $8 == "zone-1" && $9 == "zone-2" { ok = 1 } END { exit !ok }' && [ "$nbad" = 0 ] &&
+		ok "an Edge split over two perimeter zones: each side in its zone ($sl), every arrow through its rows" ||
+		bad "an Edge split over two zones: '$sl', $nbad bad arrow(s) $(grep -m2 '^bad' "$tmp/split.geom")"
+else
+	bad "report of the split Edge: $(head -c 300 "$tmp/split.err")"
+fi
+
 # A version 2 endpoint's ports: replace the catalog's on the drawing too:
 # two-sites' Edge takes Web Conferencing on 444, and the row of fw-external
 # that the remote users' arrow to it crosses says so.

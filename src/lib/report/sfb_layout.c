@@ -193,6 +193,24 @@ order(Agraph_t *g, Agnode_t *a, Agnode_t *b, const char *weight)
 	return SFB_OK;
 }
 
+/* The zone a side of a two-sided box stands in: that of its first
+ * endpoint on that side. */
+static size_t
+side_zone(const sfb_plan *plan, const struct sfb_drawing *d, const struct sfb_box *bx, int side)
+{
+	const sfb_topology *t = plan->topo;
+	size_t i, k;
+
+	for (i = 0; i < bx->nhosts; i++) {
+		const struct sfb_host *h = &t->hosts[bx->hosts[i]];
+
+		for (k = h->first_ep; k < h->first_ep + h->nep; k++)
+			if (sfb_drawing_side(plan, d, k) == side)
+				return t->eps[k].zone;
+	}
+	return bx->zone;
+}
+
 /* A pool, or a two-sided box (an Edge or a pool of them): a dashed box
  * around its hosts, and for an Edge its internal side, its hosts and its
  * external side from left to right (or the other way round, ext_left). */
@@ -230,12 +248,20 @@ group_box(const sfb_plan *plan, const struct sfb_drawing *d, struct gv *v, size_
 	set(in, "style", "dashed,rounded");
 	set(in, "fillcolor", "");
 	for (s = SFB_SIDE_INTERNAL; bx->sided && s <= SFB_SIDE_EXTERNAL; s++) {
+		size_t z = side_zone(plan, d, bx, s);
+
 		sfb_buf_reset(b);
 		sfb_buf_printf(b, "side-%zu-%s", i, s == SFB_SIDE_EXTERNAL ? "out" : "in");
 		sfb_buf_reset(lb);
+		/* A side in another zone (an Edge between two perimeter
+		 * networks) stands in that zone, named after its Edge. */
+		if (z != bx->zone) {
+			label_text(lb, d->folded || pool == NULL ? bx->name : pool);
+			sfb_buf_puts(lb, "\\n");
+		}
 		side_label(plan, d, bx, s, lb);
 		if (sfb_buf_status(b) != SFB_OK || sfb_buf_status(lb) != SFB_OK ||
-		    (nd = agnode(in, b->data, 1)) == NULL)
+		    (nd = agnode(z != bx->zone ? v->zg[z] : in, b->data, 1)) == NULL)
 			return SFB_ENOMEM;
 		v->sn[2 * i + (size_t)s - 1] = nd;
 		set(nd, "label", lb->data);
