@@ -321,7 +321,7 @@ sfb_drawing_arrows(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
 		return st;
 	if ((d->nrows = calloc(t->nfws + 1, sizeof(*d->nrows))) == NULL)
 		goto oom;
-	/* Key-and-flow tuples, sorted and unique. */
+	/* (key, flow, entry) tuples, sorted: an arrow per key. */
 	for (i = 0; i < plan->nentries; i++) {
 		e = &plan->entries[i];
 		/* The drawing is of what crosses firewalls, as the poster's is;
