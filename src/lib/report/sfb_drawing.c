@@ -94,15 +94,6 @@ cmp_row(const void *x, const void *y)
 	return cmp_words(x, y, 5);
 }
 
-static bool
-is_external(const sfb_catalog *cat, const struct sfb_endpoint *ep)
-{
-	for (size_t r = 0; r < ep->nroles; r++)
-		if (cat->roles[ep->roles[r]].traits & SFB_TRAIT_EDGE_EXTERNAL)
-			return true;
-	return false;
-}
-
 /* Two-sided: some host of the box has an external Edge endpoint and
  * another endpoint that is not (an Edge Server, or a pool of them). */
 static bool
@@ -116,7 +107,7 @@ box_sided(const sfb_plan *plan, const struct sfb_box *bx)
 		bool ext = false, in = false;
 
 		for (k = h->first_ep; k < h->first_ep + h->nep; k++) {
-			if (is_external(plan->cat, &t->eps[k]))
+			if (sfb_endpoint_has_trait(plan->cat, &t->eps[k], SFB_TRAIT_EDGE_EXTERNAL))
 				ext = true;
 			else
 				in = true;
@@ -134,7 +125,8 @@ sfb_drawing_side(const sfb_plan *plan, const struct sfb_drawing *d, size_t ep)
 
 	if (!d->box[d->box_of[e->host]].sided)
 		return SFB_SIDE_NONE;
-	return is_external(plan->cat, e) ? SFB_SIDE_EXTERNAL : SFB_SIDE_INTERNAL;
+	return sfb_endpoint_has_trait(plan->cat, e, SFB_TRAIT_EDGE_EXTERNAL) ? SFB_SIDE_EXTERNAL :
+	    SFB_SIDE_INTERNAL;
 }
 
 /* One box per host or pool; or, folded, per zone and pool (or role set). */

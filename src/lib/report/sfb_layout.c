@@ -90,12 +90,8 @@ side_label(const sfb_plan *plan, const struct sfb_drawing *d, const struct sfb_b
 
 		for (k = h->first_ep; k < h->first_ep + h->nep; k++) {
 			const struct sfb_endpoint *ep = &t->eps[k];
-			bool ext = false;
 
-			for (size_t r = 0; r < ep->nroles; r++)
-				if (plan->cat->roles[ep->roles[r]].traits & SFB_TRAIT_EDGE_EXTERNAL)
-					ext = true;
-			if (ext != (side == SFB_SIDE_EXTERNAL))
+			if (sfb_drawing_side(plan, d, k) != side)
 				continue;
 			if (n++ >= SIDE_LINES || d->folded)
 				continue;

@@ -188,6 +188,17 @@ sfb_endpoint_has_role(const struct sfb_endpoint *ep, size_t role)
 	return false;
 }
 
+bool
+sfb_endpoint_has_trait(const sfb_catalog *cat, const struct sfb_endpoint *ep, unsigned traits)
+{
+	size_t i;
+
+	for (i = 0; i < ep->nroles; i++)
+		if (cat->roles[ep->roles[i]].traits & traits)
+			return true;
+	return false;
+}
+
 const sfb_portset *
 sfb_endpoint_port(const struct sfb_endpoint *ep, size_t role)
 {

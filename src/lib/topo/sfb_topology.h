@@ -177,6 +177,8 @@ sfb_status sfb_topology_build(sfb_ctx *ctx, const sfb_catalog *cat, sfb_topology
 const char *sfb_endpoint_address(const struct sfb_endpoint *ep, bool public);
 /* Does endpoint ep have role (an index into the catalog's roles)? */
 bool sfb_endpoint_has_role(const struct sfb_endpoint *ep, size_t role);
+/* Does endpoint ep have a role with any of traits (SFB_TRAIT_* bits)? */
+bool sfb_endpoint_has_trait(const sfb_catalog *cat, const struct sfb_endpoint *ep, unsigned traits);
 /* The port(s) endpoint ep gives role (ports:), or NULL. */
 const sfb_portset *sfb_endpoint_port(const struct sfb_endpoint *ep, size_t role);
 /* Version 2, a flow of scope "uses" between unit a (with one of roles_a)

@@ -189,15 +189,12 @@ edge_nat(const struct sfb_tb *B, size_t h)
 {
 	const struct sfb_host *host = &B->t->hosts[h];
 	const struct sfb_endpoint *ep;
-	size_t i, r;
+	size_t i;
 
 	for (i = host->first_ep; i < host->first_ep + host->nep; i++) {
 		ep = &B->t->eps[i];
-		if (ep->pub_text == NULL)
-			continue;
-		for (r = 0; r < ep->nroles; r++)
-			if (B->cat->roles[ep->roles[r]].traits & SFB_TRAIT_EDGE_EXTERNAL)
-				return true;
+		if (ep->pub_text != NULL && sfb_endpoint_has_trait(B->cat, ep, SFB_TRAIT_EDGE_EXTERNAL))
+			return true;
 	}
 	return false;
 }
@@ -721,7 +718,7 @@ check_edge_networks(struct sfb_tb *B)
 	const struct sfb_endpoint *in, *ex;
 	const struct sfb_host *h;
 	size_t internal = B->cat->known[SFB_KR_EDGE_INTERNAL];
-	size_t i, a, b, r, z, k;
+	size_t i, a, b, z, k;
 	bool same, ext;
 	sfb_status st = SFB_OK;
 
@@ -733,8 +730,7 @@ check_edge_networks(struct sfb_tb *B)
 				continue;
 			for (b = h->first_ep; b < h->first_ep + h->nep && st == SFB_OK; b++) {
 				ex = &t->eps[b];
-				for (r = 0, ext = false; r < ex->nroles; r++)
-					ext |= (B->cat->roles[ex->roles[r]].traits & SFB_TRAIT_EDGE_EXTERNAL) != 0;
+				ext = sfb_endpoint_has_trait(B->cat, ex, SFB_TRAIT_EDGE_EXTERNAL);
 				if (b == a || !ext || ex->addr_text == NULL || ex->zone != in->zone)
 					continue;
 				same = t->zones[in->zone].is_default;
