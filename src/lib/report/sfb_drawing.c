@@ -16,8 +16,7 @@ sfb_drawing_free(struct sfb_drawing *d)
 		sfb_portset_free(&d->a[i].tcp);
 		sfb_portset_free(&d->a[i].udp);
 		free(d->a[i].flows);
-		free(d->a[i].fws);
-		free(d->a[i].row);
+		free(d->a[i].via);
 	}
 	for (i = 0; i < d->nbox; i++) {
 		free(d->box[i].hosts);
@@ -208,22 +207,25 @@ out:
 	return st;
 }
 
-/* The firewalls from zone zs to zone zd, in order, into a new array. */
+/* The firewalls from zone zs to zone zd, in order, into a new array, and
+ * the side of each the arrow comes in and goes out by. */
 static sfb_status
 path_of(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_arrow *ar)
 {
 	size_t nz = plan->topo->nzones, z, k;
 	int len = sfb_plan_path_len(plan, ar->zs, ar->zd);
 
-	ar->nfws = len > 0 ? (size_t)len : 0;
-	ar->fws = calloc(ar->nfws + 1, sizeof(*ar->fws));
-	ar->row = calloc(ar->nfws + 1, sizeof(*ar->row));
-	if (ar->fws == NULL || ar->row == NULL)
+	ar->nvia = len > 0 ? (size_t)len : 0;
+	if ((ar->via = calloc(ar->nvia + 1, sizeof(*ar->via))) == NULL)
 		return sfb_oom(ctx);
 	/* The paths are kept as the last hop into each zone: walk back. */
-	k = ar->nfws;
+	k = ar->nvia;
 	for (z = ar->zd; z != ar->zs && k > 0; z = plan->via_zone[ar->zs * nz + z])
-		ar->fws[--k] = plan->via_fw[ar->zs * nz + z];
+		ar->via[--k].fw = plan->via_fw[ar->zs * nz + z];
+	for (k = 0; k < ar->nvia; k++) {
+		ar->via[k].in_west = sfb_plan_fw_side(plan, ar->via[k].fw, ar->zs) == 0;
+		ar->via[k].out_west = sfb_plan_fw_side(plan, ar->via[k].fw, ar->zd) == 0;
+	}
 	return SFB_OK;
 }
 
@@ -233,7 +235,7 @@ path_of(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_arrow *ar)
  * vote of those arrows: internal clients reach an A/V Edge's external
  * side too, through the internal firewall. */
 static sfb_status
-orient(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
+orient(sfb_ctx *ctx, struct sfb_drawing *d)
 {
 	long *vote = calloc(d->nbox + 1, sizeof(*vote));
 	size_t i, b;
@@ -242,21 +244,15 @@ orient(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
 		return sfb_oom(ctx);
 	for (i = 0; i < d->n; i++) {
 		const struct sfb_arrow *ar = &d->a[i];
-		size_t fw, z;
 
-		if (ar->nfws == 0)
+		if (ar->nvia == 0)
 			continue;
-		if (ar->sside == SFB_SIDE_EXTERNAL) {
-			b = ar->src;
-			fw = ar->fws[0];
-			z = ar->zs;
-		} else if (ar->dside == SFB_SIDE_EXTERNAL) {
-			b = ar->dst;
-			fw = ar->fws[ar->nfws - 1];
-			z = ar->zd;
-		} else
-			continue;
-		vote[b] += sfb_plan_fw_side(plan, fw, z) != 0 ? 1 : -1;
+		/* +1: its zone lies east of the firewall its external side's
+		 * arrow crosses, so that side faces west (left) */
+		if (ar->sside == SFB_SIDE_EXTERNAL)
+			vote[ar->src] += ar->via[0].in_west ? -1 : 1;
+		else if (ar->dside == SFB_SIDE_EXTERNAL)
+			vote[ar->dst] += ar->via[ar->nvia - 1].out_west ? -1 : 1;
 	}
 	for (b = 0; b < d->nbox; b++)
 		d->box[b].ext_left = vote[b] > 0;
@@ -268,22 +264,22 @@ orient(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
  * its west side, then of those on its east: dot keeps the boxes of a zone
  * in the order they are made, so the arrows cross less. */
 static sfb_status
-number_rows(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
+number_rows(sfb_ctx *ctx, struct sfb_drawing *d)
 {
-	size_t *v = NULL, n = 0, cap = 0, i, k, fw;
+	size_t *v = NULL, n = 0, cap = 0, i, k;
 	sfb_status st = SFB_OK;
 
 	for (i = 0; i < d->n; i++) {
 		const struct sfb_arrow *ar = &d->a[i];
 
-		for (k = 0; k < ar->nfws; k++) {
-			bool from_west = sfb_plan_fw_side(plan, ar->fws[k], ar->zs) == 0;
+		for (k = 0; k < ar->nvia; k++) {
+			bool from_west = ar->via[k].in_west;
 
 			if (sfb_grow(&v, &cap, n + 5, sizeof(*v)) != SFB_OK) {
 				st = sfb_oom(ctx);
 				goto out;
 			}
-			v[n++] = ar->fws[k];
+			v[n++] = ar->via[k].fw;
 			v[n++] = from_west ? ar->src : ar->dst;
 			v[n++] = from_west ? ar->dst : ar->src;
 			v[n++] = i;
@@ -292,10 +288,8 @@ number_rows(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
 	}
 	if (n > 0)
 		qsort(v, n / 5, 5 * sizeof(*v), cmp_row);
-	for (i = 0; i < n; i += 5) {
-		fw = v[i];
-		d->a[v[i + 3]].row[v[i + 4]] = d->nrows[fw]++;
-	}
+	for (i = 0; i < n; i += 5)
+		d->a[v[i + 3]].via[v[i + 4]].row = d->nrows[v[i]]++;
 out:
 	free(v);
 	return st;
@@ -378,9 +372,9 @@ sfb_drawing_arrows(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
 		if ((st = path_of(ctx, plan, ar)) != SFB_OK)
 			goto out;
 	}
-	if ((st = number_rows(ctx, plan, d)) != SFB_OK)
+	if ((st = number_rows(ctx, d)) != SFB_OK)
 		goto out;
-	st = orient(ctx, plan, d);
+	st = orient(ctx, d);
 	goto out;
 oom:
 	st = sfb_oom(ctx);

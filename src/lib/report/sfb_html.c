@@ -238,8 +238,8 @@ write_data(sfb_ctx *ctx, const sfb_plan *plan, const struct sfb_drawing *d,
 		sfb_drawing_end_id(d, a->dst, a->dside, &tmp);
 		sfb_jb_str(&jb, o, "to", sfb_buf_str(&tmp));
 		x = sfb_jb_arr(&jb);
-		for (k = 0; k < a->nfws; k++)
-			sfb_jb_push_str(&jb, x, t->fws[a->fws[k]].name);
+		for (k = 0; k < a->nvia; k++)
+			sfb_jb_push_str(&jb, x, t->fws[a->via[k].fw].name);
 		sfb_jb_set(&jb, o, "via", x);
 		x = sfb_jb_arr(&jb);
 		for (k = 0; k < a->nflows; k++)

@@ -133,9 +133,9 @@ fw_label(const sfb_plan *plan, const struct sfb_drawing *d, size_t fw, sfb_buf *
 		goto out;
 	}
 	for (i = 0; i < d->n; i++)
-		for (k = 0; k < d->a[i].nfws; k++)
-			if (d->a[i].fws[k] == fw && d->a[i].row[k] < nr)
-				by_row[d->a[i].row[k]] = &d->a[i];
+		for (k = 0; k < d->a[i].nvia; k++)
+			if (d->a[i].via[k].fw == fw && d->a[i].via[k].row < nr)
+				by_row[d->a[i].via[k].row] = &d->a[i];
 	sfb_buf_puts(b, "<TABLE BORDER=\"2\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"3\" "
 	    "COLOR=\"#cf222e\" BGCOLOR=\"#ffebe9\"><TR><TD BORDER=\"0\"><FONT POINT-SIZE=\"11\">");
 	html_text(b, plan->topo->fws[fw].name);
@@ -296,7 +296,7 @@ group_box(const sfb_plan *plan, const struct sfb_drawing *d, struct gv *v, size_
  * goes right to left): edges both ways between the same ranks would let
  * dot rank a firewall level with the hosts beside it. */
 static sfb_status
-arrow_parts(const sfb_plan *plan, const struct sfb_drawing *d, struct gv *v, size_t i, sfb_buf *b)
+arrow_parts(const struct sfb_drawing *d, struct gv *v, size_t i, sfb_buf *b)
 {
 	const struct sfb_arrow *ar = &d->a[i];
 	Agnode_t *from = end_of(v, ar->src, ar->sside), *to;
@@ -309,8 +309,8 @@ arrow_parts(const sfb_plan *plan, const struct sfb_drawing *d, struct gv *v, siz
 	bool rightward = true;
 	size_t k;
 
-	for (k = 0; k <= ar->nfws; k++) {
-		bool last = k == ar->nfws;
+	for (k = 0; k <= ar->nvia; k++) {
+		bool last = k == ar->nvia;
 
 		toport[0] = '\0';
 		tocl = NULL;
@@ -318,14 +318,12 @@ arrow_parts(const sfb_plan *plan, const struct sfb_drawing *d, struct gv *v, siz
 			to = end_of(v, ar->dst, ar->dside);
 			tocl = ar->dside == SFB_SIDE_NONE ? v->cl[ar->dst] : NULL;
 			/* it left the last firewall on the east: to the right */
-			rightward = sfb_plan_fw_side(plan, ar->fws[k - 1], ar->zd) != 0;
+			rightward = !ar->via[k - 1].out_west;
 		} else {
-			size_t fw = ar->fws[k];
-
-			to = v->fn[fw];
+			to = v->fn[ar->via[k].fw];
 			/* it comes into the firewall on the west: from the left */
-			rightward = sfb_plan_fw_side(plan, fw, ar->zs) == 0;
-			(void)snprintf(toport, sizeof(toport), "r%zu:%s", ar->row[k], rightward ? "w" : "e");
+			rightward = ar->via[k].in_west;
+			(void)snprintf(toport, sizeof(toport), "r%zu:%s", ar->via[k].row, rightward ? "w" : "e");
 		}
 		e = rightward ? agedge(v->g, from, to, NULL, 1) : agedge(v->g, to, from, NULL, 1);
 		if (e == NULL)
@@ -351,8 +349,8 @@ arrow_parts(const sfb_plan *plan, const struct sfb_drawing *d, struct gv *v, siz
 		if (tocl != NULL)
 			set(e, rightward ? "lhead" : "ltail", tocl);
 		if (!last)
-			(void)snprintf(fromport, sizeof(fromport), "r%zu:%s", ar->row[k],
-			    sfb_plan_fw_side(plan, ar->fws[k], ar->zd) == 0 ? "w" : "e");
+			(void)snprintf(fromport, sizeof(fromport), "r%zu:%s", ar->via[k].row,
+			    ar->via[k].out_west ? "w" : "e");
 		from = to;
 		fromcl = NULL;
 	}
@@ -459,7 +457,7 @@ sfb_drawing_render(sfb_ctx *ctx, const sfb_plan *plan, struct sfb_drawing *d)
 		}
 	}
 	for (i = 0; i < d->n; i++)
-		if (arrow_parts(plan, d, &v, i, &b) != SFB_OK)
+		if (arrow_parts(d, &v, i, &b) != SFB_OK)
 			goto oom;
 	if (gvLayout(gvc, v.g, "dot") != 0) {
 		st = sfb_failf(ctx, SFB_EINTERNAL, "report: Graphviz could not lay the drawing out");

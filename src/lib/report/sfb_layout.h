@@ -26,14 +26,23 @@ struct sfb_box {
 	bool ext_left;            /* sided: the external side faces left */
 };
 
+/* An arrow's way through one firewall: its row in the firewall's table,
+ * and the firewall's sides it comes in and goes out by.  The drawing puts
+ * a firewall's first zone west of it and its other zones east
+ * (sfb_layout.c); these say which of them the arrow's zones lie toward. */
+struct sfb_crossing {
+	size_t fw, row;
+	bool in_west, out_west;
+};
+
 /* An arrow of the drawing: the flows from box src to box dst (at their
  * sides), through the firewalls on the path between their zones. */
 struct sfb_arrow {
 	size_t src, dst;          /* box indices */
 	int sside, dside;         /* SFB_SIDE_* */
 	size_t zs, zd;            /* the zones of its endpoints */
-	size_t *fws, nfws;        /* the firewalls it crosses, from zs to zd */
-	size_t *row;              /* [k]: its row in firewall fws[k]'s table */
+	struct sfb_crossing *via; /* the firewalls it crosses, from zs to zd */
+	size_t nvia;
 	size_t *flows, nflows;    /* catalog flow indices, unique */
 	sfb_portset tcp, udp;     /* its destination ports: the plan's (a version 2
 	                           * endpoint's ports: replace the catalog's) */
