@@ -235,7 +235,7 @@ group_box(const sfb_plan *plan, const struct sfb_drawing *d, struct gv *v, size_
 	set(in, "label", lb->data);
 	if (!bx->sided) {
 		sfb_buf_reset(b);
-		sfb_buf_printf(b, "pool-%zu", i);
+		sfb_drawing_end_id(d, i, SFB_SIDE_NONE, b);
 		if (sfb_buf_status(b) != SFB_OK)
 			return SFB_ENOMEM;
 		set(in, "id", b->data);
@@ -247,7 +247,7 @@ group_box(const sfb_plan *plan, const struct sfb_drawing *d, struct gv *v, size_
 		size_t z = side_zone(plan, d, bx, s);
 
 		sfb_buf_reset(b);
-		sfb_buf_printf(b, "side-%zu-%s", i, s == SFB_SIDE_EXTERNAL ? "out" : "in");
+		sfb_drawing_end_id(d, i, s, b);
 		sfb_buf_reset(lb);
 		/* A side in another zone (an Edge between two perimeter
 		 * networks) stands in that zone, named after its Edge. */

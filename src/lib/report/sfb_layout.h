@@ -80,7 +80,8 @@ void sfb_drawing_free(struct sfb_drawing *d);
 void sfb_drawing_ports(const struct sfb_arrow *ar, size_t cut, sfb_buf *b);
 /* The side of its box endpoint ep is drawn on (SFB_SIDE_*). */
 int sfb_drawing_side(const sfb_plan *plan, const struct sfb_drawing *d, size_t ep);
-/* The element id an arrow ends at, at box's side: side-N-in/out, box-N
+/* The element id of box's side, or of the box, which an arrow ends at (and
+ * the layout names them by): side-N-in/out, box-N
  * (folded), pool-N (a pool's dashed box) or host-N. */
 void sfb_drawing_end_id(const struct sfb_drawing *d, size_t box, int side, sfb_buf *out);
 
